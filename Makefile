@@ -1,0 +1,57 @@
+# All set-up happens here, from nothing: uv if missing, .venv, the locked dependencies, the package.
+# `make demo` runs the main job on seeds/, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+STUDIO_VENV := .studio-venv
+CURATION := $(VENV)/bin/curation
+WORK := .demo
+
+.PHONY: setup studio-setup demo test lint bench clean help
+
+help:
+	@echo "make demo   - set up, then ingest, annotate, push to a local Label Studio and export the seeds"
+	@echo "make test   - set up, then run every test (lint, types, unit, integration with a real Label Studio)"
+	@echo "make bench  - benchmark figures (needs ../shared/polnear-dev)"
+
+$(UV):
+	$(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
+
+$(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet requirements.lock
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --no-deps -e .
+	touch $@
+
+setup: $(VENV)/.installed
+
+# Label Studio lives in its own environment: its exact pins conflict with the project's.
+$(STUDIO_VENV)/.installed: studio/requirements.lock | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(STUDIO_VENV)
+	VIRTUAL_ENV=$(STUDIO_VENV) $(UV) pip sync --quiet studio/requirements.lock
+	touch $@
+
+studio-setup: $(STUDIO_VENV)/.installed
+
+demo: setup studio-setup
+	@mkdir -p $(WORK)
+	$(CURATION) ingest seeds/ -o $(WORK)/docs.jsonl
+	$(CURATION) annotate $(WORK)/docs.jsonl -o $(WORK)/preannotations.jsonl
+	$(CURATION) summary $(WORK)/preannotations.jsonl
+
+test: setup studio-setup
+	$(VENV)/bin/ruff check curation tests bench
+	$(VENV)/bin/mypy curation
+	CURATION_STUDIO_VENV=$(abspath $(STUDIO_VENV)) $(VENV)/bin/pytest -q
+
+lint: setup
+	$(VENV)/bin/ruff check curation tests bench
+	$(VENV)/bin/mypy curation
+
+bench: setup
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r bench/requirements.lock
+	$(VENV)/bin/python bench/attribution.py
+
+clean:
+	rm -rf $(VENV) $(STUDIO_VENV) $(WORK)

@@ -1,0 +1,68 @@
+"""The Typer application and what every command shares: error handling and the console.
+
+Commands are thin: check arguments, call one library function, print. A library error
+(CurationError) becomes one line on stderr and exit code 1; nothing prints a traceback for it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from curation.errors import CurationError
+
+app = typer.Typer(
+    name="curation",
+    help="Turn news articles into human-verified datasets of speakers, quotes and claims.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # locals can hold API keys
+    add_completion=False,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print one error line to stderr and return the Exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def user_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn a CurationError raised by the library into one clear line and exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CurationError as exc:
+            raise fail(str(exc)) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted; files being written were left untouched", code=130) from None
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        from curation import __version__
+
+        console.print(f"curation {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Turn news articles into human-verified datasets of speakers, quotes and claims."""

@@ -1,0 +1,1 @@
+"""(placeholder: commands are added by their issue)."""

@@ -1,0 +1,66 @@
+"""What the extraction components put on a Doc, and how later components and the converter read it.
+
+Contract between components (each guarded: extensions are global in spaCy):
+- `doc._.attributions`: list[Attribution], filled by the quote components (direct first, then
+  indirect/mixed), speakers and cues resolved by the speaker component.
+- `doc._.claims`: list[Claim], filled by the claim component (which may read `doc._.attributions`
+  to relate claims inside quotes to their speaker).
+All offsets are character offsets into `doc.text` (Python string indices).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc
+
+
+@dataclass
+class Mention:
+    """A stretch of text (speaker mention, cue) with its character offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class Attribution:
+    """One quote: its content, kind, and who said it through which cue."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # one of the label schema's QUOTE.kind values
+    score: float
+    speaker: Mention | None = None
+    canonical: str | None = None  # fullest name of the speaker in the document
+    cue: Mention | None = None
+    speaker_score: float | None = None
+    rule: str = ""  # which rule found it: for debugging and the calibration bench
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Claim:
+    """A check-worthy factual assertion, optionally inside a quote (then it has that speaker)."""
+
+    start: int
+    end: int
+    text: str
+    checkworthy: str  # one of the label schema's CLAIM.checkworthy values
+    score: float
+    speaker: Mention | None = None
+    canonical: str | None = None
+    rule: str = ""
+
+
+def register_extensions() -> None:
+    """Declare the Doc extensions once per process (spaCy extensions are global)."""
+    if not Doc.has_extension("attributions"):
+        Doc.set_extension("attributions", default=None)
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", default=None)
+
+
+register_extensions()

@@ -1,0 +1,163 @@
+"""The document record: one JSON object per line, shared by every command and outside tools.
+
+Offsets are Python string indices (code points) into `text`; `text[start:end] == span.text` is
+checked on every load. Labels, attributes and relations are checked against the label schema.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from curation.schema import LabelSchema, get_schema
+
+
+def content_id(text: str) -> str:
+    """A stable id derived from the text alone: same text, same id, on any machine.
+
+    The text is NFC-normalised first so that the same article saved by two editors that compose
+    accents differently still gets one id.
+    """
+    normalised = unicodedata.normalize("NFC", text)
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+
+
+def text_hash(text: str) -> str:
+    """sha256 of the exact text: used to check that a server gave back the text it was sent."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def span_id(label: str, start: int, end: int) -> str:
+    """A deterministic span id, so re-annotating the same text yields the same ids."""
+    return f"{label.lower()}-{start}-{end}"
+
+
+class Span(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    label: str
+    text: str
+    attrs: dict[str, Any] = Field(default_factory=dict)
+    score: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end <= self.start:
+            raise ValueError(f"span {self.id}: end {self.end} must be after start {self.start}")
+        return self
+
+
+class Relation(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    head: str
+    tail: str
+    label: str
+
+
+class Removed(BaseModel):
+    """A piece of the original file that ingest removed as boilerplate, kept so nothing is lost.
+
+    `start`/`end` are offsets into the original file text; `reason` says which rule removed it.
+    """
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    reason: str
+
+
+class Document(BaseModel):
+    """One article with its annotations. Extra fields are kept, and these keep their meaning."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    source: str = ""
+    text: str
+    meta: dict[str, Any] = Field(default_factory=dict)
+    spans: list[Span] = Field(default_factory=list)
+    relations: list[Relation] = Field(default_factory=list)
+    provenance: dict[str, Any] = Field(default_factory=dict)
+    removed: list[Removed] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Document:
+        problems = record_problems(self, get_schema())
+        if problems:
+            raise ValueError("; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
+        return self
+
+    def spans_by_id(self) -> dict[str, Span]:
+        return {s.id: s for s in self.spans}
+
+    def original_text(self) -> str:
+        """Rebuild the file as it was before boilerplate removal (the inverse of ingest's cleaning)."""
+        return restore_removed(self.text, self.removed)
+
+
+def restore_removed(text: str, removed: list[Removed]) -> str:
+    """Insert removed pieces back at their original offsets."""
+    out: list[str] = []
+    cursor = 0  # position in `text`
+    position = 0  # position in the original
+    for piece in sorted(removed, key=lambda r: r.start):
+        keep = piece.start - position
+        out.append(text[cursor : cursor + keep])
+        cursor += keep
+        out.append(piece.text)
+        position = piece.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def record_problems(doc: Document, schema: LabelSchema) -> list[str]:
+    """Every way `doc` breaks its offsets or the label schema, as readable sentences."""
+    problems: list[str] = []
+    ids: set[str] = set()
+    labels: dict[str, str] = {}
+    for span in doc.spans:
+        where = f"span {span.id}"
+        if span.id in ids:
+            problems.append(f"{where}: duplicate span id")
+        ids.add(span.id)
+        labels[span.id] = span.label
+        if span.end > len(doc.text):
+            problems.append(f"{where}: end {span.end} is past the end of the text ({len(doc.text)})")
+        elif doc.text[span.start : span.end] != span.text:
+            problems.append(
+                f"{where}: text[{span.start}:{span.end}] is {doc.text[span.start : span.end]!r}, "
+                f"not {span.text!r}"
+            )
+        spec = schema.spans.get(span.label)
+        if spec is None:
+            problems.append(f"{where}: unknown label {span.label!r} (known: {', '.join(schema.spans)})")
+            continue
+        for name, value in span.attrs.items():
+            attr = spec.attrs.get(name)
+            if attr is None:
+                problems.append(f"{where}: {span.label} has no attribute {name!r}")
+            elif attr.type == "choice" and value is not None and value not in attr.values:
+                problems.append(f"{where}: {span.label}.{name} is {value!r}, not one of {attr.values}")
+            elif attr.type == "text" and value is not None and not isinstance(value, str):
+                problems.append(f"{where}: {span.label}.{name} must be text")
+    for rel in doc.relations:
+        spec_rel = schema.relations.get(rel.label)
+        where = f"relation {rel.head}->{rel.tail}"
+        if spec_rel is None:
+            problems.append(f"{where}: unknown relation label {rel.label!r}")
+            continue
+        for end_id, allowed in ((rel.head, spec_rel.from_), (rel.tail, spec_rel.to)):
+            if end_id not in labels:
+                problems.append(f"{where}: no span with id {end_id!r}")
+            elif labels[end_id] not in allowed:
+                problems.append(
+                    f"{where}: {rel.label} cannot link a {labels[end_id]} here (allowed: {allowed})"
+                )
+    return problems
