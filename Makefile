@@ -3,7 +3,9 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
-UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+UV_VERSION := 0.13.9
 STUDIO_VENV := .studio-venv
 CURATION := $(VENV)/bin/curation
 WORK := .demo
@@ -15,8 +17,10 @@ help:
 	@echo "make test   - set up, then run every test (lint, types, unit, integration with a real Label Studio)"
 	@echo "make bench  - benchmark figures (needs ../shared/polnear-dev)"
 
+# uv itself, pinned, in a small environment of its own (so `uv pip sync` never removes it).
 $(UV):
-	$(PYTHON) -m pip install --quiet --user uv || $(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
@@ -54,4 +58,4 @@ bench: setup
 	$(VENV)/bin/python bench/attribution.py
 
 clean:
-	rm -rf $(VENV) $(STUDIO_VENV) $(WORK)
+	rm -rf $(VENV) $(STUDIO_VENV) $(TOOLS) $(WORK)
