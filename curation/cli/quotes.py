@@ -1,1 +1,95 @@
-"""(placeholder: commands are added by their issue)."""
+"""`curation quotes`: the same quote as reported by several documents, and who each says said it."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from curation.cli.app import app, console, err_console, user_errors
+from curation.crossdoc import DEFAULT_CONTAINMENT, QuoteGroup, group_quotes_in_file
+
+
+def groups_as_json(groups: list[QuoteGroup]) -> str:
+    """The groups as a JSON array (one object per group, its occurrences inside)."""
+    return json.dumps(
+        [
+            {
+                "text": g.text,
+                "documents": g.documents,
+                "speakers": g.speakers,
+                "conflict": g.conflict,
+                "occurrences": [dataclasses.asdict(o) for o in g.occurrences],
+            }
+            for g in groups
+        ],
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def groups_table(groups: list[QuoteGroup]) -> Table:
+    """One row per occurrence, a section per group; conflicting attributions are flagged in red."""
+    table = Table(title=f"{len(groups)} quotes reported by several documents", show_lines=False)
+    for column in ("#", "source", "document", "quote", "speaker", "cue"):
+        table.add_column(column, overflow="fold")
+    for number, group in enumerate(groups, start=1):
+        flag = " [bold red]different speakers[/]" if group.conflict else ""
+        for i, occ in enumerate(group.occurrences):
+            speaker = occ.canonical or occ.speaker or "[dim](none)[/]"
+            if occ.speaker and occ.canonical and occ.speaker != occ.canonical:
+                speaker += f" [dim]({occ.speaker})[/]"
+            table.add_row(
+                f"{number}{flag}" if i == 0 else "",
+                occ.source or "",
+                occ.doc_id,
+                occ.text,
+                speaker,
+                occ.cue or "",
+                end_section=i == len(group.occurrences) - 1,
+            )
+    return table
+
+
+@app.command("quotes")
+@user_errors
+def quotes_cmd(
+    records: Annotated[Path, typer.Argument(help="JSONL records (annotate or pull output).")],
+    min_docs: Annotated[
+        int, typer.Option("--min-docs", min=1, help="Show quotes reported by at least this many documents.")
+    ] = 2,
+    threshold: Annotated[
+        float,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Share of the shorter quote's word 3-grams found in the other.",
+        ),
+    ] = DEFAULT_CONTAINMENT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """List quotes grouped across documents, each outlet's attribution, and flag different speakers.
+
+    Example: curation quotes preannotations.jsonl --min-docs 2
+    """
+    with Progress(
+        SpinnerColumn(), TextColumn("reading {task.completed} documents"), console=err_console, disable=quiet
+    ) as progress:
+        task = progress.add_task("read", total=None)
+        groups = group_quotes_in_file(
+            records, min_docs=min_docs, threshold=threshold, on_document=lambda _: progress.advance(task)
+        )
+    if as_json:
+        typer.echo(groups_as_json(groups))
+    else:
+        console.print(groups_table(groups))
+        conflicts = sum(g.conflict for g in groups)
+        if conflicts:
+            console.print(f"[bold red]{conflicts} group(s) attribute the same words to different speakers[/]")

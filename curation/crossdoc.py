@@ -1,0 +1,245 @@
+"""The cross-document quotes view: the same words reported by several outlets, side by side.
+
+Outlets shorten, extend and re-punctuate the quotes they copy ("But a positive message means
+nothing. This is a very serious situation." in one article, “a positive message means nothing” in
+another). Two quotes are the same when the word n-grams of the shorter one are mostly contained in
+the longer one (containment, not Jaccard: Jaccard punishes the outlet that quotes less). Candidates
+come from an inverted index over the n-grams, so only quotes that share words verbatim are compared;
+the containment is then computed exactly (MinHash estimates are too noisy for sets of 3-10
+shingles). Groups are the connected components of the "same quote" relation.
+
+Only the quotes and their attributions are kept in memory, never the articles, so a large
+preannotations file streams through.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curation.jsonl import read_documents
+from curation.records import Document
+
+SHINGLE_SIZE = 3  # words per shingle: long enough to be specific, short enough for shortened quotes
+MIN_WORDS = 2  # a single quoted word ("positive") is a scare quote, not a quote worth tracking
+DEFAULT_CONTAINMENT = 0.6
+
+# The span labels and relations this view reads, by their role (names come from the schema).
+QUOTE_LABEL = "QUOTE"
+SPEAKER_RELATION = "speaker"
+CUE_RELATION = "cue"
+
+_WORD = re.compile(r"\w+")
+_APOSTROPHES = str.maketrans({"’": "", "'": "", "‘": "", "`": ""})
+
+
+@dataclass(frozen=True)
+class QuoteOccurrence:
+    """One outlet's report of a quote: where it is and whom that outlet attributes it to."""
+
+    doc_id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    kind: str | None = None
+    speaker: str | None = None  # the speaker mention as written ("he", "Trump")
+    canonical: str | None = None  # the speaker's fullest name in that document
+    cue: str | None = None
+    annotator: str | None = None  # set for human gold with several annotators per document
+
+
+@dataclass
+class QuoteGroup:
+    """Quotes from several documents that report the same words."""
+
+    occurrences: list[QuoteOccurrence]
+    documents: int  # distinct documents in the group
+    speakers: list[str] = field(default_factory=list)  # distinct attributed names, first-seen order
+    conflict: bool = False  # the same words are attributed to incompatible speakers
+
+    @property
+    def text(self) -> str:
+        """The longest reported form, as the group's headline."""
+        return max(self.occurrences, key=lambda o: len(o.text)).text
+
+
+def normalise_words(text: str) -> list[str]:
+    """Lower-cased words without punctuation, quote marks or apostrophes, so outlets' styles agree."""
+    folded = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    return _WORD.findall(folded)
+
+
+def shingles(words: list[str], size: int = SHINGLE_SIZE) -> set[tuple[str, ...]]:
+    """Word n-grams; a quote shorter than `size` is one shingle of all its words."""
+    if len(words) < size:
+        return {tuple(words)} if words else set()
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def containment(shorter: list[str], longer: list[str], size: int = SHINGLE_SIZE) -> float:
+    """Share of the shorter quote's shingles found in the longer one (1.0 = fully contained)."""
+    if len(shorter) > len(longer):
+        shorter, longer = longer, shorter
+    n = min(size, len(shorter))
+    if n == 0:
+        return 0.0
+    small = shingles(shorter, n)
+    return len(small & shingles(longer, n)) / len(small)
+
+
+def names_compatible(a: str, b: str) -> bool:
+    """Whether two canonical names can be the same person ("Trump" and "Donald Trump" can).
+
+    Each document's canonical name is the fullest name *that document* uses, so one outlet's
+    "Trump" is another's "Donald Trump": a name whose words are all in the other is compatible.
+    """
+    wa, wb = set(normalise_words(a)), set(normalise_words(b))
+    return wa <= wb or wb <= wa
+
+
+def quotes_of(doc: Document) -> list[QuoteOccurrence]:
+    """The QUOTE spans of one record with their speaker (via `speaker`) and cue (via `cue`)."""
+    by_id = doc.spans_by_id()
+    speaker_of: dict[str, str] = {}
+    cue_of: dict[str, str] = {}
+    for rel in doc.relations:
+        if rel.label == SPEAKER_RELATION:
+            speaker_of.setdefault(rel.head, rel.tail)
+        elif rel.label == CUE_RELATION:
+            cue_of.setdefault(rel.head, rel.tail)
+    annotator = doc.provenance.get("annotator")
+    out: list[QuoteOccurrence] = []
+    for span in doc.spans:
+        if span.label != QUOTE_LABEL:
+            continue
+        speaker = by_id.get(speaker_of.get(span.id, ""))
+        cue = by_id.get(cue_of.get(span.id, ""))
+        canonical = (speaker.attrs.get("canonical") or speaker.text) if speaker else None
+        out.append(
+            QuoteOccurrence(
+                doc_id=doc.id,
+                source=doc.source,
+                start=span.start,
+                end=span.end,
+                text=span.text,
+                kind=span.attrs.get("kind"),
+                speaker=speaker.text if speaker else None,
+                canonical=canonical or None,
+                cue=cue.text if cue else None,
+                annotator=str(annotator) if annotator is not None else None,
+            )
+        )
+    return out
+
+
+class _UnionFind:
+    """Connected components over integer ids (path halving, union by size)."""
+
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+        self.size: list[int] = []
+
+    def add(self) -> int:
+        self.parent.append(len(self.parent))
+        self.size.append(1)
+        return len(self.parent) - 1
+
+    def find(self, x: int) -> int:
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return
+        if self.size[ra] < self.size[rb]:
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.size[ra] += self.size[rb]
+
+
+def _speakers_and_conflict(occurrences: list[QuoteOccurrence]) -> tuple[list[str], bool]:
+    names: list[str] = []
+    for occ in occurrences:
+        name = (occ.canonical or "").strip()
+        if name and name not in names:
+            names.append(name)
+    conflict = any(not names_compatible(a, b) for i, a in enumerate(names) for b in names[i + 1 :])
+    return names, conflict
+
+
+def group_quotes(
+    documents: Iterable[Document],
+    *,
+    min_docs: int = 2,
+    threshold: float = DEFAULT_CONTAINMENT,
+    on_document: Callable[[Document], None] | None = None,
+) -> list[QuoteGroup]:
+    """Group the quotes of `documents` that report the same words in at least `min_docs` documents.
+
+    Returns groups ordered by how many documents report them, then by their text.
+    `on_document` is called after each document is read (the CLI advances its progress with it).
+    """
+    quotes: list[QuoteOccurrence] = []
+    words: list[list[str]] = []
+    # Three indexes so the result does not depend on the order quotes arrive in:
+    by_trigram: dict[tuple[str, ...], list[int]] = defaultdict(list)  # quotes of 3+ words
+    by_bigram: dict[tuple[str, ...], list[int]] = defaultdict(list)  # every quote's bigrams
+    two_word: dict[tuple[str, ...], list[int]] = defaultdict(list)  # quotes of exactly 2 words
+    forest = _UnionFind()
+    for doc in documents:
+        for occ in quotes_of(doc):
+            w = normalise_words(occ.text)
+            if len(w) < MIN_WORDS:
+                continue
+            qid = forest.add()
+            quotes.append(occ)
+            words.append(w)
+            bigrams = shingles(w, 2)
+            if len(w) >= SHINGLE_SIZE:
+                trigrams = shingles(w)
+                candidates = {o for k in trigrams for o in by_trigram.get(k, ())}
+                candidates |= {o for k in bigrams for o in two_word.get(k, ())}
+                for k in trigrams:
+                    by_trigram[k].append(qid)
+            else:
+                candidates = set(by_bigram.get(tuple(w), ()))
+                two_word[tuple(w)].append(qid)
+            for k in bigrams:
+                by_bigram[k].append(qid)
+            for other in candidates:
+                if forest.find(other) != forest.find(qid) and containment(w, words[other]) >= threshold:
+                    forest.union(qid, other)
+        if on_document is not None:
+            on_document(doc)
+    members: dict[int, list[int]] = defaultdict(list)
+    for qid in range(len(quotes)):
+        members[forest.find(qid)].append(qid)
+    groups: list[QuoteGroup] = []
+    for ids in members.values():
+        occurrences = [quotes[i] for i in ids]
+        documents_count = len({o.doc_id for o in occurrences})
+        if documents_count < min_docs:
+            continue
+        speakers, conflict = _speakers_and_conflict(occurrences)
+        groups.append(QuoteGroup(occurrences, documents_count, speakers, conflict))
+    groups.sort(key=lambda g: (-g.documents, g.text.casefold()))
+    return groups
+
+
+def group_quotes_in_file(
+    path: Path | str,
+    *,
+    min_docs: int = 2,
+    threshold: float = DEFAULT_CONTAINMENT,
+    on_document: Callable[[Document], None] | None = None,
+) -> list[QuoteGroup]:
+    """`group_quotes` over a JSONL records file, streamed (a bad line is an InputError naming it)."""
+    return group_quotes(read_documents(path), min_docs=min_docs, threshold=threshold, on_document=on_document)

@@ -1,0 +1,189 @@
+"""Grouping quotes across documents: pure functions on small handwritten records."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.crossdoc import (
+    QuoteOccurrence,
+    containment,
+    group_quotes,
+    names_compatible,
+    normalise_words,
+    quotes_of,
+)
+from curation.records import Document, Relation, Span, span_id
+
+
+def make_doc(doc_id: str, text: str, quotes: list[tuple[str, str | None, str | None]]) -> Document:
+    """A record whose QUOTE spans (and their SPEAKER / CUE) are placed by string search."""
+    spans: list[Span] = []
+    relations: list[Relation] = []
+
+    def place(label: str, piece: str, **attrs: str) -> str:
+        start = text.index(piece)
+        sid = span_id(label, start, start + len(piece))
+        if sid not in {s.id for s in spans}:
+            spans.append(
+                Span(id=sid, start=start, end=start + len(piece), label=label, text=piece, attrs=attrs)
+            )
+        return sid
+
+    for quote, speaker, cue in quotes:
+        qid = place("QUOTE", quote, kind="direct")
+        if speaker:
+            canonical, _, mention = speaker.partition("|")
+            sid = place("SPEAKER", mention or canonical, canonical=canonical)
+            relations.append(Relation(head=qid, tail=sid, label="speaker"))
+        if cue:
+            relations.append(Relation(head=qid, tail=place("CUE", cue), label="cue"))
+    return Document(
+        id=doc_id, source=f"https://news.example/{doc_id}", text=text, spans=spans, relations=relations
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("“A positive message  means nothing.”", ["a", "positive", "message", "means", "nothing"]),
+        ("I don’t want that", ["i", "dont", "want", "that"]),
+        ("I don't WANT that", ["i", "dont", "want", "that"]),
+        ("their [Russia’s] court", ["their", "russias", "court"]),
+        ("", []),
+    ],
+)
+def test_crossdoc_normalise_words_ignores_case_punctuation_and_quote_marks(text, words):
+    assert normalise_words(text) == words
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ("a positive message means nothing", "But a positive message means nothing. This is serious.", 1.0),
+        ("fully liberate", "Putin ordered the military to fully liberate the region", 1.0),
+        ("fully liberate", "liberate fully", 0.0),  # words in another order are other words
+        ("the ball is in their court", "the ball is not in their court", 0.5),
+        ("we will win", "they lost the war", 0.0),
+    ],
+)
+def test_crossdoc_containment_of_the_shorter_quote(a, b, expected):
+    assert containment(normalise_words(a), normalise_words(b)) == pytest.approx(expected)
+    assert containment(normalise_words(b), normalise_words(a)) == pytest.approx(expected)  # symmetric
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "compatible"),
+    [
+        ("Trump", "Donald Trump", True),
+        ("Donald Trump", "Donald Trump", True),
+        ("Donald J. Trump", "Donald Trump", True),
+        ("Dmitry Peskov", "Donald Trump", False),
+        ("Trump", "Peskov", False),
+    ],
+)
+def test_crossdoc_names_compatible_when_one_name_extends_the_other(a, b, compatible):
+    assert names_compatible(a, b) is compatible
+
+
+def test_crossdoc_quotes_of_reads_speaker_canonical_and_cue():
+    doc = make_doc("d1", "“We are ready,” he said.", [("We are ready", "Ann Lee|he", "said")])
+    [occ] = quotes_of(doc)
+    assert occ == QuoteOccurrence(
+        doc_id="d1",
+        source="https://news.example/d1",
+        start=1,
+        end=13,
+        text="We are ready",
+        kind="direct",
+        speaker="he",
+        canonical="Ann Lee",
+        cue="said",
+    )
+
+
+def test_crossdoc_groups_a_shortened_quote_across_documents():
+    a = make_doc(
+        "a",
+        "He said: “But a positive message means nothing. This is serious.”",
+        [("But a positive message means nothing. This is serious.", "Donald Trump|He", "said")],
+    )
+    b = make_doc(
+        "b",
+        "Trump cautioned that “a positive message means nothing” today.",
+        [("a positive message means nothing", "Trump", "cautioned")],
+    )
+    c = make_doc("c", "“We need rain,” the farmer said.", [("We need rain", "farmer", "said")])
+    groups = group_quotes([a, b, c])
+    assert len(groups) == 1
+    [group] = groups
+    assert group.documents == 2
+    assert {o.doc_id for o in group.occurrences} == {"a", "b"}
+    assert group.speakers == ["Donald Trump", "Trump"]
+    assert group.conflict is False  # "Trump" is the same person as "Donald Trump"
+    assert group.text.startswith("But a positive message")
+
+
+def test_crossdoc_flags_the_same_words_attributed_to_different_speakers():
+    a = make_doc(
+        "a",
+        "“Contacts are planned,” Peskov said.",
+        [("Contacts are planned", "Dmitry Peskov|Peskov", "said")],
+    )
+    b = make_doc(
+        "b",
+        "“Contacts are planned,” Ushakov said.",
+        [("Contacts are planned", "Yuri Ushakov|Ushakov", "said")],
+    )
+    [group] = group_quotes([a, b])
+    assert group.conflict is True
+    assert group.speakers == ["Dmitry Peskov", "Yuri Ushakov"]
+
+
+def test_crossdoc_a_missing_speaker_is_not_a_conflict():
+    a = make_doc(
+        "a",
+        "“Contacts are planned,” Peskov said.",
+        [("Contacts are planned", "Dmitry Peskov|Peskov", "said")],
+    )
+    b = make_doc("b", "Someone wrote “contacts are planned”.", [("contacts are planned", None, None)])
+    [group] = group_quotes([a, b])
+    assert group.conflict is False
+    assert group.speakers == ["Dmitry Peskov"]
+
+
+def test_crossdoc_min_docs_filters_and_same_document_repeats_count_once():
+    text = "“Stay calm,” she said. Later: “stay calm,” she said again."
+    doc = Document(
+        id="a",
+        text=text,
+        spans=[
+            Span(id=span_id("QUOTE", s, s + 10), start=s, end=s + 10, label="QUOTE", text=text[s : s + 10])
+            for s in (1, 31)
+        ],
+    )
+    assert group_quotes([doc]) == []  # repeated in one document only
+    [group] = group_quotes([doc], min_docs=1)
+    assert group.documents == 1 and len(group.occurrences) == 2
+
+
+def test_crossdoc_grouping_does_not_depend_on_document_order():
+    short = make_doc("s", "They will “fully liberate” it.", [("fully liberate", None, None)])
+    long = make_doc(
+        "l", "Putin ordered: “fully liberate the region.”", [("fully liberate the region.", None, None)]
+    )
+    assert len(group_quotes([short, long])) == 1
+    assert len(group_quotes([long, short])) == 1
+
+
+def test_crossdoc_single_quoted_words_and_unrelated_quotes_do_not_group():
+    a = make_doc(
+        "a",
+        "a “positive” ceasefire; “we lost the war”",
+        [("positive", None, None), ("we lost the war", None, None)],
+    )
+    b = make_doc(
+        "b",
+        "the “positive” proposal; “we won the war”",
+        [("positive", None, None), ("we won the war", None, None)],
+    )
+    assert group_quotes([a, b]) == []
