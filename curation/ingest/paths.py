@@ -1,0 +1,93 @@
+"""Which files an ingest run reads: paths given on the command line, folders walked recursively.
+
+Walks are sorted so that the same folder always yields the same order (and so the same "first"
+copy of a duplicate) on any machine. Hidden files and folders (".git", ".DS_Store") are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from curation.errors import InputError
+
+Format = Literal["auto", "text", "jsonl", "brat"]
+FORMATS: tuple[str, ...] = ("auto", "text", "jsonl", "brat")
+
+#: Extensions read as plain article text when a folder is walked.
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
+#: Extensions read as one JSON record per line.
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+
+
+@dataclass(frozen=True)
+class Input:
+    """One thing to read: a file (text or JSONL), a brat corpus folder, or a problem found walking."""
+
+    path: Path
+    display: str  # the path as the user gave it, joined with the part found by walking
+    fmt: Literal["text", "jsonl", "brat", "ignored", "error"]
+    problem: str = ""
+
+
+def check_paths(paths: Sequence[Path]) -> None:
+    """A path given explicitly that does not exist is a typo: stop before reading anything."""
+    if not paths:
+        raise InputError("no input paths given; name files or folders to ingest, e.g. `seeds/`")
+    missing = [str(p) for p in paths if not os.path.lexists(p)]
+    if missing:
+        raise InputError(
+            f"{', '.join(missing)}: no such file or folder; check the path (nothing was written)"
+        )
+
+
+def expand(paths: Sequence[Path], fmt: Format = "auto") -> Iterator[Input]:
+    """Every input under `paths`, in a stable order."""
+    for path in paths:
+        display = path.as_posix()
+        if path.is_dir():
+            if fmt == "brat" or (fmt == "auto" and _has_brat_annotations(path)):
+                yield Input(path, display, "brat")
+            else:
+                yield from _walk(path, fmt)
+        elif fmt == "brat":
+            yield Input(path, display, "error", "--format brat reads a folder of .txt and .ann files")
+        else:
+            yield _file_input(path, display, fmt, explicit=True)
+
+
+def _has_brat_annotations(folder: Path) -> bool:
+    return next(iter(folder.rglob("*.ann")), None) is not None
+
+
+def _file_input(path: Path, display: str, fmt: Format, explicit: bool) -> Input:
+    if not path.is_file():
+        what = "a broken link" if path.is_symlink() else "not a regular file"
+        return Input(path, display, "error", f"cannot read: {what}; remove it or point to the file itself")
+    suffix = path.suffix.lower()
+    if fmt == "jsonl" or (fmt == "auto" and suffix in JSONL_SUFFIXES):
+        return Input(path, display, "jsonl")
+    if fmt == "text" or explicit or suffix in TEXT_SUFFIXES:
+        return Input(path, display, "text")
+    return Input(path, display, "ignored")
+
+
+def _walk(root: Path, fmt: Format) -> Iterator[Input]:
+    errors: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=errors.append):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = Path(folder) / name
+            display = (Path(root.as_posix()) / path.relative_to(root)).as_posix()
+            yield _file_input(path, display, fmt, explicit=False)
+        while errors:
+            exc = errors.pop(0)
+            where = Path(exc.filename).as_posix() if exc.filename else root.as_posix()
+            yield Input(
+                Path(where), where, "error", f"cannot read folder ({exc.strerror}); check its permissions"
+            )
