@@ -1,1 +1,115 @@
-"""(placeholder: commands are added by their issue)."""
+"""`curation ingest`: articles (text files, folders, JSONL, brat corpora) into one docs.jsonl."""
+
+from __future__ import annotations
+
+import enum
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.markup import escape
+from rich.progress import Progress, SpinnerColumn, TextColumn
+
+from curation.cli.app import app, console, err_console, user_errors
+from curation.ingest import IngestReport, ingest
+from curation.ingest.paths import Format
+from curation.records import Document
+
+
+class InputFormat(enum.StrEnum):
+    auto = "auto"
+    text = "text"
+    jsonl = "jsonl"
+    brat = "brat"
+
+
+@app.command("ingest")
+@user_errors
+def ingest_cmd(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Text files, folders (read recursively), JSONL files, brat folders.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The JSONL file of document records to write.")],
+    text_field: Annotated[
+        str, typer.Option("--text-field", help="JSONL field that holds the article text.")
+    ] = "text",
+    fmt: Annotated[
+        InputFormat,
+        typer.Option("--format", help="Input format; auto: by extension, folders with .ann files are brat."),
+    ] = InputFormat.auto,
+    mapping: Annotated[
+        Path | None,
+        typer.Option("--mapping", help="brat label mapping (default: schemas/mappings/polnear.yaml)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary.")] = False,
+) -> None:
+    """Read articles into document records, removing boilerplate (kept in each record's `removed`).
+
+    Each document gets an id derived from its text; exact duplicates are kept once. Unreadable
+    inputs (binary, not UTF-8, empty, a malformed JSONL line) are skipped with one line each; the
+    exit code is 1 only when nothing could be read or a given path does not exist.
+
+    Example: curation ingest seeds/ more/article.txt feed.jsonl -o docs.jsonl
+    """
+    report = IngestReport()
+    try:
+        with _progress(quiet) as tick:
+            ingest(
+                paths,
+                out,
+                report=report,
+                on_document=tick,
+                text_field=text_field,
+                fmt=cast(Format, fmt.value),
+                mapping=mapping,
+            )
+    finally:
+        _print_problems(report)
+    if not quiet:
+        _print_summary(report, out)
+
+
+class _progress:
+    """A spinner counting documents as they are written (on stderr; nothing when quiet)."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("ingesting: {task.completed} documents, {task.fields[source]}"),
+            console=err_console,
+            transient=True,
+            disable=quiet,
+        )
+        self.task = self.progress.add_task("ingest", total=None, source="")
+
+    def __enter__(self) -> _progress:
+        self.progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+    def __call__(self, doc: Document) -> None:
+        self.progress.update(self.task, advance=1, source=doc.source)
+
+
+def _print_problems(report: IngestReport) -> None:
+    for message in report.messages:
+        err_console.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    for message in report.duplicate_messages:
+        err_console.print(f"[dim]duplicate:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def _print_summary(report: IngestReport, out: Path) -> None:
+    noun = "document" if report.written == 1 else "documents"
+    parts = [f"{report.duplicates} duplicate(s) kept once", f"{report.skipped} skipped"]
+    if report.ignored:
+        parts.append(f"{report.ignored} file(s) with other extensions ignored")
+    console.print(
+        f"Wrote {report.written} {noun} to {escape(str(out))} ({', '.join(parts)}).", highlight=False
+    )
+    if report.removed:
+        pieces = ", ".join(f"{reason} {count}" for reason, count in sorted(report.removed.items()))
+        console.print(f"Boilerplate removed (pieces by reason): {pieces}.", highlight=False, soft_wrap=True)
+    else:
+        console.print("Boilerplate removed: none.", highlight=False, soft_wrap=True)

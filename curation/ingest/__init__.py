@@ -4,7 +4,7 @@
 happened; `curation.ingest.boilerplate` holds the boilerplate rules as data.
 """
 
-from curation.ingest.documents import iter_documents
+from curation.ingest.documents import ingest, iter_documents
 from curation.ingest.report import IngestReport
 
-__all__ = ["IngestReport", "iter_documents"]
+__all__ = ["IngestReport", "ingest", "iter_documents"]

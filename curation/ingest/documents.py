@@ -6,15 +6,16 @@ flat in corpus size: files are read one by one; only the ids already seen are ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from curation.errors import CurationError
+from curation.errors import CurationError, InputError
 from curation.ingest.boilerplate import LAYOUT_REASONS, clean_text
 from curation.ingest.paths import Format, Input, check_paths, expand
 from curation.ingest.readers import RawText, Skipped, read_jsonl_file, read_text_file
 from curation.ingest.report import IngestReport
+from curation.jsonl import atomic_write, dump_document
 from curation.records import Document, content_id
 
 _TITLE_CHARS = 200
@@ -136,3 +137,32 @@ def _is_new(doc: Document, key: str, seen: dict[str, str], ids: dict[str, str], 
 def _several_annotators(doc: Document) -> bool:
     """Gold records of one text by several annotators share an id on purpose: they are not duplicates."""
     return bool(doc.provenance.get("reviewed")) and bool(doc.provenance.get("annotator"))
+
+
+def ingest(
+    paths: Sequence[Path],
+    out: Path,
+    *,
+    report: IngestReport | None = None,
+    on_document: Callable[[Document], None] | None = None,
+    text_field: str = "text",
+    fmt: Format = "auto",
+    mapping: Path | None = None,
+) -> IngestReport:
+    """Write the documents under `paths` to the JSONL file `out`, atomically.
+
+    Raises InputError (and leaves `out` untouched) when not one document could be read: a run that
+    skipped everything is a failure, a run that skipped some is a success with a report.
+    `on_document` is called after each document is written (progress display).
+    """
+    report = report if report is not None else IngestReport()
+    docs = iter_documents(paths, report=report, text_field=text_field, fmt=fmt, mapping=mapping)
+    with atomic_write(out) as fh:
+        for doc in docs:
+            fh.write(dump_document(doc) + "\n")
+            if on_document is not None:
+                on_document(doc)
+        if report.written == 0:
+            inputs = ", ".join(p.as_posix() for p in paths)
+            raise InputError(f"no documents could be read from {inputs}; nothing was written to {out}")
+    return report
