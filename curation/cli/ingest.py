@@ -106,7 +106,9 @@ def _print_summary(report: IngestReport, out: Path) -> None:
     if report.ignored:
         parts.append(f"{report.ignored} file(s) with other extensions ignored")
     console.print(
-        f"Wrote {report.written} {noun} to {escape(str(out))} ({', '.join(parts)}).", highlight=False
+        f"Wrote {report.written} {noun} to {escape(str(out))} ({', '.join(parts)}).",
+        highlight=False,
+        soft_wrap=True,
     )
     if report.removed:
         pieces = ", ".join(f"{reason} {count}" for reason, count in sorted(report.removed.items()))
