@@ -375,20 +375,25 @@ def build_document(
 
 
 def _segment_spans(build: _Builder, tb: TextBound, label: str, mapping: BratMapping, group: str) -> list[str]:
-    """The span ids one T line becomes: one per segment, quotes split and classified by their marks."""
-    ids = []
+    """The span ids one T line becomes: one per segment; quotes classified and split by their marks.
+
+    A split quote has one kind for all its segments: quoted when every segment is wholly quoted (then
+    the marks are dropped), unquoted when none has marks, otherwise partly quoted (segments kept whole).
+    """
     quote = mapping.quote
-    for start, end in tb.segments:
-        if quote is None or label != quote.label:
-            s, e = _strip(build.text, start, end)
-            if e > s:
-                ids.append(build.span(label, s, e, {}, brat=tb.tid))
-            continue
-        kind, pieces = split_content(build.text, start, end)
-        for s, e in pieces:
-            attrs = {quote.kind_attr: quote.kinds[kind]}
-            ids.append(build.span(label, s, e, attrs, group=group, brat=tb.tid))
-    return ids
+    if quote is None or label != quote.label:
+        stripped = [_strip(build.text, start, end) for start, end in tb.segments]
+        return [build.span(label, s, e, {}, brat=tb.tid) for s, e in stripped if e > s]
+    classified = [split_content(build.text, start, end) for start, end in tb.segments]
+    classes = {cls for cls, _ in classified}
+    if len(classes) == 1:
+        kind = classes.pop()
+        pieces = [piece for _, segment_pieces in classified for piece in segment_pieces]
+    else:
+        kind = "partly_quoted"
+        pieces = [_strip(build.text, start, end) for start, end in tb.segments]
+    attrs = {quote.kind_attr: quote.kinds[kind]}
+    return [build.span(label, s, e, dict(attrs), group=group, brat=tb.tid) for s, e in pieces if e > s]
 
 
 # --- corpus ----------------------------------------------------------------------------------------
