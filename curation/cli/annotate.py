@@ -1,1 +1,117 @@
-"""(placeholder: commands are added by their issue)."""
+"""`curation annotate` (pre-annotate records with the spaCy components) and `curation summary`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from curation.annotate import annotate_file, summarize
+from curation.cli.app import app, console, err_console, fail, user_errors
+from curation.jsonl import read_documents
+
+
+@app.command("annotate")
+@user_errors
+def annotate_cmd(
+    inputs: Annotated[
+        list[Path],
+        typer.Argument(help="docs.jsonl from `curation ingest`, or raw paths (ingested on the fly)."),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="The JSONL file of pre-annotated records to write.")
+    ],
+    model: Annotated[
+        str | None, typer.Option("--model", help="spaCy pipeline to use (default: CURATION_MODEL).")
+    ] = None,
+    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")] = 1,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch.")
+    ] = 32,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary line.")] = False,
+) -> None:
+    """Find quotes, speakers, cues and claims; write one record per document with scored spans.
+
+    Example: curation annotate docs.jsonl -o preannotations.jsonl --n-process 2
+    """
+    from curation.extract.pipeline import build_pipeline
+
+    nlp = build_pipeline(model)
+    skipped: list[str] = []
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("annotating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
+    with progress:
+        task = progress.add_task("annotate", total=_count_records(inputs))
+        stats = annotate_file(
+            inputs,
+            out,
+            nlp,
+            batch_size=batch_size,
+            n_process=n_process,
+            on_document=lambda _record: progress.advance(task),
+            skipped=skipped,
+        )
+    for message in skipped:
+        err_console.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    if stats.documents == 0:
+        raise fail(
+            f"no documents to annotate in {', '.join(map(str, inputs))}; give docs.jsonl or article files"
+        )
+    if not quiet:
+        labels = ", ".join(f"{n} {label}" for label, n in sorted(stats.labels.items()))
+        console.print(
+            f"annotated {stats.documents} documents ({stats.words} words): {labels or 'no spans'} -> {out}"
+            + (f"; skipped {len(skipped)}" if skipped else ""),
+            highlight=False,
+        )
+
+
+def _count_records(inputs: list[Path]) -> int | None:
+    """Lines in JSONL inputs (the progress bar's total); None (a spinner) for raw paths."""
+    if not all(p.suffix == ".jsonl" and p.is_file() for p in inputs):
+        return None
+    total = 0
+    for path in inputs:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            total += sum(1 for line in fh if line.strip())
+    return total
+
+
+@app.command("summary")
+@user_errors
+def summary_cmd(
+    path: Annotated[Path, typer.Argument(help="Pre-annotated (or gold) records, e.g. preannotations.jsonl.")],
+    words: Annotated[int, typer.Option("--words", min=1, help="First words of each quote to show.")] = 8,
+) -> None:
+    """Print, per document, its quotes by kind with speaker and first words, and its claims count.
+
+    Example: curation summary preannotations.jsonl
+    """
+    for record in read_documents(path):
+        s = summarize(record, first_words=words)
+        total = sum(len(v) for v in s.quotes.values())
+        console.rule(f"[bold]{escape(s.title)}[/] [dim]{s.id}[/]", align="left")
+        counts = ", ".join(f"{len(v)} {kind}" for kind, v in s.quotes.items())
+        console.print(f"{total} quotes ({counts}); {s.claims} claims", highlight=False)
+        for kind, lines in s.quotes.items():
+            for q in lines:
+                speaker = escape(q.speaker) if q.speaker else "[dim](no speaker)[/]"
+                console.print(f"  [cyan]{kind:<8}[/] {speaker}: “{escape(q.words)}”", highlight=False)

@@ -64,3 +64,13 @@ def register_extensions() -> None:
 
 
 register_extensions()
+
+
+def register_fragment_extension() -> None:
+    """`doc._.quoted_fragments`: short quoted stretches inside a clause (scare quotes or the verbatim
+    part of a mixed quote), set by the direct-quote component for the indirect one to read."""
+    if not Doc.has_extension("quoted_fragments"):
+        Doc.set_extension("quoted_fragments", default=None)
+
+
+register_fragment_extension()

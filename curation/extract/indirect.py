@@ -1,0 +1,192 @@
+"""`curation_indirect_quotes`: reported speech found in the dependency parse, and mixed quotes.
+
+- A reporting verb (lexicon) with a clausal complement: "Peskov said Moscow was awaiting ...",
+  "Ushakov claimed on Thursday that ...", "Peskov told reporters ...", and the post-posed
+  "..., the senator wrote" (the complement sits left of the verb). Content = the complement clause,
+  without its "that" and without trailing background clauses (", where Ukraine launched ...").
+- "According to X, ...": content = the rest of the sentence, speaker = X.
+- Mixed (the convention in schemas/labels.yaml): when the content contains a quoted fragment
+  (`doc._.quoted_fragments`), one QUOTE of kind "mixed" covers the whole clause, marks included.
+Verbs inside a direct quote are skipped: the direct quote is the attribution there.
+The verb's subject and the cue are set here; `curation_speakers` resolves pronouns and names.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from curation.extract import lexicon, syntax
+from curation.extract.types import Attribution, Mention
+
+BACKGROUND_WORDS = lexicon.words("where which while as when whereas who after before since")
+
+
+def complement_of(verb: Token) -> Token | None:
+    """The clausal complement carrying the reported content."""
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            return child
+    return None
+
+
+def content_bounds(verb: Token, comp: Token) -> tuple[int, int] | None:
+    """Token range [start, end) of the reported clause, trimmed of "that", punctuation, background."""
+    doc = verb.doc
+    start, end = comp.left_edge.i, comp.right_edge.i + 1
+    # A trailing background clause after a comma: ", where Ukraine launched ..." is the writer's.
+    for tok in doc[start:end]:
+        if (
+            tok.i > comp.i
+            and tok.dep_ in ("relcl", "advcl", "acl")
+            and tok.right_edge.i + 1 >= end
+            and tok.left_edge.i > start
+            and _after_comma(doc, tok.left_edge.i)
+            and (doc[tok.left_edge.i].lower_ in BACKGROUND_WORDS or _reporting_participle(tok))
+        ):
+            end = tok.left_edge.i - 1
+            break
+    while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "if", "whether")):
+        start += 1
+    while start < end and (doc[start].is_punct and not _is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and not _is_mark(doc[end - 1]) or doc[end - 1].is_space):
+        end -= 1
+    if end - start < 2:
+        return None
+    return start, end
+
+
+def _after_comma(doc: Doc, i: int) -> bool:
+    """A comma (or dash) just before token i, also when a closing quotation mark sits between."""
+    j = i - 1
+    if j > 0 and _is_mark(doc[j]):
+        j -= 1
+    return j >= 0 and (doc[j].text in (",", ";", "—", "–") or doc[j].text.endswith(","))
+
+
+def _reporting_participle(token: Token) -> bool:
+    """A trailing ", stating, “...”": a further attribution by the same speaker, not content."""
+    return token.tag_ == "VBG" and syntax.is_reporting_verb(token)
+
+
+def _is_mark(token: Token) -> bool:
+    return token.text in lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE
+
+
+def according_to(token: Token) -> tuple[Span, Span, Span] | None:
+    """(cue, source, content) for "according to X" in the token's sentence, or None."""
+    if token.lower_ != "according":
+        return None
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    if to is None or token.i + 1 >= len(token.doc) or token.doc[token.i + 1].lower_ != "to":
+        return None
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    doc = token.doc
+    sent = token.sent
+    phrase_start, phrase_end = token.i, pobj.right_edge.i + 1
+    before = (sent.start, phrase_start)
+    after = (phrase_end, sent.end)
+    lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi - 1].is_punct and not _is_mark(doc[hi - 1]) or doc[hi - 1].is_space):
+        hi -= 1
+    if hi - lo < 3:
+        return None
+    return doc[token.i : to.i + 1], syntax.mention_span(pobj), doc[lo:hi]
+
+
+class IndirectQuotes:
+    """Appends indirect and mixed quotes to `doc._.attributions`."""
+
+    def __init__(self, nlp: Language, name: str, cognition: bool, min_tokens: int) -> None:
+        self.name = name
+        self.cognition = cognition
+        self.min_tokens = min_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        found: list[Attribution] = list(doc._.attributions or [])
+        direct = [(a.start, a.end) for a in found if a.kind == "direct"]
+        fragments: list[Mention] = list(doc._.quoted_fragments or [])
+        for token in doc:
+            if _inside(token.idx, direct):
+                continue
+            attribution = self._from_verb(token, fragments) or self._from_according(token, fragments)
+            if attribution is None or _mostly_covered(attribution, direct):
+                continue
+            found.append(attribution)
+        doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
+        return doc
+
+    def _from_verb(self, verb: Token, fragments: list[Mention]) -> Attribution | None:
+        if not syntax.is_reporting_verb(verb):
+            return None
+        speech = syntax.is_speech_verb(verb)
+        if not speech and not self.cognition:
+            return None
+        comp = complement_of(verb)
+        subject = syntax.subject_of(verb)
+        if comp is None or subject is None or subject.lower_ in ("it", "there"):
+            return None
+        bounds = content_bounds(verb, comp)
+        if bounds is None or bounds[1] - bounds[0] < self.min_tokens:
+            return None
+        doc = verb.doc
+        span = doc[bounds[0] : bounds[1]]
+        rule = "indirect_speech" if speech else "indirect_cognition"
+        return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
+
+    def _from_according(self, token: Token, fragments: list[Mention]) -> Attribution | None:
+        found = according_to(token)
+        if found is None:
+            return None
+        cue, source, content = found
+        return self._attribution(content, "according_to", source, cue, fragments)
+
+    @staticmethod
+    def _attribution(
+        span: Span, rule: str, speaker: Span, cue: Span, fragments: list[Mention]
+    ) -> Attribution:
+        start, end = span.start_char, span.end_char
+        inner = [f for f in fragments if f.start < end and f.end > start]
+        kind = "indirect"
+        score = lexicon.SCORES[rule]
+        if inner:
+            kind, score = "mixed", max(score, lexicon.SCORES["mixed"])
+            start = min(start, min(f.start - 1 for f in inner))
+            end = max(end, max(f.end + 1 for f in inner))
+        text = span.doc.text
+        return Attribution(
+            start=start,
+            end=end,
+            text=text[start:end],
+            kind=kind,
+            score=score,
+            speaker=syntax.as_mention(speaker),
+            cue=syntax.as_mention(cue),
+            rule=rule if kind == "indirect" else "mixed",
+        )
+
+
+def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(s <= offset < e for s, e in ranges)
+
+
+def _mostly_covered(a: Attribution, ranges: list[tuple[int, int]]) -> bool:
+    """True when direct quotes already cover half of this content (the verb introduced them)."""
+    covered = sum(max(0, min(a.end, e) - max(a.start, s)) for s, e in ranges)
+    return covered >= 0.5 * (a.end - a.start)
+
+
+@Language.factory(
+    "curation_indirect_quotes",
+    assigns=["doc._.attributions"],
+    requires=["token.dep", "token.lemma"],
+    default_config={"cognition": True, "min_tokens": 3},
+)
+def make_indirect_quotes(nlp: Language, name: str, cognition: bool, min_tokens: int) -> IndirectQuotes:
+    """Indirect speech ("X said that ..."), "according to X", post-posed attributions, mixed quotes."""
+    return IndirectQuotes(nlp, name, cognition, min_tokens)

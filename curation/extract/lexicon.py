@@ -1,0 +1,92 @@
+"""Word lists the extraction rules read: one place, as data, so a new cue is one line here.
+
+Rules stay syntactic (dependency parse, quote-mark pairing); these lists only say which lemmas
+count as reporting verbs, which words are titles to strip from canonical names, and so on.
+"""
+
+from __future__ import annotations
+
+
+def words(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text (easier to read and extend than a literal)."""
+    return frozenset(text.split())
+
+
+# Verbs of saying and writing: their subject is the speaker, their clausal complement the content.
+SPEECH_VERBS: frozenset[str] = words(
+    """
+    say tell state claim add note argue explain announce confirm deny insist warn suggest report
+    write tweet post reply respond answer ask acknowledge admit assert declare emphasize emphasise
+    stress remark comment observe point predict promise pledge vow threaten caution concede contend
+    maintain reiterate repeat recall reveal disclose indicate allege charge complain boast testify
+    mention agree disagree estimate urge propose recommend advise demand quip joke retort counter
+    continue conclude inform assure reassure signal hint imply underline highlight specify
+    announce proclaim declare shout yell whisper tell brief opine lament acknowledge
+    """
+)
+
+# Verbs of thinking and knowing: PolNeAR-style attributions, but weaker evidence of reported speech.
+COGNITION_VERBS: frozenset[str] = words(
+    """
+    believe think feel know expect hope fear doubt worry suspect consider find learn realize realise
+    understand assume guess reckon conclude see
+    """
+)
+
+# Verbs that may introduce a direct quote without a clausal complement ("X told CNN: ...").
+REPORTING_VERBS: frozenset[str] = SPEECH_VERBS | COGNITION_VERBS
+
+# Prepositional cues whose object is the source: "according to X".
+SOURCE_PREPOSITIONS: tuple[tuple[str, str], ...] = (("according", "to"),)
+
+# Nouns that name the people speaking when they are the subject of a cue, even without a name.
+SPEAKER_NOUNS: frozenset[str] = words(
+    """
+    source official spokesman spokeswoman spokesperson aide adviser advisor analyst expert minister
+    president secretary envoy leader lawmaker senator official representative diplomat
+    """
+)
+
+# Personal pronouns that can be speakers and get resolved to a named person.
+PERSON_PRONOUNS: dict[str, str] = {
+    "he": "male",
+    "him": "male",
+    "she": "female",
+    "her": "female",
+    "i": "any",
+    "we": "plural",
+    "they": "plural",
+}
+
+# Titles and roles dropped from the front of canonical names ("President Donald Trump" -> "Donald Trump").
+TITLES: frozenset[str] = words(
+    """
+    president vice prime minister secretary senator sen. rep. representative governor gov. mayor
+    mr mr. mrs mrs. ms ms. dr dr. prof prof. professor general gen. colonel col. captain capt. sir
+    lord lady king queen prince princess chancellor ambassador envoy spokesman spokeswoman spokesperson
+    aide adviser advisor chairman chairwoman chair director minister judge justice speaker leader
+    special state foreign defense defence deputy chief press national security kremlin white house
+    u.s. us former acting senior interior attorney commissioner
+    """
+)
+
+# Quotation marks: (opening, closing). Straight double quotes are paired by context.
+DOUBLE_OPEN = "\u201c\u201e\u00ab"  # “ „ «
+DOUBLE_CLOSE = "\u201d\u00bb"  # ” »
+STRAIGHT_DOUBLE = '"'
+
+# A quoted stretch shorter than this many words that sits inside a clause is a fragment
+# (scare quotes or the verbatim part of a mixed quote), not a direct quotation.
+FRAGMENT_MAX_WORDS = 6
+
+# Scores: how likely each rule's output is right (checked per bucket by bench/attribution.py).
+SCORES: dict[str, float] = {
+    "direct_cue": 0.95,
+    "direct_continued": 0.85,
+    "direct_nearby": 0.7,
+    "direct_no_speaker": 0.55,
+    "indirect_speech": 0.75,
+    "indirect_cognition": 0.45,
+    "according_to": 0.7,
+    "mixed": 0.8,
+}

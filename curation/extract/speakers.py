@@ -1,0 +1,193 @@
+"""`curation_speakers`: who said each quote, through which cue, and their canonical name.
+
+For a direct quote without a speaker yet, the cue is looked for right after the quote ("...,” he
+said", "...,” said Karoline Leavitt") and then right before it ("Peskov confirmed ..., stating,
+“...”"); the speaker is the cue's subject. A quote with no cue of its own that continues a
+quoted speaker's turn (“A,” he said. “B.”) inherits that speaker. Otherwise: no speaker, not a guess.
+
+Pronoun speakers ("he") resolve to the nearest preceding named person (subjects first), across
+paragraphs. Canonical names come from `curation.extract.names`; PERSON entities that are places
+(the small model's known mistake) are never used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from curation.extract import lexicon, syntax
+from curation.extract.names import NameIndex, clean_name
+from curation.extract.types import Attribution, Mention
+
+NAME_LABELS = ("PERSON",)
+GROUP_LABELS = ("ORG", "GPE", "NORP")
+
+
+class Speakers:
+    def __init__(self, nlp: Language, name: str, window: int, lookback_sentences: int) -> None:
+        self.name = name
+        self.window = window
+        self.lookback = lookback_sentences
+
+    def __call__(self, doc: Doc) -> Doc:
+        persons = syntax.person_entities(doc)
+        names = NameIndex(syntax.name_part(e) for e in persons)
+        quotes = [(a.start, a.end) for a in doc._.attributions or [] if a.kind == "direct"]
+        resolved: list[Attribution] = []
+        for a in sorted(doc._.attributions or [], key=lambda x: x.start):
+            if a.speaker is None and a.kind == "direct":
+                a = self._find_cue(doc, a, quotes, resolved)
+            if a.speaker is not None:
+                a = self._name(doc, a, persons, names)
+            resolved.append(a)
+        doc._.attributions = resolved
+        return doc
+
+    # -- cues and speakers of direct quotes ---------------------------------------------------
+
+    def _find_cue(
+        self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]], previous: list[Attribution]
+    ) -> Attribution:
+        for verb in (self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)):
+            if verb is None:
+                continue
+            subject = syntax.subject_of(verb) or _postposed_subject(verb)
+            if subject is None or a.start <= subject.idx < a.end:
+                continue
+            speaker = syntax.mention_span(subject)
+            return replace(
+                a,
+                speaker=syntax.as_mention(speaker),
+                cue=syntax.as_mention(syntax.cue_span(verb)),
+                score=lexicon.SCORES["direct_cue"],
+                rule="direct_cue",
+            )
+        before = [p for p in previous if p.speaker is not None and p.end <= a.start]
+        if before and _same_turn(doc, before[-1], a):
+            last = before[-1]
+            rule = "direct_continued" if last.kind == "direct" else "direct_nearby"
+            return replace(
+                a,
+                speaker=last.speaker,
+                canonical=last.canonical,
+                cue=last.cue,
+                score=lexicon.SCORES[rule],
+                rule=rule,
+            )
+        return a
+
+    def _cue_after(self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]) -> Token | None:
+        """A reporting verb in the few words after the closing mark, before the sentence goes on."""
+        after = doc.char_span(a.end, min(len(doc.text), a.end + 2), alignment_mode="expand")
+        if after is None:
+            return None
+        i = after.start
+        while i < len(doc) and (doc[i].idx < a.end or doc[i].is_punct and doc[i].text not in ".!?"):
+            i += 1
+        new_sentence = i < len(doc) and a.text.rstrip()[-1:] == "." and doc[i].text[:1].isupper()
+        if new_sentence and not syntax.is_reporting_verb(doc[i]):
+            return None  # “... done.” His remarks ...: a new sentence, not a post-posed cue
+        for tok in doc[i : min(len(doc), i + self.window)]:
+            if tok.text in (".", "!", "?", "\n") or "\n" in tok.text or _starts_quote(tok, quotes):
+                return None
+            if syntax.is_reporting_verb(tok):
+                return tok
+        return None
+
+    def _cue_before(self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]) -> Token | None:
+        """The nearest reporting verb before the opening mark in the same sentence (",", ":" between)."""
+        opening = doc.char_span(max(0, a.start - 1), a.start, alignment_mode="expand")
+        if opening is None:
+            return None
+        first = opening.start
+        sent_start = doc[first].sent.start if first < len(doc) else 0
+        j = first - 1
+        if j < 0 or "\n" in doc[j].text or doc[j].text in (".", "!", "?"):
+            return None  # the quote starts its sentence: the cue, if any, is after it
+        lowest = max(sent_start, first - 3 * self.window)
+        while j >= lowest:
+            tok = doc[j]
+            if "\n" in tok.text or any(s <= tok.idx < e for s, e in quotes):
+                return None
+            if syntax.is_reporting_verb(tok):
+                return tok
+            j -= 1
+        return None
+
+    # -- names -----------------------------------------------------------------------------
+
+    def _name(self, doc: Doc, a: Attribution, persons: list[Span], names: NameIndex) -> Attribution:
+        """Set canonical (and resolve a pronoun speaker) for an attribution that has a speaker."""
+        assert a.speaker is not None
+        mention = doc.char_span(a.speaker.start, a.speaker.end, alignment_mode="expand")
+        if mention is None:
+            return a
+        named = [p for p in persons if p.start >= mention.start and p.end <= mention.end]
+        if named:
+            return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)
+        if len(mention) == 1 and mention[0].lower_ in lexicon.PERSON_PRONOUNS:
+            antecedent = self._antecedent(doc, mention[0], persons)
+            if antecedent is None:
+                return replace(a, canonical=None, speaker_score=0.4)
+            return replace(a, canonical=names.canonical(syntax.name_part(antecedent)), speaker_score=0.75)
+        name = syntax.name_part(mention)
+        if mention[-1].text[:1].isupper() and names.knows(name):
+            # A name the NER missed or mislabelled ("Ushakov further added"): the document's fullest form.
+            return replace(a, canonical=names.canonical(name), speaker_score=0.8)
+        if mention.root.pos_ == "PROPN" and mention.root.ent_type_ not in GROUP_LABELS:
+            return replace(a, canonical=clean_name(name), speaker_score=0.75)
+        groups = [e for e in doc.ents if e.label_ in GROUP_LABELS and mention.start <= e.start < mention.end]
+        if groups and mention.root.ent_type_ in GROUP_LABELS:
+            return replace(a, canonical=clean_name(groups[-1].text), speaker_score=0.8)
+        return replace(a, canonical=None, speaker_score=0.7)
+
+    def _antecedent(self, doc: Doc, pronoun: Token, persons: list[Span]) -> Span | None:
+        """The nearest named person before the pronoun, preferring sentence subjects."""
+        if pronoun.lower_ in ("we", "they"):
+            return None
+        sents = list(doc.sents)
+        here = next(i for i, s in enumerate(sents) if s.start <= pronoun.i < s.end)
+        for k in range(here, max(-1, here - self.lookback - 1), -1):
+            sent = sents[k]
+            candidates = [
+                p for p in persons if p.start >= sent.start and p.end <= sent.end and p.end <= pronoun.i
+            ]
+            if not candidates:
+                continue
+            subjects = [p for p in candidates if p.root.dep_ in syntax.SUBJECT_DEPS]
+            return (subjects or candidates)[-1]
+        return None
+
+
+def _postposed_subject(verb: Token) -> Token | None:
+    """ "said Press Secretary Karoline Leavitt" when the parser did not call it nsubj."""
+    for child in verb.rights:
+        if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and child.pos_ in ("PROPN", "NOUN"):
+            return child
+    return None
+
+
+def _starts_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
+    return any(tok.idx == s - 1 for s, _ in quotes)
+
+
+def _same_turn(doc: Doc, last: Attribution, a: Attribution) -> bool:
+    """The quote continues the last quoted speaker: same or next paragraph, nothing quoted between."""
+    between = doc.text[last.end : a.start]
+    return between.count("\n") <= 1 and len(between.split()) <= 40
+
+
+@Language.factory(
+    "curation_speakers",
+    assigns=["doc._.attributions"],
+    requires=["token.dep", "doc.ents"],
+    default_config={"window": 10, "lookback_sentences": 8},
+)
+def make_speakers(nlp: Language, name: str, window: int, lookback_sentences: int) -> Speakers:
+    """Speaker mention, cue, pronoun resolution and canonical names for every attribution."""
+    return Speakers(nlp, name, window, lookback_sentences)
+
+
+__all__ = ["Speakers", "make_speakers", "Mention"]

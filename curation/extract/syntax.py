@@ -1,0 +1,130 @@
+"""Small parse helpers shared by the quote and speaker components: subjects, cues, mentions.
+
+Pure functions over spaCy tokens; no state, no lexicon beyond `curation.extract.lexicon`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from curation.extract import lexicon
+from curation.extract.types import Mention
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+# Clauses whose subject is their head's: "..., stating that", "and emphasized that", "went on to say".
+SUBJECTLESS_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp")
+PLACE_PREPOSITIONS = lexicon.words("in to from near at into towards toward outside inside across around")
+
+
+def is_reporting_verb(token: Token) -> bool:
+    """A verb of saying or thinking (lemma in the lexicon), used as a verb."""
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicon.REPORTING_VERBS
+
+
+def is_speech_verb(token: Token) -> bool:
+    return token.lemma_.lower() in lexicon.SPEECH_VERBS
+
+
+def subject_of(verb: Token) -> Token | None:
+    """The subject of `verb`, climbing from participles and conjuncts to the verb they hang on."""
+    current = verb
+    for _ in range(4):
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return _antecedent_of_relative(child)
+        if current.dep_ in SUBJECTLESS_DEPS and current.head is not current:
+            current = current.head
+            # "X stressed that he has ..., stating, “...”": the participle hangs on the reported
+            # clause, but the one stating is the reporter.
+            if current.dep_ == "ccomp" and is_reporting_verb(current.head):
+                current = current.head
+        else:
+            return None
+    return None
+
+
+def _antecedent_of_relative(subject: Token) -> Token:
+    """ "commanders, who informed him" -> commanders."""
+    if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
+        return subject.head.head
+    return subject
+
+
+def mention_span(head: Token) -> Span:
+    """The words naming a subject: from its left edge to its head, then right-hand name parts.
+
+    Leaves out what follows the head (relative clauses, appositions, "in a statement on Thursday")
+    and leading punctuation.
+    """
+    doc = head.doc
+    start = head.left_edge.i
+    end = head.i + 1
+    while end < len(doc) and doc[end].dep_ in ("compound", "flat") and doc[end].head is head:
+        end += 1
+    conjuncts = [c for c in head.children if c.dep_ == "conj" and c.i > head.i]
+    if conjuncts:  # "both Russia and the U.S."
+        end = max(end, conjuncts[-1].i + 1)
+    while start < end - 1 and (doc[start].is_punct and doc[start].text not in "[(" or doc[start].is_space):
+        start += 1
+    while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in "])":
+        end -= 1
+    return doc[start:end]
+
+
+def cue_span(verb: Token, with_object: bool = True) -> Span:
+    """The reporting verb with its auxiliaries, negation and particle; "told reporters" keeps its object."""
+    doc = verb.doc
+    indices = [verb.i]
+    for child in verb.children:
+        if (
+            child.dep_ in ("aux", "auxpass", "neg", "prt")
+            and abs(child.i - verb.i) <= 3
+            or (
+                with_object
+                and child.dep_ in ("dobj", "dative")
+                and child.i == verb.i + 1
+                and verb.lemma_.lower() in ("tell", "inform", "brief", "assure", "reassure")
+            )
+        ):
+            indices.append(child.i)
+    start, end = min(indices), max(indices) + 1
+    return doc[start:end]
+
+
+def as_mention(span: Span) -> Mention:
+    return Mention(span.start_char, span.end_char, span.text)
+
+
+def tokens_in(doc: Doc, start_char: int, end_char: int) -> Span | None:
+    """The tokens covering a character range (expanded to token boundaries)."""
+    return doc.char_span(start_char, end_char, alignment_mode="expand")
+
+
+def is_place_like(ent: Span) -> bool:
+    """A PERSON entity that is really a place: after a place preposition, or tagged as a place elsewhere."""
+    root = ent.root
+    if root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS:
+        return True
+    if any(e.text == ent.text and e.label_ in ("GPE", "LOC", "FAC") for e in ent.doc.ents):
+        return True
+    if any(len(t.text) > 1 and t.text.isupper() for t in ent):  # "Tekedia AI": acronyms are not names
+        return True
+    return not ent.text[:1].isupper() or any(ch.isdigit() for ch in ent.text)
+
+
+def person_entities(doc: Doc) -> list[Span]:
+    """PERSON entities that can be speakers: the small model's place-as-person mistakes removed."""
+    return [e for e in doc.ents if e.label_ == "PERSON" and not is_place_like(e)]
+
+
+def name_part(ent: Span) -> str:
+    """The name inside a PERSON entity: its trailing run of proper nouns ("Ukrainian military chief
+    Oleksandr Syrsky" -> "Oleksandr Syrsky"), brackets and possessives kept for `clean_name`."""
+    tokens = list(ent)
+    while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].text in ("’", "'")) and len(tokens) > 1:
+        tokens.pop()
+    i = len(tokens)
+    while i > 0 and (tokens[i - 1].pos_ == "PROPN" or tokens[i - 1].text in "[]"):
+        i -= 1
+    kept = tokens[i:] or tokens
+    return ent.doc[kept[0].i : kept[-1].i + 1].text
