@@ -43,11 +43,13 @@ def ingest_cmd(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary.")] = False,
 ) -> None:
-    """Read articles into document records, removing boilerplate (kept in each record's `removed`).
+    """Read articles into document records; boilerplate goes to each record's `removed`.
 
-    Each document gets an id derived from its text; exact duplicates are kept once. Unreadable
-    inputs (binary, not UTF-8, empty, a malformed JSONL line) are skipped with one line each; the
-    exit code is 1 only when nothing could be read or a given path does not exist.
+    Ids come from the text, so exact duplicates are kept once.
+
+    Bad inputs (binary, not UTF-8, empty, a malformed JSONL line) are skipped, one line each.
+
+    Exit code 1 only when nothing could be read or a given path does not exist.
 
     Example: curation ingest seeds/ more/article.txt feed.jsonl -o docs.jsonl
     """
