@@ -1,0 +1,549 @@
+"""The claim component: check-worthy factual assertions, in the author's voice or inside a quote.
+
+A claim is a clause of the dependency parse: a verb (or copula) with its subject, minus the
+clauses split off from it (a second finite conjunct, the reported clause of a reporting verb, a
+non-restrictive relative clause) and minus leading connectives. Each clause is then kept or
+rejected by rules that read the parse and a few word lists: a clause with a modal or future
+marker is a prediction, one headed by a verb of belief is an opinion, a question, a wish or an
+imperative asks rather than asserts, an evaluative copula ("this is very serious") judges, and an
+advertisement sells. What is left is an event, a quantity, a stated position or a state of affairs.
+
+Clauses inside a quote found by the quote components (`doc._.attributions`) carry that quote's
+speaker. When the quote components have not run (`doc._.attributions` is None) every claim is in
+the author's voice.
+
+The word lists are data, at the top of this module: a new hedge or opinion verb is one word here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from curation.extract.types import Attribution, Claim, register_extensions
+
+# --- Lexicons (lemmas, lower case) -----------------------------------------------------------------
+
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as whitespace-separated text: easy to read and to extend."""
+    return frozenset(text.split())
+
+
+# Auxiliaries that make a clause a prediction, a possibility or an obligation, not a fact.
+MODAL_LEMMAS: frozenset[str] = _words("will would may might could should shall can must ought")
+
+# Verbs whose clause is the writer's or speaker's mind, not the world: opinions and beliefs.
+OPINION_VERBS: frozenset[str] = _words(
+    """
+    believe think feel seem appear consider suppose suspect guess reckon imagine doubt fear worry
+    like love hate prefer regret wonder speculate assume hope wish want
+    """
+)
+
+# Verbs that announce what is to come: "is expected to", "plans to", "is going to", "aims to".
+PREDICTION_VERBS: frozenset[str] = _words(
+    "expect anticipate forecast predict project plan intend aim seek go set poise schedule"
+)
+
+# Verbs of necessity that, with an infinitive, say what ought to happen: "it needs to study".
+OBLIGATION_VERBS: frozenset[str] = frozenset({"need"})
+
+# Words that turn an assertion into speculation or hedged evaluation.
+SPECULATION_WORDS: frozenset[str] = _words(
+    """
+    perhaps maybe probably possibly likely unlikely arguably presumably supposedly potentially
+    conceivably possible probable hopefully
+    """
+)
+
+# Words that hedge a reported fact without making it an opinion: still a claim, less sure.
+REPORTED_HEDGES: frozenset[str] = _words(
+    "reportedly allegedly apparently seemingly purportedly rumoured rumored unconfirmed"
+)
+
+# Adjectives that make a copular clause a judgement ("this is very serious", "it is unacceptable").
+EVALUATIVE_WORDS: frozenset[str] = _words(
+    """
+    good bad great terrible awful horrible wonderful excellent fine nice poor serious unacceptable
+    acceptable important crucial vital essential unfair fair wrong right ridiculous shameful
+    disgraceful outrageous absurd dangerous beautiful ugly amazing incredible disappointing
+    worrying encouraging positive negative hopeful pivotal notable remarkable sad happy complex
+    difficult easy clear obvious necessary
+    """
+)
+
+# Words of promotion: an advertisement is not a claim to check.
+ADVERTISING_WORDS: frozenset[str] = _words(
+    """
+    register registration subscribe subscription discount masterclass newsletter promo coupon
+    webinar enrol enroll sponsor sponsored bestseller giveaway
+    """
+)
+
+# Verbs that frame reported speech: "X said [that ...]" is the frame, the clause is the content.
+REPORTING_FRAME_VERBS: frozenset[str] = _words(
+    """
+    say tell state claim add note argue explain announce confirm deny insist warn suggest report
+    write tweet post reply respond answer ask acknowledge admit assert declare emphasize emphasise
+    stress remark comment observe point predict promise pledge vow threaten caution concede contend
+    maintain reiterate repeat recall reveal disclose indicate allege inform assure signal hint imply
+    underline highlight specify brief agree
+    """
+)
+
+# Events whose truth is typically contested (attacks, captures, denials): check-worthy high.
+DISPUTED_EVENT_VERBS: frozenset[str] = _words(
+    """
+    kill attack strike invade capture recapture seize retake reclaim regain withdraw bomb shell
+    destroy occupy annex liberate deny accuse sanction ban arrest violate launch shoot target
+    reject refuse agree sign veto condemn approve block cut raise fall rise increase decrease
+    double halve lose win advance retreat expel deport
+    """
+)
+
+# Words naming an official position: "its firm stance", "the policy", "opposes".
+POSITION_WORDS: frozenset[str] = _words(
+    """
+    stance position policy aim goal priority oppose support demand insist reiterate recognise
+    recognize
+    """
+)
+
+# Sentence openers of calls to action ("Join ...", "Subscribe ..."); the small model often tags
+# them as proper nouns, so they are matched as words.
+CALL_TO_ACTION_WORDS: frozenset[str] = _words(
+    "join register subscribe sign click download buy order shop book apply enrol enroll"
+)
+
+# Words that make a clause a wish or an exhortation ("let's", "hopefully", "please").
+WISH_WORDS: frozenset[str] = _words("let please hopefully")
+
+# Subordinators of hypotheticals: "if Russia attacks, ..." asserts nothing happened.
+CONDITIONAL_MARKS: frozenset[str] = _words("if unless whether")
+
+# Named-entity types that make a clause a quantity or statistic.
+NUMERIC_ENTITIES: frozenset[str] = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
+# Entity types that make a clause checkable against the world (who, where, when).
+ANCHOR_ENTITIES: frozenset[str] = frozenset(
+    {"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "LAW", "DATE"}
+)
+# Subjects that speak for a state or an organisation: their assertions are official positions.
+OFFICIAL_SUBJECT_ENTITIES: frozenset[str] = frozenset({"GPE", "ORG", "NORP"})
+# Numerals inside these entities are not quantities ("on Wednesday", "at 5 pm", "the 3rd").
+NON_QUANTITY_ENTITIES: frozenset[str] = frozenset({"DATE", "TIME", "ORDINAL"})
+
+# Leading words that connect a clause to the text before it and are not part of the assertion.
+CONNECTIVES: frozenset[str] = _words(
+    """
+    however also further furthermore meanwhile additionally moreover but and or so then still yet
+    thus
+    """
+)
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+CLAUSE_POS = frozenset({"VERB", "AUX"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+LEADING_DEPS = frozenset({"cc", "mark", "punct", "preconj"})
+TRAILING_DEPS = frozenset({"cc", "mark", "punct", "preconj", "prep"})
+
+
+@dataclass(frozen=True)
+class ClauseCheck:
+    """Why a clause is or is not a claim: the rule name goes into Claim.rule for the bench."""
+
+    is_claim: bool
+    rule: str
+
+
+# --- Clause structure (pure functions over the parse) ---------------------------------------------
+
+
+def has_subject(token: Token) -> bool:
+    return any(child.dep_ in SUBJECT_DEPS for child in token.children)
+
+
+def after_comma(token: Token) -> bool:
+    """Whether the subtree of `token` directly follows a comma (a non-restrictive, tacked-on clause)."""
+    first = token.left_edge.i
+    return first > 0 and token.doc[first - 1].text == ","
+
+
+def is_finite_conjunct(token: Token) -> bool:
+    """A conjoined verb that asserts on its own: it has a subject, a finite form or its own auxiliary,
+    and the first conjunct is complete without it ("has been and remains X" is one assertion)."""
+    head = token.head
+    if token.dep_ != "conj" or token.pos_ not in CLAUSE_POS or head.pos_ not in CLAUSE_POS:
+        return False
+    own_aux = any(child.dep_ in ("aux", "auxpass") for child in token.children)
+    if not (has_subject(token) or token.tag_ in FINITE_TAGS or own_aux):
+        return False
+    first_complete = any(
+        head.i < child.i < token.i and child.dep_ not in ("cc", "punct", "conj", "neg", "advmod")
+        for child in head.children
+    )
+    return first_complete or has_subject(token)
+
+
+def is_finite_adjunct(token: Token, head: Token) -> bool:
+    """ ", as Russia has claimed to have recaptured Sudzha": a finite clause tacked on after a comma."""
+    return token.dep_ == "advcl" and has_subject(token) and token.i > head.i and after_comma(token)
+
+
+def is_participle_adjunct(token: Token, head: Token) -> bool:
+    """ ", making gains by capturing 100 towns": a participle tacked on after the clause, asserting more."""
+    return (
+        token.dep_ == "advcl"
+        and token.tag_ in ("VBG", "VBN")
+        and not has_subject(token)
+        and token.i > head.i
+        and after_comma(token)
+    )
+
+
+def split_children(head: Token, split_conjuncts: bool) -> list[Token]:
+    """Children of `head` that start clauses of their own (and so leave `head`'s span)."""
+    out: list[Token] = []
+    for child in head.children:
+        if (
+            (split_conjuncts and is_finite_conjunct(child))
+            or (child.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in REPORTING_FRAME_VERBS)
+            or is_participle_adjunct(child, head)
+            or is_finite_adjunct(child, head)
+        ):
+            out.append(child)
+    # A trailing non-restrictive relative clause ("..., who informed him that ...") hangs off a noun
+    # of this clause and asserts something of its own. One in the middle stays: it is background.
+    out.extend(
+        tok
+        for tok in head.subtree
+        if tok.dep_ == "relcl" and tok.i > head.i and after_comma(tok) and _clause_owner(tok) == head
+    )
+    return out
+
+
+def background_children(head: Token) -> list[Token]:
+    """Adverbial clauses before the subject ("While talks continue, ...", "As X said, ..."): context
+    the writer sets up, not part of the assertion."""
+    return [
+        child
+        for child in head.children
+        if child.dep_ == "advcl"
+        and child.i < head.i
+        and child.right_edge.i + 1 < len(child.doc)
+        and child.doc[child.right_edge.i + 1].text == ","
+    ]
+
+
+def _clause_owner(token: Token) -> Token:
+    """The nearest ancestor that heads a clause (verb or copula)."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in CLAUSE_POS:
+            return ancestor
+    return token
+
+
+def is_frame(head: Token, split: list[Token], cues: set[int]) -> bool:
+    """`head` only frames reported speech ("he said", "who informed him"): the content is elsewhere.
+
+    `cues` holds the character offsets of the cues the quote components found.
+    """
+    if head.idx in cues:
+        return True
+    if head.lemma_.lower() not in REPORTING_FRAME_VERBS:
+        return False
+    return any(child.dep_ in ("ccomp", "parataxis") for child in split) or any(
+        tok.is_quote for tok in head.subtree
+    )
+
+
+def clause_tokens(head: Token, split: list[Token]) -> list[Token]:
+    """`head`'s subtree without the split-off clauses and leading background, in text order."""
+    removed: set[int] = set()
+    for child in split + background_children(head):
+        removed.update(t.i for t in child.subtree)
+        # the "and"/"," that joined a split conjunct belongs to neither side
+        if child.dep_ == "conj":
+            removed.update(t.i for t in child.head.children if t.dep_ == "cc" and t.i < child.i)
+    # The clause is the unbroken run of kept tokens around the head: what lies beyond a split-off
+    # clause is that clause's business, or background.
+    doc = head.doc
+    first, last = head.i, head.i
+    lo, hi = head.left_edge.i, head.right_edge.i
+    while first - 1 >= lo and first - 1 not in removed:
+        first -= 1
+    while last + 1 <= hi and last + 1 not in removed:
+        last += 1
+    return [doc[i] for i in range(first, last + 1)]
+
+
+def trim(tokens: list[Token]) -> list[Token]:
+    """Drop leading connectives/marks/punctuation and trailing punctuation/conjunctions."""
+    start, end = 0, len(tokens)
+    while start < end and (
+        tokens[start].dep_ in LEADING_DEPS
+        or tokens[start].lower_ in CONNECTIVES
+        or tokens[start].is_punct
+        or tokens[start].is_space
+    ):
+        start += 1
+    while end > start and (
+        tokens[end - 1].dep_ in TRAILING_DEPS or tokens[end - 1].is_punct or tokens[end - 1].is_space
+    ):
+        end -= 1
+    return tokens[start:end]
+
+
+def modal_of(head: Token) -> Token | None:
+    """A modal auxiliary on the clause (or inherited by a conjunct that has no auxiliary of its own)."""
+    for child in head.children:
+        if child.dep_ == "aux" and (child.tag_ == "MD" or child.lemma_.lower() in MODAL_LEMMAS):
+            return child
+    own_aux = any(child.dep_ in ("aux", "auxpass") for child in head.children)
+    if head.dep_ == "conj" and not own_aux and not has_subject(head) and head.head.pos_ in CLAUSE_POS:
+        return modal_of(head.head)
+    return None
+
+
+def check_clause(head: Token, tokens: list[Token]) -> ClauseCheck:
+    """Decide whether the clause headed by `head` asserts a checkable fact (and which rule said so)."""
+    lemma = head.lemma_.lower()
+    words = {t.lower_ for t in tokens} | {t.lemma_.lower() for t in tokens}
+    sent_words = [t for t in head.sent if not (t.is_space or t.is_quote or t.is_punct)]
+    sent_tail = [t for t in head.sent if not (t.is_space or t.is_quote)]
+    if any(t.text == "?" for t in tokens) or (
+        head == head.sent.root and sent_tail[-1:] and sent_tail[-1].text == "?"
+    ):
+        return ClauseCheck(False, "question")
+    if (
+        words & ADVERTISING_WORDS
+        or any(t.like_url for t in tokens)
+        or (sent_words and sent_words[0].lower_ in CALL_TO_ACTION_WORDS)
+    ):
+        return ClauseCheck(False, "advertising")
+    if lemma in WISH_WORDS or any(c.lower_ in WISH_WORDS for c in head.children):
+        return ClauseCheck(False, "wish")
+    if head.tag_ == "VB" and not has_subject(head) and modal_of(head) is None and head.dep_ == "ROOT":
+        return ClauseCheck(False, "imperative")
+    if modal_of(head) is not None:
+        return ClauseCheck(False, "modal")
+    if lemma in OPINION_VERBS:
+        return ClauseCheck(False, "opinion-verb")
+    if lemma in PREDICTION_VERBS | OBLIGATION_VERBS and any(
+        c.dep_ in ("xcomp", "ccomp") for c in head.children
+    ):
+        return ClauseCheck(False, "prediction")
+    if any(c.lemma_.lower() in SPECULATION_WORDS for c in head.children) or any(
+        t.lemma_.lower() in SPECULATION_WORDS and t.head == head for t in tokens
+    ):
+        return ClauseCheck(False, "speculation")
+    if any(
+        c.dep_ == "advcl" and any(m.lower_ in CONDITIONAL_MARKS for m in c.children) for c in head.children
+    ):
+        return ClauseCheck(False, "conditional")
+    if lemma == "be" and _evaluative_predicate(head):
+        return ClauseCheck(False, "evaluation")
+    if is_participle_adjunct(head, head.head):
+        return ClauseCheck(True, "participle")
+    if not has_subject(head) and head.dep_ != "conj":
+        return ClauseCheck(False, "fragment")
+    if head.tag_ == "VB" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
+        return ClauseCheck(False, "fragment")  # subjunctive or a mis-parse: "whether it be ..."
+    return ClauseCheck(True, "past-event" if head.tag_ in ("VBD", "VBN") else "state")
+
+
+def _evaluative_predicate(head: Token) -> bool:
+    """A copula whose predicate is a judgement: an evaluative or superlative adjective."""
+    for child in head.children:
+        if child.dep_ in ("acomp", "attr", "oprd"):
+            for tok in child.subtree:
+                if tok.pos_ == "ADJ" and (tok.lemma_.lower() in EVALUATIVE_WORDS or tok.tag_ == "JJS"):
+                    return True
+    return False
+
+
+def is_numeric(tokens: list[Token]) -> bool:
+    """A quantity or statistic: a numeric entity, or a numeral that is not a date or "one"."""
+    return any(
+        (t.ent_type_ in NUMERIC_ENTITIES and t.lower_ != "one")
+        or (t.pos_ == "NUM" and t.like_num and t.ent_type_ not in NON_QUANTITY_ENTITIES and t.lower_ != "one")
+        for t in tokens
+    )
+
+
+def checkworthiness(head: Token, tokens: list[Token], speaker: bool) -> str:
+    """high for numbers, disputed events and official positions; low otherwise."""
+    lemmas = {t.lemma_.lower() for t in tokens}
+    if is_numeric(tokens):
+        return "high"
+    if head.lemma_.lower() in DISPUTED_EVENT_VERBS or lemmas & POSITION_WORDS:
+        return "high"
+    subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+    if any(t.ent_type_ in OFFICIAL_SUBJECT_ENTITIES for s in subjects for t in s.subtree):
+        return "high"
+    if speaker and head.tag_ in ("VBD", "VBN"):
+        return "high"  # a past event stated by a named source: what fact-checkers check first
+    return "low"
+
+
+def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
+    """How likely the span is a claim an annotator keeps: evidence up, hedges and fragments down."""
+    score = 0.5
+    if is_numeric(tokens):
+        score += 0.2
+    if any(t.ent_type_ in ANCHOR_ENTITIES for t in tokens):
+        score += 0.1
+    if head.tag_ in ("VBD", "VBN"):
+        score += 0.1
+    if checkworthy == "high":
+        score += 0.05
+    if any(t.lemma_.lower() in REPORTED_HEDGES for t in tokens):
+        score -= 0.15
+    words = sum(1 for t in tokens if not t.is_punct)
+    if words < 6:
+        score -= 0.15
+    if words > 40:
+        score -= 0.1  # a very long clause usually swallowed background the annotator will cut
+    if not has_subject(head):
+        score -= 0.1
+    if head.lemma_.lower() == "be":
+        score -= 0.05
+    return round(min(0.95, max(0.05, score)), 3)
+
+
+# --- Spans and quotes --------------------------------------------------------------------------------
+
+
+def enclosing_attribution(start: int, end: int, attributions: list[Attribution]) -> Attribution | None:
+    """The quote whose content contains the character range (the smallest, if quotes nest)."""
+    inside = [a for a in attributions if a.start <= start and end <= a.end]
+    return min(inside, key=lambda a: a.end - a.start) if inside else None
+
+
+def char_range(
+    doc: Doc, tokens: list[Token], head: Token, attributions: list[Attribution]
+) -> tuple[int, int]:
+    """Character range of the clause, cut to the head's line and kept out of quotes it does not own."""
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = doc.text
+    line_start = text.rfind("\n", start, head.idx) + 1
+    line_end = text.find("\n", head.idx, end)
+    start = max(start, line_start) if line_start > 0 else start
+    end = line_end if line_end >= 0 else end
+    owner = enclosing_attribution(head.idx, head.idx + len(head.text), attributions)
+    if owner is not None:
+        return max(start, owner.start), min(end, owner.end)
+    for att in attributions:  # the author's clause must not swallow someone else's words
+        if att.start < end and start < att.end:
+            if att.start >= head.idx:
+                end = min(end, att.start)
+            elif att.end <= head.idx:
+                start = max(start, att.end)
+    return start, end
+
+
+def tokens_in(doc: Doc, start: int, end: int, tokens: list[Token]) -> list[Token]:
+    return trim([t for t in tokens if t.idx >= start and t.idx + len(t.text) <= end])
+
+
+def clause_heads(sent: Span, split_conjuncts: bool) -> Iterator[tuple[Token, list[Token]]]:
+    """Every clause head of the sentence with the children split off from it, root first."""
+    stack = [sent.root]
+    seen: set[int] = set()
+    while stack:
+        head = stack.pop()
+        if head.i in seen:
+            continue
+        seen.add(head.i)
+        split = split_children(head, split_conjuncts)
+        yield head, split
+        stack.extend(reversed(split))
+
+
+def find_claims(
+    doc: Doc,
+    attributions: list[Attribution] | None,
+    *,
+    min_words: int = 3,
+    split_conjuncts: bool = True,
+    claims_in_quotes: bool = True,
+) -> list[Claim]:
+    """All claims of `doc`, in text order."""
+    atts = list(attributions or [])
+    cues = {a.cue.start for a in atts if a.cue is not None}
+    claims: dict[tuple[int, int], Claim] = {}
+    for sent in doc.sents:
+        for head, split in clause_heads(sent, split_conjuncts):
+            if head.pos_ not in CLAUSE_POS or is_frame(head, split, cues):
+                continue
+            tokens = trim(clause_tokens(head, split))
+            if not tokens:
+                continue
+            start, end = char_range(doc, tokens, head, atts)
+            tokens = tokens_in(doc, start, end, tokens)
+            if sum(1 for t in tokens if not t.is_punct) < min_words or head not in tokens:
+                continue
+            verdict = check_clause(head, tokens)
+            if not verdict.is_claim:
+                continue
+            start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+            owner = enclosing_attribution(start, end, atts)
+            if owner is not None and not claims_in_quotes:
+                continue
+            checkworthy = checkworthiness(
+                head, tokens, speaker=owner is not None and owner.speaker is not None
+            )
+            claims[(start, end)] = Claim(
+                start=start,
+                end=end,
+                text=doc.text[start:end],
+                checkworthy=checkworthy,
+                score=score_claim(head, tokens, checkworthy),
+                speaker=owner.speaker if owner else None,
+                canonical=owner.canonical if owner else None,
+                rule=("quote:" if owner else "author:") + verdict.rule,
+            )
+    return [claims[key] for key in sorted(claims)]
+
+
+class ClaimFinder:
+    """The pipeline component: sets `doc._.claims` (a new list) from the parse and the quotes."""
+
+    def __init__(
+        self, nlp: Language, name: str, min_words: int, split_conjuncts: bool, claims_in_quotes: bool
+    ):
+        register_extensions()
+        self.name = name
+        self.min_words = min_words
+        self.split_conjuncts = split_conjuncts
+        self.claims_in_quotes = claims_in_quotes
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.claims = find_claims(
+            doc,
+            doc._.attributions,
+            min_words=self.min_words,
+            split_conjuncts=self.split_conjuncts,
+            claims_in_quotes=self.claims_in_quotes,
+        )
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+@Language.factory(
+    "curation_claims",
+    assigns=["doc._.claims"],
+    requires=["token.dep", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
+    default_config={"min_words": 3, "split_conjuncts": True, "claims_in_quotes": True},
+)
+def make_claim_finder(
+    nlp: Language, name: str, min_words: int, split_conjuncts: bool, claims_in_quotes: bool
+) -> ClaimFinder:
+    """Claims: check-worthy factual clauses, with the speaker of the quote they are in."""
+    return ClaimFinder(nlp, name, min_words, split_conjuncts, claims_in_quotes)
