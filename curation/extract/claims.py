@@ -340,7 +340,7 @@ def check_clause(head: Token, tokens: list[Token]) -> ClauseCheck:
         t.lemma_.lower() in SPECULATION_WORDS and t.head == head for t in tokens
     ):
         return ClauseCheck(False, "speculation")
-    if any(
+    if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in head.children) or any(
         c.dep_ == "advcl" and any(m.lower_ in CONDITIONAL_MARKS for m in c.children) for c in head.children
     ):
         return ClauseCheck(False, "conditional")
@@ -445,8 +445,17 @@ def char_range(
     return start, end
 
 
-def tokens_in(doc: Doc, start: int, end: int, tokens: list[Token]) -> list[Token]:
-    return trim([t for t in tokens if t.idx >= start and t.idx + len(t.text) <= end])
+def tokens_in(head: Token, start: int, end: int, tokens: list[Token]) -> list[Token]:
+    """The clause's tokens inside [start, end). When a quote cut the clause short, the dangling
+    frame before it goes too (", with some suggesting" [quote]): it is the attribution, not a fact."""
+    kept = [t for t in tokens if t.idx >= start and t.idx + len(t.text) <= end]
+    if len(kept) < len(tokens) and kept and kept[-1].i < tokens[-1].i:
+        commas = [t.i for t in kept if t.text == "," and t.i > head.i]
+        if commas:
+            tail = [t for t in kept if t.i > commas[-1]]
+            if any(t.lemma_.lower() in REPORTING_FRAME_VERBS for t in tail):
+                kept = [t for t in kept if t.i < commas[-1]]
+    return trim(kept)
 
 
 def clause_heads(sent: Span, split_conjuncts: bool) -> Iterator[tuple[Token, list[Token]]]:
@@ -483,7 +492,7 @@ def find_claims(
             if not tokens:
                 continue
             start, end = char_range(doc, tokens, head, atts)
-            tokens = tokens_in(doc, start, end, tokens)
+            tokens = tokens_in(head, start, end, tokens)
             if sum(1 for t in tokens if not t.is_punct) < min_words or head not in tokens:
                 continue
             verdict = check_clause(head, tokens)
