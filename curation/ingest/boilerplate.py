@@ -115,6 +115,25 @@ RULES: tuple[Rule, ...] = (
         max_chars=240,
     ),
     Rule(
+        "section-marker",
+        "Standalone markers that label page parts, not text ('ABSTRACT.', 'Correction Appended').",
+        _rx(r"^(?:abstract|summary|correction\s+appended|updated|developing\s+story|breaking)\s*[.:]?$"),
+    ),
+    Rule(
+        "correction-notice",
+        "Publisher's correction notices ('Correction: An earlier version of this article ...').",
+        _rx(r"^corrections?\s*:\s*\S.*$"),
+        max_chars=500,
+        guarded=False,  # anchored on the label; notices often quote the corrected words
+    ),
+    Rule(
+        "embedded-post",
+        "Social-media embeds flattened into text (a pic.twitter.com link, '— Name (@handle) May 1, 2016').",
+        _rx(r"(?:pic\.twitter\.com/\w+|[—–-]\s*[^—\n]{1,60}\(@\w{1,30}\)\s+\w+\s+\d{1,2},\s+\d{4}\.?$)"),
+        max_chars=600,
+        guarded=False,  # a tweet often quotes; the link or signature is what marks it
+    ),
+    Rule(
         "tags",
         "Trailing tag and topic lists ('Tags', 'Topics: Russia, Ukraine').",
         _rx(r"^(?:tags?|topics?|filed\s+under|categories|keywords)\s*(?:[:|\-–]\s*[^.!?]{0,200})?$"),

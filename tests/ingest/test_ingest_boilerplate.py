@@ -36,6 +36,14 @@ REMOVED_LINES = [
     ("Photo: Reuters/Jane Doe", "credits"),
     ("(Reporting by Jane Doe; Editing by John Roe)", "credits"),
     ("Getty Images", "credits"),
+    ("ABSTRACT.", "section-marker"),
+    ("Correction Appended", "section-marker"),
+    (
+        "Correction: An earlier version of this article misstated when the “War On Drugs” began.",
+        "correction-notice",
+    ),
+    ("Big night.@someone talks to @other.https://t.co/abc pic.twitter.com/P2qpm3h3Pm", "embedded-post"),
+    ("We will win. — Jane Doe (@janedoe) September 27, 2016", "embedded-post"),
 ]
 
 # Article sentences that use the same words: never removed.
@@ -51,6 +59,10 @@ KEPT_LINES = [
     "Readers of the report were surprised by its conclusions.",
     "Related talks in Geneva ended without agreement.",
     "Kremlin acknowledges US discussions",
+    "Abstract art sold well at the auction, the gallery said.",
+    "The correction came after a week of losses in the markets.",
+    "Summary judgment was granted on Monday.",
+    "CLARIFICATION: The first paragraph now says the chair is calling for a successor.",
     "The newsletter, published weekly by the ministry, said troops were advancing.",
     "",
 ]
