@@ -1,0 +1,242 @@
+"""The dataset card (README.md): YAML front matter the Hub and `load_dataset` read, and a body for people.
+
+Label meanings come from the label schema's descriptions; how the data was made comes from the
+records' provenance, summarised during the export.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from datasets import Features
+from datasets.info import DatasetInfo, DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
+from huggingface_hub import DatasetCardData
+
+from curation.export.features import UNIT_CONFIGS, tag_column
+from curation.export.splits import SPLITS, Ratios
+from curation.export.writer import DATA_DIR
+from curation.schema import LabelSchema
+
+
+@dataclass
+class Provenance:
+    """What the records say about how they were made."""
+
+    annotators: set[str] = field(default_factory=set)
+    models: Counter[str] = field(default_factory=Counter)
+    projects: set[str] = field(default_factory=set)
+    records: int = 0
+    agreement: float | None = None  # mean pairwise span F1 where several annotators did one document
+    agreement_documents: int = 0
+
+    def add(self, provenance: dict[str, object]) -> None:
+        self.records += 1
+        if provenance.get("annotator"):
+            self.annotators.add(str(provenance["annotator"]))
+        model = provenance.get("started_from_model_version") or provenance.get("model_version")
+        if model:
+            self.models[str(model)] += 1
+        if provenance.get("project") is not None:
+            self.projects.add(str(provenance["project"]))
+
+
+@dataclass
+class CardInfo:
+    name: str
+    version: str
+    silver: bool
+    schema: LabelSchema
+    features: dict[str, Features]
+    rows: dict[tuple[str, str], int]  # (config, split) -> rows
+    bytes: dict[tuple[str, str], int]
+    spans: dict[str, Counter[str]]  # split -> label -> spans
+    provenance: Provenance
+    tokenizer: str
+    ratios: Ratios
+    license: str
+    language: str
+    dropped_unreviewed: int
+    groups: int
+    largest_group: int
+    parent: str | None
+
+
+def size_category(n: int) -> str:
+    for limit, name in (
+        (1_000, "n<1K"),
+        (10_000, "1K<n<10K"),
+        (100_000, "10K<n<100K"),
+        (1_000_000, "100K<n<1M"),
+    ):
+        if n < limit:
+            return name
+    return "1M<n<10M"
+
+
+def splits_of(info: CardInfo) -> list[str]:
+    present = {split for (config, split) in info.rows if config == "documents"}
+    return [s for s in SPLITS if s in present]
+
+
+def front_matter(info: CardInfo) -> DatasetCardData:
+    splits = splits_of(info)
+    documents = sum(info.rows.get(("documents", s), 0) for s in splits)
+    configs = []
+    infos = {}
+    for index, (config, features) in enumerate(info.features.items()):
+        entry: dict[str, object] = {
+            "config_name": config,
+            "data_files": [{"split": s, "path": f"{DATA_DIR}/{config}/{s}-*.parquet"} for s in splits],
+        }
+        if index == 0:
+            entry["default"] = True
+        configs.append(entry)
+        split_dict = SplitDict()
+        for s in splits:
+            split_dict.add(
+                SplitInfo(
+                    name=s,
+                    num_bytes=info.bytes.get((config, s), 0),
+                    num_examples=info.rows.get((config, s), 0),
+                )
+            )
+        infos[config] = DatasetInfo(features=features, splits=split_dict, config_name=config)
+    card = DatasetCardData(
+        pretty_name=info.name,
+        license=info.license,
+        language=[info.language],
+        task_categories=["token-classification", "text-classification"],
+        task_ids=["named-entity-recognition"],
+        annotations_creators=["machine-generated"]
+        if info.silver
+        else ["expert-generated", "machine-generated"],
+        language_creators=["found"],
+        multilinguality=["monolingual"],
+        size_categories=[size_category(documents)],
+        source_datasets=["original"],
+        tags=["quotes", "attribution", "claims", "news", "silver" if info.silver else "gold"],
+        configs=configs,
+    )
+    DatasetInfosDict(infos).to_dataset_card_data(card)
+    return card
+
+
+def render_card(info: CardInfo) -> str:
+    return f"---\n{front_matter(info).to_yaml()}\n---\n\n{body(info)}"
+
+
+def body(info: CardInfo) -> str:
+    kind = (
+        "silver (model pre-annotations, not reviewed by people)" if info.silver else "gold (human-reviewed)"
+    )
+    splits = splits_of(info)
+    lines = [
+        f"# {info.name} {info.version}",
+        "",
+        f"Speakers, quotes, cues and claims in news articles: a **{kind}** dataset exported by `curation`"
+        f" (label schema {info.schema.name} {info.schema.version}, fingerprint {info.schema.fingerprint()}).",
+        "",
+        "## Load it",
+        "",
+        "```python",
+        "from datasets import load_dataset",
+        f'quotes = load_dataset("path/to/{info.name}/v{info.version}", "quotes")  # or the Hub repo, '
+        f'revision="v{info.version}"',
+        "```",
+        "",
+        "Configs: " + ", ".join(f"`{c}`" for c in info.features) + ".",
+        "",
+        "## Labels",
+        "",
+        "| label | meaning | attributes |",
+        "|---|---|---|",
+    ]
+    for label, spec in info.schema.spans.items():
+        attrs = "; ".join(
+            f"{name}: {', '.join(a.values) if a.type == 'choice' else 'text'} ({a.description})"
+            for name, a in spec.attrs.items()
+        )
+        lines.append(f"| {label} | {spec.description} | {attrs or '-'} |")
+    lines += ["", "Relations:", ""]
+    for name, rel in info.schema.relations.items():
+        lines.append(f"- `{name}` ({', '.join(rel.from_)} -> {', '.join(rel.to)}): {rel.description}")
+    lines += ["", "## Configs", ""]
+    lines += [
+        "- `documents`: one row per document: text, spans (label and attributes as ClassLabel, offsets"
+        " int32), relations, `reviewed`, and `meta`/`provenance` as JSON strings (their keys vary by"
+        " source).",
+    ]
+    for config, label in UNIT_CONFIGS.items():
+        lines.append(
+            f"- `{config}`: one row per {label} span: its text, offsets and attributes, the mention each"
+            " relation links it to (the first by offset if several; empty when none: a claim with no speaker"
+            " is in the"
+            " author's voice), and the sentence(s) around it."
+        )
+    lines += [
+        f"- `tokens`: tokens of the pre-annotator's tokenizer ({info.tokenizer}), whitespace tokens left out,"
+        " with their character offsets (`starts`). `tags` is one BIO column over all labels: where spans of"
+        " different labels overlap (a CLAIM inside a QUOTE), the label listed first in the schema keeps the"
+        " tokens. "
+        + ", ".join(f"`{tag_column(label)}`" for label in info.schema.span_labels)
+        + " are one BIO"
+        " column per label, so overlapping labels are all kept. A span boundary inside a token extends to the"
+        " whole token.",
+        "- Sentences come from spaCy's rule-based Sentencizer, with a line break always ending a sentence.",
+        "",
+        "## How it was made",
+        "",
+    ]
+    prov = info.provenance
+    if prov.models:
+        models = ", ".join(f"{m} ({n} records)" for m, n in sorted(prov.models.items()))
+        lines.append(f"- Pre-annotator: {models}.")
+    if info.silver:
+        lines.append("- Silver: the spans are model predictions that no person reviewed.")
+    else:
+        lines.append(
+            f"- Gold: only human-reviewed records (provenance.reviewed true) are included; "
+            f"{info.dropped_unreviewed} unreviewed documents were left out."
+        )
+    if prov.projects:
+        lines.append(f"- Label Studio project(s): {', '.join(sorted(prov.projects))}.")
+    lines.append(f"- Annotators: {len(prov.annotators)}; input records: {prov.records}.")
+    lines.append(
+        "- Where several annotators reviewed one document, the record with the latest `updated_at` is the"
+        " document (reviewed records before unreviewed ones)."
+    )
+    if prov.agreement is not None:
+        lines.append(
+            f"- Agreement: mean pairwise span F1 (same label and offsets) {prov.agreement:.3f} over"
+            f" {prov.agreement_documents} documents reviewed by several annotators."
+        )
+    else:
+        lines.append("- Agreement: not known (no document was reviewed by more than one annotator).")
+    lines += [
+        f"- Splits: near-duplicate documents (one story from several outlets) are grouped with MinHash over"
+        f" content words ({info.groups} groups, the largest has {info.largest_group} documents); a group's"
+        f" split comes from a hash of its smallest document id into train {info.ratios.train} / validation"
+        f" {info.ratios.validation} / test {info.ratios.test}. Documents never change split between"
+        " versions.",
+        f"- Parent version: {info.parent or 'none (first version)'}; see CHANGELOG.md and manifest.json.",
+        "",
+        "## Counts",
+        "",
+        "| split | " + " | ".join(info.features) + " | " + " | ".join(info.schema.span_labels) + " |",
+        "|---|" + "---:|" * (len(info.features) + len(info.schema.span_labels)),
+    ]
+    for split in splits:
+        rows = " | ".join(str(info.rows.get((config, split), 0)) for config in info.features)
+        spans = " | ".join(str(info.spans.get(split, Counter())[label]) for label in info.schema.span_labels)
+        lines.append(f"| {split} | {rows} | {spans} |")
+    lines += [
+        "",
+        "## Licence",
+        "",
+        f"Declared licence: `{info.license}`. The articles' copyright stays with"
+        " their publishers; check it before redistributing the texts.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,67 @@
+"""Publish a version directory to the Hugging Face Hub, tagged with its version.
+
+The directory is uploaded as it is (the card's YAML already tells the Hub its configs and splits),
+after checking it still matches its manifest. A dry run lists what would be sent and needs no network.
+huggingface_hub reads its token from HF_TOKEN or its own login; this module never sees or logs it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from curation.errors import CurationError
+from curation.export.versions import read_manifest, verify_files
+
+
+class HubError(CurationError):
+    """The Hub refused the upload or could not be reached."""
+
+
+@dataclass(frozen=True)
+class PushPlan:
+    repo: str
+    revision: str  # the tag the pushed commit gets
+    files: list[tuple[str, int]]  # relative path, bytes
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(size for _, size in self.files)
+
+
+def plan_push(version_dir: Path, repo: str) -> PushPlan:
+    """What a push would send; refuses a version directory that no longer matches its manifest."""
+    manifest = read_manifest(version_dir)
+    damaged = verify_files(version_dir)
+    if damaged:
+        raise HubError(
+            f"{version_dir}: files differ from manifest.json ({', '.join(damaged[:3])}); export a new version"
+        )
+    paths = sorted(p for p in version_dir.rglob("*") if p.is_file())
+    files = [(p.relative_to(version_dir).as_posix(), p.stat().st_size) for p in paths]
+    return PushPlan(repo=repo, revision=f"v{manifest['version']}", files=files)
+
+
+def push_version(plan: PushPlan, version_dir: Path, endpoint: str | None = None) -> str:
+    """Upload the directory as one commit and tag it; returns the commit URL."""
+    import httpx
+    from huggingface_hub import HfApi
+    from huggingface_hub.errors import HfHubHTTPError, HFValidationError, LocalTokenNotFoundError
+
+    api = HfApi(endpoint=endpoint)
+    try:
+        api.create_repo(plan.repo, repo_type="dataset", exist_ok=True)
+        commit = api.upload_folder(
+            repo_id=plan.repo,
+            repo_type="dataset",
+            folder_path=version_dir,
+            commit_message=f"curation export {plan.revision}",
+        )
+        api.create_tag(plan.repo, tag=plan.revision, revision=commit.oid, repo_type="dataset")
+    except (httpx.HTTPError, HfHubHTTPError, HFValidationError, LocalTokenNotFoundError, OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise HubError(
+            f"could not push {version_dir} to the Hub dataset {plan.repo} ({reason}); "
+            "check the network, the repo name and HF_TOKEN, then run the push again"
+        ) from None
+    return str(commit.commit_url)

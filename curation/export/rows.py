@@ -1,0 +1,147 @@
+"""Rows of every config from one Document: what a training script reads.
+
+Label strings are encoded to their ClassLabel ids here (the schema order), so the parquet files hold
+integers and `load_dataset` gives typed features.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from spacy.tokens import Doc
+
+from curation.export.features import (
+    UNIT_CONFIGS,
+    bio_names,
+    outgoing_relations,
+    relation_tail_attrs,
+    span_attr_columns,
+    tag_column,
+)
+from curation.export.text import Sentences, TextAnalyzer
+from curation.records import Document, Span
+from curation.schema import AttrSpec, LabelSchema
+
+Row = dict[str, Any]
+
+
+def encode(spec: AttrSpec, value: Any) -> Any:
+    """A choice value as its ClassLabel id; text as text; missing stays None."""
+    if value is None:
+        return None
+    return spec.values.index(value) if spec.type == "choice" else value
+
+
+class RowBuilder:
+    """Turns documents into rows of the documents, quotes, claims and tokens configs."""
+
+    def __init__(self, schema: LabelSchema, analyzer: TextAnalyzer) -> None:
+        self.schema = schema
+        self.analyzer = analyzer
+        self.labels = {label: i for i, label in enumerate(schema.span_labels)}
+        self.relation_ids = {label: i for i, label in enumerate(schema.relation_labels)}
+        self.attr_columns = span_attr_columns(schema)
+        self.combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
+
+    def rows(self, doc: Document, reviewed: bool) -> dict[str, list[Row]]:
+        """Rows of every config for one document."""
+        tokens = self.analyzer.tokenize(doc.text)
+        sentences = self.analyzer.sentences(tokens)
+        out: dict[str, list[Row]] = {"documents": [self.document_row(doc, reviewed)]}
+        for config, label in UNIT_CONFIGS.items():
+            out[config] = self.unit_rows(doc, label, sentences)
+        out["tokens"] = [self.token_row(doc, tokens)]
+        return out
+
+    def document_row(self, doc: Document, reviewed: bool) -> Row:
+        spans = []
+        for span in doc.spans:
+            row: Row = {
+                "id": span.id,
+                "start": span.start,
+                "end": span.end,
+                "label": self.labels[span.label],
+                "text": span.text,
+                "score": span.score,
+            }
+            for column in self.attr_columns:
+                own = span.label in column.labels
+                row[column.name] = encode(column.spec, span.attrs.get(column.attr)) if own else None
+            spans.append(row)
+        return {
+            "id": doc.id,
+            "source": doc.source,
+            "text": doc.text,
+            "spans": spans,
+            "relations": [
+                {"head": r.head, "tail": r.tail, "label": self.relation_ids[r.label]} for r in doc.relations
+            ],
+            "reviewed": reviewed,
+            "meta": json.dumps(doc.meta, sort_keys=True, ensure_ascii=False),
+            "provenance": json.dumps(doc.provenance, sort_keys=True, ensure_ascii=False),
+        }
+
+    def unit_rows(self, doc: Document, label: str, sentences: Sentences) -> list[Row]:
+        """One row per span of `label`; linked mentions through the label's relations (first by offset)."""
+        spans = doc.spans_by_id()
+        attrs = self.schema.spans[label].attrs
+        relations = outgoing_relations(self.schema, label)
+        rows = []
+        for span in doc.spans:
+            if span.label != label:
+                continue
+            row: Row = {
+                "document_id": doc.id,
+                "id": span.id,
+                "text": span.text,
+                "start": span.start,
+                "end": span.end,
+            }
+            for name, spec in attrs.items():
+                row[name] = encode(spec, span.attrs.get(name, spec.default))
+            for relation in relations:
+                tails = sorted(
+                    (spans[r.tail] for r in doc.relations if r.head == span.id and r.label == relation),
+                    key=lambda s: (s.start, s.end),
+                )
+                tail: Span | None = tails[0] if tails else None
+                row[relation] = tail.text if tail else None
+                row[f"{relation}_start"] = tail.start if tail else None
+                row[f"{relation}_end"] = tail.end if tail else None
+                for name, spec in relation_tail_attrs(self.schema, relation).items():
+                    row[f"{relation}_{name}"] = encode(spec, tail.attrs.get(name)) if tail else None
+            start, end = sentences.around(span.start, span.end)
+            row.update(sentence=doc.text[start:end], sentence_start=start, sentence_end=end)
+            row["score"] = span.score
+            rows.append(row)
+        return rows
+
+    def token_row(self, doc: Document, tokens: Doc) -> Row:
+        """Tokens without whitespace tokens, one BIO column per label and one combined column."""
+        per_label = {label: [0] * len(tokens) for label in self.schema.span_labels}
+        combined = [0] * len(tokens)
+        ordered = sorted(doc.spans, key=lambda s: (self.labels[s.label], s.start, -(s.end - s.start)))
+        for span in ordered:
+            window = tokens.char_span(span.start, span.end, alignment_mode="expand")
+            if window is None or len(window) == 0:
+                continue
+            first, last = window.start, window.end
+            column = per_label[span.label]
+            if not any(column[first:last]):  # same-label overlap: the earlier, longer span keeps it
+                column[first] = 1
+                column[first + 1 : last] = [2] * (last - first - 1)
+            if not any(combined[first:last]):  # cross-label overlap: the label first in the schema wins
+                begin = self.combined_tags[f"B-{span.label}"]
+                combined[first] = begin
+                combined[first + 1 : last] = [begin + 1] * (last - first - 1)
+        keep = [t.i for t in tokens if not t.is_space]
+        row: Row = {
+            "id": doc.id,
+            "tokens": [tokens[i].text for i in keep],
+            "starts": [tokens[i].idx for i in keep],
+            "tags": [combined[i] for i in keep],
+        }
+        for label, column in per_label.items():
+            row[tag_column(label)] = [column[i] for i in keep]
+        return row
