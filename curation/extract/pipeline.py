@@ -104,7 +104,9 @@ class _RecordBuilder:
     def relations_dump(self) -> list[dict[str, object]]:
         return [r.model_dump() for r in self.relations]
 
-    def _span(self, label: str, m: Mention, score: float, attrs: dict[str, object]) -> str | None:
+    def _span(
+        self, label: str, m: Mention, score: float, attrs: dict[str, object], **extra: object
+    ) -> str | None:
         if label not in self.schema.spans or m.end <= m.start or self.text[m.start : m.end] != m.text:
             return None
         sid = span_id(label, m.start, m.end)
@@ -118,6 +120,7 @@ class _RecordBuilder:
                 text=m.text,
                 attrs=attrs,
                 score=round(min(1.0, max(0.0, score)), 3),
+                **extra,
             )
         return sid
 
@@ -130,7 +133,8 @@ class _RecordBuilder:
             self.relations.append(Relation(head=head, tail=tail, label=label))
 
     def add_attribution(self, a: Attribution) -> None:
-        quote = self._span("QUOTE", Mention(a.start, a.end, a.text), a.score, {"kind": a.kind})
+        extra = {"group": a.extra["group"]} if a.extra.get("group") else {}
+        quote = self._span("QUOTE", Mention(a.start, a.end, a.text), a.score, {"kind": a.kind}, **extra)
         if a.speaker is not None:
             score = a.speaker_score if a.speaker_score is not None else a.score
             speaker = self._span("SPEAKER", a.speaker, score, {"canonical": a.canonical})

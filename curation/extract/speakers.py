@@ -57,17 +57,22 @@ class Speakers:
             if subject is None or a.start <= subject.idx < a.end:
                 continue
             speaker = syntax.mention_span(subject)
-            return replace(
+            cue = syntax.as_mention(syntax.cue_span(verb))
+            found = replace(
                 a,
                 speaker=syntax.as_mention(speaker),
-                cue=syntax.as_mention(syntax.cue_span(verb)),
+                cue=cue,
                 score=lexicon.SCORES["direct_cue"],
                 rule="direct_cue",
             )
+            shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
+            return _grouped(found, shared[-1]) if shared else found
         before = [p for p in previous if p.speaker is not None and p.end <= a.start]
         if before and _same_turn(doc, before[-1], a):
             last = before[-1]
             rule = "direct_continued" if last.kind == "direct" else "direct_nearby"
+            if last.kind == "direct" and "\n" not in doc.text[last.end : a.start]:
+                a = _grouped(a, last)  # “A,” he said. “B.”: one quote in two segments
             return replace(
                 a,
                 speaker=last.speaker,
@@ -159,6 +164,13 @@ class Speakers:
             subjects = [p for p in candidates if p.root.dep_ in syntax.SUBJECT_DEPS]
             return (subjects or candidates)[-1]
         return None
+
+
+def _grouped(a: Attribution, first: Attribution) -> Attribution:
+    """Mark `a` as a further segment of the quote `first` belongs to (extra["group"])."""
+    group = first.extra.get("group") or f"quote-{first.start}"
+    first.extra["group"] = group
+    return replace(a, extra={**a.extra, "group": group})
 
 
 def _postposed_subject(verb: Token) -> Token | None:
