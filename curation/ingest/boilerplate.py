@@ -43,11 +43,9 @@ class Rule:
     max_chars: int = 200
     guarded: bool = True
 
-    def matches(self, line: str) -> bool:
-        stripped = line.strip()
-        if not stripped or len(stripped) > self.max_chars:
-            return False
-        if self.guarded and _looks_like_reported_speech(stripped):
+    def matches(self, stripped: str, reported_speech: bool) -> bool:
+        """Whether this rule removes a line (already stripped; `reported_speech` computed once)."""
+        if len(stripped) > self.max_chars or (self.guarded and reported_speech):
             return False
         return self.pattern.search(stripped) is not None
 
@@ -142,6 +140,7 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+_LONGEST = max(rule.max_chars for rule in RULES)
 _DOUBLE_QUOTES = re.compile(r"[\"“”„«»]")
 _REPORTING = re.compile(
     r"\b(?:said|says|told|tells|according\s+to|stated|added|asked|urged|warned|claimed|announced|wrote)\b",
@@ -156,8 +155,12 @@ def _looks_like_reported_speech(line: str) -> bool:
 
 def match_rule(line: str, position: Position = "any") -> Rule | None:
     """The first rule that removes `line` at this position, or None: the single entry point for tests."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > _LONGEST:  # article paragraphs: most lines stop here
+        return None
+    reported_speech = _looks_like_reported_speech(stripped)
     for rule in RULES:
-        if (rule.position == "any" or rule.position == position) and rule.matches(line):
+        if (rule.position == "any" or rule.position == position) and rule.matches(stripped, reported_speech):
             return rule
     return None
 
@@ -178,17 +181,18 @@ class _Line:
         return self.end - self.content_end == 2
 
 
-_LINE = re.compile(r"([^\n]*?)(\r?\n|$)")
-
-
 def _split_lines(text: str, offset: int) -> list[_Line]:
     lines: list[_Line] = []
     pos = offset
     while pos < len(text):
-        m = _LINE.match(text, pos)
-        assert m is not None  # the pattern matches the empty string
-        lines.append(_Line(m.start(), m.end(1), m.end(), m.group(1)))
-        pos = m.end()
+        newline = text.find("\n", pos)
+        if newline < 0:
+            content_end = end = len(text)
+        else:
+            end = newline + 1
+            content_end = newline - 1 if newline > pos and text[newline - 1] == "\r" else newline
+        lines.append(_Line(pos, content_end, end, text[pos:content_end]))
+        pos = end
     return lines
 
 
