@@ -280,18 +280,23 @@ def clause_tokens(head: Token, split: list[Token]) -> list[Token]:
     return [doc[i] for i in range(first, last + 1)]
 
 
+def is_punctuation(token: Token) -> bool:
+    """Punctuation by the tagger, not by the lexeme: "%" in "5%" is a word (spaCy flags it is_punct)."""
+    return token.pos_ == "PUNCT" or token.dep_ == "punct"
+
+
 def trim(tokens: list[Token]) -> list[Token]:
     """Drop leading connectives/marks/punctuation and trailing punctuation/conjunctions."""
     start, end = 0, len(tokens)
     while start < end and (
         tokens[start].dep_ in LEADING_DEPS
         or tokens[start].lower_ in CONNECTIVES
-        or tokens[start].is_punct
+        or is_punctuation(tokens[start])
         or tokens[start].is_space
     ):
         start += 1
     while end > start and (
-        tokens[end - 1].dep_ in TRAILING_DEPS or tokens[end - 1].is_punct or tokens[end - 1].is_space
+        tokens[end - 1].dep_ in TRAILING_DEPS or is_punctuation(tokens[end - 1]) or tokens[end - 1].is_space
     ):
         end -= 1
     return tokens[start:end]
@@ -402,7 +407,7 @@ def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
         score += 0.05
     if any(t.lemma_.lower() in REPORTED_HEDGES for t in tokens):
         score -= 0.15
-    words = sum(1 for t in tokens if not t.is_punct)
+    words = sum(1 for t in tokens if not is_punctuation(t))
     if words < 6:
         score -= 0.15
     if words > 40:
@@ -458,9 +463,28 @@ def tokens_in(head: Token, start: int, end: int, tokens: list[Token]) -> list[To
     return trim(kept)
 
 
-def clause_heads(sent: Span, split_conjuncts: bool) -> Iterator[tuple[Token, list[Token]]]:
-    """Every clause head of the sentence with the children split off from it, root first."""
-    stack = [sent.root]
+def segment_roots(sent: Span, attributions: list[Attribution]) -> list[Token]:
+    """Where clauses start: the sentence root, plus any verb whose head lies on another line (the
+    parser merges a headline into the next sentence) or outside the quote it is in (the content of
+    "with officials saying that ..." is a clause even when the parse hangs it deep in a phrase)."""
+    roots = [sent.root]
+    text = sent.doc.text
+    for tok in sent:
+        if tok.pos_ not in CLAUSE_POS or tok == sent.root:
+            continue
+        lo, hi = sorted((tok.idx, tok.head.idx))
+        if "\n" in text[lo:hi]:
+            roots.append(tok)
+            continue
+        owner = enclosing_attribution(tok.idx, tok.idx + len(tok.text), attributions)
+        if owner is not None and not owner.start <= tok.head.idx < owner.end:
+            roots.append(tok)
+    return roots
+
+
+def clause_heads(roots: list[Token], split_conjuncts: bool) -> Iterator[tuple[Token, list[Token]]]:
+    """Every clause head under `roots` with the children split off from it, roots first."""
+    stack = list(reversed(roots))
     seen: set[int] = set()
     while stack:
         head = stack.pop()
@@ -485,7 +509,7 @@ def find_claims(
     cues = {a.cue.start for a in atts if a.cue is not None}
     claims: dict[tuple[int, int], Claim] = {}
     for sent in doc.sents:
-        for head, split in clause_heads(sent, split_conjuncts):
+        for head, split in clause_heads(segment_roots(sent, atts), split_conjuncts):
             if head.pos_ not in CLAUSE_POS or is_frame(head, split, cues):
                 continue
             tokens = trim(clause_tokens(head, split))
@@ -493,7 +517,7 @@ def find_claims(
                 continue
             start, end = char_range(doc, tokens, head, atts)
             tokens = tokens_in(head, start, end, tokens)
-            if sum(1 for t in tokens if not t.is_punct) < min_words or head not in tokens:
+            if sum(1 for t in tokens if not is_punctuation(t)) < min_words or head not in tokens:
                 continue
             verdict = check_clause(head, tokens)
             if not verdict.is_claim:
