@@ -41,7 +41,7 @@ def iter_documents(
     report = report if report is not None else IngestReport()
     check_paths(paths)
     seen: dict[str, str] = {}  # content id -> source of the first copy
-    ids: dict[str, str] = {}  # record id -> content id (a given id must not name two texts)
+    ids: dict[str, str] = {}  # given record id -> content id (an id must not name two texts)
     for item in expand(paths, fmt):
         if item.fmt == "ignored":
             report.ignored += 1
@@ -124,13 +124,15 @@ def _is_new(doc: Document, key: str, seen: dict[str, str], ids: dict[str, str], 
     if key in seen and not _several_annotators(doc):
         report.duplicate(f"{doc.source}: same text as {seen[key]}; kept once")
         return False
-    if doc.id in ids and ids[doc.id] != key:
+    owner = ids.get(doc.id) or (doc.id if doc.id in seen else None)  # the text this id already names
+    if owner is not None and owner != key:
         report.skip(
             f"{doc.source}: id {doc.id!r} already names a different text; give each record its own id"
         )
         return False
     seen.setdefault(key, doc.source)
-    ids[doc.id] = key
+    if doc.id != key:  # ids derived from the text are checked through `seen`: no second copy kept
+        ids[doc.id] = key
     return True
 
 
