@@ -1,1 +1,145 @@
-"""(placeholder: commands are added by their issue)."""
+"""`curation export` (a versioned Hugging Face dataset from records) and `curation diff` (two versions)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+import typer
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from curation.cli.app import app, console, err_console, fail, user_errors
+from curation.export import (
+    ExportOptions,
+    Ratios,
+    diff_versions,
+    export_dataset,
+    plan_push,
+    push_version,
+)
+
+
+def _progress(quiet: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
+
+
+@app.command("export")
+@user_errors
+def export_cmd(
+    records: Annotated[Path, typer.Argument(help="Records JSONL: pull output (gold) or annotate output.")],
+    name: Annotated[str, typer.Option("--name", help="Dataset name: versions go to OUT/NAME/vX.Y.Z.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder holding every exported dataset.")] = Path(
+        "exports"
+    ),
+    bump: Annotated[
+        Literal["major", "minor", "patch"] | None,
+        typer.Option("--bump", help="Which part of the latest version to raise (default: patch)."),
+    ] = None,
+    version: Annotated[str | None, typer.Option("--version", help="Exact new version X.Y.Z.")] = None,
+    silver: Annotated[
+        bool, typer.Option("--silver", help="Export unreviewed pre-annotations too, marked silver.")
+    ] = False,
+    train: Annotated[
+        float, typer.Option("--train", min=0, max=1, help="Share of new groups in train.")
+    ] = 0.8,
+    validation: Annotated[float, typer.Option("--validation", min=0, max=1, help="... in validation.")] = 0.1,
+    test: Annotated[float, typer.Option("--test", min=0, max=1, help="... in test.")] = 0.1,
+    license: Annotated[str, typer.Option("--license", help="Licence id for the card.")] = "other",
+    push_to_hub: Annotated[
+        str | None,
+        typer.Option("--push-to-hub", help="Hub dataset repo (user/name) to upload the version to."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --push-to-hub: only list what is sent.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Write the next immutable version of a dataset: parquet configs, card, manifest, changelog.
+
+    A gold export (the default) keeps only human-reviewed records and reports the rest; --silver
+    exports pre-annotations. An export with nothing changed writes nothing and says so.
+
+    Example: curation export gold.jsonl --name quotes-news --bump minor --push-to-hub me/quotes-news --dry-run
+    """
+    if bump and version:
+        raise fail("give --bump or --version, not both")
+    options = ExportOptions(
+        name=name,
+        out=out,
+        bump=bump or "patch",
+        version=version,
+        silver=silver,
+        ratios=Ratios(train, validation, test),
+        license=license,
+    )
+    with _progress(quiet) as progress:
+        task = progress.add_task("reading records", total=None)
+
+        def tick(stage: str, done: int, total: int | None) -> None:
+            progress.update(task, description=stage, completed=done, total=total)
+
+        result = export_dataset(records, options, progress=tick)
+    if result.dropped_unreviewed:
+        shown = ", ".join(result.dropped_unreviewed[:5]) + (
+            " ..." if len(result.dropped_unreviewed) > 5 else ""
+        )
+        count = len(result.dropped_unreviewed)
+        err_console.print(
+            f"[yellow]left out {count} unreviewed documents[/] (gold export): {shown}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    kind = "silver" if result.silver else "gold"
+    splits = ", ".join(f"{n} {s}" for s, n in result.splits.items())
+    if result.created:
+        console.print(f"exported {kind} {name} v{result.version}: {result.documents} documents ({splits})")
+        console.print(f"-> {escape(str(result.version_dir))}", highlight=False)
+    else:
+        console.print(f"no change since {name} v{result.version}: no new version written")
+    console.print(f'load it: datasets.load_dataset("{result.version_dir}", "quotes")', highlight=False)
+    if push_to_hub:
+        _push(result.version_dir, push_to_hub, dry_run)
+
+
+def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
+    plan = plan_push(version_dir, repo)
+    if dry_run:
+        console.print(
+            f"dry run: would upload {len(plan.files)} files ({plan.total_bytes:,} bytes)", highlight=False
+        )
+        console.print(f"  to Hub dataset {plan.repo}, tagged {plan.revision}", highlight=False)
+        for path, size in plan.files:
+            console.print(f"  {size:>12,}  {escape(path)}", highlight=False)
+        return
+    url = push_version(plan, version_dir)
+    console.print(f"pushed to {plan.repo} ({url}), tagged {plan.revision}", highlight=False)
+
+
+@app.command("diff")
+@user_errors
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="The older version directory (exports/NAME/vX.Y.Z).")],
+    new: Annotated[Path, typer.Argument(help="The newer version directory.")],
+) -> None:
+    """Print what changed between two export versions: documents and spans per label.
+
+    Example: curation diff exports/quotes-news/v0.1.0 exports/quotes-news/v0.1.1
+    """
+    console.print(diff_versions(old, new).markdown(), highlight=False, markup=False)

@@ -7,6 +7,8 @@ huggingface_hub reads its token from HF_TOKEN or its own login; this module neve
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +44,20 @@ def plan_push(version_dir: Path, repo: str) -> PushPlan:
     return PushPlan(repo=repo, revision=f"v{manifest['version']}", files=files)
 
 
+def _hub_errors() -> tuple[type[BaseException], ...]:
+    """What a failed push raises: HTTP client errors (huggingface_hub 2 uses httpx2), Hub refusals."""
+    from huggingface_hub.errors import HfHubHTTPError, HFValidationError, LocalTokenNotFoundError
+
+    errors: list[type[BaseException]] = [OSError, HfHubHTTPError, HFValidationError, LocalTokenNotFoundError]
+    for client in ("httpx", "httpx2"):
+        with contextlib.suppress(ImportError):
+            errors.append(importlib.import_module(client).HTTPError)
+    return tuple(errors)
+
+
 def push_version(plan: PushPlan, version_dir: Path, endpoint: str | None = None) -> str:
     """Upload the directory as one commit and tag it; returns the commit URL."""
-    import httpx
     from huggingface_hub import HfApi
-    from huggingface_hub.errors import HfHubHTTPError, HFValidationError, LocalTokenNotFoundError
 
     api = HfApi(endpoint=endpoint)
     try:
@@ -58,7 +69,7 @@ def push_version(plan: PushPlan, version_dir: Path, endpoint: str | None = None)
             commit_message=f"curation export {plan.revision}",
         )
         api.create_tag(plan.repo, tag=plan.revision, revision=commit.oid, repo_type="dataset")
-    except (httpx.HTTPError, HfHubHTTPError, HFValidationError, LocalTokenNotFoundError, OSError) as exc:
+    except _hub_errors() as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise HubError(
             f"could not push {version_dir} to the Hub dataset {plan.repo} ({reason}); "
