@@ -28,6 +28,7 @@ def iter_documents(
     text_field: str = "text",
     fmt: Format = "auto",
     mapping: Path | None = None,
+    exclude: Path | None = None,
 ) -> Iterator[Document]:
     """Stream one Document per distinct article found under `paths`.
 
@@ -35,14 +36,15 @@ def iter_documents(
     JSONL files one per line (`text_field` holds the article; id, meta and source are kept; lines
     that are already full records, with spans, pass through validated); brat corpora (folders with
     .ann files, or `fmt="brat"`) give gold records via `curation.ingest.brat`. Exact duplicates
-    (same content id) are kept once. Bad inputs are skipped and described in `report`; a path
+    (same content id) are kept once. `exclude` is a file a folder walk passes over (the output of a
+    previous run written inside an input folder). Bad inputs are skipped and described in `report`; a path
     that does not exist raises InputError before anything is read.
     """
     report = report if report is not None else IngestReport()
     check_paths(paths)
     seen: dict[str, str] = {}  # content id -> source of the first copy
     ids: dict[str, str] = {}  # given record id -> content id (an id must not name two texts)
-    for item in expand(paths, fmt):
+    for item in expand(paths, fmt, exclude):
         if item.fmt == "ignored":
             report.ignored += 1
             continue
@@ -158,7 +160,7 @@ def ingest(
     `on_document` is called after each document is written (progress display).
     """
     report = report if report is not None else IngestReport()
-    docs = iter_documents(paths, report=report, text_field=text_field, fmt=fmt, mapping=mapping)
+    docs = iter_documents(paths, report=report, text_field=text_field, fmt=fmt, mapping=mapping, exclude=out)
     with atomic_write(out) as fh:
         for doc in docs:
             fh.write(dump_document(doc) + "\n")

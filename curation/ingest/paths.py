@@ -44,15 +44,15 @@ def check_paths(paths: Sequence[Path]) -> None:
         )
 
 
-def expand(paths: Sequence[Path], fmt: Format = "auto") -> Iterator[Input]:
-    """Every input under `paths`, in a stable order."""
+def expand(paths: Sequence[Path], fmt: Format = "auto", exclude: Path | None = None) -> Iterator[Input]:
+    """Every input under `paths`, in a stable order; `exclude` (the output file) is never read."""
     for path in paths:
         display = path.as_posix()
         if path.is_dir():
             if fmt == "brat" or (fmt == "auto" and _has_brat_annotations(path)):
                 yield Input(path, display, "brat")
             else:
-                yield from _walk(path, fmt)
+                yield from _walk(path, fmt, exclude)
         elif fmt == "brat":
             yield Input(path, display, "error", "--format brat reads a folder of .txt and .ann files")
         else:
@@ -75,7 +75,8 @@ def _file_input(path: Path, display: str, fmt: Format, explicit: bool) -> Input:
     return Input(path, display, "ignored")
 
 
-def _walk(root: Path, fmt: Format) -> Iterator[Input]:
+def _walk(root: Path, fmt: Format, exclude: Path | None) -> Iterator[Input]:
+    skip = exclude.resolve() if exclude is not None else None
     errors: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=errors.append):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -83,6 +84,8 @@ def _walk(root: Path, fmt: Format) -> Iterator[Input]:
             if name.startswith("."):
                 continue
             path = Path(folder) / name
+            if skip is not None and path.resolve() == skip:
+                continue
             display = (Path(root.as_posix()) / path.relative_to(root)).as_posix()
             yield _file_input(path, display, fmt, explicit=False)
         while errors:

@@ -48,6 +48,8 @@ def read_text_file(path: Path, display: str) -> RawText | Skipped:
         data = path.read_bytes()
     except OSError as exc:
         return Skipped(f"{display}: cannot read ({exc.strerror}); check that it exists and is readable")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Skipped(f"{display}: UTF-16 text; convert it to UTF-8 first, e.g. `iconv -f utf-16 -t utf-8`")
     if b"\x00" in data[:_SNIFF_BYTES]:
         return Skipped(f"{display}: binary file, not text; give only text, Markdown or JSONL files")
     try:

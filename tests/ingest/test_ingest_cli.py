@@ -34,6 +34,7 @@ def test_ingest_cli_seeds_written_with_summary(tmp_path, seeds_dir):
 BAD_INPUTS = [
     ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt: binary file"),
     ("latin1.txt", "Good line.\nCafé au lait.\n".encode("latin-1"), "latin1.txt:2: not UTF-8"),
+    ("utf16.txt", "Café au lait.\n".encode("utf-16"), "utf16.txt: UTF-16 text"),
     ("empty.txt", b"", "empty.txt: empty"),
     ("blank.txt", b"  \n\n\t\n", "blank.txt: empty"),
     ("ads.txt", b"Advertisement\nShare this article\n", "ads.txt: nothing left after removing boilerplate"),
@@ -67,6 +68,26 @@ def test_ingest_cli_broken_link_is_unreadable(tmp_path):
     result = _ingest(tmp_path / "in", "-o", tmp_path / "docs.jsonl")
     assert result.exit_code == 0
     assert "gone.txt: cannot read" in result.stderr and "1 skipped" in result.stdout
+
+
+def test_ingest_cli_named_pipe_is_not_opened(tmp_path):
+    """A FIFO in a folder would block a reader forever: it is reported, never opened."""
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "good.txt").write_text(GOOD, encoding="utf-8")
+    os.mkfifo(tmp_path / "in" / "pipe.txt")
+    result = _ingest(tmp_path / "in", "-o", tmp_path / "docs.jsonl")
+    assert result.exit_code == 0
+    assert "pipe.txt: cannot read: not a regular file" in result.stderr
+
+
+def test_ingest_cli_output_inside_input_folder_is_not_read_back(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    out = tmp_path / "docs.jsonl"
+    for _ in range(2):
+        result = _ingest(tmp_path, "-o", out)
+        assert result.exit_code == 0
+        assert "0 duplicate(s)" in result.stdout
+    assert len(list(read_documents(out))) == 1
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
