@@ -1,1 +1,97 @@
-"""(placeholder: commands are added by their issue)."""
+"""`curation evaluate` and `curation agreement`: figures of extractors and of annotators."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+
+from curation.cli.app import app, console, err_console, user_errors
+from curation.evaluate.metrics import DEFAULT_THRESHOLD
+
+
+@app.command("evaluate")
+@user_errors
+def evaluate_command(
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Gold records (.jsonl) or an exported dataset version directory.")
+    ],
+    pred: Annotated[
+        list[Path] | None,
+        typer.Option("--pred", help="Predicted records (.jsonl); repeat for several systems."),
+    ] = None,
+    system: Annotated[
+        list[str] | None, typer.Option("--system", help="Run a built-in system on the gold texts: spacy.")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Share of a gold span a prediction must cover to match it.")
+    ] = DEFAULT_THRESHOLD,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as JSON instead of a table.")
+    ] = False,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option(help="spaCy pipeline for --system spacy (default: settings).")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Score predictions against gold: P/R/F1 per label and quote kind, speaker and cue accuracy, char F1.
+
+    Matching is one to one; a prediction matches a gold span when it covers --threshold of it.
+
+    Example: curation evaluate --gold gold.jsonl --pred preannotations.jsonl --system spacy --html report.html
+    """
+    from curation.evaluate.report import render_html, render_table, to_json
+    from curation.evaluate.run import count_gold, evaluate_paths
+    from curation.jsonl import atomic_write
+
+    preds, systems = pred or [], system or []
+    runs = len(preds) + len(systems)
+    known = count_gold(gold)
+    total = known * runs if known is not None else None
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=True,
+    )
+    with progress if not quiet else nullcontext():
+        task = progress.add_task("scoring", total=total)
+        evaluations = evaluate_paths(
+            gold,
+            preds,
+            systems,
+            threshold=threshold,
+            model=model,
+            on_document=lambda: progress.advance(task),
+        )
+    if html is not None:
+        with atomic_write(html) as fh:
+            fh.write(render_html(evaluations, title=f"curation evaluate: {gold.name}"))
+    if as_json:
+        typer.echo(to_json(evaluations))
+        return
+    console.print(render_table(evaluations))
+    for ev in evaluations:
+        if ev.without_prediction:
+            err_console.print(
+                f"{ev.system}: {ev.without_prediction} gold documents had no prediction (scored empty)"
+            )
+    if html is not None:
+        console.print(f"report written to {html}")

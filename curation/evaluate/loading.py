@@ -1,0 +1,218 @@
+"""Where gold and predicted records come from, paired document by document without loading a corpus.
+
+- A records JSONL is indexed first (id -> byte offset of its lines): a record is parsed only when its
+  turn comes, so memory grows with the number of ids, not with the texts.
+- Several records with one id (one per annotator, as `curation pull` writes them): the latest
+  provenance.updated_at wins, then the later line — the rule every one-record-per-document consumer uses.
+- A dataset version directory (exports/NAME/vX.Y.Z/) is read from data/documents/*.parquet, row group by
+  row group; label and choice columns may hold ClassLabel ids or strings.
+- `--system spacy` runs the built-in pre-annotator over the gold texts as they stream by.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from curation.errors import InputError
+from curation.jsonl import parse_document
+from curation.records import Document, span_id
+from curation.schema import LabelSchema, get_schema
+
+
+@dataclass
+class _Entry:
+    offset: int
+    lineno: int
+    updated_at: str
+
+
+class RecordIndex:
+    """Random access to the records of a JSONL file by document id (latest record per id)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.entries: dict[str, _Entry] = {}
+        self.lines = 0
+        try:
+            fh = open(self.path, "rb")  # noqa: SIM115 (closed by the with below)
+        except OSError as exc:
+            raise InputError(
+                f"{self.path}: cannot read ({exc.strerror}); give a records .jsonl file"
+            ) from None
+        with fh:
+            offset = 0
+            for lineno, raw in enumerate(fh, start=1):
+                self._add(raw, offset, lineno)
+                offset += len(raw)
+
+    def _add(self, raw: bytes, offset: int, lineno: int) -> None:
+        if not raw.strip():
+            return
+        where = f"{self.path}:{lineno}"
+        try:
+            obj = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"{where}: not a JSON record ({exc}); is this a records .jsonl file?") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
+            raise InputError(f"{where}: a record needs a string 'id'; is this a records .jsonl file?")
+        self.lines += 1
+        provenance = obj.get("provenance")
+        updated = str(provenance.get("updated_at") or "") if isinstance(provenance, dict) else ""
+        known = self.entries.get(obj["id"])
+        if known is None or updated >= known.updated_at:
+            self.entries[obj["id"]] = _Entry(offset, lineno, updated)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self.entries
+
+    def ids(self) -> list[str]:
+        """Ids in the order of their first line."""
+        return list(self.entries)
+
+    def get(self, doc_id: str) -> Document | None:
+        entry = self.entries.get(doc_id)
+        if entry is None:
+            return None
+        with open(self.path, "rb") as fh:
+            fh.seek(entry.offset)
+            obj = json.loads(fh.readline())
+        return parse_document(obj, f"{self.path}:{entry.lineno}")
+
+    def __iter__(self) -> Iterator[Document]:
+        for doc_id in self.ids():
+            doc = self.get(doc_id)
+            if doc is not None:
+                yield doc
+
+
+def read_gold(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:
+    """Gold documents, one per id, from a records JSONL or a dataset version directory."""
+    p = Path(path)
+    if p.is_dir():
+        return read_dataset_dir(p, schema or get_schema())
+    if not p.exists():
+        raise InputError(
+            f"{p}: no such file or directory; give a records .jsonl or an exported dataset version"
+        )
+    return iter(RecordIndex(p))
+
+
+def dataset_files(root: Path) -> list[Path]:
+    """The documents parquet files of an exported version (data/documents/<split>-*.parquet)."""
+    for pattern in ("data/documents/*.parquet", "documents/*.parquet", "*/data/documents/*.parquet"):
+        files = sorted(root.glob(pattern))
+        if files:
+            return files
+    raise InputError(
+        f"{root}: no data/documents/*.parquet here; give a dataset version directory "
+        "(exports/NAME/vX.Y.Z) or a records .jsonl"
+    )
+
+
+def read_dataset_dir(root: Path, schema: LabelSchema) -> Iterator[Document]:
+    """Documents from the parquet files of an exported dataset version, row group by row group."""
+    import pyarrow.parquet as pq
+
+    seen: set[str] = set()
+    for file in dataset_files(root):
+        parquet = pq.ParquetFile(file)
+        for batch in parquet.iter_batches(batch_size=256):
+            for number, row in enumerate(batch.to_pylist()):
+                doc = _row_document(row, schema, f"{file} (row {number})")
+                if doc.id not in seen:  # one record per document (splits do not share documents)
+                    seen.add(doc.id)
+                    yield doc
+
+
+def _decode(value: Any, names: list[str]) -> Any:
+    """A ClassLabel id back to its name; names pass through."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
+        return names[value]
+    return value
+
+
+def _json_field(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        try:
+            loaded = json.loads(value)
+        except json.JSONDecodeError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+    return value if isinstance(value, dict) else {}
+
+
+def _row_document(row: dict[str, Any], schema: LabelSchema, where: str) -> Document:
+    spans = []
+    for raw in row.get("spans") or []:
+        label = _decode(raw.get("label"), schema.span_labels)
+        spec = schema.spans.get(label)
+        attrs = {}
+        for name, attr in spec.attrs.items() if spec else ():
+            for column in (name, f"{str(label).lower()}_{name}"):
+                if raw.get(column) is not None:
+                    attrs[name] = _decode(raw[column], attr.values) if attr.type == "choice" else raw[column]
+        extra = {k: raw[k] for k in ("group", "score") if raw.get(k) is not None}
+        spans.append(
+            {
+                "id": raw.get("id") or span_id(str(label), raw["start"], raw["end"]),
+                "start": raw["start"],
+                "end": raw["end"],
+                "label": label,
+                "text": raw.get("text") or row["text"][raw["start"] : raw["end"]],
+                "attrs": attrs,
+                **extra,
+            }
+        )
+    relations = [
+        {"head": r["head"], "tail": r["tail"], "label": _decode(r["label"], schema.relation_labels)}
+        for r in row.get("relations") or []
+    ]
+    obj = {
+        "id": row["id"],
+        "source": row.get("source") or "",
+        "text": row["text"],
+        "meta": _json_field(row.get("meta")),
+        "spans": spans,
+        "relations": relations,
+        "provenance": _json_field(row.get("provenance")),
+    }
+    return parse_document(obj, where)
+
+
+def pair_with_file(gold: Iterable[Document], pred: Path | str) -> Iterator[tuple[Document, Document | None]]:
+    """(gold, prediction with the same id or None) for each gold document."""
+    index = RecordIndex(pred)
+    for doc in gold:
+        yield doc, index.get(doc.id)
+
+
+def pair_with_system(
+    gold: Iterable[Document], system: str, model: str | None = None
+) -> Iterator[tuple[Document, Document | None]]:
+    """(gold, the built-in system's prediction on the gold text) for each gold document."""
+    if system != "spacy":
+        raise InputError(
+            f"unknown system {system!r}: the built-in system is 'spacy'; "
+            "give other systems' output with --pred"
+        )
+    from curation.annotate import annotate_documents
+    from curation.extract.pipeline import build_pipeline
+
+    nlp = build_pipeline(model)
+    waiting: deque[Document] = deque()
+
+    def bare() -> Iterator[Document]:
+        for doc in gold:
+            waiting.append(doc)
+            yield Document(id=doc.id, source=doc.source, text=doc.text, meta=doc.meta)
+
+    for pred in annotate_documents(bare(), nlp):
+        yield waiting.popleft(), pred
