@@ -140,6 +140,9 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+#: A line that could be one item of a tag list: a few words, no sentence punctuation.
+_TAG_ITEM = re.compile(r"^[^.!?\"“”:;]{1,40}$")
+_MAX_TAG_ITEMS = 30
 _LONGEST = max(rule.max_chars for rule in RULES)
 _DOUBLE_QUOTES = re.compile(r"[\"“”„«»]")
 _REPORTING = re.compile(
@@ -213,15 +216,29 @@ def _mark_lines(lines: list[_Line]) -> list[str | None]:
         first, second = filled[0], filled[1]
         if reasons[second] is None and _normalised(lines[first].text) == _normalised(lines[second].text):
             reasons[second] = REPEATED_HEADLINE
-    # Tail rules: walk back over the closing run of blank or removed lines.
+    _mark_tail(lines, reasons)
+    return reasons
+
+
+def _mark_tail(lines: list[_Line], reasons: list[str | None]) -> None:
+    """Tail rules: walk back over the closing run of blank, removed or tail-rule lines.
+
+    Short lines that could be tag items ("Russia", "Ukraine war") are taken only when a tag-list
+    header ("Tags") comes before them, so a one-tag-per-line list goes with its header.
+    """
+    items: list[int] = []  # possible tag items waiting for their header
     for i in range(len(lines) - 1, -1, -1):
-        if lines[i].blank or reasons[i] is not None:
+        if lines[i].blank or (reasons[i] is not None and not items):
             continue
         rule = match_rule(lines[i].text, "tail")
-        if rule is None:
+        if rule is not None:
+            for k in [i, *items]:
+                reasons[k] = rule.name
+            items = []
+        elif reasons[i] is None and _TAG_ITEM.match(lines[i].text.strip()) and len(items) < _MAX_TAG_ITEMS:
+            items.append(i)
+        else:
             break
-        reasons[i] = rule.name
-    return reasons
 
 
 def _absorb_blank_lines(lines: list[_Line], reasons: list[str | None]) -> None:

@@ -77,7 +77,7 @@ def test_boilerplate_rule_removes_line(line, reason):
 @pytest.mark.parametrize("line", KEPT_LINES)
 def test_boilerplate_rule_keeps_article_sentence(line):
     assert match_rule(line) is None
-    assert match_rule(line, "tail") is None or not line
+    assert match_rule(line, "tail") is None
 
 
 @pytest.mark.parametrize(
@@ -90,6 +90,23 @@ def test_boilerplate_tag_list_removed_only_at_the_end(line, at_end):
     cleaned = clean_text(text)
     assert (cleaned.text == body) is at_end
     assert [r.reason for r in cleaned.removed] == (["tags"] if at_end else [])
+
+
+@pytest.mark.parametrize(
+    ("tail", "removed"),
+    [
+        ("Tags\nRussia\nUkraine war\n", True),
+        ("Topics:\n\nKremlin\n", True),
+        ("Russia\nUkraine war\n", False),
+        ("Tags\nHe left.\n", False),
+    ],
+    ids=["header-and-items", "header-blank-item", "items-without-header", "sentence-after-header"],
+)
+def test_boilerplate_tag_list_one_per_line(tail, removed):
+    body = "Peskov said the talks would go on.\n\n"
+    cleaned = clean_text(body + tail)
+    assert (cleaned.text == body.rstrip("\n") + "\n") is removed
+    assert restore_removed(cleaned.text, cleaned.removed) == body + tail
 
 
 def test_boilerplate_rules_have_names_and_reasons():
