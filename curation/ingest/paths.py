@@ -52,11 +52,24 @@ def expand(paths: Sequence[Path], fmt: Format = "auto", exclude: Path | None = N
             if fmt == "brat" or (fmt == "auto" and _has_brat_annotations(path)):
                 yield Input(path, display, "brat")
             else:
-                yield from _walk(path, fmt, exclude)
+                yield from _with_fallback(
+                    _walk(path, fmt, exclude),
+                    Input(path, display, "error", "no text, Markdown or JSONL files in this folder"),
+                )
         elif fmt == "brat":
             yield Input(path, display, "error", "--format brat reads a folder of .txt and .ann files")
         else:
             yield _file_input(path, display, fmt, explicit=True)
+
+
+def _with_fallback(inputs: Iterator[Input], fallback: Input) -> Iterator[Input]:
+    """`inputs`, or `fallback` when there are none to read (an empty folder is worth a message)."""
+    readable = False
+    for item in inputs:
+        readable = readable or item.fmt != "ignored"
+        yield item
+    if not readable:
+        yield fallback
 
 
 def _has_brat_annotations(folder: Path) -> bool:

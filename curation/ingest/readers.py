@@ -70,9 +70,14 @@ def read_jsonl_file(path: Path, display: str, text_field: str) -> Iterator[RawTe
     except OSError as exc:
         yield Skipped(f"{display}: cannot read ({exc.strerror}); check that it exists and is readable")
         return
+    found = False
     with fh:
         for lineno, raw in enumerate(fh, start=1):
-            yield from _jsonl_line(raw, f"{display}:{lineno}", text_field)
+            for item in _jsonl_line(raw, f"{display}:{lineno}", text_field):
+                found = True
+                yield item
+    if not found:
+        yield Skipped(f"{display}: empty (no JSON lines); remove it or fill it")
 
 
 def _jsonl_line(raw: bytes, where: str, text_field: str) -> Iterator[RawText | Document | Skipped]:

@@ -39,6 +39,7 @@ BAD_INPUTS = [
     ("blank.txt", b"  \n\n\t\n", "blank.txt: empty"),
     ("ads.txt", b"Advertisement\nShare this article\n", "ads.txt: nothing left after removing boilerplate"),
     ("feed.jsonl", b'{"text": "Fine."}\n{"text": "broken\n', "feed.jsonl:2: not valid JSON"),
+    ("empty.jsonl", b"\n\n", "empty.jsonl: empty"),
     ("feed.jsonl", b'{"text": "Fine."}\n{"body": "x"}\n', "feed.jsonl:2: field 'text' is missing"),
     ("feed.jsonl", b'{"text": "Fine."}\n["a list"]\n', "feed.jsonl:2: expected a JSON object"),
     ("feed.jsonl", b'{"text": "Fine."}\n{"id": "x", "text": "ab", "spans": [{"id": "s"}]}\n', "feed.jsonl:2"),
@@ -59,6 +60,16 @@ def test_ingest_cli_bad_input_skipped_with_one_line(tmp_path, name, content, mes
     assert "Traceback" not in result.output
     texts = [d.text for d in read_documents(out)]
     assert GOOD in texts and len(texts) == (2 if name == "feed.jsonl" else 1)
+
+
+def test_ingest_cli_folder_without_articles_is_reported(tmp_path):
+    (tmp_path / "good.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "a.png").write_bytes(b"\x89PNG")
+    result = _ingest(tmp_path / "good.txt", tmp_path / "pictures", "-o", tmp_path / "docs.jsonl")
+    assert result.exit_code == 0
+    assert "pictures: no text, Markdown or JSONL files in this folder" in result.stderr
+    assert "1 file(s) with other extensions ignored" in result.stdout
 
 
 def test_ingest_cli_broken_link_is_unreadable(tmp_path):
