@@ -29,11 +29,11 @@ class Sentences:
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         """Start and end of the sentences that overlap [start, end) (the span itself if none do)."""
-        if not self.starts:
+        first = bisect.bisect_right(self.ends, start)  # sentences before it end at or before `start`
+        stop = bisect.bisect_left(self.starts, end)  # sentences from `stop` on start at or after `end`
+        if first >= stop:
             return start, end
-        first = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        last = max(bisect.bisect_left(self.starts, end) - 1, first)
-        return min(self.starts[first], start), max(self.ends[last], end)
+        return min(self.starts[first], start), max(self.ends[stop - 1], end)
 
 
 @cache

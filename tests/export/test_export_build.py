@@ -1,0 +1,255 @@
+"""The export end to end on real files: parquet configs that load with datasets, splits, versions.
+
+Records are the seed articles with spans placed by string search (tests/export/conftest.py); the
+tokenizer is the real spaCy pipeline's. load_dataset caches stay inside tmp_path.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import datasets
+import pytest
+
+from curation.errors import InputError, ValidationError
+from curation.export import ExportOptions, Ratios, diff_versions, export_dataset
+from curation.export.versions import read_manifest, verify_files
+from curation.schema import get_schema
+
+CONFIGS = ["documents", "quotes", "claims", "tokens"]
+
+
+def load(version_dir: Path, config: str, cache: Path) -> datasets.DatasetDict:
+    return datasets.load_dataset(str(version_dir), config, cache_dir=str(cache))
+
+
+def invented_text(seed: int, words: int = 60) -> str:
+    """A text of made-up words: shares no content words with the seeds or other seeds' texts."""
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "tu", "re", "sa", "po", "ne", "vi", "da", "fo", "gu"]
+    vocab = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(400)]
+    return " ".join(rng.choice(vocab) for _ in range(words)) + ". Officials said nothing more."
+
+
+@pytest.fixture(scope="module")
+def seeds_export(
+    make: Any, tmp_path_factory: pytest.TempPathFactory, seed_records: list[dict[str, Any]]
+) -> Path:
+    root = tmp_path_factory.mktemp("seeds-export")
+    records = make.write_jsonl(root / "gold.jsonl", seed_records)
+    result = export_dataset(records, ExportOptions(name="seeds", out=root / "exports"))
+    assert result.created
+    return result.version_dir
+
+
+@pytest.mark.parametrize("config", CONFIGS)
+def test_export_every_config_loads_with_typed_features(
+    seeds_export: Path, tmp_path: Path, config: str
+) -> None:
+    loaded = load(seeds_export, config, tmp_path / "cache")
+    split = next(iter(loaded.values()))
+    schema = get_schema()
+    if config == "documents":
+        assert len(split) == 5
+        spans = split.features["spans"].feature
+        assert spans["label"].names == schema.span_labels
+        assert spans["start"].dtype == "int32"
+    elif config == "quotes":
+        assert len(split) > 0
+        assert split.features["kind"].names == schema.choice_values("QUOTE", "kind")
+        assert split.features["speaker_start"].dtype == "int32"
+    elif config == "claims":
+        assert split.features["checkworthy"].names == schema.choice_values("CLAIM", "checkworthy")
+    else:
+        assert split.features["tags"].feature.names[0] == "O"
+
+
+def test_export_every_span_matches_its_text(seeds_export: Path, tmp_path: Path) -> None:
+    documents = load(seeds_export, "documents", tmp_path / "cache")
+    count = 0
+    for split in documents.values():
+        for row in split:
+            for span in row["spans"]:
+                assert row["text"][span["start"] : span["end"]] == span["text"]
+                count += 1
+    quotes = load(seeds_export, "quotes", tmp_path / "cache")
+    for split in quotes.values():
+        for row in split:
+            assert row["sentence"][row["start"] - row["sentence_start"] :].startswith(row["text"])
+            assert row["speaker_canonical"] == "Vladimir Putin"
+    assert count > 10
+
+
+def test_export_tokens_tags_cover_the_spans(seeds_export: Path, tmp_path: Path) -> None:
+    tokens = next(iter(load(seeds_export, "tokens", tmp_path / "cache").values()))
+    names = tokens.features["claim_tags"].feature.names
+    for row in tokens:
+        tags = [names[t] for t in row["claim_tags"]]
+        begin = tags.index("B-CLAIM")
+        assert row["tokens"][begin] == "ceasefire"  # the CLAIM placed on the word "ceasefire"
+        assert "\n" not in row["tokens"]
+
+
+def test_export_seeds_never_straddle_splits(seeds_export: Path) -> None:
+    splits = read_manifest(seeds_export)["splits"]
+    assert [len(ids) for ids in splits.values()] == [5]
+
+
+def test_export_manifest_and_card_describe_the_version(seeds_export: Path) -> None:
+    manifest = read_manifest(seeds_export)
+    assert manifest["version"] == "0.1.0" and manifest["parent"] is None
+    assert manifest["kind"] == "gold" and manifest["schema_fingerprint"] == get_schema().fingerprint()
+    assert verify_files(seeds_export) == []
+    card = (seeds_export / "README.md").read_text(encoding="utf-8")
+    assert "config_name: quotes" in card and "license: other" in card and "size_categories" in card
+    assert get_schema().spans["CUE"].description[:40] in card
+    assert "Annotators: 1" in card
+
+
+def test_export_unchanged_input_makes_no_new_version(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    records = make.write_jsonl(tmp_path / "gold.jsonl", seed_records)
+    first = export_dataset(records, ExportOptions(name="d", out=tmp_path / "exports"))
+    shuffled = make.write_jsonl(tmp_path / "shuffled.jsonl", list(reversed(seed_records)))
+    again = export_dataset(shuffled, ExportOptions(name="d", out=tmp_path / "exports"))
+    assert first.created and not again.created
+    assert again.version == "0.1.0"
+    assert sorted(p.name for p in (tmp_path / "exports" / "d").iterdir()) == ["v0.1.0"]
+
+
+def test_export_correction_is_a_patch_bump_naming_the_document(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    out = tmp_path / "exports"
+    export_dataset(make.write_jsonl(tmp_path / "v1.jsonl", seed_records), ExportOptions(name="d", out=out))
+    corrected = copy.deepcopy(seed_records)
+    target = corrected[2]
+    claim = next(s for s in target["spans"] if s["label"] == "CLAIM")
+    claim["attrs"]["checkworthy"] = "low"
+    target["spans"].append(make.place(target["text"], "SPEAKER", "Trump"))
+    target["provenance"]["updated_at"] = "2026-11-02T09:00:00+00:00"
+    result = export_dataset(
+        make.write_jsonl(tmp_path / "v2.jsonl", corrected), ExportOptions(name="d", out=out)
+    )
+    assert result.created and result.version == "0.1.1" and result.parent == "0.1.0"
+    changelog = (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert target["id"] in changelog
+    assert "added 1 SPEAKER" in changelog and "changed 1 CLAIM" in changelog
+    log = diff_versions(out / "d" / "v0.1.0", result.version_dir)
+    assert [c.id for c in log.changed] == [target["id"]]
+    assert log.markdown() == changelog
+
+
+def test_export_test_document_stays_in_test_when_documents_are_added(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    out = tmp_path / "exports"
+    old = [make.record(f"old{i}", invented_text(i), []) for i in range(3)]
+    export_dataset(
+        make.write_jsonl(tmp_path / "a.jsonl", old), ExportOptions(name="d", out=out, ratios=Ratios(0, 0, 1))
+    )
+    retold = make.record("retold", old[0]["text"].replace("Officials", "Ministers"), [])
+    new = [make.record(f"new{i}", invented_text(100 + i), []) for i in range(4)] + [retold]
+    result = export_dataset(
+        make.write_jsonl(tmp_path / "b.jsonl", old + new),
+        ExportOptions(name="d", out=out, ratios=Ratios(1, 0, 0)),
+    )
+    splits = read_manifest(result.version_dir)["splits"]
+    assert set(splits["test"]) == {"old0", "old1", "old2", "retold"}  # the retelling joins its story
+    assert set(splits["train"]) == {f"new{i}" for i in range(4)}
+
+
+def test_export_gold_leaves_out_unreviewed_documents(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    mixed = copy.deepcopy(seed_records)
+    mixed[0]["provenance"] = {"reviewed": False, "model_version": "curation-0.1.0+x-1"}
+    result = export_dataset(
+        make.write_jsonl(tmp_path / "m.jsonl", mixed), ExportOptions(name="d", out=tmp_path / "e")
+    )
+    assert result.dropped_unreviewed == [mixed[0]["id"]]
+    manifest = read_manifest(result.version_dir)
+    assert mixed[0]["id"] not in manifest["document_hashes"] and len(manifest["document_hashes"]) == 4
+
+
+def test_export_refuses_pre_annotations_without_silver(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    silver = copy.deepcopy(seed_records)
+    for r in silver:
+        r["provenance"] = {"reviewed": False}
+    path = make.write_jsonl(tmp_path / "pre.jsonl", silver)
+    with pytest.raises(InputError, match="--silver"):
+        export_dataset(path, ExportOptions(name="d", out=tmp_path / "e"))
+    result = export_dataset(path, ExportOptions(name="d", out=tmp_path / "e", silver=True))
+    assert read_manifest(result.version_dir)["kind"] == "silver"
+    assert "silver" in (result.version_dir / "README.md").read_text(encoding="utf-8")
+
+
+def test_export_latest_annotator_wins(make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]) -> None:
+    early = copy.deepcopy(seed_records[0])
+    late = copy.deepcopy(seed_records[0])
+    late["spans"] = [s for s in late["spans"] if s["label"] == "CLAIM"]
+    late["relations"] = []
+    late["provenance"] |= {"annotator": "b@example.org", "updated_at": "2026-11-05T00:00:00+00:00"}
+    result = export_dataset(
+        make.write_jsonl(tmp_path / "two.jsonl", [late, early]), ExportOptions(name="d", out=tmp_path)
+    )
+    rows = load(result.version_dir, "documents", tmp_path / "cache")
+    (row,) = [r for split in rows.values() for r in split]
+    assert len(row["spans"]) == 1
+    assert "Agreement: mean pairwise span F1" in (result.version_dir / "README.md").read_text(
+        encoding="utf-8"
+    )
+
+
+def corrupt_bad_json(lines: list[str]) -> list[str]:
+    return [*lines[:2], '{"id": "x", "text": ', *lines[2:]]
+
+
+def corrupt_offsets(lines: list[str]) -> list[str]:
+    obj = json.loads(lines[1])
+    obj["spans"][0]["start"] += 1
+    return [lines[0], json.dumps(obj), *lines[2:]]
+
+
+def corrupt_truncated(lines: list[str]) -> list[str]:
+    return [*lines[:-1], lines[-1][: len(lines[-1]) // 2]]
+
+
+@pytest.mark.parametrize(
+    ("corrupt", "error", "message"),
+    [
+        (corrupt_bad_json, InputError, r":3: not valid JSON"),
+        (corrupt_offsets, ValidationError, r":2: invalid record"),
+        (corrupt_truncated, InputError, r":5: not valid JSON"),
+    ],
+)
+def test_export_refuses_corrupt_input_and_leaves_no_version(
+    tmp_path: Path, seed_records: list[dict[str, Any]], corrupt: Any, error: type[Exception], message: str
+) -> None:
+    lines = [json.dumps(r, ensure_ascii=False) for r in seed_records]
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(corrupt(lines)) + "\n", encoding="utf-8")
+    with pytest.raises(error, match=message):
+        export_dataset(path, ExportOptions(name="d", out=tmp_path / "exports"))
+    dataset_dir = tmp_path / "exports" / "d"
+    assert not dataset_dir.exists() or list(dataset_dir.iterdir()) == []
+
+
+def test_export_refuses_an_existing_or_older_version(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    out = tmp_path / "exports"
+    export_dataset(make.write_jsonl(tmp_path / "a.jsonl", seed_records[:3]), ExportOptions(name="d", out=out))
+    more = make.write_jsonl(tmp_path / "b.jsonl", seed_records)
+    with pytest.raises(InputError, match="not newer"):
+        export_dataset(more, ExportOptions(name="d", out=out, version="0.1.0"))
+    result = export_dataset(more, ExportOptions(name="d", out=out, bump="minor"))
+    assert result.version == "0.2.0"
+    assert "documents added: 2" in (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")

@@ -1,0 +1,170 @@
+"""Pure pieces of the export on small handwritten inputs: versions, ratios, splits, grouping, features."""
+
+from __future__ import annotations
+
+import pytest
+from datasets import ClassLabel
+
+from curation.errors import InputError
+from curation.export.agreement import mean_pairwise_f1
+from curation.export.features import config_features
+from curation.export.grouping import NearDuplicateGrouper, UnionFind
+from curation.export.splits import Ratios, assign_splits, unit_hash
+from curation.export.text import Sentences
+from curation.export.versions import Version
+from curation.schema import get_schema
+
+
+@pytest.mark.parametrize(
+    ("start", "part", "expected"),
+    [
+        ("0.1.0", "patch", "0.1.1"),
+        ("0.1.9", "minor", "0.2.0"),
+        ("1.4.2", "major", "2.0.0"),
+        ("v2.0.0", "patch", "2.0.1"),
+    ],
+)
+def test_versions_bump(start: str, part: str, expected: str) -> None:
+    assert str(Version.parse(start).bump(part)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["1.0", "1.0.0-rc1", "one.two.three", ""])
+def test_versions_parse_refuses_non_semver(text: str) -> None:
+    with pytest.raises(InputError, match="X.Y.Z"):
+        Version.parse(text)
+
+
+def test_versions_order_is_numeric_not_textual() -> None:
+    assert Version.parse("0.10.0") > Version.parse("0.9.0")
+
+
+@pytest.mark.parametrize(
+    ("train", "validation", "test"), [(0.5, 0.5, 0.5), (-0.1, 0.6, 0.5), (0.2, 0.2, 0.2)]
+)
+def test_splits_ratios_must_add_up_to_one(train: float, validation: float, test: float) -> None:
+    with pytest.raises(InputError, match="add up to 1"):
+        Ratios(train, validation, test)
+
+
+@pytest.mark.parametrize(
+    ("unit", "expected"),
+    [
+        (0.0, "train"),
+        (0.79, "train"),
+        (0.8, "validation"),
+        (0.89, "validation"),
+        (0.9, "test"),
+        (0.999, "test"),
+    ],
+)
+def test_splits_ratios_pick(unit: float, expected: str) -> None:
+    assert Ratios(0.8, 0.1, 0.1).pick(unit) == expected
+
+
+def test_splits_groups_never_straddle_and_ignore_order() -> None:
+    groups = {f"d{i}": f"d{i - i % 3}" for i in range(30)}  # groups of three
+    forward = assign_splits(groups, Ratios())
+    backward = assign_splits(dict(reversed(list(groups.items()))), Ratios())
+    assert forward == backward
+    for i in range(0, 30, 3):
+        assert forward[f"d{i}"] == forward[f"d{i + 1}"] == forward[f"d{i + 2}"]
+
+
+@pytest.mark.parametrize(
+    ("previous", "expected_new"),
+    [
+        ({"a": "test"}, "test"),  # joins the old test document of its group
+        ({"a": "validation"}, "validation"),
+        ({"a": "train", "b": "test"}, "test"),  # test wins when old members disagree
+        ({"a": "train", "b": "validation"}, "validation"),
+    ],
+)
+def test_splits_new_document_follows_its_group(previous: dict[str, str], expected_new: str) -> None:
+    groups = {"a": "a", "b": "a", "new": "a"}
+    result = assign_splits(groups, Ratios(1.0, 0.0, 0.0), previous)
+    assert result["new"] == expected_new
+    for doc_id, split in previous.items():
+        assert result[doc_id] == split  # old documents never move
+
+
+def test_splits_unit_hash_is_stable() -> None:
+    assert unit_hash("abc") == unit_hash("abc")
+    assert 0 <= unit_hash("abc") < 1
+    assert unit_hash("abc") != unit_hash("abd")
+
+
+def test_grouping_union_find_representative_is_smallest() -> None:
+    sets = UnionFind()
+    for key in "zyxw":
+        sets.add(key)
+    sets.union("z", "y")
+    sets.union("y", "w")
+    assert sets.groups() == {"z": "w", "y": "w", "x": "x", "w": "w"}
+
+
+STORY = (
+    "Kremlin aide Yuri Ushakov said Moscow rejected the ceasefire proposal after envoy Steve Witkoff "
+    "arrived with Ukrainian negotiators; Putin demanded guarantees about Kursk and Sudzha territory."
+)
+RETOLD = (
+    "Envoy Steve Witkoff arrived in Moscow; Kremlin aide Yuri Ushakov said the ceasefire proposal was "
+    "rejected, while Putin demanded guarantees about Sudzha and the Kursk territory."
+)
+UNRELATED = (
+    "The bakery downtown introduced sourdough loaves, cinnamon pastries and seasonal pumpkin muffins "
+    "that customers queued for every weekend morning since autumn began."
+)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "together"),
+    [(STORY, RETOLD, True), (STORY, UNRELATED, False), (RETOLD, UNRELATED, False), ("", STORY, False)],
+)
+def test_grouping_near_duplicates(first: str, second: str, together: bool) -> None:
+    grouper = NearDuplicateGrouper()
+    grouper.add("a", first)
+    grouper.add("b", second)
+    groups = grouper.groups()
+    assert (groups["a"] == groups["b"]) is together
+
+
+def test_features_class_labels_follow_the_schema_order() -> None:
+    schema = get_schema()
+    features = config_features(schema)
+    assert list(features) == ["documents", "quotes", "claims", "tokens"]
+    assert features["documents"]["spans"].feature["label"].names == schema.span_labels
+    assert features["documents"]["relations"].feature["label"].names == schema.relation_labels
+    assert features["quotes"]["kind"] == ClassLabel(names=schema.choice_values("QUOTE", "kind"))
+    assert features["claims"]["checkworthy"] == ClassLabel(names=schema.choice_values("CLAIM", "checkworthy"))
+    assert features["quotes"]["start"].dtype == "int32"
+    tags = features["tokens"]["tags"].feature.names
+    assert tags[0] == "O" and {f"B-{label}" for label in schema.span_labels} <= set(tags)
+
+
+@pytest.mark.parametrize(
+    ("span", "expected"),
+    [((12, 15), (10, 20)), ((22, 35), (20, 40)), ((0, 5), (0, 5)), ((45, 48), (45, 48))],
+)
+def test_text_sentences_around(span: tuple[int, int], expected: tuple[int, int]) -> None:
+    sentences = Sentences(starts=[10, 20, 30], ends=[20, 30, 40])
+    assert sentences.around(*span) == expected
+
+
+@pytest.mark.parametrize(
+    ("documents", "expected"),
+    [
+        ([{"a": {("QUOTE", 0, 5)}, "b": {("QUOTE", 0, 5)}}], 1.0),
+        ([{"a": {("QUOTE", 0, 5)}, "b": {("QUOTE", 0, 6)}}], 0.0),
+        ([{"a": {("QUOTE", 0, 5), ("CUE", 6, 9)}, "b": {("QUOTE", 0, 5)}}], 2 / 3),
+    ],
+)
+def test_agreement_pairwise_f1(
+    documents: list[dict[str, set[tuple[str, int, int]]]], expected: float
+) -> None:
+    score, counted = mean_pairwise_f1(documents)
+    assert score == pytest.approx(expected)
+    assert counted == 1
+
+
+def test_agreement_unknown_without_second_annotator() -> None:
+    assert mean_pairwise_f1([{"a": {("QUOTE", 0, 5)}}]) == (None, 0)
