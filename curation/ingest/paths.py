@@ -15,7 +15,6 @@ from typing import Literal
 from curation.errors import InputError
 
 Format = Literal["auto", "text", "jsonl", "brat"]
-FORMATS: tuple[str, ...] = ("auto", "text", "jsonl", "brat")
 
 #: Extensions read as plain article text when a folder is walked.
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".rst"})
@@ -99,8 +98,7 @@ def _walk(root: Path, fmt: Format, exclude: Path | None) -> Iterator[Input]:
             path = Path(folder) / name
             if skip is not None and path.resolve() == skip:
                 continue
-            display = (Path(root.as_posix()) / path.relative_to(root)).as_posix()
-            yield _file_input(path, display, fmt, explicit=False)
+            yield _file_input(path, path.as_posix(), fmt, explicit=False)  # relative if root was
         while errors:
             exc = errors.pop(0)
             where = Path(exc.filename).as_posix() if exc.filename else root.as_posix()
