@@ -2,9 +2,11 @@
 
 The rules are data (`RULES`): each has a name (recorded as `Removed.reason`), a one-line reason for
 existing, and a pattern matched against one whole line. They describe kinds of page furniture seen
-in news sites (advertising, newsletter inserts, share bars, tag lists), not particular files, and
-they never fire on a line that contains a double quotation mark or a reporting verb, so an article
-sentence that happens to contain "register" or "share" stays.
+in news sites (advertising, newsletter inserts, share bars, tag lists), not particular files. The
+word-based ones are guarded: they never fire on a line that contains a double quotation mark or a
+reporting verb, so an article sentence that happens to contain "register" or "share" stays. One
+rule is structural rather than a pattern: a headline printed twice at the top loses its second copy
+("repeated-headline").
 
 `clean_text` returns the cleaned text and the removed pieces with offsets into the ORIGINAL text,
 so that `curation.records.restore_removed(cleaned, removed)` rebuilds the input exactly. Windows line
