@@ -95,3 +95,48 @@ def evaluate_command(
             )
     if html is not None:
         console.print(f"report written to {html}")
+
+
+@app.command("agreement")
+@user_errors
+def agreement_command(
+    records: Annotated[Path, typer.Argument(help="Records pulled with several annotators (.jsonl).")],
+    pre: Annotated[
+        Path | None, typer.Option("--pre", help="The pre-annotations the work started from (.jsonl).")
+    ] = None,
+    threshold: Annotated[
+        float, typer.Option(help="Share of a span the other annotator's span must cover (overlap F1).")
+    ] = DEFAULT_THRESHOLD,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures as JSON instead of tables.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Agreement between annotators (span F1, Cohen's kappa, Krippendorff's alpha) and their corrections.
+
+    Corrections: the share of pre-annotated spans annotators kept, moved or deleted, and spans they added.
+
+    Example: curation agreement gold.jsonl --pre preannotations.jsonl
+    """
+    import json
+
+    from curation.agreement import measure_agreement, render_agreement
+
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("comparing annotators"),
+        MofNCompleteColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=True,
+    )
+    with progress if not quiet else nullcontext():
+        task = progress.add_task("agreement", total=None)
+        report = measure_agreement(
+            records, pre, threshold=threshold, on_document=lambda: progress.advance(task)
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for table in render_agreement(report):
+        console.print(table)

@@ -36,7 +36,8 @@ class RecordIndex:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self.entries: dict[str, _Entry] = {}
+        self.entries: dict[str, _Entry] = {}  # the latest record per id
+        self.versions: dict[str, list[_Entry]] = {}  # every record per id, in file order
         self.lines = 0
         try:
             fh = open(self.path, "rb")  # noqa: SIM115 (closed by the with below)
@@ -63,9 +64,11 @@ class RecordIndex:
         self.lines += 1
         provenance = obj.get("provenance")
         updated = str(provenance.get("updated_at") or "") if isinstance(provenance, dict) else ""
+        entry = _Entry(offset, lineno, updated)
+        self.versions.setdefault(obj["id"], []).append(entry)
         known = self.entries.get(obj["id"])
         if known is None or updated >= known.updated_at:
-            self.entries[obj["id"]] = _Entry(offset, lineno, updated)
+            self.entries[obj["id"]] = entry
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -77,14 +80,20 @@ class RecordIndex:
         """Ids in the order of their first line."""
         return list(self.entries)
 
-    def get(self, doc_id: str) -> Document | None:
-        entry = self.entries.get(doc_id)
-        if entry is None:
-            return None
+    def _read(self, entry: _Entry) -> Document:
         with open(self.path, "rb") as fh:
             fh.seek(entry.offset)
             obj = json.loads(fh.readline())
         return parse_document(obj, f"{self.path}:{entry.lineno}")
+
+    def get(self, doc_id: str) -> Document | None:
+        """The latest record with this id (None when there is none)."""
+        entry = self.entries.get(doc_id)
+        return None if entry is None else self._read(entry)
+
+    def get_all(self, doc_id: str) -> list[Document]:
+        """Every record with this id (one per annotator in pulled files), in file order."""
+        return [self._read(entry) for entry in self.versions.get(doc_id, [])]
 
     def __iter__(self) -> Iterator[Document]:
         for doc_id in self.ids():

@@ -310,7 +310,7 @@ class Scorer:
 
     def _keep_if_worst(self, doc: DocumentScore) -> None:
         f1 = doc.counts.f1
-        if f1 is None or not doc.mistakes:
+        if f1 is None or not doc.mistakes or not self._worst_size:
             return
         # A min-heap of badness (lower F1, then more mistakes, then earlier): the mildest case is on top.
         item = (1.0 - f1, len(doc.mistakes), -self.evaluation.documents, doc)
