@@ -109,11 +109,16 @@ def export_cmd(
     kind = "silver" if result.silver else "gold"
     splits = ", ".join(f"{n} {s}" for s, n in result.splits.items())
     if result.created:
-        console.print(f"exported {kind} {name} v{result.version}: {result.documents} documents ({splits})")
-        console.print(f"-> {escape(str(result.version_dir))}", highlight=False)
+        console.print(
+            f"exported {kind} {name} v{result.version}: {result.documents} documents ({splits})",
+            soft_wrap=True,
+        )
+        console.print(f"-> {escape(str(result.version_dir))}", highlight=False, soft_wrap=True)
     else:
-        console.print(f"no change since {name} v{result.version}: no new version written")
-    console.print(f'load it: datasets.load_dataset("{result.version_dir}", "quotes")', highlight=False)
+        console.print(f"no change since {name} v{result.version}: no new version written", soft_wrap=True)
+    console.print(
+        f'load it: datasets.load_dataset("{result.version_dir}", "quotes")', highlight=False, soft_wrap=True
+    )
     if push_to_hub:
         _push(result.version_dir, push_to_hub, dry_run)
 
@@ -124,12 +129,14 @@ def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
         console.print(
             f"dry run: would upload {len(plan.files)} files ({plan.total_bytes:,} bytes)", highlight=False
         )
-        console.print(f"  to Hub dataset {plan.repo}, tagged {plan.revision}", highlight=False)
+        console.print(
+            f"  to Hub dataset {plan.repo}, tagged {plan.revision}", highlight=False, soft_wrap=True
+        )
         for path, size in plan.files:
-            console.print(f"  {size:>12,}  {escape(path)}", highlight=False)
+            console.print(f"  {size:>12,}  {escape(path)}", highlight=False, soft_wrap=True)
         return
     url = push_version(plan, version_dir)
-    console.print(f"pushed to {plan.repo} ({url}), tagged {plan.revision}", highlight=False)
+    console.print(f"pushed to {plan.repo} ({url}), tagged {plan.revision}", highlight=False, soft_wrap=True)
 
 
 @app.command("diff")
@@ -142,4 +149,4 @@ def diff_cmd(
 
     Example: curation diff exports/quotes-news/v0.1.0 exports/quotes-news/v0.1.1
     """
-    console.print(diff_versions(old, new).markdown(), highlight=False, markup=False)
+    console.print(diff_versions(old, new).markdown(), highlight=False, markup=False, soft_wrap=True)
