@@ -53,7 +53,7 @@ def evaluate_command(
 
     Example: curation evaluate --gold gold.jsonl --pred preannotations.jsonl --system spacy --html report.html
     """
-    from curation.evaluate.report import render_html, render_table, to_json
+    from curation.evaluate.report import render_html, render_table, to_json, unscored_labels
     from curation.evaluate.run import count_gold, evaluate_paths
     from curation.jsonl import atomic_write
 
@@ -88,6 +88,8 @@ def evaluate_command(
         typer.echo(to_json(evaluations))
         return
     console.print(render_table(evaluations))
+    for label, count in unscored_labels(evaluations).items():
+        err_console.print(f"not scored: {label} ({count} predicted) is not annotated in {gold}")
     for ev in evaluations:
         if ev.without_prediction:
             err_console.print(

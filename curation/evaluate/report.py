@@ -24,9 +24,19 @@ def fmt(value: float | None) -> str:
 
 
 def shown_keys(evaluations: Sequence[Evaluation]) -> list[str]:
-    """Row keys where some system has gold or predictions."""
+    """Row keys with gold: a label the gold version does not annotate cannot be scored."""
     keys = list(evaluations[0].rows) if evaluations else []
-    return [k for k in keys if any(ev.rows[k].overlap.gold or ev.rows[k].overlap.pred for ev in evaluations)]
+    return [k for k in keys if any(ev.rows[k].overlap.gold for ev in evaluations)]
+
+
+def unscored_labels(evaluations: Sequence[Evaluation]) -> dict[str, int]:
+    """Labels predicted but absent from the gold version, with how many were predicted (largest count)."""
+    shown = set(shown_keys(evaluations))
+    return {
+        key: max(ev.rows[key].overlap.pred for ev in evaluations)
+        for key, row in (evaluations[0].rows.items() if evaluations else [])
+        if row.attr is None and key not in shown and any(ev.rows[key].overlap.pred for ev in evaluations)
+    }
 
 
 def figures(row: RowScore) -> dict[str, float | None]:
@@ -141,7 +151,7 @@ def render_html(evaluations: Sequence[Evaluation], title: str = "curation evalua
         "</style></head><body>",
         f"<h1>{esc(title)}</h1>",
         f"<p>Overlap match: a prediction covers at least {evaluations[0].threshold:g} of the gold span, "
-        "one to one. Systems: "
+        "one to one. Labels the gold does not annotate are left out. Systems: "
         + "".join(
             f"<span class='swatch' style='background:{COLORS[i % len(COLORS)]}'></span>{esc(ev.system)} "
             f"({ev.documents} documents)"
