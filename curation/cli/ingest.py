@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -104,7 +105,10 @@ def _print_problems(report: IngestReport) -> None:
 
 def _print_summary(report: IngestReport, out: Path) -> None:
     noun = "document" if report.written == 1 else "documents"
-    parts = [f"{report.duplicates} duplicate(s) kept once", f"{report.skipped} skipped"]
+    skipped = f"{report.skipped} skipped"
+    if report.skipped:
+        skipped += f": {_by_reason(report.skipped_by_reason)}"
+    parts = [f"{report.duplicates} duplicate(s) kept once", skipped]
     if report.ignored:
         parts.append(f"{report.ignored} file(s) with other extensions ignored")
     console.print(
@@ -113,7 +117,14 @@ def _print_summary(report: IngestReport, out: Path) -> None:
         soft_wrap=True,
     )
     if report.removed:
-        pieces = ", ".join(f"{reason} {count}" for reason, count in sorted(report.removed.items()))
-        console.print(f"Boilerplate removed (pieces by reason): {pieces}.", highlight=False, soft_wrap=True)
+        console.print(
+            f"Boilerplate removed (pieces by reason): {_by_reason(report.removed)}.",
+            highlight=False,
+            soft_wrap=True,
+        )
     else:
         console.print("Boilerplate removed: none.", highlight=False, soft_wrap=True)
+
+
+def _by_reason(counts: Counter[str]) -> str:
+    return ", ".join(f"{reason} {count}" for reason, count in sorted(counts.items()))

@@ -50,12 +50,12 @@ def iter_documents(
             continue
         for found in _read(item, text_field, mapping):
             if isinstance(found, Skipped):
-                report.skip(found.message)
+                report.skip(found.message, found.reason)
                 continue
             report.read += 1
             doc = _to_document(found) if isinstance(found, RawText) else found
             if doc is None:
-                report.skip(_empty_message(found))
+                report.skip(*_empty_message(found))
                 continue
             key = content_id(doc.text)
             if not _is_new(doc, key, seen, ids, report):
@@ -75,7 +75,7 @@ def _read(item: Input, text_field: str, mapping: Path | None) -> Iterator[RawTex
     elif item.fmt == "brat":
         yield from _read_brat(item, mapping)
     elif item.fmt == "error":
-        yield Skipped(f"{item.display}: {item.problem}")
+        yield Skipped(f"{item.display}: {item.problem}", item.reason)
 
 
 def _read_brat(item: Input, mapping: Path | None) -> Iterator[Document | Skipped]:
@@ -85,7 +85,7 @@ def _read_brat(item: Input, mapping: Path | None) -> Iterator[Document | Skipped
     try:
         yield from read_brat_corpus(item.path, mapping)
     except CurationError as exc:
-        yield Skipped(f"{exc} (brat corpus {item.display} skipped from here on)")
+        yield Skipped(f"{exc} (brat corpus {item.display} skipped from here on)", "brat")
 
 
 def _to_document(raw: RawText) -> Document | None:
@@ -114,11 +114,12 @@ def _title(text: str) -> str:
     return first if len(first) <= _TITLE_CHARS else first[: _TITLE_CHARS - 1].rstrip() + "…"
 
 
-def _empty_message(raw: RawText | Document) -> str:
+def _empty_message(raw: RawText | Document) -> tuple[str, str]:
+    """The skip message and reason for a text with nothing (or nothing but boilerplate) in it."""
     where = raw.where if isinstance(raw, RawText) else raw.source
     if isinstance(raw, RawText) and raw.text.strip():
-        return f"{where}: nothing left after removing boilerplate; check it is an article"
-    return f"{where}: empty (no text); remove it or fill it"
+        return f"{where}: nothing left after removing boilerplate; check it is an article", "only-boilerplate"
+    return f"{where}: empty (no text); remove it or fill it", "empty"
 
 
 def _is_new(doc: Document, key: str, seen: dict[str, str], ids: dict[str, str], report: IngestReport) -> bool:
@@ -129,7 +130,8 @@ def _is_new(doc: Document, key: str, seen: dict[str, str], ids: dict[str, str], 
     owner = ids.get(doc.id) or (doc.id if doc.id in seen else None)  # the text this id already names
     if owner is not None and owner != key:
         report.skip(
-            f"{doc.source}: id {doc.id!r} already names a different text; give each record its own id"
+            f"{doc.source}: id {doc.id!r} already names a different text; give each record its own id",
+            "id-conflict",
         )
         return False
     seen.setdefault(key, doc.source)

@@ -30,6 +30,7 @@ class Input:
     display: str  # the path as the user gave it, joined with the part found by walking
     fmt: Literal["text", "jsonl", "brat", "ignored", "error"]
     problem: str = ""
+    reason: str = ""  # short key of the problem, for the summary
 
 
 def check_paths(paths: Sequence[Path]) -> None:
@@ -53,10 +54,18 @@ def expand(paths: Sequence[Path], fmt: Format = "auto", exclude: Path | None = N
             else:
                 yield from _with_fallback(
                     _walk(path, fmt, exclude),
-                    Input(path, display, "error", "no text, Markdown or JSONL files in this folder"),
+                    Input(
+                        path,
+                        display,
+                        "error",
+                        "no text, Markdown or JSONL files in this folder",
+                        "no-articles",
+                    ),
                 )
         elif fmt == "brat":
-            yield Input(path, display, "error", "--format brat reads a folder of .txt and .ann files")
+            yield Input(
+                path, display, "error", "--format brat reads a folder of .txt and .ann files", "not-brat"
+            )
         else:
             yield _file_input(path, display, fmt, explicit=True)
 
@@ -78,7 +87,13 @@ def _has_brat_annotations(folder: Path) -> bool:
 def _file_input(path: Path, display: str, fmt: Format, explicit: bool) -> Input:
     if not path.is_file():
         what = "a broken link" if path.is_symlink() else "not a regular file"
-        return Input(path, display, "error", f"cannot read: {what}; remove it or point to the file itself")
+        return Input(
+            path,
+            display,
+            "error",
+            f"cannot read: {what}; remove it or point to the file itself",
+            "unreadable",
+        )
     suffix = path.suffix.lower()
     if fmt == "jsonl" or (fmt == "auto" and suffix in JSONL_SUFFIXES):
         return Input(path, display, "jsonl")
@@ -103,5 +118,9 @@ def _walk(root: Path, fmt: Format, exclude: Path | None) -> Iterator[Input]:
             exc = errors.pop(0)
             where = Path(exc.filename).as_posix() if exc.filename else root.as_posix()
             yield Input(
-                Path(where), where, "error", f"cannot read folder ({exc.strerror}); check its permissions"
+                Path(where),
+                where,
+                "error",
+                f"cannot read folder ({exc.strerror}); check its permissions",
+                "unreadable",
             )

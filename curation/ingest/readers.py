@@ -37,9 +37,13 @@ class RawText:
 
 @dataclass(frozen=True)
 class Skipped:
-    """An input that could not be read; `message` names it and says what to do."""
+    """An input that could not be read; `message` names it and says what to do.
+
+    `reason` is a short key ("binary", "not-utf8", ...) for the summary's counts.
+    """
 
     message: str
+    reason: str
 
 
 def read_text_file(path: Path, display: str) -> RawText | Skipped:
@@ -47,18 +51,23 @@ def read_text_file(path: Path, display: str) -> RawText | Skipped:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return Skipped(f"{display}: cannot read ({exc.strerror}); check that it exists and is readable")
+        return Skipped(
+            f"{display}: cannot read ({exc.strerror}); check that it exists and is readable", "unreadable"
+        )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return Skipped(f"{display}: UTF-16 text; convert it to UTF-8 first, e.g. `iconv -f utf-16 -t utf-8`")
+        return Skipped(
+            f"{display}: UTF-16 text; convert it to UTF-8 first, e.g. `iconv -f utf-16 -t utf-8`", "not-utf8"
+        )
     if b"\x00" in data[:_SNIFF_BYTES]:
-        return Skipped(f"{display}: binary file, not text; give only text, Markdown or JSONL files")
+        return Skipped(f"{display}: binary file, not text; give only text, Markdown or JSONL files", "binary")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return Skipped(
             f"{display}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-            "convert it first, e.g. `iconv -f latin1 -t utf-8`"
+            "convert it first, e.g. `iconv -f latin1 -t utf-8`",
+            "not-utf8",
         )
     return RawText(text=text, source=display, fmt="text", where=display)
 
@@ -68,7 +77,9 @@ def read_jsonl_file(path: Path, display: str, text_field: str) -> Iterator[RawTe
     try:
         fh = open(path, "rb")  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
-        yield Skipped(f"{display}: cannot read ({exc.strerror}); check that it exists and is readable")
+        yield Skipped(
+            f"{display}: cannot read ({exc.strerror}); check that it exists and is readable", "unreadable"
+        )
         return
     found = False
     with fh:
@@ -77,30 +88,36 @@ def read_jsonl_file(path: Path, display: str, text_field: str) -> Iterator[RawTe
                 found = True
                 yield item
     if not found:
-        yield Skipped(f"{display}: empty (no JSON lines); remove it or fill it")
+        yield Skipped(f"{display}: empty (no JSON lines); remove it or fill it", "empty")
 
 
 def _jsonl_line(raw: bytes, where: str, text_field: str) -> Iterator[RawText | Document | Skipped]:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
-        yield Skipped(f"{where}: not UTF-8 text; convert the file to UTF-8 first")
+        yield Skipped(f"{where}: not UTF-8 text; convert the file to UTF-8 first", "not-utf8")
         return
     if not line.strip():
         return
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
-        yield Skipped(f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); fix or remove the line")
+        yield Skipped(
+            f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); fix or remove the line", "bad-json"
+        )
         return
     if not isinstance(obj, dict):
-        yield Skipped(f"{where}: expected a JSON object, got {type(obj).__name__}; one record per line")
+        yield Skipped(
+            f"{where}: expected a JSON object, got {type(obj).__name__}; one record per line", "bad-json"
+        )
         return
     if any(key in obj for key in _RECORD_KEYS):
         try:
             yield parse_document(obj, where)
         except CurationError as exc:
-            yield Skipped(f"{exc}; fix the record or drop its spans to ingest it as plain text")
+            yield Skipped(
+                f"{exc}; fix the record or drop its spans to ingest it as plain text", "invalid-record"
+            )
         return
     yield _text_record(obj, where, text_field)
 
@@ -112,11 +129,12 @@ def _text_record(obj: dict[str, Any], where: str, text_field: str) -> RawText | 
         problem = "is not a string" if text_field in obj else "is missing"
         return Skipped(
             f"{where}: field {text_field!r} {problem} (fields: {found}); "
-            "name the field that holds the article with --text-field"
+            "name the field that holds the article with --text-field",
+            "no-text-field",
         )
     meta = obj.get("meta")
     if meta is not None and not isinstance(meta, dict):
-        return Skipped(f"{where}: 'meta' must be a JSON object; fix or remove it")
+        return Skipped(f"{where}: 'meta' must be a JSON object; fix or remove it", "invalid-record")
     given_id = obj.get("id")
     source = obj.get("source")
     return RawText(

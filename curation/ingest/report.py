@@ -21,12 +21,14 @@ class IngestReport:
     skipped: int = 0
     ignored: int = 0
     removed: Counter[str] = field(default_factory=Counter)
+    skipped_by_reason: Counter[str] = field(default_factory=Counter)
     messages: list[str] = field(default_factory=list)
     duplicate_messages: list[str] = field(default_factory=list)
 
-    def skip(self, message: str) -> None:
-        """Record one input that could not be read, with the message the user will see."""
+    def skip(self, message: str, reason: str = "other") -> None:
+        """Record one input that could not be read: the message the user sees, and a short reason key."""
         self.skipped += 1
+        self.skipped_by_reason[reason] += 1
         self.messages.append(message)
 
     def duplicate(self, message: str) -> None:

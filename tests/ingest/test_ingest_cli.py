@@ -30,24 +30,41 @@ def test_ingest_cli_seeds_written_with_summary(tmp_path, seeds_dir):
         assert reason in result.stdout
 
 
-# (file name, content, what the one message must say): each next to a good file.
+# (file name, content, what its one message says, reason counted in the summary), each beside a good file.
 BAD_INPUTS = [
-    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt: binary file"),
-    ("latin1.txt", "Good line.\nCafé au lait.\n".encode("latin-1"), "latin1.txt:2: not UTF-8"),
-    ("utf16.txt", "Café au lait.\n".encode("utf-16"), "utf16.txt: UTF-16 text"),
-    ("empty.txt", b"", "empty.txt: empty"),
-    ("blank.txt", b"  \n\n\t\n", "blank.txt: empty"),
-    ("ads.txt", b"Advertisement\nShare this article\n", "ads.txt: nothing left after removing boilerplate"),
-    ("feed.jsonl", b'{"text": "Fine."}\n{"text": "broken\n', "feed.jsonl:2: not valid JSON"),
-    ("empty.jsonl", b"\n\n", "empty.jsonl: empty"),
-    ("feed.jsonl", b'{"text": "Fine."}\n{"body": "x"}\n', "feed.jsonl:2: field 'text' is missing"),
-    ("feed.jsonl", b'{"text": "Fine."}\n["a list"]\n', "feed.jsonl:2: expected a JSON object"),
-    ("feed.jsonl", b'{"text": "Fine."}\n{"id": "x", "text": "ab", "spans": [{"id": "s"}]}\n', "feed.jsonl:2"),
+    ("binary.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary.txt: binary file", "binary"),
+    ("latin1.txt", "Good line.\nCafé au lait.\n".encode("latin-1"), "latin1.txt:2: not UTF-8", "not-utf8"),
+    ("utf16.txt", "Café au lait.\n".encode("utf-16"), "utf16.txt: UTF-16 text", "not-utf8"),
+    ("empty.txt", b"", "empty.txt: empty", "empty"),
+    ("blank.txt", b"  \n\n\t\n", "blank.txt: empty", "empty"),
+    (
+        "ads.txt",
+        b"Advertisement\nShare this article\n",
+        "ads.txt: nothing left after removing",
+        "only-boilerplate",
+    ),
+    ("feed.jsonl", b'{"text": "Fine."}\n{"text": "broken\n', "feed.jsonl:2: not valid JSON", "bad-json"),
+    ("empty.jsonl", b"\n\n", "empty.jsonl: empty", "empty"),
+    (
+        "feed.jsonl",
+        b'{"text": "Fine."}\n{"body": "x"}\n',
+        "feed.jsonl:2: field 'text' is missing",
+        "no-text-field",
+    ),
+    ("feed.jsonl", b'{"text": "Fine."}\n["a list"]\n', "feed.jsonl:2: expected a JSON object", "bad-json"),
+    (
+        "feed.jsonl",
+        b'{"text": "Fine."}\n{"id": "x", "text": "ab", "spans": [{"id": "s"}]}\n',
+        "feed.jsonl:2: invalid record",
+        "invalid-record",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "content", "message"), BAD_INPUTS, ids=[m for _, _, m in BAD_INPUTS])
-def test_ingest_cli_bad_input_skipped_with_one_line(tmp_path, name, content, message):
+@pytest.mark.parametrize(
+    ("name", "content", "message", "reason"), BAD_INPUTS, ids=[m for _, _, m, _ in BAD_INPUTS]
+)
+def test_ingest_cli_bad_input_skipped_with_one_line(tmp_path, name, content, message, reason):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "good.txt").write_text(GOOD, encoding="utf-8")
     (tmp_path / "in" / name).write_bytes(content)
@@ -56,7 +73,7 @@ def test_ingest_cli_bad_input_skipped_with_one_line(tmp_path, name, content, mes
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if line.startswith("skipped:")]
     assert len(lines) == 1 and message in lines[0]
-    assert "1 skipped" in result.stdout
+    assert f"1 skipped: {reason} 1" in result.stdout
     assert "Traceback" not in result.output
     texts = [d.text for d in read_documents(out)]
     assert GOOD in texts and len(texts) == (2 if name == "feed.jsonl" else 1)
