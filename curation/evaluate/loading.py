@@ -200,7 +200,13 @@ def pair_with_file(gold: Iterable[Document], pred: Path | str) -> Iterator[tuple
     """(gold, prediction with the same id or None) for each gold document."""
     index = RecordIndex(pred)
     for doc in gold:
-        yield doc, index.get(doc.id)
+        found = index.get(doc.id)
+        if found is not None and found.text != doc.text:
+            raise InputError(
+                f"{pred}: record {doc.id} has a different text from the gold record with that id; "
+                "offsets cannot be compared: annotate the gold texts themselves"
+            )
+        yield doc, found
 
 
 def pair_with_system(
