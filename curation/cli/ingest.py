@@ -105,25 +105,18 @@ def _print_problems(report: IngestReport) -> None:
 
 def _print_summary(report: IngestReport, out: Path) -> None:
     noun = "document" if report.written == 1 else "documents"
-    skipped = f"{report.skipped} skipped"
-    if report.skipped:
-        skipped += f": {_by_reason(report.skipped_by_reason)}"
-    parts = [f"{report.duplicates} duplicate(s) kept once", skipped]
+    lines = [
+        f"Wrote {report.written} {noun} to {escape(str(out))}.",
+        f"Duplicates dropped: {report.duplicates} (each text is kept once).",
+        f"Skipped: {report.skipped}"
+        + (f" ({_by_reason(report.skipped_by_reason)})." if report.skipped else "."),
+        f"Boilerplate pieces removed: {sum(report.removed.values())}"
+        + (f" ({_by_reason(report.removed)})." if report.removed else "."),
+    ]
     if report.ignored:
-        parts.append(f"{report.ignored} file(s) with other extensions ignored")
-    console.print(
-        f"Wrote {report.written} {noun} to {escape(str(out))} ({', '.join(parts)}).",
-        highlight=False,
-        soft_wrap=True,
-    )
-    if report.removed:
-        console.print(
-            f"Boilerplate removed (pieces by reason): {_by_reason(report.removed)}.",
-            highlight=False,
-            soft_wrap=True,
-        )
-    else:
-        console.print("Boilerplate removed: none.", highlight=False, soft_wrap=True)
+        lines.append(f"Files with other extensions ignored: {report.ignored}.")
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 def _by_reason(counts: Counter[str]) -> str:
