@@ -44,20 +44,31 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _mark_role(text: str, i: int) -> str | None:
-    """'open', 'close' or None for the character at `i`."""
+def _mark_at(text: str, i: int) -> tuple[str | None, int]:
+    """(role, width) of a quotation mark starting at `i`: role 'open', 'close', 'either' or None.
+
+    Curly marks say which they are; straight marks (" and the doubled apostrophe '' of some
+    newspapers' archives) are read from their neighbours: after a space or at a line start they open.
+    """
     ch = text[i]
     if ch in lexicon.DOUBLE_OPEN:
-        return "open"
+        return "open", 1
     if ch in lexicon.DOUBLE_CLOSE:
-        return "close"
+        return "close", 1
+    width = 0
     if ch == lexicon.STRAIGHT_DOUBLE:
-        before = text[i - 1] if i > 0 else " "
-        after = text[i + 1] if i + 1 < len(text) else " "
-        if before.isspace() or before in "([{—–-/:" or i == 0:
-            return "open" if not after.isspace() else None
-        return "close"
-    return None
+        width = 1
+    elif text.startswith(lexicon.DOUBLED_APOSTROPHE, i):
+        width = 2
+    elif text.startswith(lexicon.DOUBLED_BACKTICK, i):
+        return "open", 2
+    if not width:
+        return None, 0
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + width] if i + width < len(text) else " "
+    if before.isspace() or before in "([{—–-/:" or i == 0:
+        return ("open" if not after.isspace() else None), width
+    return "close", width
 
 
 def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
@@ -69,9 +80,9 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     inner = text[start:end].strip()
     if not inner:
         return True
-    before = text[para_start : start - 1].rstrip()
+    before = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
     prev = before[-1] if before else ""
-    if not prev or prev in ".:!?,;—–(" or prev in lexicon.DOUBLE_CLOSE + lexicon.DOUBLE_OPEN + '"':
+    if not prev or prev in ".:!?,;—–(" or prev in lexicon.DOUBLE_CLOSE + lexicon.DOUBLE_OPEN + "\"'`":
         return False
     words = inner.split()
     if inner[0].islower():
@@ -85,37 +96,36 @@ def find_quoted_stretches(text: str) -> list[QuotedStretch]:
     found: list[QuotedStretch] = []
     open_at: int | None = None  # offset just after the pending opening mark
     open_para_start = 0
-    paragraphs_spanned = 1
+    spanned = 1
     paragraphs = _paragraphs(text)
     for index, (p_start, p_end) in enumerate(paragraphs):
+        i = p_start
         if open_at is not None:
             # The previous paragraph ended inside a quote: it continues only if this one reopens.
-            first = text[p_start:p_end].lstrip()
-            if first and _mark_role(text, p_start + len(text[p_start:p_end]) - len(first)) == "open":
-                paragraphs_spanned += 1
-                p_first = p_start + len(text[p_start:p_end]) - len(first)
-                scan_from = p_first + 1
+            role, width = _mark_at(text, p_start)
+            if role == "open":
+                spanned += 1
+                i = p_start + width
             else:
-                prev_end = paragraphs[index - 1][1]
-                found.append(_stretch(text, open_at, prev_end, open_para_start, False, paragraphs_spanned))
+                end = paragraphs[index - 1][1]
+                found.append(_stretch(text, open_at, end, open_para_start, False, spanned))
                 open_at = None
-                scan_from = p_start
-        else:
-            scan_from = p_start
-        for i in range(scan_from, p_end):
-            role = _mark_role(text, i)
+        while i < p_end:
+            role, width = _mark_at(text, i)
             if role is None:
+                i += 1
                 continue
             if open_at is None:
                 if role == "open":
-                    open_at, open_para_start, paragraphs_spanned = i + 1, p_start, 1
-            elif role == "close" or text[i] == lexicon.STRAIGHT_DOUBLE:
-                found.append(_stretch(text, open_at, i, open_para_start, True, paragraphs_spanned))
+                    open_at, open_para_start, spanned = i + width, p_start, 1
+            elif role == "close":
+                found.append(_stretch(text, open_at, i, open_para_start, True, spanned))
                 open_at = None
             else:  # a second opening mark: the first was never closed; start again here
-                open_at, open_para_start, paragraphs_spanned = i + 1, p_start, 1
+                open_at, open_para_start, spanned = i + width, p_start, 1
+            i += width
     if open_at is not None and paragraphs:
-        found.append(_stretch(text, open_at, paragraphs[-1][1], open_para_start, False, paragraphs_spanned))
+        found.append(_stretch(text, open_at, paragraphs[-1][1], open_para_start, False, spanned))
     return [s for s in found if s.end > s.start]
 
 

@@ -71,7 +71,10 @@ def _reporting_participle(token: Token) -> bool:
 
 
 def _is_mark(token: Token) -> bool:
-    return token.text in lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE
+    return token.text in (lexicon.DOUBLED_APOSTROPHE, lexicon.DOUBLED_BACKTICK) or (
+        len(token.text) == 1
+        and token.text in lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE
+    )
 
 
 def according_to(token: Token) -> tuple[Span, Span, Span] | None:

@@ -74,6 +74,8 @@ TITLES: frozenset[str] = words(
 DOUBLE_OPEN = "\u201c\u201e\u00ab"  # “ „ «
 DOUBLE_CLOSE = "\u201d\u00bb"  # ” »
 STRAIGHT_DOUBLE = '"'
+DOUBLED_APOSTROPHE = "''"  # some newspaper archives write “ and ” as '' (and `` for the opening one)
+DOUBLED_BACKTICK = "``"
 
 # A quoted stretch shorter than this many words that sits inside a clause is a fragment
 # (scare quotes or the verbatim part of a mixed quote), not a direct quotation.
@@ -82,6 +84,7 @@ FRAGMENT_MAX_WORDS = 6
 # Scores: how likely each rule's output is right (checked per bucket by bench/attribution.py).
 SCORES: dict[str, float] = {
     "direct_cue": 0.95,
+    "direct_frame": 0.75,
     "direct_continued": 0.85,
     "direct_nearby": 0.7,
     "direct_no_speaker": 0.55,

@@ -12,6 +12,7 @@ paragraphs. Canonical names come from `curation.extract.names`; PERSON entities 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from spacy.language import Language
@@ -22,6 +23,7 @@ from curation.extract.names import NameIndex, clean_name
 from curation.extract.types import Attribution, Mention
 
 NAME_LABELS = ("PERSON",)
+BYLINE = re.compile(r"^[\"'”’»]*[ \t]*[―—–-]{1,2}[ \t]*((?:[A-Z][\w.’'-]*[ \t]?){1,5})")
 GROUP_LABELS = ("ORG", "GPE", "NORP")
 
 
@@ -50,7 +52,12 @@ class Speakers:
     def _find_cue(
         self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]], previous: list[Attribution]
     ) -> Attribution:
-        for verb in (self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)):
+        byline = _dash_byline(doc, a)
+        if byline is not None:  # “...” ― Jorge Falcon
+            return replace(
+                a, speaker=syntax.as_mention(byline), score=lexicon.SCORES["direct_cue"], rule="byline"
+            )
+        for verb, reporting in (self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)):
             if verb is None:
                 continue
             subject = syntax.subject_of(verb) or _postposed_subject(verb)
@@ -58,12 +65,9 @@ class Speakers:
                 continue
             speaker = syntax.mention_span(subject)
             cue = syntax.as_mention(syntax.cue_span(verb))
+            rule = "direct_cue" if reporting else "direct_frame"
             found = replace(
-                a,
-                speaker=syntax.as_mention(speaker),
-                cue=cue,
-                score=lexicon.SCORES["direct_cue"],
-                rule="direct_cue",
+                a, speaker=syntax.as_mention(speaker), cue=cue, score=lexicon.SCORES[rule], rule=rule
             )
             shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
             return _grouped(found, shared[-1]) if shared else found
@@ -83,43 +87,63 @@ class Speakers:
             )
         return a
 
-    def _cue_after(self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]) -> Token | None:
-        """A reporting verb in the few words after the closing mark, before the sentence goes on."""
+    def _cue_after(
+        self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]
+    ) -> tuple[Token | None, bool]:
+        """A reporting verb after the closing mark, in the same sentence ("...,” said X, a ... of Y")."""
         after = doc.char_span(a.end, min(len(doc.text), a.end + 2), alignment_mode="expand")
         if after is None:
-            return None
+            return None, False
         i = after.start
         while i < len(doc) and (doc[i].idx < a.end or doc[i].is_punct and doc[i].text not in ".!?"):
             i += 1
         new_sentence = i < len(doc) and a.text.rstrip()[-1:] == "." and doc[i].text[:1].isupper()
         if new_sentence and not syntax.is_reporting_verb(doc[i]):
-            return None  # “... done.” His remarks ...: a new sentence, not a post-posed cue
+            return None, False  # “... done.” His remarks ...: a new sentence, not a post-posed cue
         for tok in doc[i : min(len(doc), i + self.window)]:
-            if tok.text in (".", "!", "?", "\n") or "\n" in tok.text or _starts_quote(tok, quotes):
-                return None
+            if tok.text in (".", "!", "?", ";") or "\n" in tok.text or _starts_quote(tok, quotes):
+                return None, False
             if syntax.is_reporting_verb(tok):
-                return tok
-        return None
+                return tok, True
+        return None, False
 
-    def _cue_before(self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]) -> Token | None:
-        """The nearest reporting verb before the opening mark in the same sentence (",", ":" between)."""
+    def _cue_before(
+        self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]
+    ) -> tuple[Token | None, bool]:
+        """The verb introducing the quote from before it, in the same sentence.
+
+        A reporting verb anywhere in the sentence before the quote; any verb when a colon or comma
+        introduces the quote ("Blige sings: “...”", "chanting, “...”"); after a colon that ends the
+        previous paragraph ("The New York Times reports:"), that sentence's main verb.
+        """
         opening = doc.char_span(max(0, a.start - 1), a.start, alignment_mode="expand")
         if opening is None:
-            return None
+            return None, False
         first = opening.start
-        sent_start = doc[first].sent.start if first < len(doc) else 0
         j = first - 1
-        if j < 0 or "\n" in doc[j].text or doc[j].text in (".", "!", "?"):
-            return None  # the quote starts its sentence: the cue, if any, is after it
-        lowest = max(sent_start, first - 3 * self.window)
-        while j >= lowest:
-            tok = doc[j]
-            if "\n" in tok.text or any(s <= tok.idx < e for s, e in quotes):
-                return None
-            if syntax.is_reporting_verb(tok):
-                return tok
+        while j >= 0 and doc[j].is_space:
             j -= 1
-        return None
+        if j < 0 or doc[j].text in (".", "!", "?"):
+            return None, False  # the quote starts its sentence: the cue, if any, is after it
+        introduced = doc[j].text in (":", ",", "\u2014", "--")
+        if "\n" in doc.text[doc[j].idx + len(doc[j].text) : a.start]:
+            return (_main_verb(doc[j].sent), False) if doc[j].text == ":" else (None, False)
+        sent_start = doc[j].sent.start
+        lowest = max(sent_start, first - 4 * self.window)
+        nearest_verb: Token | None = None
+        for k in range(j, lowest - 1, -1):
+            tok = doc[k]
+            if any(s <= tok.idx < e for s, e in quotes):
+                break
+            if syntax.is_reporting_verb(tok):
+                return tok, True
+            if nearest_verb is None and tok.pos_ == "VERB":
+                nearest_verb = tok
+        if introduced and nearest_verb is not None:
+            return nearest_verb, False
+        if doc[j].text == ":":
+            return _main_verb(doc[j].sent), False
+        return None, False
 
     # -- names -----------------------------------------------------------------------------
 
@@ -173,6 +197,21 @@ def _grouped(a: Attribution, first: Attribution) -> Attribution:
     return replace(a, extra={**a.extra, "group": group})
 
 
+def _main_verb(sent: Span) -> Token | None:
+    root = sent.root
+    return root if root.pos_ in ("VERB", "AUX") else None
+
+
+def _dash_byline(doc: Doc, a: Attribution) -> Span | None:
+    """A name after a dash right after the closing mark: “...” ― Jorge Falcon."""
+    rest = doc.text[a.end : a.end + 80]
+    m = BYLINE.match(rest)
+    if m is None:
+        return None
+    start = a.end + m.start(1)
+    return doc.char_span(start, a.end + m.end(1), alignment_mode="contract")
+
+
 def _postposed_subject(verb: Token) -> Token | None:
     """ "said Press Secretary Karoline Leavitt" when the parser did not call it nsubj."""
     for child in verb.rights:
@@ -182,7 +221,7 @@ def _postposed_subject(verb: Token) -> Token | None:
 
 
 def _starts_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
-    return any(tok.idx == s - 1 for s, _ in quotes)
+    return any(s - 2 <= tok.idx < s for s, _ in quotes)
 
 
 def _same_turn(doc: Doc, last: Attribution, a: Attribution) -> bool:
@@ -195,7 +234,7 @@ def _same_turn(doc: Doc, last: Attribution, a: Attribution) -> bool:
     "curation_speakers",
     assigns=["doc._.attributions"],
     requires=["token.dep", "doc.ents"],
-    default_config={"window": 10, "lookback_sentences": 8},
+    default_config={"window": 30, "lookback_sentences": 8},
 )
 def make_speakers(nlp: Language, name: str, window: int, lookback_sentences: int) -> Speakers:
     """Speaker mention, cue, pronoun resolution and canonical names for every attribution."""

@@ -12,7 +12,7 @@ from curation.extract.types import Mention
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Clauses whose subject is their head's: "..., stating that", "and emphasized that", "went on to say".
-SUBJECTLESS_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp")
+SUBJECTLESS_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "prep")
 PLACE_PREPOSITIONS = lexicon.words("in to from near at into towards toward outside inside across around")
 
 
