@@ -224,3 +224,34 @@ def test_boilerplate_seed_quote_sentences_survive(seeds_dir, prefix):
     assert quoted
     for line in quoted:
         assert line in cleaned
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "\n\n\n",
+        "No newline at the end",
+        "\ufeffBOM then CRLF\r\n\r\nAdvertisement\r\nBody.\r\n",
+        "Mixed endings\r\nhere\nand a lone \r carriage return\r\n",
+        "Share this\r\n",
+        "Title\r\n\r\nTitle\r\n\r\nBody.\r\n\r\nTags: a, b",
+        "Advertisement\n\n\nAdvertisement\n\n\nBody.\n\n\nShare this\n\n\n",
+    ],
+    ids=[
+        "empty",
+        "only-newlines",
+        "no-final-newline",
+        "bom-crlf",
+        "mixed-endings",
+        "only-boilerplate",
+        "crlf-headline-tags",
+        "blank-runs",
+    ],
+)
+def test_boilerplate_removed_pieces_rebuild_the_original(text):
+    cleaned = clean_text(text)
+    assert "\r\n" not in cleaned.text
+    for piece in cleaned.removed:
+        assert text[piece.start : piece.end] == piece.text
+    assert restore_removed(cleaned.text, cleaned.removed) == text
