@@ -81,7 +81,12 @@ def _with_fallback(inputs: Iterator[Input], fallback: Input) -> Iterator[Input]:
 
 
 def _has_brat_annotations(folder: Path) -> bool:
-    return next(iter(folder.rglob("*.ann")), None) is not None
+    """A brat corpus has .ann files beside its texts or in attributions/ (PolNeAR's layout).
+
+    Not searched deeper: a stray .ann somewhere in a folder of articles must not turn the whole
+    folder into a gold corpus (whose texts without annotations would be left out).
+    """
+    return any(next(iter(d.glob("*.ann")), None) is not None for d in (folder, folder / "attributions"))
 
 
 def _file_input(path: Path, display: str, fmt: Format, explicit: bool) -> Input:
