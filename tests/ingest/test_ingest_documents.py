@@ -106,3 +106,12 @@ def test_ingest_missing_path_raises_before_reading(tmp_path):
     (tmp_path / "a.txt").write_text("First.\n", encoding="utf-8")
     with pytest.raises(InputError, match="nope.txt: no such file"):
         _docs([tmp_path / "a.txt", tmp_path / "nope.txt"])
+
+
+def test_ingest_stray_ann_file_deep_in_a_folder_does_not_make_it_brat(tmp_path):
+    (tmp_path / "a.txt").write_text("First article.\n", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "x.ann").write_text("T1\tSource 0 5\tFirst\n", encoding="utf-8")
+    docs, report = _docs([tmp_path])
+    assert [d.text for d in docs] == ["First article.\n"]
+    assert docs[0].provenance == {} and report.ignored == 1
