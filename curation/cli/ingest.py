@@ -56,7 +56,7 @@ def ingest_cmd(
     """
     report = IngestReport()
     try:
-        with _progress(quiet) as tick:
+        with _DocumentProgress(quiet) as tick:
             ingest(
                 paths,
                 out,
@@ -72,7 +72,7 @@ def ingest_cmd(
         _print_summary(report, out)
 
 
-class _progress:
+class _DocumentProgress:
     """A spinner counting documents as they are written (on stderr; nothing when quiet)."""
 
     def __init__(self, quiet: bool) -> None:
@@ -85,7 +85,7 @@ class _progress:
         )
         self.task = self.progress.add_task("ingest", total=None, source="")
 
-    def __enter__(self) -> _progress:
+    def __enter__(self) -> _DocumentProgress:
         self.progress.start()
         return self
 
