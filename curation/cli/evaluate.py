@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -71,7 +70,7 @@ def evaluate_command(
         disable=quiet,
         transient=True,
     )
-    with progress if not quiet else nullcontext():
+    with progress:
         task = progress.add_task("scoring", total=total)
         evaluations = evaluate_paths(
             gold,
@@ -132,7 +131,7 @@ def agreement_command(
         disable=quiet,
         transient=True,
     )
-    with progress if not quiet else nullcontext():
+    with progress:
         task = progress.add_task("agreement", total=None)
         report = measure_agreement(
             records, pre, threshold=threshold, on_document=lambda: progress.advance(task)
