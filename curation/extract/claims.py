@@ -429,11 +429,10 @@ def enclosing_attribution(start: int, end: int, attributions: list[Attribution])
 
 
 def char_range(
-    doc: Doc, tokens: list[Token], head: Token, attributions: list[Attribution]
+    text: str, tokens: list[Token], head: Token, attributions: list[Attribution]
 ) -> tuple[int, int]:
     """Character range of the clause, cut to the head's line and kept out of quotes it does not own."""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    text = doc.text
     line_start = text.rfind("\n", start, head.idx) + 1
     line_end = text.find("\n", head.idx, end)
     start = max(start, line_start) if line_start > 0 else start
@@ -463,12 +462,11 @@ def tokens_in(head: Token, start: int, end: int, tokens: list[Token]) -> list[To
     return trim(kept)
 
 
-def segment_roots(sent: Span, attributions: list[Attribution]) -> list[Token]:
+def segment_roots(sent: Span, text: str, attributions: list[Attribution]) -> list[Token]:
     """Where clauses start: the sentence root, plus any verb whose head lies on another line (the
     parser merges a headline into the next sentence) or outside the quote it is in (the content of
     "with officials saying that ..." is a clause even when the parse hangs it deep in a phrase)."""
     roots = [sent.root]
-    text = sent.doc.text
     for tok in sent:
         if tok.pos_ not in CLAUSE_POS or tok == sent.root:
             continue
@@ -506,16 +504,17 @@ def find_claims(
 ) -> list[Claim]:
     """All claims of `doc`, in text order."""
     atts = list(attributions or [])
+    text = doc.text  # built by joining every token: once per document, not per clause
     cues = {a.cue.start for a in atts if a.cue is not None}
     claims: dict[tuple[int, int], Claim] = {}
     for sent in doc.sents:
-        for head, split in clause_heads(segment_roots(sent, atts), split_conjuncts):
+        for head, split in clause_heads(segment_roots(sent, text, atts), split_conjuncts):
             if head.pos_ not in CLAUSE_POS or is_frame(head, split, cues):
                 continue
             tokens = trim(clause_tokens(head, split))
             if not tokens:
                 continue
-            start, end = char_range(doc, tokens, head, atts)
+            start, end = char_range(text, tokens, head, atts)
             tokens = tokens_in(head, start, end, tokens)
             if sum(1 for t in tokens if not is_punctuation(t)) < min_words or head not in tokens:
                 continue
@@ -532,7 +531,7 @@ def find_claims(
             claims[(start, end)] = Claim(
                 start=start,
                 end=end,
-                text=doc.text[start:end],
+                text=text[start:end],
                 checkworthy=checkworthy,
                 score=score_claim(head, tokens, checkworthy),
                 speaker=owner.speaker if owner else None,
