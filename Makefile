@@ -56,6 +56,7 @@ lint: setup
 bench: setup
 	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r bench/requirements.lock
 	$(VENV)/bin/python bench/attribution.py
+	$(VENV)/bin/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV) $(STUDIO_VENV) $(TOOLS) $(WORK)
