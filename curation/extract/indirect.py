@@ -30,10 +30,10 @@ def complement_of(verb: Token) -> Token | None:
     return None
 
 
-def content_bounds(verb: Token, comp: Token) -> tuple[int, int] | None:
+def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None) -> tuple[int, int] | None:
     """Token range [start, end) of the reported clause, trimmed of "that", punctuation, background."""
     doc = verb.doc
-    start, end = comp.left_edge.i, comp.right_edge.i + 1
+    start, end = span or (comp.left_edge.i, comp.right_edge.i + 1)
     # A trailing background clause after a comma: ", where Ukraine launched ..." is the writer's.
     for tok in doc[start:end]:
         if (
@@ -105,9 +105,10 @@ def according_to(token: Token) -> tuple[Span, Span, Span] | None:
 class IndirectQuotes:
     """Appends indirect and mixed quotes to `doc._.attributions`."""
 
-    def __init__(self, nlp: Language, name: str, cognition: bool, min_tokens: int) -> None:
+    def __init__(self, nlp: Language, name: str, cognition: bool, nominal: bool, min_tokens: int) -> None:
         self.name = name
         self.cognition = cognition
+        self.nominal = nominal
         self.min_tokens = min_tokens
 
     def __call__(self, doc: Doc) -> Doc:
@@ -125,6 +126,18 @@ class IndirectQuotes:
         return doc
 
     def _from_verb(self, verb: Token, fragments: list[Mention]) -> Attribution | None:
+        if verb.pos_ not in ("VERB", "AUX"):
+            return None
+        found = self._clausal(verb) or (self._nominal(verb) if self.nominal else None)
+        if found is None:
+            return None
+        span, subject, rule = found
+        if span.end - span.start < self.min_tokens:
+            return None
+        return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
+
+    def _clausal(self, verb: Token) -> tuple[Span, Token, str] | None:
+        """A reporting verb with a clausal complement: "X said (that) CLAUSE"."""
         if not syntax.is_reporting_verb(verb):
             return None
         speech = syntax.is_speech_verb(verb)
@@ -135,12 +148,31 @@ class IndirectQuotes:
         if comp is None or subject is None or subject.lower_ in ("it", "there"):
             return None
         bounds = content_bounds(verb, comp)
-        if bounds is None or bounds[1] - bounds[0] < self.min_tokens:
+        if bounds is None:
+            return None
+        return verb.doc[bounds[0] : bounds[1]], subject, "indirect_speech" if speech else "indirect_cognition"
+
+    def _nominal(self, verb: Token) -> tuple[Span, Token, str] | None:
+        """The object is the content: "X criticized HIS FAILURE ...", "X pledged TO ...", "called for"."""
+        lemma = verb.lemma_.lower()
+        parts = []
+        if lemma in lexicon.OBJECT_CONTENT_VERBS:
+            parts += [c for c in verb.rights if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp")]
+        if lemma in lexicon.INTENTION_VERBS:
+            parts += [c for c in verb.rights if c.dep_ in ("xcomp", "dobj", "ccomp")]
+        for prep in verb.rights:
+            if (lemma, prep.lower_) in lexicon.PREPOSITIONAL_CUES:
+                parts += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+        subject = syntax.subject_of(verb)
+        if not parts or subject is None or subject.lower_ in ("it", "there", "that", "which", "this"):
             return None
         doc = verb.doc
-        span = doc[bounds[0] : bounds[1]]
-        rule = "indirect_speech" if speech else "indirect_cognition"
-        return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
+        start = min(p.left_edge.i for p in parts)
+        end = max(p.right_edge.i for p in parts) + 1
+        bounds = content_bounds(verb, doc[start:end].root, (start, end))
+        if bounds is None:
+            return None
+        return doc[bounds[0] : bounds[1]], subject, "indirect_object"
 
     def _from_according(self, token: Token, fragments: list[Mention]) -> Attribution | None:
         found = according_to(token)
@@ -188,8 +220,10 @@ def _mostly_covered(a: Attribution, ranges: list[tuple[int, int]]) -> bool:
     "curation_indirect_quotes",
     assigns=["doc._.attributions"],
     requires=["token.dep", "token.lemma"],
-    default_config={"cognition": True, "min_tokens": 3},
+    default_config={"cognition": True, "nominal": True, "min_tokens": 2},
 )
-def make_indirect_quotes(nlp: Language, name: str, cognition: bool, min_tokens: int) -> IndirectQuotes:
+def make_indirect_quotes(
+    nlp: Language, name: str, cognition: bool, nominal: bool, min_tokens: int
+) -> IndirectQuotes:
     """Indirect speech ("X said that ..."), "according to X", post-posed attributions, mixed quotes."""
-    return IndirectQuotes(nlp, name, cognition, min_tokens)
+    return IndirectQuotes(nlp, name, cognition, nominal, min_tokens)

@@ -33,6 +33,46 @@ COGNITION_VERBS: frozenset[str] = words(
     """
 )
 
+# Verbs whose object is what was said or stood for: "criticized his failure to ...", "cited the poll".
+OBJECT_CONTENT_VERBS: frozenset[str] = words(
+    """
+    announce cite criticize criticise attack praise describe discuss propose promise pledge support
+    oppose condemn question mention reject endorse tout blast defend deny dismiss demand unveil reveal
+    acknowledge blame accuse slam laud hail welcome decry denounce highlight emphasize emphasise
+    stress call express raise echo urge predict recommend advocate champion dispute challenge
+    applaud lament tweet post report confirm disclose allege claim insist vow threaten liken compare
+    """
+)
+
+# Verbs of intention whose infinitive is the content: "pledged to ...", "plans to ...".
+INTENTION_VERBS: frozenset[str] = words(
+    """
+    plan want pledge vow promise refuse decline threaten seek hope intend aim expect agree urge ask
+    encourage offer propose decide wish vote push
+    """
+)
+
+# Verb + preposition cues whose object is the content: "called for", "pointed to", "spoke of".
+PREPOSITIONAL_CUES: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("call", "for"),
+        ("point", "to"),
+        ("speak", "of"),
+        ("speak", "about"),
+        ("talk", "about"),
+        ("ask", "about"),
+        ("warn", "of"),
+        ("warn", "about"),
+        ("complain", "about"),
+        ("argue", "for"),
+        ("argue", "against"),
+        ("push", "for"),
+        ("rail", "against"),
+        ("respond", "to"),
+        ("refer", "to"),
+    }
+)
+
 # Verbs that may introduce a direct quote without a clausal complement ("X told CNN: ...").
 REPORTING_VERBS: frozenset[str] = SPEECH_VERBS | COGNITION_VERBS
 
@@ -90,6 +130,7 @@ SCORES: dict[str, float] = {
     "direct_no_speaker": 0.55,
     "indirect_speech": 0.75,
     "indirect_cognition": 0.45,
+    "indirect_object": 0.4,
     "according_to": 0.7,
     "mixed": 0.8,
 }
