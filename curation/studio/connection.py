@@ -1,0 +1,103 @@
+"""Which Label Studio to talk to, with which token, and how its failures read to a user.
+
+Order: --url/--api-key flags, then LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY, then the managed server's
+state file. The client never retries a request by itself: a retried import could duplicate tasks, so
+push checks what landed instead. The SDK is imported lazily (it takes over a second to import).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from curation.errors import ServerError
+from curation.settings import Settings
+from curation.studio.server import read_state
+
+if TYPE_CHECKING:
+    from label_studio_sdk import LabelStudio
+
+DEFAULT_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    token: str
+    timeout: float = DEFAULT_TIMEOUT
+
+    def __repr__(self) -> str:  # the token stays out of reprs and tracebacks
+        return f"Connection(url={self.url!r})"
+
+
+def resolve(
+    settings: Settings, url: str | None = None, api_key: str | None = None, timeout: float = DEFAULT_TIMEOUT
+) -> Connection:
+    """Flags first, then environment, then the managed server's state file."""
+    url = url or settings.label_studio_url
+    key = api_key or (
+        settings.label_studio_api_key.get_secret_value() if settings.label_studio_api_key else None
+    )
+    if not (url and key):
+        state = read_state(Path(settings.home))
+        if state is not None:
+            url, key = url or state.url, key or state.token
+    if not url:
+        raise ServerError(
+            "no Label Studio to talk to: run 'curation studio start', or pass --url/--api-key "
+            "(or set LABEL_STUDIO_URL and LABEL_STUDIO_API_KEY)"
+        )
+    if not key:
+        raise ServerError(f"no API key for {url}: pass --api-key or set LABEL_STUDIO_API_KEY")
+    return Connection(url.rstrip("/"), key, timeout)
+
+
+def client(conn: Connection) -> LabelStudio:
+    from label_studio_sdk import LabelStudio
+
+    return LabelStudio(base_url=conn.url, api_key=conn.token, max_retries=0, timeout=conn.timeout)
+
+
+@contextlib.contextmanager
+def server_errors(conn: Connection, doing: str) -> Iterator[None]:
+    """Turn transport and API failures into one ServerError naming the URL and what to do."""
+    from label_studio_sdk.core.api_error import ApiError
+
+    try:
+        yield
+    except httpx.TimeoutException:
+        raise ServerError(
+            f"Label Studio at {conn.url} did not answer within {conn.timeout:.0f} s while {doing}; "
+            "rerun the same command: work that landed is detected and not repeated"
+        ) from None
+    except httpx.TransportError as exc:
+        raise ServerError(
+            f"cannot reach Label Studio at {conn.url} while {doing} ({type(exc).__name__}); "
+            "start it with 'curation studio start' or check --url"
+        ) from None
+    except ApiError as exc:
+        if exc.status_code in (401, 403):
+            raise ServerError(
+                f"Label Studio at {conn.url} refused the API key while {doing}: "
+                "check --api-key / LABEL_STUDIO_API_KEY (Account & Settings shows your token)"
+            ) from None
+        raise ServerError(
+            f"Label Studio at {conn.url} answered {exc.status_code} while {doing}: {_short(exc.body)}"
+        ) from None
+
+
+def check(conn: Connection) -> dict[str, Any]:
+    """Fail early and clearly when the server is down or the token is wrong; returns the user."""
+    with server_errors(conn, "checking the API key"):
+        user = client(conn).users.whoami()
+    return {"id": user.id, "email": user.email}
+
+
+def _short(body: object, limit: int = 300) -> str:
+    text = str(body)
+    return text if len(text) <= limit else text[:limit] + " ..."

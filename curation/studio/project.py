@@ -1,0 +1,105 @@
+"""Finding, creating and updating the Label Studio project that holds one set of documents.
+
+The project's labeling config and instructions are generated from the label schema; a schema change
+updates them, unless it would remove a label, choice or control that existing annotations use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from curation.errors import CurationError, ServerError
+from curation.schema import LabelSchema
+from curation.studio.config import config_vocabulary, instructions_html, labeling_config
+from curation.studio.connection import Connection, client, server_errors
+
+
+@dataclass
+class ProjectInfo:
+    id: int
+    title: str
+    model_version: str
+    task_count: int
+    annotation_count: int
+
+
+def find_project(conn: Connection, title: str) -> ProjectInfo | None:
+    """The project with exactly this title; several with the same title is an error."""
+    with server_errors(conn, f"looking up project {title!r}"):
+        pager: Any = client(conn).projects.list(title=title, page_size=100)
+        found = [p for p in pager if p.title == title]
+    if len(found) > 1:
+        ids = ", ".join(str(p.id) for p in found)
+        raise ServerError(
+            f"{conn.url}: {len(found)} projects are titled {title!r} (ids {ids}); rename all but one"
+        )
+    return _info(found[0]) if found else None
+
+
+def require_project(conn: Connection, title: str) -> ProjectInfo:
+    project = find_project(conn, title)
+    if project is None:
+        raise CurationError(
+            f"{conn.url}: no project titled {title!r}; push documents to it first or check the name"
+        )
+    return project
+
+
+def ensure_project(conn: Connection, title: str, schema: LabelSchema) -> tuple[ProjectInfo, bool]:
+    """Create the project, or bring an existing one's config up to the schema. Returns (info, changed)."""
+    config = labeling_config(schema)
+    project = find_project(conn, title)
+    ls = client(conn)
+    if project is None:
+        with server_errors(conn, f"creating project {title!r}"):
+            created = ls.projects.create(
+                title=title,
+                label_config=config,
+                expert_instruction=instructions_html(schema),
+                show_instruction=True,
+                description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
+            )
+        return _info(created), True
+    with server_errors(conn, f"reading project {title!r}"):
+        current = ls.projects.get(project.id).label_config or ""
+    if current.strip() == config.strip():
+        return project, False
+    orphaned = config_vocabulary(current) - config_vocabulary(config) if current else set()
+    if orphaned and project.annotation_count:
+        raise CurationError(
+            f"project {title!r} at {conn.url}: the label schema no longer has {sorted(orphaned)}, which "
+            f"its {project.annotation_count} annotations may use; pull them first and push to a new project"
+        )
+    with server_errors(conn, f"updating the labeling config of project {title!r}"):
+        ls.projects.update(
+            project.id,
+            label_config=config,
+            expert_instruction=instructions_html(schema),
+            show_instruction=True,
+            description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
+        )
+    return project, True
+
+
+def set_model_version(conn: Connection, project: ProjectInfo, model_version: str) -> None:
+    """Move the project's model_version: the editor pre-fills only predictions of that version."""
+    with server_errors(conn, f"setting the model version of project {project.title!r}"):
+        client(conn).projects.update(project.id, model_version=model_version)
+    project.model_version = model_version
+
+
+def list_projects(conn: Connection) -> list[ProjectInfo]:
+    with server_errors(conn, "listing projects"):
+        pager: Any = client(conn).projects.list(page_size=100)
+        return [_info(p) for p in pager]
+
+
+def _info(p: Any) -> ProjectInfo:
+    return ProjectInfo(
+        id=int(p.id),
+        title=p.title or "",
+        model_version=p.model_version or "",
+        task_count=int(getattr(p, "task_number", 0) or 0),
+        annotation_count=int(getattr(p, "total_annotations_number", 0) or 0),
+    )

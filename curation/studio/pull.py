@@ -1,0 +1,154 @@
+"""Pull human corrections from a Label Studio project back into validated gold records.
+
+One record per (document, annotator): each annotator's latest submitted annotation of each task.
+Cancelled (skipped) annotations are counted in the report, never exported. Every region is checked
+against the task text and the text against the hash pushed with it (curation.studio.convert).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from curation.jsonl import atomic_write, dump_document
+from curation.records import Document
+from curation.schema import LabelSchema, get_schema
+from curation.studio.connection import Connection, check, client, server_errors
+from curation.studio.convert import DOC_ID, document_from_task
+from curation.studio.project import ProjectInfo, require_project
+
+PAGE_SIZE = 500
+Progress = Callable[[int], None]
+
+# Label Studio's tasks.list ignores only_annotated; this Data Manager filter does the job.
+_ANNOTATED = json.dumps(
+    {
+        "filters": {
+            "conjunction": "and",
+            "items": [
+                {
+                    "filter": "filter:tasks:total_annotations",
+                    "operator": "greater",
+                    "type": "Number",
+                    "value": 0,
+                }
+            ],
+        }
+    }
+)
+
+
+@dataclass
+class PullReport:
+    project: str
+    project_id: int
+    url: str
+    tasks: int = 0
+    records: int = 0
+    documents: int = 0
+    cancelled: list[str] = field(default_factory=list)  # "task 12 by a@b.c" for each skipped annotation
+    unchanged: int = 0  # annotations not newer than --since
+
+
+def pull(
+    conn: Connection,
+    project: str,
+    out: Path,
+    since: datetime | None = None,
+    progress: Progress | None = None,
+    schema: LabelSchema | None = None,
+) -> PullReport:
+    """Write the gold records of `project` to `out` (atomically: nothing half-written on failure)."""
+    schema = schema or get_schema()
+    check(conn)
+    info = require_project(conn, project)
+    report = PullReport(project, info.id, conn.url)
+    users = annotators(conn)
+    documents: set[str] = set()
+    with atomic_write(out) as fh:
+        for task in annotated_tasks(conn, info):
+            report.tasks += 1
+            for doc in task_records(task, info, users, schema, report, since):
+                fh.write(dump_document(doc) + "\n")
+                report.records += 1
+                documents.add(doc.id)
+            if progress:
+                progress(1)
+    report.documents = len(documents)
+    return report
+
+
+def annotated_tasks(conn: Connection, info: ProjectInfo) -> Iterator[dict[str, Any]]:
+    """Every task of the project with at least one annotation, page by page, as plain dicts."""
+    with server_errors(conn, f"reading the tasks of project {info.title!r}"):
+        pager: Any = client(conn).tasks.list(
+            project=info.id, fields="all", query=_ANNOTATED, page_size=PAGE_SIZE
+        )
+        for task in pager:
+            yield task.model_dump()
+
+
+def annotators(conn: Connection) -> dict[int, str]:
+    """User id -> email (the name recorded as provenance.annotator)."""
+    with server_errors(conn, "listing users"):
+        return {int(u.id): (u.email or u.username or str(u.id)) for u in client(conn).users.list()}
+
+
+def task_records(
+    task: dict[str, Any],
+    info: ProjectInfo,
+    users: dict[int, str],
+    schema: LabelSchema,
+    report: PullReport,
+    since: datetime | None = None,
+) -> Iterator[Document]:
+    """One gold record per annotator of this task: their latest submitted annotation."""
+    versions = {p.get("id"): p.get("model_version") for p in task.get("predictions") or []}
+    latest: dict[Any, dict[str, Any]] = {}
+    for ann in task.get("annotations") or []:
+        who = users.get(ann.get("completed_by") or -1, str(ann.get("completed_by")))
+        if ann.get("was_cancelled"):
+            report.cancelled.append(
+                f"task {task.get('id')} ({(task.get('data') or {}).get(DOC_ID)}) by {who}"
+            )
+            continue
+        key = ann.get("completed_by")
+        if key not in latest or _time(ann.get("updated_at")) > _time(latest[key].get("updated_at")):
+            latest[key] = ann
+    for key, ann in sorted(latest.items(), key=lambda kv: str(kv[0])):
+        if since is not None and _time(ann.get("updated_at")) <= since:
+            report.unchanged += 1
+            continue
+        provenance = {
+            "reviewed": True,
+            "annotator": users.get(key or -1, str(key)),
+            "annotation_id": ann.get("id"),
+            "created_at": _iso(ann.get("created_at")),
+            "updated_at": _iso(ann.get("updated_at")),
+            "lead_time": ann.get("lead_time"),
+            "started_from_model_version": versions.get(ann.get("parent_prediction"))
+            or info.model_version
+            or None,
+            "task_id": task.get("id"),
+            "project": info.title,
+        }
+        yield document_from_task(task, ann.get("result") or [], schema, provenance)
+
+
+def _time(value: Any) -> datetime:
+    """An aware datetime (naive ones are UTC) so times from the server and --since compare."""
+    if isinstance(value, str) and value:
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if not isinstance(value, datetime):
+        return datetime.min.replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _iso(value: Any) -> str | None:
+    if value is None:
+        return None
+    return _time(value).isoformat()

@@ -1,0 +1,223 @@
+"""Push pre-annotations to a Label Studio project: batched, validated, ordered by doubt, idempotent.
+
+Each task carries the document id and a hash of its text, so a rerun recognises what already landed
+(task ids are reused after deletion on SQLite and cannot be trusted). A new model_version adds
+predictions to existing tasks and moves the project's version so the editor pre-fills them.
+
+Memory stays flat: a first pass validates every record and keeps only (doubt, file offset, id, hash)
+per document; the second pass reads records back by offset in doubt order, one batch at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from curation.errors import ValidationError
+from curation.jsonl import iter_json_lines, parse_document
+from curation.records import Document, text_hash
+from curation.schema import LabelSchema, get_schema
+from curation.studio.config import labeling_config
+from curation.studio.connection import Connection, check, client, server_errors
+from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
+from curation.studio.project import ensure_project, set_model_version
+
+DEFAULT_BATCH = 500
+Progress = Callable[[int], None]
+
+
+@dataclass
+class PushReport:
+    project: str
+    project_id: int
+    url: str
+    documents: int = 0
+    created: int = 0
+    already_there: int = 0
+    predictions_added: int = 0
+    model_version: str = ""
+    config_changed: bool = False
+    first_task_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    doubt: float
+    offset: int
+    doc_id: str
+    text_hash: str
+    model_version: str
+
+
+@dataclass(frozen=True)
+class _Existing:
+    task_id: int
+    text_hash: str
+    model_versions: frozenset[str]
+
+
+def push(
+    conn: Connection,
+    path: Path,
+    project: str,
+    batch_size: int = DEFAULT_BATCH,
+    progress: Progress | None = None,
+    schema: LabelSchema | None = None,
+) -> PushReport:
+    """Push every document of `path` to `project` (created if missing). Safe to rerun."""
+    schema = schema or get_schema()
+    entries = scan(path, schema)
+    check(conn)
+    info, changed = ensure_project(conn, project, schema)
+    report = PushReport(project, info.id, conn.url, documents=len(entries), config_changed=changed)
+    report.model_version = _main_version(entries)
+    existing = existing_tasks(conn, info.id)
+    _refuse_changed_texts(entries, existing, path)
+    new = [e for e in entries if e.doc_id not in existing]
+    stale = [
+        e
+        for e in entries
+        if e.doc_id in existing and e.model_version not in existing[e.doc_id].model_versions
+    ]
+    report.already_there = len(entries) - len(new)
+    ls = client(conn)
+    for batch in _batches(read_at(path, [e.offset for e in new]), batch_size):
+        tasks = [{"data": task_data(d), "predictions": [prediction(d, schema, _version(d))]} for d in batch]
+        with server_errors(conn, f"importing {len(tasks)} tasks into project {project!r}"):
+            response = ls.projects.import_tasks(info.id, request=cast(Any, tasks), return_task_ids=True)
+        ids = (response.model_extra or {}).get("task_ids") or getattr(response, "task_ids", None) or []
+        if len(report.first_task_ids) < 10:
+            report.first_task_ids.extend(ids[: 10 - len(report.first_task_ids)])
+        report.created += len(tasks)
+        if progress:
+            progress(len(tasks))
+    for batch in _batches(read_at(path, [e.offset for e in stale]), batch_size):
+        preds = [{"task": existing[d.id].task_id, **prediction(d, schema, _version(d))} for d in batch]
+        with server_errors(conn, f"adding {len(preds)} predictions to project {project!r}"):
+            ls.projects.import_predictions(info.id, request=cast(Any, preds))
+        report.predictions_added += len(preds)
+        if progress:
+            progress(len(preds))
+    if report.model_version and info.model_version != report.model_version:
+        set_model_version(conn, info, report.model_version)
+    return report
+
+
+def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
+    """Validate every record and its prediction before anything is sent; order by doubt (lowest first).
+
+    Label Studio's own LabelInterface checks each prediction against the generated config, so a
+    wrong label or a relation to a missing region is caught here, naming the document.
+    """
+    from label_studio_sdk.label_interface import LabelInterface
+
+    interface = LabelInterface(labeling_config(schema))
+    entries: list[_Entry] = []
+    seen: set[str] = set()
+    for lineno, offset, obj in _lines_with_offsets(path):
+        where = f"{path}:{lineno}"
+        doc = parse_document(obj, where)
+        version = _version(doc)
+        if not version:
+            raise ValidationError(
+                f"{where}: document {doc.id} has no provenance.model_version; "
+                "push takes the output of 'curation annotate'"
+            )
+        errors = _flatten(interface.validate_prediction(prediction(doc, schema, version), return_errors=True))
+        if errors:
+            raise ValidationError(f"{where}: document {doc.id}: prediction rejected: {errors[0]}")
+        if doc.id in seen:
+            continue  # the same document twice in one file: push it once
+        seen.add(doc.id)
+        entries.append(_Entry(doubt(doc), offset, doc.id, text_hash(doc.text), version))
+    entries.sort(key=lambda e: (e.doubt, e.offset))
+    return entries
+
+
+def existing_tasks(conn: Connection, project_id: int, page_size: int = 1000) -> dict[str, _Existing]:
+    """The project's tasks by document id, with the model versions they already have predictions of."""
+    found: dict[str, _Existing] = {}
+    with server_errors(conn, f"listing the tasks of project {project_id}"):
+        pager: Any = client(conn).tasks.list(
+            project=project_id, fields="all", include="id,data,predictions", page_size=page_size
+        )
+        for task in pager:
+            data = task.data or {}
+            doc_id = data.get(DOC_ID)
+            if not doc_id:
+                continue  # a task someone imported by hand: not ours
+            versions = frozenset(p.get("model_version") or "" for p in _dicts(task.predictions))
+            found[str(doc_id)] = _Existing(int(task.id or 0), str(data.get(TEXT_HASH, "")), versions)
+    return found
+
+
+def read_at(path: Path, offsets: list[int]) -> Iterator[Document]:
+    """Read the records starting at these byte offsets, in this order (already validated by scan)."""
+    with open(path, "rb") as fh:
+        for offset in offsets:
+            fh.seek(offset)
+            yield Document.model_validate_json(fh.readline())
+
+
+def _lines_with_offsets(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
+    """(line number, byte offset, object) for each record, with iter_json_lines' error messages."""
+    offsets: list[int] = []
+    try:
+        with open(path, "rb") as fh:
+            position = 0
+            for line in fh:
+                if line.strip():
+                    offsets.append(position)
+                position += len(line)
+    except OSError:
+        pass  # iter_json_lines below reports the unreadable file
+    for index, (lineno, obj) in enumerate(iter_json_lines(path)):
+        yield lineno, offsets[index], obj
+
+
+def _refuse_changed_texts(entries: list[_Entry], existing: dict[str, _Existing], path: Path) -> None:
+    for entry in entries:
+        known = existing.get(entry.doc_id)
+        if known and known.text_hash and known.text_hash != entry.text_hash:
+            raise ValidationError(
+                f"{path}: document {entry.doc_id} is already task {known.task_id} with a different text; "
+                "its id should change with its text (re-ingest it) or push to a new project"
+            )
+
+
+def _main_version(entries: list[_Entry]) -> str:
+    counts = Counter(e.model_version for e in entries)
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def _version(doc: Document) -> str:
+    return str(doc.provenance.get("model_version") or "")
+
+
+def _batches(items: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _dicts(items: Any) -> list[dict[str, Any]]:
+    out = []
+    for item in items or []:
+        out.append(item if isinstance(item, dict) else item.model_dump())
+    return out
+
+
+def _flatten(errors: Any) -> list[str]:
+    if isinstance(errors, str):
+        return [errors]
+    if isinstance(errors, list):
+        return [msg for e in errors for msg in _flatten(e)]
+    return [str(errors)] if errors else []
