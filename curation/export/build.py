@@ -172,7 +172,7 @@ def export_dataset(
 
     schema = get_schema()
     nlp = load_tokenizer(options.model or get_settings().model)
-    grouper = NearDuplicateGrouper(options.group_threshold, nlp.Defaults.stop_words)
+    grouper = NearDuplicateGrouper(options.group_threshold)
     found = scan(path, options.silver, grouper, progress)
     groups = grouper.groups()
     previous = {i: s for s, ids in parent_manifest.get("splits", {}).items() for i in ids}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from spacy.tokens import Doc
+import numpy as np
 
 from curation.export.features import (
     UNIT_CONFIGS,
@@ -19,7 +19,8 @@ from curation.export.features import (
     span_attr_columns,
     tag_column,
 )
-from curation.export.text import Sentences, TextAnalyzer
+from curation.export.text import Sentences, TextAnalyzer, Tokens
+from curation.export.text import sentences as sentence_bounds
 from curation.records import Document, Span
 from curation.schema import AttrSpec, LabelSchema
 
@@ -47,7 +48,7 @@ class RowBuilder:
     def rows(self, doc: Document, reviewed: bool) -> dict[str, list[Row]]:
         """Rows of every config for one document."""
         tokens = self.analyzer.tokenize(doc.text)
-        sentences = self.analyzer.sentences(tokens)
+        sentences = sentence_bounds(doc.text)
         out: dict[str, list[Row]] = {"documents": [self.document_row(doc, reviewed)]}
         for config, label in UNIT_CONFIGS.items():
             out[config] = self.unit_rows(doc, label, sentences)
@@ -117,31 +118,32 @@ class RowBuilder:
             rows.append(row)
         return rows
 
-    def token_row(self, doc: Document, tokens: Doc) -> Row:
+    def token_row(self, doc: Document, tokens: Tokens) -> Row:
         """Tokens without whitespace tokens, one BIO column per label and one combined column."""
-        per_label = {label: [0] * len(tokens) for label in self.schema.span_labels}
-        combined = [0] * len(tokens)
+        size = len(tokens.starts)
+        per_label = {label: np.zeros(size, dtype=np.int64) for label in self.schema.span_labels}
+        combined = np.zeros(size, dtype=np.int64)
         ordered = sorted(doc.spans, key=lambda s: (self.labels[s.label], s.start, -(s.end - s.start)))
         for span in ordered:
-            window = tokens.char_span(span.start, span.end, alignment_mode="expand")
+            window = tokens.doc.char_span(span.start, span.end, alignment_mode="expand")
             if window is None or len(window) == 0:
                 continue
             first, last = window.start, window.end
             column = per_label[span.label]
-            if not any(column[first:last]):  # same-label overlap: the earlier, longer span keeps it
-                column[first] = 1
-                column[first + 1 : last] = [2] * (last - first - 1)
-            if not any(combined[first:last]):  # cross-label overlap: the label first in the schema wins
+            if not column[first:last].any():  # same-label overlap: the earlier, longer span keeps it
+                column[first], column[first + 1 : last] = 1, 2
+            if not combined[first:last].any():  # cross-label overlap: the label first in the schema wins
                 begin = self.combined_tags[f"B-{span.label}"]
-                combined[first] = begin
-                combined[first + 1 : last] = [begin + 1] * (last - first - 1)
-        keep = [t.i for t in tokens if not t.is_space]
+                combined[first], combined[first + 1 : last] = begin, begin + 1
+        keep = ~tokens.is_space
+        starts = tokens.starts[keep].tolist()
+        text = doc.text
         row: Row = {
             "id": doc.id,
-            "tokens": [tokens[i].text for i in keep],
-            "starts": [tokens[i].idx for i in keep],
-            "tags": [combined[i] for i in keep],
+            "tokens": [text[s : s + n] for s, n in zip(starts, tokens.lengths[keep].tolist(), strict=True)],
+            "starts": starts,
+            "tags": combined[keep].tolist(),
         }
         for label, column in per_label.items():
-            row[tag_column(label)] = [column[i] for i in keep]
+            row[tag_column(label)] = column[keep].tolist()
         return row

@@ -28,11 +28,12 @@ def load(version_dir: Path, config: str, cache: Path) -> datasets.DatasetDict:
 
 
 def invented_text(seed: int, words: int = 60) -> str:
-    """A text of made-up words: shares no content words with the seeds or other seeds' texts."""
+    """A text of made-up words and names: shares no name with the seeds or with other seeds' texts."""
     rng = random.Random(seed)
     syllables = ["ka", "lo", "mi", "tu", "re", "sa", "po", "ne", "vi", "da", "fo", "gu"]
     vocab = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(400)]
-    return " ".join(rng.choice(vocab) for _ in range(words)) + ". Officials said nothing more."
+    names = " and ".join("".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(8))
+    return " ".join(rng.choice(vocab) for _ in range(words)) + f" met {names}. Officials said nothing more."
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from curation.export.agreement import mean_pairwise_f1
 from curation.export.features import config_features
 from curation.export.grouping import NearDuplicateGrouper, UnionFind
 from curation.export.splits import Ratios, assign_splits, unit_hash
-from curation.export.text import Sentences
+from curation.export.text import Sentences, sentences
 from curation.export.versions import Version
 from curation.schema import get_schema
 
@@ -148,6 +148,25 @@ def test_features_class_labels_follow_the_schema_order() -> None:
 def test_text_sentences_around(span: tuple[int, int], expected: tuple[int, int]) -> None:
     sentences = Sentences(starts=[10, 20, 30], ends=[20, 30, 40])
     assert sentences.around(*span) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Headline without stop\nFirst one. Second one.",
+            ["Headline without stop", "First one.", "Second one."],
+        ),
+        ("“It is fine,” he said. Then he left.", ["“It is fine,” he said.", "Then he left."]),
+        ("He said: “It ends now.” Nobody replied.", ["He said: “It ends now.”", "Nobody replied."]),
+        ("The U.S. officials met. 30 died.", ["The U.S. officials met.", "30 died."]),
+        ("Prices rose 3.5 percent, e.g. bread.", ["Prices rose 3.5 percent, e.g. bread."]),
+        ("  \n\n  ", []),
+    ],
+)
+def test_text_sentences_rule(text: str, expected: list[str]) -> None:
+    found = sentences(text)
+    assert [text[s:e] for s, e in zip(found.starts, found.ends, strict=True)] == expected
 
 
 @pytest.mark.parametrize(
