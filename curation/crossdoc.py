@@ -2,15 +2,17 @@
 
 Outlets shorten, extend and re-punctuate the quotes they copy ("But a positive message means
 nothing. This is a very serious situation." in one article, “a positive message means nothing” in
-another). Two quotes are the same when the word n-grams of the shorter one are mostly contained in
-the longer one (containment, not Jaccard: Jaccard punishes the outlet that quotes less). Candidates
-come from an inverted index over the n-grams, so only quotes that share words verbatim are compared;
-the containment is then computed exactly (MinHash estimates are too noisy for sets of 3-10
-shingles). Groups are the connected components of the "same quote" relation.
+another). Two quotes are the same when, after normalising case, punctuation, quote marks and
+apostrophes, they are identical, or the word 3-grams of the shorter one are mostly contained in the
+longer one (containment, not Jaccard: Jaccard punishes the outlet that quotes less) and there are at
+least three of them in common (a short stock phrase must not chain unrelated quotes together).
+Quotes with fewer than three content words ("positive", "the deal", "Donald Trump") are left out.
+Candidates come from an inverted index over the 3-grams, so only quotes that share words verbatim
+are compared, and the containment is computed exactly (MinHash estimates are too noisy for sets of
+3-10 shingles). Groups are the connected components of the "same quote" relation.
 
 Only the quotes and their attributions are kept in memory, never the articles, so a large
-preannotations file streams through.
-"""
+preannotations file streams through."""
 
 from __future__ import annotations
 
@@ -21,11 +23,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from curation.jsonl import read_documents
 from curation.records import Document
 
 SHINGLE_SIZE = 3  # words per shingle: long enough to be specific, short enough for shortened quotes
-MIN_WORDS = 2  # a single quoted word ("positive") is a scare quote, not a quote worth tracking
+# "positive", "the deal", "the United States", "Donald Trump": scare quotes and names recur by chance
+MIN_CONTENT_WORDS = 3
+MIN_SHARED_SHINGLES = 3  # below this, only identical quotes group: short phrases recur by chance
 DEFAULT_CONTAINMENT = 0.6
 
 # The span labels and relations this view reads, by their role (names come from the schema).
@@ -92,6 +98,26 @@ def containment(shorter: list[str], longer: list[str], size: int = SHINGLE_SIZE)
     return len(small & shingles(longer, n)) / len(small)
 
 
+def content_words(words: list[str]) -> int:
+    """How many words are not stop words: "the deal" has one, "a positive message means nothing" three."""
+    return sum(1 for w in words if w not in STOP_WORDS)
+
+
+def same_quote(a: list[str], b: list[str], threshold: float = DEFAULT_CONTAINMENT) -> bool:
+    """Whether two normalised quotes report the same words.
+
+    Identical quotes always do. Otherwise the shorter must share at least MIN_SHARED_SHINGLES word
+    3-grams with the longer and have `threshold` of its 3-grams in it: a short common phrase ("the
+    United States") inside two long quotes must not chain unrelated quotes into one group.
+    """
+    if a == b:
+        return True
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    small = shingles(shorter)
+    shared = len(small & shingles(longer))
+    return shared >= MIN_SHARED_SHINGLES and shared / len(small) >= threshold
+
+
 def names_compatible(a: str, b: str) -> bool:
     """Whether two canonical names can be the same person ("Trump" and "Donald Trump" can).
 
@@ -100,6 +126,14 @@ def names_compatible(a: str, b: str) -> bool:
     """
     wa, wb = set(normalise_words(a)), set(normalise_words(b))
     return wa <= wb or wb <= wa
+
+
+def speaker_name(canonical: object, mention: str) -> str | None:
+    """The name to compare speakers by: the canonical name, else the mention unless it is only a
+    pronoun or a relative ("she", "who"), which names nobody."""
+    if isinstance(canonical, str) and canonical.strip():
+        return canonical.strip()
+    return mention if content_words(normalise_words(mention)) else None
 
 
 def quotes_of(doc: Document) -> list[QuoteOccurrence]:
@@ -119,7 +153,7 @@ def quotes_of(doc: Document) -> list[QuoteOccurrence]:
             continue
         speaker = by_id.get(speaker_of.get(span.id, ""))
         cue = by_id.get(cue_of.get(span.id, ""))
-        canonical = (speaker.attrs.get("canonical") or speaker.text) if speaker else None
+        canonical = speaker_name(speaker.attrs.get("canonical"), speaker.text) if speaker else None
         out.append(
             QuoteOccurrence(
                 doc_id=doc.id,
@@ -189,34 +223,29 @@ def group_quotes(
     """
     quotes: list[QuoteOccurrence] = []
     words: list[list[str]] = []
-    # Three indexes so the result does not depend on the order quotes arrive in:
-    by_trigram: dict[tuple[str, ...], list[int]] = defaultdict(list)  # quotes of 3+ words
-    by_bigram: dict[tuple[str, ...], list[int]] = defaultdict(list)  # every quote's bigrams
-    two_word: dict[tuple[str, ...], list[int]] = defaultdict(list)  # quotes of exactly 2 words
+    by_text: dict[tuple[str, ...], int] = {}  # normalised quote -> first quote with those words
+    by_trigram: dict[tuple[str, ...], list[int]] = defaultdict(list)
     forest = _UnionFind()
     for doc in documents:
         for occ in quotes_of(doc):
             w = normalise_words(occ.text)
-            if len(w) < MIN_WORDS:
+            if content_words(w) < MIN_CONTENT_WORDS:
                 continue
             qid = forest.add()
             quotes.append(occ)
             words.append(w)
-            bigrams = shingles(w, 2)
-            if len(w) >= SHINGLE_SIZE:
-                trigrams = shingles(w)
-                candidates = {o for k in trigrams for o in by_trigram.get(k, ())}
-                candidates |= {o for k in bigrams for o in two_word.get(k, ())}
-                for k in trigrams:
-                    by_trigram[k].append(qid)
-            else:
-                candidates = set(by_bigram.get(tuple(w), ()))
-                two_word[tuple(w)].append(qid)
-            for k in bigrams:
-                by_bigram[k].append(qid)
+            key = tuple(w)
+            if key in by_text:
+                forest.union(qid, by_text[key])
+                continue  # its trigrams are indexed already, under the first one
+            by_text[key] = qid
+            trigrams = shingles(w) if len(w) >= SHINGLE_SIZE else set()
+            candidates = {o for k in trigrams for o in by_trigram.get(k, ())}
             for other in candidates:
-                if forest.find(other) != forest.find(qid) and containment(w, words[other]) >= threshold:
+                if forest.find(other) != forest.find(qid) and same_quote(w, words[other], threshold):
                     forest.union(qid, other)
+            for k in trigrams:
+                by_trigram[k].append(qid)
         if on_document is not None:
             on_document(doc)
     members: dict[int, list[int]] = defaultdict(list)

@@ -11,6 +11,8 @@ from curation.crossdoc import (
     names_compatible,
     normalise_words,
     quotes_of,
+    same_quote,
+    speaker_name,
 )
 from curation.records import Document, Relation, Span, span_id
 
@@ -126,13 +128,13 @@ def test_crossdoc_groups_a_shortened_quote_across_documents():
 def test_crossdoc_flags_the_same_words_attributed_to_different_speakers():
     a = make_doc(
         "a",
-        "“Contacts are planned,” Peskov said.",
-        [("Contacts are planned", "Dmitry Peskov|Peskov", "said")],
+        "“Contacts with Washington are planned,” Peskov said.",
+        [("Contacts with Washington are planned", "Dmitry Peskov|Peskov", "said")],
     )
     b = make_doc(
         "b",
-        "“Contacts are planned,” Ushakov said.",
-        [("Contacts are planned", "Yuri Ushakov|Ushakov", "said")],
+        "“Contacts with Washington are planned,” Ushakov said.",
+        [("Contacts with Washington are planned", "Yuri Ushakov|Ushakov", "said")],
     )
     [group] = group_quotes([a, b])
     assert group.conflict is True
@@ -142,23 +144,27 @@ def test_crossdoc_flags_the_same_words_attributed_to_different_speakers():
 def test_crossdoc_a_missing_speaker_is_not_a_conflict():
     a = make_doc(
         "a",
-        "“Contacts are planned,” Peskov said.",
-        [("Contacts are planned", "Dmitry Peskov|Peskov", "said")],
+        "“Contacts with Washington are planned,” Peskov said.",
+        [("Contacts with Washington are planned", "Dmitry Peskov|Peskov", "said")],
     )
-    b = make_doc("b", "Someone wrote “contacts are planned”.", [("contacts are planned", None, None)])
+    b = make_doc(
+        "b",
+        "Someone wrote “contacts with Washington are planned”.",
+        [("contacts with Washington are planned", None, None)],
+    )
     [group] = group_quotes([a, b])
     assert group.conflict is False
     assert group.speakers == ["Dmitry Peskov"]
 
 
 def test_crossdoc_min_docs_filters_and_same_document_repeats_count_once():
-    text = "“Stay calm,” she said. Later: “stay calm,” she said again."
+    text = "“Stay calm and carry on,” she said. Later: “stay calm and carry on,” she said again."
     doc = Document(
         id="a",
         text=text,
         spans=[
-            Span(id=span_id("QUOTE", s, s + 10), start=s, end=s + 10, label="QUOTE", text=text[s : s + 10])
-            for s in (1, 31)
+            Span(id=span_id("QUOTE", s, s + 21), start=s, end=s + 21, label="QUOTE", text=text[s : s + 21])
+            for s in (1, 44)
         ],
     )
     assert group_quotes([doc]) == []  # repeated in one document only
@@ -167,12 +173,59 @@ def test_crossdoc_min_docs_filters_and_same_document_repeats_count_once():
 
 
 def test_crossdoc_grouping_does_not_depend_on_document_order():
-    short = make_doc("s", "They will “fully liberate” it.", [("fully liberate", None, None)])
+    short = make_doc(
+        "s",
+        "He said “troops will fully liberate the region”.",
+        [("troops will fully liberate the region", None, None)],
+    )
     long = make_doc(
-        "l", "Putin ordered: “fully liberate the region.”", [("fully liberate the region.", None, None)]
+        "l",
+        "Putin ordered: “Our troops will fully liberate the region this spring.”",
+        [("Our troops will fully liberate the region this spring.", None, None)],
     )
     assert len(group_quotes([short, long])) == 1
     assert len(group_quotes([long, short])) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("a positive message means nothing", "But a positive message means nothing. This is serious.", True),
+        ("fully liberate", "fully liberate", True),  # identical
+        ("the United States", "We will defend the United States and its allies", False),  # one shared 3-gram
+        ("the ball is in their court", "the ball is not in their court", False),  # 2 of 4 shared
+        ("we lost the war", "we won the war", False),
+    ],
+)
+def test_crossdoc_same_quote_needs_identity_or_enough_shared_words(a, b, same):
+    assert same_quote(normalise_words(a), normalise_words(b)) is same
+
+
+@pytest.mark.parametrize(
+    ("canonical", "mention", "name"),
+    [
+        ("Donald Trump", "he", "Donald Trump"),
+        ("", "Peskov", "Peskov"),
+        ("", "she", None),
+        (None, "who", None),
+    ],
+)
+def test_crossdoc_speaker_name_is_never_a_bare_pronoun(canonical, mention, name):
+    assert speaker_name(canonical, mention) == name
+
+
+def test_crossdoc_names_and_short_phrases_do_not_group():
+    a = make_doc(
+        "a",
+        "“Donald Trump” and “the deal” here",
+        [("Donald Trump", None, None), ("the deal", None, None)],
+    )
+    b = make_doc(
+        "b",
+        "“Donald Trump” and “the deal” there",
+        [("Donald Trump", None, None), ("the deal", None, None)],
+    )
+    assert group_quotes([a, b]) == []
 
 
 def test_crossdoc_single_quoted_words_and_unrelated_quotes_do_not_group():

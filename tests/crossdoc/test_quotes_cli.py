@@ -22,9 +22,24 @@ SEED_QUOTES = [
         "Donald Trump",
         "saying",
     ),
+    (
+        "000",
+        "I can do things financially that would be very bad for Russia. "
+        "I don’t want to do that because I want to get peace.",
+        "Trump",
+        "Donald Trump",
+        "warning",
+    ),
     ("000", "fully liberate", "Putin", "Vladimir Putin", "ordered"),
     ("004", "a positive message means nothing", "President Trump", "Trump", "cautioned"),
-    ("004", "fully liberate", "Putin", "Vladimir Putin", "instructed"),
+    (
+        "004",
+        "That would be very bad for Russia. I don’t want to do that because I want to get peace.",
+        "Trump",
+        "Trump",
+        "stating",
+    ),
+    ("004", "fully liberate", "Putin", "Vladimir Putin", "instructed"),  # two words: too short to track
     # A wrong attribution, as a careless extractor might make: the view must flag it.
     (
         "004",
@@ -98,7 +113,9 @@ def test_quotes_cli_json_groups_seed_quotes_and_flags_the_wrong_speaker(tmp_path
     assert positive["documents"] == 2
     assert {o["source"][:3] for o in positive["occurrences"]} == {"000", "004"}
     assert positive["speakers"] == ["Donald Trump", "Trump"] and positive["conflict"] is False
-    assert by_text["fully liberate"]["conflict"] is False
+    peace = by_text[SEED_QUOTES[1][1]]
+    assert peace["documents"] == 2 and peace["conflict"] is False
+    assert "fully liberate" not in by_text
     syrsky = next(g for g in groups if g["text"].startswith("In the most difficult"))
     assert syrsky["conflict"] is True and set(syrsky["speakers"]) == {"Oleksandr Syrsky", "Kursk"}
 
