@@ -1,1 +1,190 @@
-"""(placeholder: commands are added by their issue)."""
+"""`curation studio start|stop|status|config`, `curation push` and `curation pull`: the Label Studio trip.
+
+Each command checks its arguments, calls one function of curation.studio and prints the outcome.
+The admin password is printed by `studio start` (the user needs it to log in); the API token never is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from curation.cli.app import app, console, err_console, user_errors
+from curation.errors import InputError
+from curation.settings import get_settings
+
+studio_app = typer.Typer(
+    help="Run the managed local Label Studio (start, stop, status) and show its labeling config.",
+    no_args_is_help=True,
+)
+app.add_typer(studio_app, name="studio")
+
+UrlOption = Annotated[
+    str | None,
+    typer.Option("--url", help="Label Studio URL (default: LABEL_STUDIO_URL, else the managed server)."),
+]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-key",
+        help="API token (default: LABEL_STUDIO_API_KEY, else the managed server's).",
+        show_default=False,
+    ),
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+@studio_app.command("start")
+@user_errors
+def start_cmd() -> None:
+    """Start the managed Label Studio on 127.0.0.1 (first start: about a minute to set up).
+
+    Example: curation studio start
+    """
+    from curation.studio.server import start
+
+    settings = get_settings()
+    with err_console.status("starting Label Studio (the first start creates its database) ..."):
+        state, started = start(settings.home, settings.studio_venv)
+    console.print(f"Label Studio {'started' if started else 'already running'} at [bold]{state.url}[/]")
+    console.print(f"log in as {state.username} with password {state.password}", highlight=False)
+    console.print(
+        f"(push and pull find it through {settings.home}/studio.json; stop it with 'curation studio stop')"
+    )
+
+
+@studio_app.command("stop")
+@user_errors
+def stop_cmd() -> None:
+    """Stop the managed Label Studio (its data stays for the next start).
+
+    Example: curation studio stop
+    """
+    from curation.studio.server import stop
+
+    stopped = stop(get_settings().home)
+    console.print("Label Studio stopped" if stopped else "Label Studio was not running")
+
+
+@studio_app.command("status")
+@user_errors
+def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
+    """Show the server's URL, version, projects and their task and annotation counts.
+
+    Example: curation studio status
+    """
+    from curation.studio.status import server_status
+
+    status = server_status(get_settings(), url, api_key)
+    console.print(f"{status.url}: Label Studio {status.version}", highlight=False)
+    if not status.projects:
+        console.print("no projects yet (curation push FILE --project NAME creates one)")
+    for p in status.projects:
+        console.print(
+            f"  {p.title}: {p.task_count} tasks, {p.annotation_count} annotations, "
+            f"model version {p.model_version or '-'}",
+            highlight=False,
+        )
+
+
+@studio_app.command("config")
+def config_cmd() -> None:
+    """Print the labeling config (XML) generated from the label schema.
+
+    Example: curation studio config > config.xml
+    """
+    from curation.schema import get_schema
+    from curation.studio.config import labeling_config
+
+    typer.echo(labeling_config(get_schema()))
+
+
+@app.command("push")
+@user_errors
+def push_cmd(
+    path: Annotated[Path, typer.Argument(help="Pre-annotations (JSONL from 'curation annotate').")],
+    project: Annotated[str, typer.Option("--project", "-p", help="Project title (created if missing).")],
+    url: UrlOption = None,
+    api_key: KeyOption = None,
+    batch_size: Annotated[int, typer.Option(min=1, help="Tasks per import request.")] = 500,
+    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds to wait for each request.")] = 120.0,
+    quiet: QuietOption = False,
+) -> None:
+    """Send documents with their predictions to a Label Studio project, most doubtful first. Safe to rerun.
+
+    Example: curation push .demo/preannotations.jsonl --project seeds
+    """
+    from curation.studio.connection import resolve
+    from curation.studio.push import push
+
+    if not path.is_file():
+        raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
+    conn = resolve(get_settings(), url, api_key, timeout)
+    with _progress("pushing", quiet) as advance:
+        report = push(conn, path, project, batch_size=batch_size, progress=advance)
+    console.print(
+        f"project {report.project!r} (id {report.project_id}): {report.created} tasks created, "
+        f"{report.already_there} already there, {report.predictions_added} predictions added; "
+        f"model version {report.model_version}",
+        highlight=False,
+    )
+    if report.config_changed:
+        console.print("labeling config set from the label schema")
+    console.print(f"open {report.url}/projects/{report.project_id}/data", highlight=False)
+
+
+@app.command("pull")
+@user_errors
+def pull_cmd(
+    project: Annotated[str, typer.Option("--project", "-p", help="Project title.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Gold JSONL to write.")],
+    since: Annotated[
+        datetime | None, typer.Option(help="Only annotations updated after this time (ISO; UTC if no zone).")
+    ] = None,
+    url: UrlOption = None,
+    api_key: KeyOption = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write every annotator's latest submitted annotation of each task as validated gold records.
+
+    Example: curation pull --project seeds -o gold.jsonl --since 2026-01-31T12:00
+    """
+    from curation.studio.connection import resolve
+    from curation.studio.pull import pull
+
+    if since is not None and since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    conn = resolve(get_settings(), url, api_key)
+    with _progress("pulling", quiet) as advance:
+        report = pull(conn, project, output, since=since, progress=advance)
+    console.print(
+        f"{output}: {report.records} records ({report.documents} documents, {report.tasks} annotated tasks)"
+        + (f", {report.unchanged} not changed since {since.isoformat()}" if since else ""),
+        highlight=False,
+    )
+    if report.cancelled:
+        err_console.print(
+            f"{len(report.cancelled)} skipped annotations not exported: {'; '.join(report.cancelled[:5])}"
+        )
+
+
+@contextmanager
+def _progress(what: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr (off with --quiet); yields advance(n, total), total 0 if unknown."""
+    if quiet:
+        yield lambda n, total: None
+        return
+    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True) as bar:
+        task = bar.add_task(what, total=None)
+
+        def advance(n: int, total: int) -> None:
+            bar.update(task, advance=n, total=total or None)
+
+        yield advance

@@ -22,7 +22,7 @@ from curation.studio.convert import DOC_ID, document_from_task
 from curation.studio.project import ProjectInfo, require_project
 
 PAGE_SIZE = 500
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (tasks just read, total so far unknown: 0)
 
 # Label Studio's tasks.list ignores only_annotated; this Data Manager filter does the job.
 _ANNOTATED = json.dumps(
@@ -77,7 +77,7 @@ def pull(
                 report.records += 1
                 documents.add(doc.id)
             if progress:
-                progress(1)
+                progress(1, 0)
     report.documents = len(documents)
     return report
 

@@ -26,7 +26,7 @@ from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_d
 from curation.studio.project import ensure_project, set_model_version
 
 DEFAULT_BATCH = 500
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]  # (just sent, total to send)
 
 
 @dataclass
@@ -84,6 +84,7 @@ def push(
     ]
     report.already_there = len(entries) - len(new)
     ls = client(conn)
+    total = len(new) + len(stale)
     for batch in _batches(read_at(path, [e.offset for e in new]), batch_size):
         tasks = [{"data": task_data(d), "predictions": [prediction(d, schema, _version(d))]} for d in batch]
         with server_errors(conn, f"importing {len(tasks)} tasks into project {project!r}"):
@@ -93,14 +94,14 @@ def push(
             report.first_task_ids.extend(ids[: 10 - len(report.first_task_ids)])
         report.created += len(tasks)
         if progress:
-            progress(len(tasks))
+            progress(len(tasks), total)
     for batch in _batches(read_at(path, [e.offset for e in stale]), batch_size):
         preds = [{"task": existing[d.id].task_id, **prediction(d, schema, _version(d))} for d in batch]
         with server_errors(conn, f"adding {len(preds)} predictions to project {project!r}"):
             ls.projects.import_predictions(info.id, request=cast(Any, preds))
         report.predictions_added += len(preds)
         if progress:
-            progress(len(preds))
+            progress(len(preds), total)
     if report.model_version and info.model_version != report.model_version:
         set_model_version(conn, info, report.model_version)
     return report
