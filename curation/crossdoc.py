@@ -40,6 +40,7 @@ SPEAKER_RELATION = "speaker"
 CUE_RELATION = "cue"
 
 _WORD = re.compile(r"\w+")
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 _APOSTROPHES = str.maketrans({"’": "", "'": "", "‘": "", "`": ""})
 
 
@@ -58,6 +59,16 @@ class QuoteOccurrence:
     cue: str | None = None
     annotator: str | None = None  # set for human gold with several annotators per document
 
+    @property
+    def verbatim(self) -> str:
+        """The words the speaker said verbatim: a mixed quote's paraphrase is the outlet's own
+        wording, so only its quoted fragments are compared across outlets."""
+        if self.kind == "mixed":
+            fragments = quoted_fragments(self.text)
+            if fragments:
+                return " ".join(fragments)
+        return self.text
+
 
 @dataclass
 class QuoteGroup:
@@ -72,6 +83,11 @@ class QuoteGroup:
     def text(self) -> str:
         """The longest reported form, as the group's headline."""
         return max(self.occurrences, key=lambda o: len(o.text)).text
+
+
+def quoted_fragments(text: str) -> list[str]:
+    """The pieces of `text` inside double quotation marks (curly or straight)."""
+    return [a or b for a, b in _QUOTED.findall(text)]
 
 
 def normalise_words(text: str) -> list[str]:
@@ -228,7 +244,7 @@ def group_quotes(
     forest = _UnionFind()
     for doc in documents:
         for occ in quotes_of(doc):
-            w = normalise_words(occ.text)
+            w = normalise_words(occ.verbatim)
             if content_words(w) < MIN_CONTENT_WORDS:
                 continue
             qid = forest.add()

@@ -10,6 +10,7 @@ from curation.crossdoc import (
     group_quotes,
     names_compatible,
     normalise_words,
+    quoted_fragments,
     quotes_of,
     same_quote,
     speaker_name,
@@ -240,3 +241,45 @@ def test_crossdoc_single_quoted_words_and_unrelated_quotes_do_not_group():
         [("positive", None, None), ("we won the war", None, None)],
     )
     assert group_quotes([a, b]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        (
+            "Trump cautioned that “a positive message means nothing” here",
+            ["a positive message means nothing"],
+        ),
+        ('he said "we won" and "they lost"', ["we won", "they lost"]),
+        ("Russia’s troops are advancing", []),  # an apostrophe is not a quotation mark
+    ],
+)
+def test_crossdoc_quoted_fragments(text, fragments):
+    assert quoted_fragments(text) == fragments
+
+
+def test_crossdoc_a_mixed_quote_is_matched_by_its_verbatim_fragment():
+    direct = make_doc(
+        "a",
+        "He said: “But a positive message means nothing. This is a very serious situation.”",
+        [
+            (
+                "But a positive message means nothing. This is a very serious situation.",
+                "Donald Trump|He",
+                "said",
+            )
+        ],
+    )
+    mixed_text = "“a positive message means nothing” in the context of the severe situation at hand"
+    mixed = make_doc("b", f"Trump cautioned that {mixed_text}.", [(mixed_text, "Trump", "cautioned")])
+    mixed = mixed.model_copy(
+        update={
+            "spans": [
+                s.model_copy(update={"attrs": {"kind": "mixed"}}) if s.label == "QUOTE" else s
+                for s in mixed.spans
+            ]
+        }
+    )
+    [group] = group_quotes([direct, mixed])
+    assert {o.kind for o in group.occurrences} == {"direct", "mixed"}
+    assert group.conflict is False
