@@ -87,6 +87,8 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     words = inner.split()
     if inner[0].islower():
         return True
+    if len(words) <= lexicon.TITLE_MAX_WORDS:  # a title or a name: “13th.”, “Contract with America.”
+        return True
     ends_sentence = inner[-1] in ".!?"
     return len(words) <= lexicon.FRAGMENT_MAX_WORDS and not ends_sentence
 

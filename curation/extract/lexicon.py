@@ -120,6 +120,8 @@ DOUBLED_BACKTICK = "``"
 # A quoted stretch shorter than this many words that sits inside a clause is a fragment
 # (scare quotes or the verbatim part of a mixed quote), not a direct quotation.
 FRAGMENT_MAX_WORDS = 6
+# Up to this many words inside a clause are a fragment even with a full stop (titles, names).
+TITLE_MAX_WORDS = 4
 
 # Scores: how likely each rule's output is right (checked per bucket by bench/attribution.py).
 SCORES: dict[str, float] = {

@@ -72,6 +72,9 @@ class Speakers:
             shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
             return _grouped(found, shared[-1]) if shared else found
         before = [p for p in previous if p.speaker is not None and p.end <= a.start]
+        same_paragraph = [p for p in before if p.kind == "direct" and "\n" not in doc.text[p.end : a.start]]
+        if same_paragraph:  # the paragraph's quoted speaker goes on, whatever was reported in between
+            before = same_paragraph
         if before and _same_turn(doc, before[-1], a):
             last = before[-1]
             rule = "direct_continued" if last.kind == "direct" else "direct_nearby"

@@ -124,7 +124,12 @@ def name_part(ent: Span) -> str:
     while tokens and (tokens[-1].tag_ == "POS" or tokens[-1].text in ("’", "'")) and len(tokens) > 1:
         tokens.pop()
     i = len(tokens)
-    while i > 0 and (tokens[i - 1].pos_ == "PROPN" or tokens[i - 1].text in "[]"):
+    while i > 0 and _name_token(tokens[i - 1]):
         i -= 1
     kept = tokens[i:] or tokens
     return ent.doc[kept[0].i : kept[-1].i + 1].text
+
+
+def _name_token(token: Token) -> bool:
+    """Part of a name: a proper noun, an editor's bracket, or a capitalised word the tagger gave up on."""
+    return token.pos_ == "PROPN" or token.text in "[]" or (token.pos_ == "X" and token.is_title)

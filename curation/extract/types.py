@@ -10,8 +10,10 @@ All offsets are character offsets into `doc.text` (Python string indices).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 
+import srsly
 from spacy.tokens import Doc
 
 
@@ -74,3 +76,26 @@ def register_fragment_extension() -> None:
 
 
 register_fragment_extension()
+
+
+# Docs cross process boundaries as msgpack (nlp.pipe with n_process > 1): teach srsly our types.
+_TYPES: dict[str, type] = {"Mention": Mention, "Attribution": Attribution, "Claim": Claim}
+_TAG = "__curation_type__"
+
+
+def _encode(obj: object, chain: Callable[[object], object] | None = None) -> object:
+    name = type(obj).__name__
+    if _TYPES.get(name) is type(obj):
+        return {_TAG: name, **{f.name: getattr(obj, f.name) for f in fields(obj)}}  # type: ignore[arg-type]
+    return obj if chain is None else chain(obj)
+
+
+def _decode(obj: object, chain: Callable[[object], object] | None = None) -> object:
+    if isinstance(obj, dict) and _TAG in obj:
+        values = dict(obj)
+        return _TYPES[values.pop(_TAG)](**values)
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("curation_extract_types", func=_encode)
+srsly.msgpack_decoders.register("curation_extract_types", func=_decode)

@@ -1,0 +1,93 @@
+"""Quote-mark pairing and name cleaning: pure functions on small handwritten strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.extract.direct import find_quoted_stretches
+from curation.extract.names import NameIndex, clean_name
+
+
+def quoted(text: str) -> list[tuple[str, bool]]:
+    return [(text[s.start : s.end], s.fragment) for s in find_quoted_stretches(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said: “We will win.”", [("We will win.", False)]),
+        ('He said: "We will win."', [("We will win.", False)]),
+        ("“A is true,” he said. “B is too.”", [("A is true,", False), ("B is too.", False)]),
+        ("“First. Second sentence.” she said.", [("First. Second sentence.", False)]),
+        ("“Russia could say ‘yes, but’ to it,” he said.", [("Russia could say ‘yes, but’ to it,", False)]),
+        ("The negotiators’ journey is planned, officials’ notes say.", []),
+        ("''Tell that to the janitor,'' Mr. Biden said.", [("Tell that to the janitor,", False)]),
+        (
+            "He said “the ball is truly in their court” and left.",
+            [("the ball is truly in their court", True)],
+        ),
+        ("a “positive” proposal", [("positive", True)]),
+        ("a new “Contract with America.” was signed", [("Contract with America.", True)]),
+        ("No quotation here at all.", []),
+    ],
+)
+def test_marks_pairing(text: str, expected: list[tuple[str, bool]]) -> None:
+    assert quoted(text) == expected
+
+
+def test_marks_quote_resumes_in_next_paragraph() -> None:
+    text = "He said: “The first paragraph ends open.\n“The second one closes.” Then more."
+    stretches = find_quoted_stretches(text)
+    assert len(stretches) == 1
+    only = stretches[0]
+    assert only.paragraphs == 2 and only.closed
+    assert text[only.start : only.end] == "The first paragraph ends open.\n“The second one closes."
+
+
+def test_marks_unclosed_quote_not_resumed_stops_at_paragraph_end() -> None:
+    text = "He said: “This never closes\nA new paragraph without marks."
+    [only] = find_quoted_stretches(text)
+    assert not only.closed
+    assert text[only.start : only.end] == "This never closes"
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("Donald Trump's", "Donald Trump"),
+        ("Donald Trump’s", "Donald Trump"),
+        ("[Marco] Rubio", "Marco Rubio"),
+        ("President Vladimir Putin", "Vladimir Putin"),
+        ("the Kremlin", "Kremlin"),
+        ("Rubio", "Rubio"),
+    ],
+)
+def test_names_clean_name(raw: str, clean: str) -> None:
+    assert clean_name(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("mention", "canonical"),
+    [
+        ("Ushakov", "Yuri Ushakov"),
+        ("President Trump", "Donald Trump"),
+        ("Trump's", "Donald Trump"),
+        ("Rubio", "Marco Rubio"),
+        ("Clinton", "Hillary Clinton"),  # the most used full name wins
+        ("Zelensky", "Zelensky"),  # nobody fuller in the document: kept as is
+    ],
+)
+def test_names_canonical_is_fullest_name_in_document(mention: str, canonical: str) -> None:
+    index = NameIndex(
+        [
+            "Yuri Ushakov",
+            "Ushakov",
+            "Donald Trump's",
+            "Trump",
+            "[Marco] Rubio",
+            "Hillary Clinton",
+            "Hillary Clinton",
+            "Chelsea Clinton",
+        ]
+    )
+    assert index.canonical(mention) == canonical

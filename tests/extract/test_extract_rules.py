@@ -1,0 +1,194 @@
+"""Each extraction rule on small handwritten sentences, through `nlp.add_pipe` on the real model."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from curation.extract.pipeline import COMPONENTS, add_components
+from curation.extract.types import Attribution
+from curation.settings import get_settings
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """The real model with our components, built once for this module (the session model stays bare)."""
+    return add_components(spacy.load(get_settings().model))
+
+
+def found(nlp: Language, text: str) -> list[Attribution]:
+    return list(nlp(text)._.attributions or [])
+
+
+def summary(a: Attribution) -> tuple[str, str, str | None, str | None]:
+    return (a.kind, a.text, a.speaker.text if a.speaker else None, a.cue.text if a.cue else None)
+
+
+def test_rules_components_are_registered_factories(nlp: Language) -> None:
+    for name in COMPONENTS:
+        assert name in Language.factories
+        assert name in nlp.pipe_names
+    assert nlp.pipe_names.index("curation_paragraphs") < nlp.pipe_names.index("parser")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # curly quotes, post-posed "said X"
+        (
+            "“We will not give up,” said Karoline Leavitt.",
+            [("direct", "We will not give up,", "Karoline Leavitt", "said")],
+        ),
+        # straight quotes, multi-sentence, cue before with a colon
+        (
+            'Peskov said: "Contacts are planned. We will tell you later."',
+            [("direct", "Contacts are planned. We will tell you later.", "Peskov", "said")],
+        ),
+        # nested single quotes stay inside the quote
+        (
+            "Markov said: “Russia could say ‘yes, but’ to a ceasefire offer.”",
+            [("direct", "Russia could say ‘yes, but’ to a ceasefire offer.", "Markov", "said")],
+        ),
+        # an apostrophe is not a quotation mark
+        (
+            "The negotiators’ trip was confirmed. “It is true that they are en route,” Dmitry Peskov said.",
+            [("direct", "It is true that they are en route,", "Dmitry Peskov", "said")],
+        ),
+        # a cue with an object
+        (
+            "“We assume that talks will go well,” Peskov told reporters.",
+            [("direct", "We assume that talks will go well,", "Peskov", "told reporters")],
+        ),
+    ],
+)
+def test_rules_direct_quotes(nlp: Language, text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
+def test_rules_split_quote_shares_speaker_and_group(nlp: Language) -> None:
+    text = "“This is the closest we have been to peace,” Leavitt said. “The ball is in Russia’s court.”"
+    first, second = found(nlp, text)
+    assert second.text == "The ball is in Russia’s court."
+    assert first.speaker == second.speaker and first.speaker is not None
+    assert first.speaker.text == "Leavitt"
+    assert first.extra["group"] == second.extra["group"]
+
+
+def test_rules_quote_interrupted_by_its_cue(nlp: Language) -> None:
+    text = "“We assume that talks will go well,” Peskov told reporters, “and that contacts are planned.”"
+    first, second = found(nlp, text)
+    assert second.text == "and that contacts are planned."
+    assert first.cue == second.cue and second.speaker is not None and second.speaker.text == "Peskov"
+
+
+def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
+    text = "Peskov said: “The first paragraph ends open.\n“The second one closes.”"
+    [quote] = found(nlp, text)
+    assert quote.text == "The first paragraph ends open.\n“The second one closes."
+    assert quote.speaker is not None and quote.speaker.text == "Peskov"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Peskov said Moscow was awaiting detailed information from Washington.",
+            ("indirect", "Moscow was awaiting detailed information from Washington", "Peskov", "said"),
+        ),
+        (
+            "Ushakov claimed on Thursday that both Russia and the U.S. agreed on the terms.",
+            ("indirect", "both Russia and the U.S. agreed on the terms", "Ushakov", "claimed"),
+        ),
+        (
+            "According to a senior Russian government source, the talks failed after two hours.",
+            (
+                "indirect",
+                "the talks failed after two hours",
+                "a senior Russian government source",
+                "According to",
+            ),
+        ),
+        (
+            "The economy is growing fast, the senator wrote.",
+            ("indirect", "The economy is growing fast", "the senator", "wrote"),
+        ),
+        (
+            "Peskov told reporters Moscow was awaiting details, where Ukraine launched an attack last year.",
+            ("indirect", "Moscow was awaiting details", "Peskov", "told reporters"),
+        ),
+        (
+            "Secretary of State Marco Rubio stated that “the ball is truly in their court” after the talks.",
+            (
+                "mixed",
+                "“the ball is truly in their court” after the talks",
+                "Secretary of State Marco Rubio",
+                "stated",
+            ),
+        ),
+    ],
+)
+def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str, str, str, str]) -> None:
+    assert [summary(a) for a in found(nlp, text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The weather was cold and the roads were empty.",
+        "It is believed that the talks failed.",
+        "The “positive” mood did not last.",  # scare quotes are not a quotation
+        "She bought “War and Peace” yesterday.",  # nor is a title
+    ],
+)
+def test_rules_no_attribution(nlp: Language, text: str) -> None:
+    assert found(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "canonical"),
+    [
+        # pronoun across a paragraph break and a non-article line
+        (
+            "Yuri Ushakov spoke on Thursday.\nRegister for our newsletter.\n“Our aim is peace,” he said.",
+            "he",
+            "Yuri Ushakov",
+        ),
+        # title dropped, fullest name used
+        (
+            "President Donald Trump arrived. Later, President Trump said the deal was close.",
+            "President Trump",
+            "Donald Trump",
+        ),
+        # editor's bracket and possessive never reach the canonical name
+        (
+            "[Marco] Rubio's aide arrived. “We are ready,” Rubio said.",
+            "Rubio",
+            "Marco Rubio",
+        ),
+        # a description names nobody
+        (
+            "“Why would he stop now?” a senior Russian government source said.",
+            "a senior Russian government source",
+            None,
+        ),
+    ],
+)
+def test_rules_speaker_canonical(nlp: Language, text: str, speaker: str, canonical: str | None) -> None:
+    [a] = found(nlp, text)
+    assert a.speaker is not None and a.speaker.text == speaker
+    assert a.canonical == canonical
+
+
+def test_rules_place_tagged_person_is_never_the_speaker(nlp: Language) -> None:
+    text = "Russian troops advanced near Sudzha overnight. “We will hold the line,” he said."
+    [a] = found(nlp, text)
+    assert a.speaker is not None and a.speaker.text == "he"
+    assert a.canonical is None  # no named person to resolve to: say so rather than guess
+
+
+def test_rules_scores_order_cue_over_guess(nlp: Language) -> None:
+    with_cue = found(nlp, "“We will win,” said Karoline Leavitt.")[0]
+    no_cue = found(nlp, "The talks ended.\n“We will win.”")[0]
+    assert no_cue.speaker is None
+    assert 0.0 <= no_cue.score < with_cue.score <= 1.0
