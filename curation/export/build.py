@@ -74,7 +74,7 @@ class ExportResult:
     changelog: Changelog | None
 
 
-@dataclass
+@dataclass(slots=True)
 class Choice:
     """The record chosen for one document id, and what we know about it after the first pass."""
 

@@ -9,6 +9,7 @@ files batch by batch.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -90,59 +91,55 @@ def _listing(title: str, items: list[str]) -> list[str]:
     return [*lines, ""]
 
 
-def document_hashes(version_dir: Path) -> dict[str, str]:
-    hashes: dict[str, str] = read_manifest(version_dir).get("document_hashes", {})
-    return hashes
-
-
-def read_spans(version_dir: Path, ids: set[str]) -> dict[str, dict[SpanKey, tuple[Any, ...]]]:
-    """Spans of the given documents, keyed (label, start, end) -> (text, attributes...)."""
-    found: dict[str, dict[SpanKey, tuple[Any, ...]]] = {doc_id: {} for doc_id in ids}
+def iter_spans(version_dir: Path, ids: set[str]) -> Iterator[tuple[str, dict[SpanKey, tuple[Any, ...]]]]:
+    """(document id, spans keyed (label, start, end) -> (text, attributes...)) for the given ids."""
     if not ids:
-        return found
-    wanted = list(ids)
+        return
+    wanted = pa.array(sorted(ids), pa.string())
     for path in sorted((version_dir / DATA_DIR / "documents").glob("*.parquet")):
         parquet = pq.ParquetFile(path)
-        features = Features.from_arrow_schema(parquet.schema_arrow)
-        span_feature = features["spans"].feature
+        labels = Features.from_arrow_schema(parquet.schema_arrow)["spans"].feature["label"]
         for batch in parquet.iter_batches(columns=["id", "spans"], batch_size=1000):
-            selected = batch.filter(pc.is_in(batch.column("id"), value_set=pa.array(wanted, pa.string())))
-            for row in selected.to_pylist():
-                spans = found[row["id"]]
+            for row in batch.filter(pc.is_in(batch.column("id"), value_set=wanted)).to_pylist():
+                spans = {}
                 for span in row["spans"]:
-                    label = span_feature["label"].int2str(span["label"])
                     compared = sorted(set(span) - {"id", "label", "start", "end", "score"})
-                    spans[(label, span["start"], span["end"])] = tuple((n, span[n]) for n in compared)
-    return found
+                    key = (labels.int2str(span["label"]), span["start"], span["end"])
+                    spans[key] = tuple((n, span[n]) for n in compared)
+                yield row["id"], spans
 
 
 def diff_versions(old_dir: Path | None, new_dir: Path) -> Changelog:
-    """Compare two version directories (old_dir None: the first version)."""
+    """Compare two version directories (old_dir None: the first version).
+
+    Streams both: only the spans of documents present in both versions with a different hash are
+    held in memory; added and removed documents are only counted.
+    """
     new_manifest = read_manifest(new_dir)
-    new_hashes = new_manifest.get("document_hashes", {})
-    if old_dir is None:
-        log = Changelog(None, new_manifest["version"], added=sorted(new_hashes))
-        for spans in read_spans(new_dir, set(new_hashes)).values():
+    new_hashes: dict[str, str] = new_manifest.get("document_hashes", {})
+    old_manifest = read_manifest(old_dir) if old_dir else {}
+    old_hashes: dict[str, str] = old_manifest.get("document_hashes", {})
+    log = Changelog(old_manifest.get("version"), new_manifest["version"])
+    log.added = sorted(new_hashes.keys() - old_hashes.keys())
+    log.removed = sorted(old_hashes.keys() - new_hashes.keys())
+    changed = {i for i in new_hashes.keys() & old_hashes.keys() if new_hashes[i] != old_hashes[i]}
+    old_spans: dict[str, dict[SpanKey, tuple[Any, ...]]] = {}
+    if old_dir is not None:
+        for doc_id, spans in iter_spans(old_dir, changed | set(log.removed)):
+            if doc_id in changed:
+                old_spans[doc_id] = spans
+            else:
+                log.spans_removed.update(label for label, _, _ in spans)
+    changes = {}
+    for doc_id, spans in iter_spans(new_dir, changed | set(log.added)):
+        if doc_id in changed:
+            change = changes[doc_id] = compare_spans(doc_id, old_spans.pop(doc_id, {}), spans)
+            log.spans_added.update(change.added)
+            log.spans_removed.update(change.removed)
+            log.spans_changed.update(change.changed)
+        else:
             log.spans_added.update(label for label, _, _ in spans)
-        return log
-    old_manifest = read_manifest(old_dir)
-    old_hashes = old_manifest.get("document_hashes", {})
-    log = Changelog(old_manifest["version"], new_manifest["version"])
-    log.added = sorted(set(new_hashes) - set(old_hashes))
-    log.removed = sorted(set(old_hashes) - set(new_hashes))
-    changed = sorted(i for i in set(new_hashes) & set(old_hashes) if new_hashes[i] != old_hashes[i])
-    old_spans = read_spans(old_dir, set(changed) | set(log.removed))
-    new_spans = read_spans(new_dir, set(changed) | set(log.added))
-    for doc_id in log.added:
-        log.spans_added.update(label for label, _, _ in new_spans[doc_id])
-    for doc_id in log.removed:
-        log.spans_removed.update(label for label, _, _ in old_spans[doc_id])
-    for doc_id in changed:
-        change = compare_spans(doc_id, old_spans[doc_id], new_spans[doc_id])
-        log.changed.append(change)
-        log.spans_added.update(change.added)
-        log.spans_removed.update(change.removed)
-        log.spans_changed.update(change.changed)
+    log.changed = [changes[doc_id] for doc_id in sorted(changes)]
     return log
 
 
