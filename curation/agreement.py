@@ -12,7 +12,8 @@ provenance.annotator). Definitions:
   annotator as a coder and missing values where an annotator did not do a document; per label, and
   for all labels at once (a token's value is the set of labels covering it).
 - Corrections of the pre-annotations, for each record with the prediction it started from (a
-  `predictions` list of spans in the record, or the record with the same id in --pre): a predicted
+  `predictions` list of spans in the record, or the record with the same id and text in --pre whose
+  provenance.model_version is the record's started_from_model_version, when both are known): a predicted
   unit is kept (same characters in the final record), moved (no exact counterpart, but overlaps a
   final unit of its label, one to one), or deleted; final units matched by no prediction were added.
 """
@@ -106,6 +107,7 @@ class AgreementReport:
     pairs: list[PairAgreement] = field(default_factory=list)
     corrections: dict[str, Corrections] = field(default_factory=dict)
     corrected_records: int = 0  # records compared with their pre-annotation
+    other_model_version: int = 0  # records that started from another model version than --pre's
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -152,6 +154,13 @@ def _prediction_document(doc: Document, pre: RecordIndex | None) -> Document | N
         if found is not None and found.text == doc.text:
             return found
     return None
+
+
+def _same_model(final: Document, predicted: Document) -> bool:
+    """False when the record says it started from another model version than the --pre file's."""
+    started = final.provenance.get("started_from_model_version")
+    version = predicted.provenance.get("model_version")
+    return not started or not version or started == version
 
 
 def _count_corrections(
@@ -201,7 +210,9 @@ def measure_agreement(
         for k, version in enumerate(versions):
             by_annotator[annotator_of(version, f"annotator-{k + 1}")] = version  # a later line wins
             predicted = _prediction_document(version, pre_index)
-            if predicted is not None:
+            if predicted is not None and not _same_model(version, predicted):
+                report.other_model_version += 1
+            elif predicted is not None:
                 report.corrected_records += 1
                 _count_corrections(version, predicted, labels, report.corrections)
         if len(by_annotator) >= 2:
@@ -254,9 +265,14 @@ def measure_agreement(
         )
     report.alpha_all = nominal_alpha(columns["*"])
     if index.lines and report.documents == 0 and report.corrected_records == 0:
+        hint = (
+            f"; {report.other_model_version} records started from another model version than {pre}'s"
+            if report.other_model_version
+            else ""
+        )
         raise InputError(
             f"{path}: no document has two annotators (provenance.annotator) and no record carries its "
-            "pre-annotation; pull with several annotators, or give --pre preannotations.jsonl"
+            f"pre-annotation{hint}; pull with several annotators, or give --pre preannotations.jsonl"
         )
     return report
 

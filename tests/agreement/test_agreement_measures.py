@@ -113,3 +113,18 @@ def test_agreement_needs_two_annotators_or_predictions(tmp_path: Path):
     write_documents(path, [record("alice", [span("QUOTE", "taxes rose")])])
     with pytest.raises(InputError, match="no document has two annotators"):
         measure_agreement(path)
+
+
+@pytest.mark.parametrize(("pre_version", "counted"), [("m-1", 1), ("m-2", 0), (None, 1)])
+def test_agreement_pre_file_must_be_the_version_the_work_started_from(tmp_path: Path, pre_version, counted):
+    """A --pre file from another model version is not what the annotator corrected: not counted."""
+    pre, gold = tmp_path / "pre.jsonl", tmp_path / "gold.jsonl"
+    provenance = {"model_version": pre_version} if pre_version else {}
+    write_documents(pre, [Document(id="doc1", text=TEXT, spans=[span("CUE", "said")], provenance=provenance)])
+    finals = [record(who, [span("QUOTE", "taxes rose")]) for who in ("alice", "bob")]
+    for final in finals:
+        final.provenance["started_from_model_version"] = "m-1"
+    write_documents(gold, finals)
+    report = measure_agreement(gold, pre)
+    assert report.corrected_records == 2 * counted
+    assert report.other_model_version == 2 * (1 - counted)
