@@ -331,8 +331,13 @@ def render_agreement(report: AgreementReport) -> list[Any]:
             pairs.add_row(" ~ ".join(pair.annotators), str(pair.documents), *cells)
         tables.append(pairs)
     if report.corrected_records:
+        skipped = (
+            f"; {report.other_model_version} records started from another model version"
+            if report.other_model_version
+            else ""
+        )
         fixes = Table(
-            title=f"Corrections of the pre-annotations ({report.corrected_records} records)",
+            title=f"Corrections of the pre-annotations ({report.corrected_records} records{skipped})",
             box=box.SIMPLE_HEAD,
         )
         for name in ("label", "predicted", "kept", "moved", "deleted", "added"):
