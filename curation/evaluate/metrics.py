@@ -28,7 +28,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from curation.evaluate.matching import Unit, match_exact, match_overlap, merge_segments, shared, units
+from curation.evaluate.matching import (
+    Unit,
+    length,
+    match_exact,
+    match_overlap,
+    merge_segments,
+    shared,
+    units,
+)
 from curation.records import Document, Span
 from curation.schema import LabelSchema, get_schema
 
@@ -182,6 +190,10 @@ class RowSpec:
     value: str | None = None
     default: str | None = None
 
+    @property
+    def key(self) -> str:
+        return self.label if self.attr is None else f"{self.label} {self.attr}={self.value}"
+
     def keep(self, unit: Unit) -> bool:
         return self.attr is None or unit.attrs.get(self.attr, self.default) == self.value
 
@@ -266,17 +278,11 @@ class Scorer:
         for spec in self.specs:
             g = [u for u in all_gold[spec.label] if spec.keep(u)]
             p = [u for u in all_pred[spec.label] if spec.keep(u)]
-            row = ev.rows[spec.label if spec.attr is None else f"{spec.label} {spec.attr}={spec.value}"]
+            row = ev.rows[spec.key]
             pairs = match_overlap(g, p, ev.threshold)
             row.exact.add(len(g), len(p), len(match_exact(g, p)))
             row.overlap.add(len(g), len(p), len(pairs))
-            gold_chars = merge_segments([seg for u in g for seg in u.segments])
-            pred_chars = merge_segments([seg for u in p for seg in u.segments])
-            row.chars.add(
-                sum(e - s for s, e in gold_chars),
-                sum(e - s for s, e in pred_chars),
-                shared(gold_chars, pred_chars),
-            )
+            row.chars.add(*_char_counts(g, p))
             wrong = self._score_relations(row, [(g[i], p[j]) for i, j in pairs], gold_links, pred_links)
             if spec.attr is None:
                 doc_score.counts.add(len(g), len(p), len(pairs))
@@ -323,6 +329,13 @@ class Scorer:
         """The figures so far, worst documents first."""
         self.evaluation.worst = [item[3] for item in sorted(self._heap, key=lambda x: x[:3], reverse=True)]
         return self.evaluation
+
+
+def _char_counts(gold: Sequence[Unit], pred: Sequence[Unit]) -> tuple[int, int, int]:
+    """Characters covered by gold units, by predicted units, and by both (overlaps counted once)."""
+    gold_chars = merge_segments([seg for u in gold for seg in u.segments])
+    pred_chars = merge_segments([seg for u in pred for seg in u.segments])
+    return length(gold_chars), length(pred_chars), shared(gold_chars, pred_chars)
 
 
 def _unmatched(gold: Sequence[Unit], pred: Sequence[Unit], pairs: list[tuple[int, int]]) -> list[Mistake]:
