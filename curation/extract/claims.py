@@ -17,7 +17,7 @@ The word lists are data, at the top of this module: a new hedge or opinion verb 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -95,6 +95,10 @@ REPORTING_FRAME_VERBS: frozenset[str] = _words(
     """
 )
 
+# Cues whose infinitive content is an assertion ("claimed to have recaptured"), unlike requests
+# and intentions ("urged X to", "pledged to").
+ASSERTION_CUES: frozenset[str] = _words("claim deny admit confirm acknowledge report allege say state")
+
 # Events whose truth is typically contested (attacks, captures, denials): check-worthy high.
 DISPUTED_EVENT_VERBS: frozenset[str] = _words(
     """
@@ -125,6 +129,9 @@ WISH_WORDS: frozenset[str] = _words("let please hopefully")
 # Subordinators of hypotheticals: "if Russia attacks, ..." asserts nothing happened.
 CONDITIONAL_MARKS: frozenset[str] = _words("if unless whether")
 
+# Subordinators of background clauses: "When people come back from war, ..." sets a scene.
+BACKGROUND_SUBORDINATORS: frozenset[str] = _words("when whenever while until before once if unless whether")
+
 # Named-entity types that make a clause a quantity or statistic.
 NUMERIC_ENTITIES: frozenset[str] = frozenset({"CARDINAL", "PERCENT", "MONEY", "QUANTITY"})
 # Entity types that make a clause checkable against the world (who, where, when).
@@ -147,6 +154,7 @@ CONNECTIVES: frozenset[str] = _words(
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 CLAUSE_POS = frozenset({"VERB", "AUX"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
+CORE_COMPLEMENTS = frozenset({"dobj", "ccomp", "xcomp", "attr", "acomp", "oprd", "dative", "pcomp"})
 LEADING_DEPS = frozenset({"cc", "mark", "punct", "preconj"})
 TRAILING_DEPS = frozenset({"cc", "mark", "punct", "preconj", "prep"})
 
@@ -160,6 +168,22 @@ class ClauseCheck:
 
 
 # --- Clause structure (pure functions over the parse) ---------------------------------------------
+
+
+def forms(token: Token) -> set[str]:
+    """The lemma and crude de-inflections of the word: the small model's lemmatizer slips on verbs
+    ("hopes" -> "hop"), and a lexicon lookup must not depend on it."""
+    lower = token.lower_
+    out = {token.lemma_.lower(), lower}
+    for suffix, replacement in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("d", "")):
+        if lower.endswith(suffix) and len(lower) > len(suffix) + 2:
+            out.add(lower[: -len(suffix)] + replacement)
+    return out
+
+
+def is_a(token: Token, lexicon: frozenset[str]) -> bool:
+    """Whether the word (in any of its forms) is in the lexicon."""
+    return not forms(token).isdisjoint(lexicon)
 
 
 def has_subject(token: Token) -> bool:
@@ -189,12 +213,12 @@ def is_finite_conjunct(token: Token) -> bool:
 
 
 def is_finite_adjunct(token: Token, head: Token) -> bool:
-    """ ", as Russia has claimed to have recaptured Sudzha": a finite clause tacked on after a comma."""
+    """A finite clause tacked on after a comma (", as Russia has claimed to have recaptured ...")."""
     return token.dep_ == "advcl" and has_subject(token) and token.i > head.i and after_comma(token)
 
 
 def is_participle_adjunct(token: Token, head: Token) -> bool:
-    """ ", making gains by capturing 100 towns": a participle tacked on after the clause, asserting more."""
+    """A participle tacked on after the clause, asserting more (", making gains by capturing ...")."""
     return (
         token.dep_ == "advcl"
         and token.tag_ in ("VBG", "VBN")
@@ -210,7 +234,7 @@ def split_children(head: Token, split_conjuncts: bool) -> list[Token]:
     for child in head.children:
         if (
             (split_conjuncts and is_finite_conjunct(child))
-            or (child.dep_ in ("ccomp", "parataxis") and head.lemma_.lower() in REPORTING_FRAME_VERBS)
+            or (child.dep_ in ("ccomp", "parataxis") and is_a(head, REPORTING_FRAME_VERBS))
             or is_participle_adjunct(child, head)
             or is_finite_adjunct(child, head)
         ):
@@ -253,7 +277,7 @@ def is_frame(head: Token, split: list[Token], cues: set[int]) -> bool:
     """
     if head.idx in cues:
         return True
-    if head.lemma_.lower() not in REPORTING_FRAME_VERBS:
+    if not is_a(head, REPORTING_FRAME_VERBS):
         return False
     return any(child.dep_ in ("ccomp", "parataxis") for child in split) or any(
         tok.is_quote for tok in head.subtree
@@ -313,31 +337,50 @@ def modal_of(head: Token) -> Token | None:
     return None
 
 
-def check_clause(head: Token, tokens: list[Token]) -> ClauseCheck:
-    """Decide whether the clause headed by `head` asserts a checkable fact (and which rule said so)."""
+def next_word(token: Token) -> str:
+    """The text of the first token after `token` that is not a quotation mark or a space."""
+    doc = token.doc
+    for i in range(token.i + 1, len(doc)):
+        if not (doc[i].is_quote or doc[i].is_space):
+            return doc[i].text
+    return ""
+
+
+def check_clause(head: Token, tokens: list[Token], quoted: bool = False) -> ClauseCheck:
+    """Decide whether the clause headed by `head` asserts a checkable fact (and which rule said so).
+
+    `quoted`: the clause is the content of a quote, so an infinitive after a cue of assertion
+    ("Russia has claimed [to have recaptured Sudzha]") asserts, its subject being the speaker.
+    """
     lemma = head.lemma_.lower()
     words = {t.lower_ for t in tokens} | {t.lemma_.lower() for t in tokens}
     sent_words = [t for t in head.sent if not (t.is_space or t.is_quote or t.is_punct)]
     sent_tail = [t for t in head.sent if not (t.is_space or t.is_quote)]
-    if any(t.text == "?" for t in tokens) or (
-        head == head.sent.root and sent_tail[-1:] and sent_tail[-1].text == "?"
+    if (
+        any(t.text == "?" for t in tokens)
+        or (head == head.sent.root and sent_tail[-1:] and sent_tail[-1].text == "?")
+        or next_word(tokens[-1]) == "?"
     ):
         return ClauseCheck(False, "question")
+    if tokens[0].lower_ in BACKGROUND_SUBORDINATORS and tokens[0].head == head:
+        return ClauseCheck(False, "subordinate")
     if (
         words & ADVERTISING_WORDS
         or any(t.like_url for t in tokens)
         or (sent_words and sent_words[0].lower_ in CALL_TO_ACTION_WORDS)
     ):
         return ClauseCheck(False, "advertising")
-    if lemma in WISH_WORDS or any(c.lower_ in WISH_WORDS for c in head.children):
+    if is_a(head, WISH_WORDS) or any(c.lower_ in WISH_WORDS for c in head.children):
         return ClauseCheck(False, "wish")
     if head.tag_ == "VB" and not has_subject(head) and modal_of(head) is None and head.dep_ == "ROOT":
         return ClauseCheck(False, "imperative")
-    if modal_of(head) is not None:
-        return ClauseCheck(False, "modal")
-    if lemma in OPINION_VERBS:
+    if modal_of(head) is not None or any(
+        c.dep_ == "ccomp" and modal_of(c) is not None and c in tokens for c in head.children
+    ):
+        return ClauseCheck(False, "modal")  # "the losses mean Trump may not have paid": modal content
+    if is_a(head, OPINION_VERBS):
         return ClauseCheck(False, "opinion-verb")
-    if lemma in PREDICTION_VERBS | OBLIGATION_VERBS and any(
+    if is_a(head, PREDICTION_VERBS | OBLIGATION_VERBS) and any(
         c.dep_ in ("xcomp", "ccomp") for c in head.children
     ):
         return ClauseCheck(False, "prediction")
@@ -353,6 +396,10 @@ def check_clause(head: Token, tokens: list[Token]) -> ClauseCheck:
         return ClauseCheck(False, "evaluation")
     if is_participle_adjunct(head, head.head):
         return ClauseCheck(True, "participle")
+    if quoted and head.dep_ == "xcomp" and not has_subject(head):
+        if is_a(head.head, ASSERTION_CUES):
+            return ClauseCheck(True, "infinitive")
+        return ClauseCheck(False, "request")  # "urged X [to convince Russia]", "pledged [to ...]"
     if not has_subject(head) and head.dep_ != "conj":
         return ClauseCheck(False, "fragment")
     if head.tag_ == "VB" and not any(c.dep_ in ("aux", "auxpass") for c in head.children):
@@ -384,7 +431,7 @@ def checkworthiness(head: Token, tokens: list[Token], speaker: bool) -> str:
     lemmas = {t.lemma_.lower() for t in tokens}
     if is_numeric(tokens):
         return "high"
-    if head.lemma_.lower() in DISPUTED_EVENT_VERBS or lemmas & POSITION_WORDS:
+    if is_a(head, DISPUTED_EVENT_VERBS) or lemmas & POSITION_WORDS:
         return "high"
     subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     if any(t.ent_type_ in OFFICIAL_SUBJECT_ENTITIES for s in subjects for t in s.subtree):
@@ -422,6 +469,12 @@ def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
 # --- Spans and quotes --------------------------------------------------------------------------------
 
 
+def has_clause(doc: Doc, attribution: Attribution) -> bool:
+    """Whether the quote's content holds a verb (a clause), not only a noun phrase."""
+    span = doc.char_span(attribution.start, attribution.end, alignment_mode="expand")
+    return span is not None and any(t.pos_ in CLAUSE_POS for t in span)
+
+
 def enclosing_attribution(start: int, end: int, attributions: list[Attribution]) -> Attribution | None:
     """The quote whose content contains the character range (the smallest, if quotes nest)."""
     inside = [a for a in attributions if a.start <= start and end <= a.end]
@@ -430,8 +483,9 @@ def enclosing_attribution(start: int, end: int, attributions: list[Attribution])
 
 def char_range(
     text: str, tokens: list[Token], head: Token, attributions: list[Attribution]
-) -> tuple[int, int]:
-    """Character range of the clause, cut to the head's line and kept out of quotes it does not own."""
+) -> tuple[int, int, bool]:
+    """Character range of the clause, cut to the head's line and kept out of quotes it does not own;
+    and whether someone else's quote cut its end off."""
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
     line_start = text.rfind("\n", start, head.idx) + 1
     line_end = text.find("\n", head.idx, end)
@@ -439,27 +493,36 @@ def char_range(
     end = line_end if line_end >= 0 else end
     owner = enclosing_attribution(head.idx, head.idx + len(head.text), attributions)
     if owner is not None:
-        return max(start, owner.start), min(end, owner.end)
+        return max(start, owner.start), min(end, owner.end), False
+    quote_cut = False
     for att in attributions:  # the author's clause must not swallow someone else's words
         if att.start < end and start < att.end:
             if att.start >= head.idx:
-                end = min(end, att.start)
+                end, quote_cut = min(end, att.start), True
             elif att.end <= head.idx:
                 start = max(start, att.end)
-    return start, end
+    return start, end, quote_cut
 
 
-def tokens_in(head: Token, start: int, end: int, tokens: list[Token]) -> list[Token]:
-    """The clause's tokens inside [start, end). When a quote cut the clause short, the dangling
-    frame before it goes too (", with some suggesting" [quote]): it is the attribution, not a fact."""
+def tokens_in(head: Token, start: int, end: int, tokens: list[Token], quote_cut: bool) -> list[Token] | None:
+    """The clause's tokens inside [start, end).
+
+    When someone else's quote cut the end off the clause (`quote_cut`), the phrase that introduced
+    the quote goes too: ", with officials saying that [quote]" or "as he discussed [quote]" is the
+    attribution, not part of the fact. When the quote was the head's own complement ("Trump has
+    often cited [quote]"), the clause only frames the quote: None.
+    """
     kept = [t for t in tokens if t.idx >= start and t.idx + len(t.text) <= end]
-    if len(kept) < len(tokens) and kept and kept[-1].i < tokens[-1].i:
-        commas = [t.i for t in kept if t.text == "," and t.i > head.i]
-        if commas:
-            tail = [t for t in kept if t.i > commas[-1]]
-            if any(t.lemma_.lower() in REPORTING_FRAME_VERBS for t in tail):
-                kept = [t for t in kept if t.i < commas[-1]]
-    return trim(kept)
+    cut = [t for t in tokens if t.idx >= end]
+    if not (quote_cut and kept and cut):
+        return trim(kept)
+    branch = cut[0]
+    while branch.head != head and branch != head and branch.head != branch:
+        branch = branch.head
+    if branch == head or branch.head != head or branch.dep_ in CORE_COMPLEMENTS:
+        return None
+    dangling = {t.i for t in branch.subtree}
+    return trim([t for t in kept if t.i not in dangling])
 
 
 def segment_roots(sent: Span, text: str, attributions: list[Attribution]) -> list[Token]:
@@ -503,7 +566,9 @@ def find_claims(
     claims_in_quotes: bool = True,
 ) -> list[Claim]:
     """All claims of `doc`, in text order."""
-    atts = list(attributions or [])
+    # A quote whose content is only a noun phrase ("rejected [the proposal]") holds nobody's words
+    # to assert: the clause around it stays whole, in the author's voice.
+    atts = [a for a in attributions or [] if has_clause(doc, a)]
     text = doc.text  # built by joining every token: once per document, not per clause
     cues = {a.cue.start for a in atts if a.cue is not None}
     claims: dict[tuple[int, int], Claim] = {}
@@ -514,11 +579,15 @@ def find_claims(
             tokens = trim(clause_tokens(head, split))
             if not tokens:
                 continue
-            start, end = char_range(text, tokens, head, atts)
-            tokens = tokens_in(head, start, end, tokens)
+            start, end, quote_cut = char_range(text, tokens, head, atts)
+            inside = tokens_in(head, start, end, tokens, quote_cut)
+            if inside is None:
+                continue
+            tokens = inside
             if sum(1 for t in tokens if not is_punctuation(t)) < min_words or head not in tokens:
                 continue
-            verdict = check_clause(head, tokens)
+            quoted = enclosing_attribution(head.idx, head.idx + len(head.text), atts) is not None
+            verdict = check_clause(head, tokens, quoted)
             if not verdict.is_claim:
                 continue
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
@@ -562,10 +631,6 @@ class ClaimFinder:
             claims_in_quotes=self.claims_in_quotes,
         )
         return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
-        for doc in docs:
-            yield self(doc)
 
 
 @Language.factory(

@@ -240,3 +240,68 @@ def test_claims_seed_numeric_claims_are_high(nlp, seeds_dir, seed, phrase):
 def test_claims_seed_advertising_is_not_a_claim(nlp, seeds_dir):
     text = next(seeds_dir.glob("000_*.txt")).read_text(encoding="utf-8")
     assert not [c for c in claims_of(nlp, text) if "Tekedia" in c.text or "Blucera" in c.text]
+
+
+def with_quote(nlp: Language, text: str, content: str, speaker: str | None = None) -> list[Claim]:
+    """Claims of `text` when the quote components found `content` (attributed to `speaker`)."""
+    doc = parse(nlp, text)
+    start = text.index(content)
+    who = Mention(text.index(speaker), text.index(speaker) + len(speaker), speaker) if speaker else None
+    doc._.attributions = [
+        Attribution(
+            start=start, end=start + len(content), text=content, kind="indirect", score=0.7, speaker=who
+        )
+    ]
+    return nlp.get_pipe("curation_claims")(doc)._.claims
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "claims"),
+    [
+        # the phrase that introduced the quote goes with it
+        (
+            "Trump made the reference Monday as he discussed the veterans who came back.",
+            "the veterans who came back",
+            ["Trump made the reference Monday"],
+        ),
+        # the quote was the verb's own object: the clause only frames it
+        (
+            "Republicans are slamming the remarks he made about soldiers.",
+            "the remarks he made about soldiers",
+            [],
+        ),
+        # a noun phrase is nobody's words: the clause around it stays whole
+        (
+            "Putin has rejected a ceasefire proposal for Ukraine.",
+            "a ceasefire proposal for Ukraine",
+            ["Putin has rejected a ceasefire proposal for Ukraine"],
+        ),
+    ],
+)
+def test_claims_around_someone_elses_quote(nlp, text, content, claims):
+    assert [c.text for c in with_quote(nlp, text, content) if c.rule.startswith("author:")] == claims
+
+
+def test_claims_an_infinitive_after_a_claim_verb_is_the_speakers_claim(nlp):
+    text = "Russia has claimed to have recaptured Sudzha, a key town in the Kursk region."
+    [claim] = with_quote(nlp, text, "to have recaptured Sudzha, a key town in the Kursk region", "Russia")
+    assert claim.text == "to have recaptured Sudzha, a key town in the Kursk region"
+    assert claim.speaker is not None and claim.speaker.text == "Russia" and claim.rule == "quote:infinitive"
+
+
+def test_claims_an_infinitive_after_a_request_is_not_a_claim(nlp):
+    text = "Zelensky urged the U.S. to convince Russia to accept the proposal."
+    assert with_quote(nlp, text, "to convince Russia to accept the proposal", "Zelensky") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Earnest said Obama hopes that his successor will push for the same goals.",  # lemma "hop"
+        "“What kind of genius loses a billion dollars in a single year?” Trump tweeted.",
+        "“When people come back from war and combat,” he said.",
+        "The losses mean Trump may not have paid federal income taxes for two decades.",
+    ],
+)
+def test_claims_ignores_non_claims_the_parse_makes_hard(nlp, text):
+    assert [c.text for c in claims_of(nlp, text)] == []
