@@ -15,7 +15,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.app import app, console, err_console, fail, user_errors
 from curation.evaluate.metrics import DEFAULT_THRESHOLD
 
 
@@ -57,6 +57,8 @@ def evaluate_command(
     from curation.jsonl import atomic_write
 
     preds, systems = pred or [], system or []
+    if html is not None and html.is_dir():
+        raise fail(f"--html {html} is a directory: give a file name, e.g. {html / 'report.html'}")
     runs = len(preds) + len(systems)
     known = count_gold(gold)
     total = known * runs if known is not None else None

@@ -126,6 +126,10 @@ def test_evaluate_cli_writes_a_self_contained_html_report(files, tmp_path):
         ),
         (lambda f: ["--gold", str(f["gold"]), "--system", "textacy"], "unknown system 'textacy'"),
         (lambda f: ["--gold", str(f["gold"].parent), "--pred", str(f["pred"])], "data/documents"),
+        (
+            lambda f: ["--gold", str(f["gold"]), "--pred", str(f["pred"]), "--html", str(f["gold"].parent)],
+            "directory",
+        ),
     ],
 )
 def test_evaluate_cli_bad_input_is_one_clear_line(files, make_args, message):
