@@ -72,7 +72,17 @@ EVALUATIVE_WORDS: frozenset[str] = _words(
     acceptable important crucial vital essential unfair fair wrong right ridiculous shameful
     disgraceful outrageous absurd dangerous beautiful ugly amazing incredible disappointing
     worrying encouraging positive negative hopeful pivotal notable remarkable sad happy complex
-    difficult easy clear obvious necessary
+    difficult easy clear obvious necessary scary frightening clueless ignorant immature stupid
+    dumb smart brilliant tough nasty unfit fit worthy unworthy disgusting pathetic infuriating
+    crazy insane sick weak strong shameless dishonest honest corrupt incompetent unbelievable
+    """
+)
+
+# Nouns that make a copular clause a judgement ("he is a dictator", "it was a disaster").
+EVALUATIVE_NOUNS: frozenset[str] = _words(
+    """
+    disaster dictator mockery hypocrisy joke shame disgrace hero liar fraud genius idiot clown
+    bully racist failure embarrassment travesty catastrophe tragedy nightmare
     """
 )
 
@@ -370,6 +380,11 @@ def check_clause(head: Token, tokens: list[Token], quoted: bool = False) -> Clau
         or (sent_words and sent_words[0].lower_ in CALL_TO_ACTION_WORDS)
     ):
         return ClauseCheck(False, "advertising")
+    subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
+    if any(c.tag_ in ("WP", "WRB") for c in subjects) and head == head.sent.root:
+        return ClauseCheck(False, "question")  # a headline question without its mark: "Who Was in ..."
+    if any(c.lower_ == "you" for c in subjects):
+        return ClauseCheck(False, "address")  # "You are not a leader": said to someone, not of the world
     if is_a(head, WISH_WORDS) or any(c.lower_ in WISH_WORDS for c in head.children):
         return ClauseCheck(False, "wish")
     if head.tag_ == "VB" and not has_subject(head) and modal_of(head) is None and head.dep_ == "ROOT":
@@ -408,11 +423,14 @@ def check_clause(head: Token, tokens: list[Token], quoted: bool = False) -> Clau
 
 
 def _evaluative_predicate(head: Token) -> bool:
-    """A copula whose predicate is a judgement: an evaluative or superlative adjective."""
+    """A copula whose predicate is a judgement: an evaluative or superlative adjective, or a noun
+    that judges ("a dictator")."""
     for child in head.children:
         if child.dep_ in ("acomp", "attr", "oprd"):
             for tok in child.subtree:
                 if tok.pos_ == "ADJ" and (tok.lemma_.lower() in EVALUATIVE_WORDS or tok.tag_ == "JJS"):
+                    return True
+                if tok.pos_ == "NOUN" and tok.lemma_.lower() in EVALUATIVE_NOUNS:
                     return True
     return False
 
@@ -463,6 +481,8 @@ def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
         score -= 0.1
     if head.lemma_.lower() == "be":
         score -= 0.05
+    if any(c.dep_ in SUBJECT_DEPS and c.lower_ in ("i", "we") for c in head.children):
+        score -= 0.1  # first person: a testimony more often than a checkable fact
     return round(min(0.95, max(0.05, score)), 3)
 
 
@@ -574,7 +594,7 @@ def find_claims(
     claims: dict[tuple[int, int], Claim] = {}
     for sent in doc.sents:
         for head, split in clause_heads(segment_roots(sent, text, atts), split_conjuncts):
-            if head.pos_ not in CLAUSE_POS or is_frame(head, split, cues):
+            if head.pos_ not in CLAUSE_POS or not head.is_alpha or is_frame(head, split, cues):
                 continue
             tokens = trim(clause_tokens(head, split))
             if not tokens:

@@ -82,6 +82,11 @@ def test_claims_finds_factual_clauses(nlp, text, claim, checkworthy):
         ("Join Tekedia Capital Syndicate and co-invest in great global startups.", "advertising"),
         ("Visit example.com for access to the archive.", "advertising"),
         ("Pretty much solved.", "fragment"),
+        ("You are not a leader of this country.", "address"),
+        ("He is a dictator in a suit.", "evaluation"),
+        ("The whole campaign was scary and pathetic.", "evaluation"),
+        ("Who Was in a Hospital for Mental Issues", "headline question"),
+        ("― Martha Aguilar", "signature"),
     ],
 )
 def test_claims_ignores_non_claims(nlp, text, why):
