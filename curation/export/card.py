@@ -184,7 +184,8 @@ def body(info: CardInfo) -> str:
         + " are one BIO"
         " column per label, so overlapping labels are all kept. A span boundary inside a token extends to the"
         " whole token.",
-        "- Sentences come from spaCy's rule-based Sentencizer, with a line break always ending a sentence.",
+        "- Sentences (the `sentence` columns) come from a simple rule, not a parser: a line break ends one,"
+        " and so does . ! or ? (with closing quotes) before a space and a capital, digit or opening quote.",
         "",
         "## How it was made",
         "",
@@ -215,8 +216,9 @@ def body(info: CardInfo) -> str:
     else:
         lines.append("- Agreement: not known (no document was reviewed by more than one annotator).")
     lines += [
-        f"- Splits: near-duplicate documents (one story from several outlets) are grouped with MinHash over"
-        f" content words ({info.groups} groups, the largest has {info.largest_group} documents); a group's"
+        f"- Splits: near-duplicate documents (one story from several outlets) are grouped by the names"
+        " they share (MinHash LSH over capitalised words inside sentences;"
+        f" {info.groups} groups, the largest has {info.largest_group} documents); a group's"
         f" split comes from a hash of its smallest document id into train {info.ratios.train} / validation"
         f" {info.ratios.validation} / test {info.ratios.test}. Documents never change split between"
         " versions.",
