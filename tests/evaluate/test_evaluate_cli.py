@@ -214,3 +214,18 @@ def test_agreement_cli_bad_input(tmp_path):
     result = runner.invoke(app, ["agreement", str(bad), "-q"])
     assert result.exit_code == 1
     assert "bad.jsonl:1" in result.output
+
+
+def test_evaluate_cli_html_escapes_document_text(tmp_path, doc_builder):
+    text = 'Eve said "<script>alert(1)</script> is fine" today.'
+    gold = doc_builder(
+        text, [{"label": "QUOTE", "text": "<script>alert(1)</script> is fine", "attrs": {"kind": "direct"}}]
+    )
+    gold_path, pred_path, report = tmp_path / "g.jsonl", tmp_path / "p.jsonl", tmp_path / "r.html"
+    write_documents(gold_path, [gold])
+    write_documents(pred_path, [doc_builder(text, [], id=gold.id)])
+    args = ["evaluate", "--gold", str(gold_path), "--pred", str(pred_path), "--html", str(report), "-q"]
+    assert runner.invoke(app, args).exit_code == 0
+    page = report.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; is fine" in page
+    assert "<script" not in page
