@@ -1,7 +1,9 @@
 """Publish a version directory to the Hugging Face Hub, tagged with its version.
 
 The directory is uploaded as it is (the card's YAML already tells the Hub its configs and splits),
-after checking it still matches its manifest. A dry run lists what would be sent and needs no network.
+after checking it still matches its manifest; files of an earlier version that this one does not have
+are deleted in the same commit, so the tagged revision holds exactly this version. A dry run lists
+what would be sent and needs no network.
 huggingface_hub reads its token from HF_TOKEN or its own login; this module never sees or logs it.
 """
 
@@ -67,6 +69,7 @@ def push_version(plan: PushPlan, version_dir: Path, endpoint: str | None = None)
             repo_type="dataset",
             folder_path=version_dir,
             commit_message=f"curation export {plan.revision}",
+            delete_patterns=["*"],  # the commit is exactly this version: no file left from an older one
         )
         api.create_tag(plan.repo, tag=plan.revision, revision=commit.oid, repo_type="dataset")
     except _hub_errors() as exc:
