@@ -188,34 +188,6 @@ def test_evaluate_cli_runs_the_builtin_system(files):
     assert rows["QUOTE kind=direct"]["overlap"]["recall"] == 1.0
 
 
-def test_agreement_cli_table_and_json(tmp_path, doc_builder):
-    path = tmp_path / "gold.jsonl"
-    spans = [{"label": "QUOTE", "text": "taxes rose last year", "attrs": {"kind": "indirect"}}]
-    write_documents(
-        path,
-        [
-            doc_builder(TEXT, spans, id="doc1", provenance={"annotator": "alice"}),
-            doc_builder(
-                TEXT, [{"label": "QUOTE", "text": "taxes rose"}], id="doc1", provenance={"annotator": "bob"}
-            ),
-        ],
-    )
-    result = runner.invoke(app, ["agreement", str(path), "-q"])
-    assert result.exit_code == 0, result.output
-    assert "alice ~ bob" in result.output
-    data = json.loads(runner.invoke(app, ["agreement", str(path), "--json", "-q"]).stdout)
-    quote = next(la for la in data["labels"] if la["label"] == "QUOTE")
-    assert quote["overlap_f1"] == 1.0 and quote["exact_f1"] == 0.0
-
-
-def test_agreement_cli_bad_input(tmp_path):
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text("{not json\n", encoding="utf-8")
-    result = runner.invoke(app, ["agreement", str(bad), "-q"])
-    assert result.exit_code == 1
-    assert "bad.jsonl:1" in result.output
-
-
 def test_evaluate_cli_html_escapes_document_text(tmp_path, doc_builder):
     text = 'Eve said "<script>alert(1)</script> is fine" today.'
     gold = doc_builder(
