@@ -7,6 +7,12 @@ inside a predicted quote, the share that lie inside a gold quote. Then the cost:
 the claim component against the same pipeline without it, on the same texts, in the same run
 (baseline = without; figure = ratio of words per second).
 
+Last, a calibration check on the seed articles (the project's own texts): each claim the
+component finds is looked up in bench/claims_seed_judgements.jsonl, one hand judgement per
+predicted claim ("is this a check-worthy factual assertion with a sensible clause span?"), and the
+share judged right is printed per score bucket and per checkworthy value. Claims not judged yet
+(new behaviour) are counted, so the file can be extended.
+
 Usage: .venv/bin/python bench/claims.py [CORPUS] [--rounds N]
 (CORPUS defaults to ../shared/polnear-dev). The corpus is development data with no licence:
 nothing of it is written anywhere.
@@ -15,6 +21,7 @@ nothing of it is written anywhere.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -26,11 +33,43 @@ from curation.extract.types import Claim
 from curation.ingest.brat import read_brat_corpus
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "polnear-dev"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+JUDGEMENTS = Path(__file__).resolve().parent / "claims_seed_judgements.jsonl"
 BUCKETS = (0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
 
 
 def inside(claim: Claim, ranges: list[tuple[int, int]]) -> bool:
     return any(s <= claim.start and claim.end <= e for s, e in ranges)
+
+
+def seed_calibration(nlp) -> None:
+    """Share of the seed claims judged right, per score bucket and per checkworthy value."""
+    judged: dict[tuple[str, int, int], bool] = {}
+    with open(JUDGEMENTS, encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            judged[(row["seed"], row["start"], row["end"])] = row["claim"]
+    found: list[tuple[Claim, bool]] = []
+    unjudged = 0
+    for path in sorted(SEEDS.glob("*.txt")):
+        for claim in nlp(path.read_text(encoding="utf-8"))._.claims:
+            key = (path.name[:3], claim.start, claim.end)
+            if key in judged:
+                found.append((claim, judged[key]))
+            else:
+                unjudged += 1
+    right = sum(ok for _, ok in found)
+    share = right / max(len(found), 1)
+    print(f"seed calibration: {len(found)} claims judged, {share:.2f} right; {unjudged} unjudged")
+    for lo, hi in zip(BUCKETS, BUCKETS[1:], strict=False):
+        bucket = [ok for c, ok in found if lo <= c.score < hi]
+        if bucket:
+            share = sum(bucket) / len(bucket)
+            print(f"  score [{lo:.1f},{min(hi, 1.0):.1f}): {share:.2f} right of {len(bucket)}")
+    for value in ("high", "low"):
+        group = [ok for c, ok in found if c.checkworthy == value]
+        if group:
+            print(f"  checkworthy {value}: {sum(group) / len(group):.2f} right of {len(group)}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"speed: pipeline without claims {words / pipeline_seconds:,.0f} words/s (baseline, one pass)")
     print(f"  claim component alone: {words / claim_seconds:,.0f} words/s (median of {args.rounds})")
     print(f"  claims add {claim_seconds / pipeline_seconds:.1%} to the pipeline's time")
+    seed_calibration(nlp)
     return 0
 
 

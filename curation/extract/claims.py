@@ -337,13 +337,14 @@ def trim(tokens: list[Token]) -> list[Token]:
 
 
 def modal_of(head: Token) -> Token | None:
-    """A modal auxiliary on the clause (or inherited by a conjunct that has no auxiliary of its own)."""
+    """A modal auxiliary on the clause (or inherited by a conjunct or participle without its own)."""
     for child in head.children:
         if child.dep_ == "aux" and (child.tag_ == "MD" or child.lemma_.lower() in MODAL_LEMMAS):
             return child
     own_aux = any(child.dep_ in ("aux", "auxpass") for child in head.children)
-    if head.dep_ == "conj" and not own_aux and not has_subject(head) and head.head.pos_ in CLAUSE_POS:
-        return modal_of(head.head)
+    inherits = head.dep_ == "conj" or (head.dep_ == "advcl" and head.tag_ in ("VBG", "VBN"))
+    if inherits and not own_aux and not has_subject(head) and head.head.pos_ in CLAUSE_POS:
+        return modal_of(head.head)  # "may push forward, further prolonging the war": still may
     return None
 
 
