@@ -17,6 +17,7 @@ import pytest
 
 from curation.errors import InputError, ValidationError
 from curation.export import ExportOptions, Ratios, diff_versions, export_dataset
+from curation.export.splits import unit_hash
 from curation.export.versions import read_manifest, verify_files
 from curation.schema import get_schema
 
@@ -254,3 +255,25 @@ def test_export_refuses_an_existing_or_older_version(
     result = export_dataset(more, ExportOptions(name="d", out=out, bump="minor"))
     assert result.version == "0.2.0"
     assert "documents added: 2" in (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+
+
+def test_export_seeds_stay_together_where_single_documents_would_scatter(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    ratios = Ratios(0.34, 0.33, 0.33)
+    alone = {ratios.pick(unit_hash(r["id"])) for r in seed_records}
+    assert len(alone) > 1  # hashed one by one, the five seeds would land in several splits
+    path = make.write_jsonl(tmp_path / "a.jsonl", seed_records)
+    result = export_dataset(path, ExportOptions(name="d", out=tmp_path / "e", ratios=ratios))
+    assert len(result.splits) == 1 and sum(result.splits.values()) == 5
+
+
+def test_export_parquet_bytes_are_deterministic(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    path = make.write_jsonl(tmp_path / "a.jsonl", seed_records)
+    first = export_dataset(path, ExportOptions(name="one", out=tmp_path / "e"))
+    second = export_dataset(path, ExportOptions(name="two", out=tmp_path / "e"))
+    hashes = [read_manifest(r.version_dir)["files"] for r in (first, second)]
+    data = [{k: v for k, v in h.items() if k.startswith("data/")} for h in hashes]
+    assert data[0] == data[1] and len(data[0]) == 4

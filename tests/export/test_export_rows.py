@@ -1,0 +1,80 @@
+"""Rows of the quotes, claims and tokens configs from handwritten documents, with the real tokenizer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from curation.export.features import bio_names
+from curation.export.rows import RowBuilder
+from curation.export.text import TextAnalyzer, load_tokenizer
+from curation.records import Document
+from curation.schema import get_schema
+from curation.settings import get_settings
+
+TEXT = "Prices fell.\n“Exports rose 5 percent in May,” the minister said on Friday. Markets calmed."
+
+
+@pytest.fixture(scope="module")
+def builder() -> RowBuilder:
+    return RowBuilder(get_schema(), TextAnalyzer(load_tokenizer(get_settings().model)))
+
+
+@pytest.fixture(scope="module")
+def document(make: Any) -> Document:
+    quote = make.place(TEXT, "QUOTE", "Exports rose 5 percent in May", {"kind": "direct"})
+    claim = make.place(TEXT, "CLAIM", "Exports rose 5 percent", {"checkworthy": "high"})
+    speaker = make.place(TEXT, "SPEAKER", "the minister", {"canonical": ""})
+    cue = make.place(TEXT, "CUE", "said")
+    relations = [
+        (quote["id"], speaker["id"], "speaker"),
+        (quote["id"], cue["id"], "cue"),
+        (claim["id"], speaker["id"], "speaker"),
+    ]
+    return Document.model_validate(make.record("doc", TEXT, [quote, claim, speaker, cue], relations))
+
+
+def tags_of(row: dict[str, Any], column: str, labels: list[str]) -> list[tuple[str, str]]:
+    names = bio_names(labels)
+    return [(token, names[tag]) for token, tag in zip(row["tokens"], row[column], strict=True) if tag]
+
+
+def test_rows_quote_row_links_speaker_cue_and_sentence(builder: RowBuilder, document: Document) -> None:
+    (quote,) = builder.rows(document, reviewed=True)["quotes"]
+    assert quote["kind"] == get_schema().choice_values("QUOTE", "kind").index("direct")
+    assert (quote["speaker"], quote["cue"]) == ("the minister", "said")
+    assert TEXT[quote["speaker_start"] : quote["speaker_end"]] == "the minister"
+    assert quote["sentence"] == "“Exports rose 5 percent in May,” the minister said on Friday."
+
+
+def test_rows_claim_row_has_claimant_and_checkworthy(builder: RowBuilder, document: Document) -> None:
+    (claim,) = builder.rows(document, reviewed=True)["claims"]
+    assert claim["speaker"] == "the minister"
+    assert claim["checkworthy"] == get_schema().choice_values("CLAIM", "checkworthy").index("high")
+
+
+def test_rows_tokens_overlap_rule(builder: RowBuilder, document: Document) -> None:
+    (row,) = builder.rows(document, reviewed=True)["tokens"]
+    labels = get_schema().span_labels
+    combined = tags_of(row, "tags", labels)
+    # QUOTE comes before CLAIM in the schema: it keeps the shared tokens in the combined column ...
+    assert combined[:2] == [("Exports", "B-QUOTE"), ("rose", "I-QUOTE")]
+    assert not any(tag.endswith("CLAIM") for _, tag in combined)
+    # ... and the CLAIM keeps them in its own column.
+    assert tags_of(row, "claim_tags", ["CLAIM"]) == [
+        ("Exports", "B-CLAIM"),
+        ("rose", "I-CLAIM"),
+        ("5", "I-CLAIM"),
+        ("percent", "I-CLAIM"),
+    ]
+    assert "\n" not in row["tokens"]
+    assert all(TEXT[s : s + len(t)] == t for s, t in zip(row["starts"], row["tokens"], strict=True))
+
+
+def test_rows_span_inside_a_token_expands_to_the_token(builder: RowBuilder, make: Any) -> None:
+    text = "Officials said everything."
+    cue = make.place(text, "CUE", "sai")  # ends inside the token "said"
+    doc = Document.model_validate(make.record("d", text, [cue]))
+    (row,) = builder.rows(doc, reviewed=True)["tokens"]
+    assert tags_of(row, "cue_tags", ["CUE"]) == [("said", "B-CUE")]
