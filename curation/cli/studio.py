@@ -113,7 +113,9 @@ def push_cmd(
     url: UrlOption = None,
     api_key: KeyOption = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Tasks per import request.")] = 500,
-    timeout: Annotated[float, typer.Option(min=0.001, help="Seconds to wait for each request.")] = 120.0,
+    timeout: Annotated[
+        float, typer.Option(min=0.001, help="Seconds to wait for each import request.")
+    ] = 120.0,
     quiet: QuietOption = False,
 ) -> None:
     """Send documents with their predictions to a Label Studio project, most doubtful first. Safe to rerun.
@@ -125,9 +127,9 @@ def push_cmd(
 
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
-    conn = resolve(get_settings(), url, api_key, timeout)
+    conn = resolve(get_settings(), url, api_key)
     with _progress("pushing", quiet) as advance:
-        report = push(conn, path, project, batch_size=batch_size, progress=advance)
+        report = push(conn, path, project, batch_size=batch_size, import_timeout=timeout, progress=advance)
     console.print(
         f"project {report.project!r} (id {report.project_id}): {report.created} tasks created, "
         f"{report.already_there} already there, {report.predictions_added} predictions added; "

@@ -72,7 +72,7 @@ def server_errors(conn: Connection, doing: str) -> Iterator[None]:
         yield
     except httpx.TimeoutException:
         raise ServerError(
-            f"Label Studio at {conn.url} did not answer within {conn.timeout:.0f} s while {doing}; "
+            f"Label Studio at {conn.url} did not answer within {conn.timeout:g} s while {doing}; "
             "rerun the same command: work that landed is detected and not repeated"
         ) from None
     except httpx.TransportError as exc:

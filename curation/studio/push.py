@@ -10,11 +10,15 @@ per document; the second pass reads records back by offset in doubt order, one b
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
+
+import httpx
 
 from curation.errors import ValidationError
 from curation.jsonl import iter_json_lines, parse_document
@@ -40,7 +44,6 @@ class PushReport:
     predictions_added: int = 0
     model_version: str = ""
     config_changed: bool = False
-    first_task_ids: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -64,10 +67,15 @@ def push(
     path: Path,
     project: str,
     batch_size: int = DEFAULT_BATCH,
+    import_timeout: float | None = None,
     progress: Progress | None = None,
     schema: LabelSchema | None = None,
 ) -> PushReport:
-    """Push every document of `path` to `project` (created if missing). Safe to rerun."""
+    """Push every document of `path` to `project` (created if missing). Safe to rerun.
+
+    `import_timeout` bounds each import request (default: the connection's timeout); a timeout
+    stops the push with an error once the server has settled, and a rerun sends only the rest.
+    """
     schema = schema or get_schema()
     entries = scan(path, schema)
     check(conn)
@@ -83,28 +91,51 @@ def push(
         if e.doc_id in existing and e.model_version not in existing[e.doc_id].model_versions
     ]
     report.already_there = len(entries) - len(new)
-    ls = client(conn)
+    sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
     total = len(new) + len(stale)
+
+    def tick(sent: int) -> None:
+        if progress:
+            progress(sent, total)
+
     for batch in _batches(read_at(path, [e.offset for e in new]), batch_size):
-        tasks = [{"data": task_data(d), "predictions": [prediction(d, schema, _version(d))]} for d in batch]
-        with server_errors(conn, f"importing {len(tasks)} tasks into project {project!r}"):
-            response = ls.projects.import_tasks(info.id, request=cast(Any, tasks), return_task_ids=True)
-        ids = (response.model_extra or {}).get("task_ids") or getattr(response, "task_ids", None) or []
-        if len(report.first_task_ids) < 10:
-            report.first_task_ids.extend(ids[: 10 - len(report.first_task_ids)])
-        report.created += len(tasks)
-        if progress:
-            progress(len(tasks), total)
+        _import_tasks(sender, info.id, [_task(d, schema) for d in batch])
+        report.created += len(batch)
+        tick(len(batch))
     for batch in _batches(read_at(path, [e.offset for e in stale]), batch_size):
-        preds = [{"task": existing[d.id].task_id, **prediction(d, schema, _version(d))} for d in batch]
-        with server_errors(conn, f"adding {len(preds)} predictions to project {project!r}"):
-            ls.projects.import_predictions(info.id, request=cast(Any, preds))
-        report.predictions_added += len(preds)
-        if progress:
-            progress(len(preds), total)
+        _import_predictions(
+            sender, info.id, [{"task": existing[d.id].task_id, **_prediction(d, schema)} for d in batch]
+        )
+        report.predictions_added += len(batch)
+        tick(len(batch))
     if report.model_version and info.model_version != report.model_version:
         set_model_version(conn, info, report.model_version)
     return report
+
+
+def _task(doc: Document, schema: LabelSchema) -> dict[str, Any]:
+    return {"data": task_data(doc), "predictions": [_prediction(doc, schema)]}
+
+
+def _prediction(doc: Document, schema: LabelSchema) -> dict[str, Any]:
+    return prediction(doc, schema, _version(doc))
+
+
+def _import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]]) -> None:
+    """One import request, never retried blindly (the client has retries off; see _settle_on_timeout)."""
+    with (
+        server_errors(conn, f"importing {len(tasks)} tasks into project {project_id}"),
+        _settle_on_timeout(conn, project_id),
+    ):
+        client(conn).projects.import_tasks(project_id, request=cast(Any, tasks), return_task_ids=True)
+
+
+def _import_predictions(conn: Connection, project_id: int, predictions: list[dict[str, Any]]) -> None:
+    with (
+        server_errors(conn, f"adding {len(predictions)} predictions to project {project_id}"),
+        _settle_on_timeout(conn, project_id),
+    ):
+        client(conn).projects.import_predictions(project_id, request=cast(Any, predictions))
 
 
 def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
@@ -119,17 +150,16 @@ def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
     entries: list[_Entry] = []
     seen: set[str] = set()
     for lineno, offset, obj in _lines_with_offsets(path):
-        where = f"{path}:{lineno}"
+        where = f"{path}:{lineno} (document {obj.get('id')})"
         doc = parse_document(obj, where)
         version = _version(doc)
         if not version:
             raise ValidationError(
-                f"{where}: document {doc.id} has no provenance.model_version; "
-                "push takes the output of 'curation annotate'"
+                f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
             )
         errors = _flatten(interface.validate_prediction(prediction(doc, schema, version), return_errors=True))
         if errors:
-            raise ValidationError(f"{where}: document {doc.id}: prediction rejected: {errors[0]}")
+            raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
         if doc.id in seen:
             continue  # the same document twice in one file: push it once
         seen.add(doc.id)
@@ -153,6 +183,38 @@ def existing_tasks(conn: Connection, project_id: int, page_size: int = 1000) -> 
             versions = frozenset(p.get("model_version") or "" for p in _dicts(task.predictions))
             found[str(doc_id)] = _Existing(int(task.id or 0), str(data.get(TEXT_HASH, "")), versions)
     return found
+
+
+@contextlib.contextmanager
+def _settle_on_timeout(
+    conn: Connection, project_id: int, quiet_for: float = 3.0, limit: float = 120.0
+) -> Iterator[None]:
+    """After a request timed out, wait until the server stops adding tasks before reporting it.
+
+    A timed-out import may still be running on the server. Waiting until the task count holds still
+    means a rerun lists everything that landed and sends only the rest: no duplicates, no blind retry.
+    """
+    try:
+        yield
+    except httpx.TimeoutException:
+        last, still_since, deadline = -1, time.monotonic(), time.monotonic() + limit
+        while time.monotonic() < deadline:
+            count = _task_count(conn, project_id)
+            if count != last:
+                last, still_since = count, time.monotonic()
+            elif time.monotonic() - still_since >= quiet_for:
+                break
+            time.sleep(0.5)
+        raise
+
+
+def _task_count(conn: Connection, project_id: int) -> int:
+    patient = Connection(conn.url, conn.token, timeout=max(conn.timeout, 30.0))
+    with server_errors(patient, "counting tasks after a timeout"):
+        pager: Any = client(patient).tasks.list(
+            project=project_id, fields="task_only", include="id", page_size=1
+        )
+        return int(getattr(pager.response, "total", 0) or 0)
 
 
 def read_at(path: Path, offsets: list[int]) -> Iterator[Document]:
