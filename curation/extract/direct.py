@@ -154,8 +154,9 @@ class DirectQuotes:
     def __call__(self, doc: Doc) -> Doc:
         quotes: list[Attribution] = []
         fragments: list[Mention] = []
-        for s in find_quoted_stretches(doc.text):
-            content = doc.text[s.start : s.end]
+        text = doc.text  # spaCy rebuilds doc.text on each access
+        for s in find_quoted_stretches(text):
+            content = text[s.start : s.end]
             if s.fragment:
                 fragments.append(Mention(s.start, s.end, content))
                 continue

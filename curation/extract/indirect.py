@@ -77,7 +77,7 @@ def _is_mark(token: Token) -> bool:
     )
 
 
-def according_to(token: Token) -> tuple[Span, Span, Span] | None:
+def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     """(cue, source, content) for "according to X" in the token's sentence, or None."""
     if token.lower_ != "according":
         return None
@@ -88,7 +88,6 @@ def according_to(token: Token) -> tuple[Span, Span, Span] | None:
     if pobj is None:
         return None
     doc = token.doc
-    sent = token.sent
     phrase_start, phrase_end = token.i, pobj.right_edge.i + 1
     before = (sent.start, phrase_start)
     after = (phrase_end, sent.end)
@@ -109,12 +108,14 @@ class IndirectQuotes:
         self.name = name
         self.cognition = cognition
         self.nominal = nominal
+        self.index: syntax.DocIndex | None = None  # set per document in __call__
         self.min_tokens = min_tokens
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Attribution] = list(doc._.attributions or [])
         direct = [(a.start, a.end) for a in found if a.kind == "direct"]
         fragments: list[Mention] = list(doc._.quoted_fragments or [])
+        self.index = syntax.DocIndex(doc)
         for token in doc:
             if _inside(token.idx, direct):
                 continue
@@ -123,6 +124,7 @@ class IndirectQuotes:
                 continue
             found.append(attribution)
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
+        self.index = None
         return doc
 
     def _from_verb(self, verb: Token, fragments: list[Mention]) -> Attribution | None:
@@ -175,15 +177,16 @@ class IndirectQuotes:
         return doc[bounds[0] : bounds[1]], subject, "indirect_object"
 
     def _from_according(self, token: Token, fragments: list[Mention]) -> Attribution | None:
-        found = according_to(token)
+        if token.lower_ != "according" or self.index is None:
+            return None
+        found = according_to(token, self.index.sent(token))
         if found is None:
             return None
         cue, source, content = found
         return self._attribution(content, "according_to", source, cue, fragments)
 
-    @staticmethod
     def _attribution(
-        span: Span, rule: str, speaker: Span, cue: Span, fragments: list[Mention]
+        self, span: Span, rule: str, speaker: Span, cue: Span, fragments: list[Mention]
     ) -> Attribution:
         start, end = span.start_char, span.end_char
         inner = [f for f in fragments if f.start < end and f.end > start]
@@ -193,7 +196,7 @@ class IndirectQuotes:
             kind, score = "mixed", max(score, lexicon.SCORES["mixed"])
             start = min(start, min(f.start - 1 for f in inner))
             end = max(end, max(f.end + 1 for f in inner))
-        text = span.doc.text
+        text = self.index.text if self.index is not None else span.doc.text
         return Attribution(
             start=start,
             end=end,

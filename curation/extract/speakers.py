@@ -32,8 +32,10 @@ class Speakers:
         self.name = name
         self.window = window
         self.lookback = lookback_sentences
+        self.index: syntax.DocIndex | None = None  # set per document in __call__
 
     def __call__(self, doc: Doc) -> Doc:
+        self.index = syntax.DocIndex(doc)
         persons = syntax.person_entities(doc)
         names = NameIndex(syntax.name_part(e) for e in persons)
         quotes = [(a.start, a.end) for a in doc._.attributions or [] if a.kind == "direct"]
@@ -45,6 +47,7 @@ class Speakers:
                 a = self._name(doc, a, persons, names)
             resolved.append(a)
         doc._.attributions = resolved
+        self.index = None
         return doc
 
     # -- cues and speakers of direct quotes ---------------------------------------------------
@@ -52,7 +55,8 @@ class Speakers:
     def _find_cue(
         self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]], previous: list[Attribution]
     ) -> Attribution:
-        byline = _dash_byline(doc, a)
+        text = self._text()
+        byline = _dash_byline(doc, text, a)
         if byline is not None:  # “...” ― Jorge Falcon
             return replace(
                 a, speaker=syntax.as_mention(byline), score=lexicon.SCORES["direct_cue"], rule="byline"
@@ -72,13 +76,13 @@ class Speakers:
             shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
             return _grouped(found, shared[-1]) if shared else found
         before = [p for p in previous if p.speaker is not None and p.end <= a.start]
-        same_paragraph = [p for p in before if p.kind == "direct" and "\n" not in doc.text[p.end : a.start]]
+        same_paragraph = [p for p in before if p.kind == "direct" and "\n" not in text[p.end : a.start]]
         if same_paragraph:  # the paragraph's quoted speaker goes on, whatever was reported in between
             before = same_paragraph
-        if before and _same_turn(doc, before[-1], a):
+        if before and _same_turn(text, before[-1], a):
             last = before[-1]
             rule = "direct_continued" if last.kind == "direct" else "direct_nearby"
-            if last.kind == "direct" and "\n" not in doc.text[last.end : a.start]:
+            if last.kind == "direct" and "\n" not in text[last.end : a.start]:
                 a = _grouped(a, last)  # “A,” he said. “B.”: one quote in two segments
             return replace(
                 a,
@@ -94,7 +98,7 @@ class Speakers:
         self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]
     ) -> tuple[Token | None, bool]:
         """A reporting verb after the closing mark, in the same sentence ("...,” said X, a ... of Y")."""
-        after = doc.char_span(a.end, min(len(doc.text), a.end + 2), alignment_mode="expand")
+        after = doc.char_span(a.end, min(len(self._text()), a.end + 2), alignment_mode="expand")
         if after is None:
             return None, False
         i = after.start
@@ -129,9 +133,10 @@ class Speakers:
         if j < 0 or doc[j].text in (".", "!", "?"):
             return None, False  # the quote starts its sentence: the cue, if any, is after it
         introduced = doc[j].text in (":", ",", "\u2014", "--")
-        if "\n" in doc.text[doc[j].idx + len(doc[j].text) : a.start]:
-            return (_main_verb(doc[j].sent), False) if doc[j].text == ":" else (None, False)
-        sent_start = doc[j].sent.start
+        sentence = self._sent(doc[j])
+        if "\n" in self._text()[doc[j].idx + len(doc[j].text) : a.start]:
+            return (_main_verb(sentence), False) if doc[j].text == ":" else (None, False)
+        sent_start = sentence.start
         lowest = max(sent_start, first - 4 * self.window)
         nearest_verb: Token | None = None
         for k in range(j, lowest - 1, -1):
@@ -145,8 +150,16 @@ class Speakers:
         if introduced and nearest_verb is not None:
             return nearest_verb, False
         if doc[j].text == ":":
-            return _main_verb(doc[j].sent), False
+            return _main_verb(sentence), False
         return None, False
+
+    def _text(self) -> str:
+        assert self.index is not None
+        return self.index.text
+
+    def _sent(self, token: Token) -> Span:
+        assert self.index is not None
+        return self.index.sent(token)
 
     # -- names -----------------------------------------------------------------------------
 
@@ -179,8 +192,9 @@ class Speakers:
         """The nearest named person before the pronoun, preferring sentence subjects."""
         if pronoun.lower_ in ("we", "they"):
             return None
-        sents = list(doc.sents)
-        here = next(i for i, s in enumerate(sents) if s.start <= pronoun.i < s.end)
+        assert self.index is not None
+        sents = self.index.sents
+        here = self.index.sent_number(pronoun)
         for k in range(here, max(-1, here - self.lookback - 1), -1):
             sent = sents[k]
             candidates = [
@@ -205,9 +219,9 @@ def _main_verb(sent: Span) -> Token | None:
     return root if root.pos_ in ("VERB", "AUX") else None
 
 
-def _dash_byline(doc: Doc, a: Attribution) -> Span | None:
+def _dash_byline(doc: Doc, text: str, a: Attribution) -> Span | None:
     """A name after a dash right after the closing mark: “...” ― Jorge Falcon."""
-    rest = doc.text[a.end : a.end + 80]
+    rest = text[a.end : a.end + 80]
     m = BYLINE.match(rest)
     if m is None:
         return None
@@ -227,9 +241,9 @@ def _starts_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
     return any(s - 2 <= tok.idx < s for s, _ in quotes)
 
 
-def _same_turn(doc: Doc, last: Attribution, a: Attribution) -> bool:
+def _same_turn(text: str, last: Attribution, a: Attribution) -> bool:
     """The quote continues the last quoted speaker: same or next paragraph, nothing quoted between."""
-    between = doc.text[last.end : a.start]
+    between = text[last.end : a.start]
     return between.count("\n") <= 1 and len(between.split()) <= 40
 
 

@@ -100,12 +100,13 @@ def tokens_in(doc: Doc, start_char: int, end_char: int) -> Span | None:
     return doc.char_span(start_char, end_char, alignment_mode="expand")
 
 
-def is_place_like(ent: Span) -> bool:
-    """A PERSON entity that is really a place: after a place preposition, or tagged as a place elsewhere."""
+def is_place_like(ent: Span, places: frozenset[str] = frozenset()) -> bool:
+    """A PERSON entity that is really a place: after a place preposition, or tagged as a place elsewhere
+    (`places`: the texts of the document's GPE/LOC/FAC entities)."""
     root = ent.root
     if root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS:
         return True
-    if any(e.text == ent.text and e.label_ in ("GPE", "LOC", "FAC") for e in ent.doc.ents):
+    if ent.text in places:
         return True
     if any(len(t.text) > 1 and t.text.isupper() for t in ent):  # "Tekedia AI": acronyms are not names
         return True
@@ -114,7 +115,28 @@ def is_place_like(ent: Span) -> bool:
 
 def person_entities(doc: Doc) -> list[Span]:
     """PERSON entities that can be speakers: the small model's place-as-person mistakes removed."""
-    return [e for e in doc.ents if e.label_ == "PERSON" and not is_place_like(e)]
+    places = frozenset(e.text for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC"))
+    return [e for e in doc.ents if e.label_ == "PERSON" and not is_place_like(e, places)]
+
+
+class DocIndex:
+    """What the rules look up often, computed once per Doc: spaCy recomputes `doc.text` and
+    `token.sent` on every access (each a walk over the whole document)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.sents = list(doc.sents)
+        self._sent_of = [0] * len(doc)
+        for number, sent in enumerate(self.sents):
+            for i in range(sent.start, sent.end):
+                self._sent_of[i] = number
+
+    def sent(self, token: Token) -> Span:
+        return self.sents[self._sent_of[token.i]]
+
+    def sent_number(self, token: Token) -> int:
+        return self._sent_of[token.i]
 
 
 def name_part(ent: Span) -> str:
