@@ -53,15 +53,12 @@ def evaluate_command(
     Example: curation evaluate --gold gold.jsonl --pred preannotations.jsonl --system spacy --html report.html
     """
     from curation.evaluate.report import render_html, render_table, to_json, unscored_labels
-    from curation.evaluate.run import count_gold, evaluate_paths
+    from curation.evaluate.run import evaluate_paths
     from curation.jsonl import atomic_write
 
     preds, systems = pred or [], system or []
     if html is not None and html.is_dir():
         raise fail(f"--html {html} is a directory: give a file name, e.g. {html / 'report.html'}")
-    runs = len(preds) + len(systems)
-    known = count_gold(gold)
-    total = known * runs if known is not None else None
     progress = Progress(
         SpinnerColumn(),
         TextColumn("scoring"),
@@ -73,13 +70,14 @@ def evaluate_command(
         transient=True,
     )
     with progress:
-        task = progress.add_task("scoring", total=total)
+        task = progress.add_task("scoring", total=None)
         evaluations = evaluate_paths(
             gold,
             preds,
             systems,
             threshold=threshold,
             model=model,
+            on_total=lambda total: progress.update(task, total=total),
             on_document=lambda: progress.advance(task),
         )
     if html is not None:

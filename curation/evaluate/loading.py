@@ -38,6 +38,7 @@ class RecordIndex:
         self.path = Path(path)
         self.entries: dict[str, _Entry] = {}  # the latest record per id
         self.versions: dict[str, list[_Entry]] = {}  # every record per id, in file order
+        self.labels: set[str] = set()  # span labels that occur in the file
         self.lines = 0
         try:
             fh = open(self.path, "rb")  # noqa: SIM115 (closed by the with below)
@@ -62,6 +63,9 @@ class RecordIndex:
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
             raise InputError(f"{where}: a record needs a string 'id'; is this a records .jsonl file?")
         self.lines += 1
+        spans = obj.get("spans")
+        if isinstance(spans, list):
+            self.labels.update(str(sp.get("label")) for sp in spans if isinstance(sp, dict))
         provenance = obj.get("provenance")
         updated = str(provenance.get("updated_at") or "") if isinstance(provenance, dict) else ""
         entry = _Entry(offset, lineno, updated)
@@ -102,16 +106,45 @@ class RecordIndex:
                 yield doc
 
 
-def read_gold(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:
-    """Gold documents, one per id, from a records JSONL or a dataset version directory."""
+@dataclass
+class Gold:
+    """A gold version: its documents (one per id), and what is cheap to know before reading them."""
+
+    path: Path
+    schema: LabelSchema
+    index: RecordIndex | None = None  # records files only
+
+    @property
+    def total(self) -> int | None:
+        return len(self.index) if self.index is not None else None
+
+    @property
+    def labels(self) -> set[str] | None:
+        """The span labels the gold annotates (None when unknown before reading)."""
+        return self.index.labels if self.index is not None else None
+
+    def __iter__(self) -> Iterator[Document]:
+        if self.index is not None:
+            return iter(self.index)
+        return read_dataset_dir(self.path, self.schema)
+
+
+def open_gold(path: Path | str, schema: LabelSchema | None = None) -> Gold:
+    """A records JSONL (indexed now) or a dataset version directory (read when iterated)."""
     p = Path(path)
     if p.is_dir():
-        return read_dataset_dir(p, schema or get_schema())
+        dataset_files(p)  # fail now, not halfway, when it holds no documents
+        return Gold(p, schema or get_schema())
     if not p.exists():
         raise InputError(
             f"{p}: no such file or directory; give a records .jsonl or an exported dataset version"
         )
-    return iter(RecordIndex(p))
+    return Gold(p, schema or get_schema(), RecordIndex(p))
+
+
+def read_gold(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:
+    """Gold documents, one per id, from a records JSONL or a dataset version directory."""
+    return iter(open_gold(path, schema))
 
 
 def dataset_files(root: Path) -> list[Path]:

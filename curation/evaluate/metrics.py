@@ -24,7 +24,7 @@ from __future__ import annotations
 import heapq
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -242,8 +242,12 @@ class Scorer:
         threshold: float = DEFAULT_THRESHOLD,
         schema: LabelSchema | None = None,
         worst: int = 10,
+        doc_labels: Collection[str] | None = None,
     ) -> None:
         self.schema = schema or get_schema()
+        # labels that count in a document's own score and mistakes (the worst-documents list): those the
+        # gold annotates, so predictions of a label the gold never marks do not make every document bad
+        self.doc_labels = set(doc_labels) if doc_labels is not None else set(self.schema.spans)
         self.specs = row_specs(self.schema)
         self.evaluation = Evaluation(system=system, threshold=threshold)
         for spec in self.specs:
@@ -284,7 +288,7 @@ class Scorer:
             row.overlap.add(len(g), len(p), len(pairs))
             row.chars.add(*_char_counts(g, p))
             wrong = self._score_relations(row, [(g[i], p[j]) for i, j in pairs], gold_links, pred_links)
-            if spec.attr is None:
+            if spec.attr is None and spec.label in self.doc_labels:
                 doc_score.counts.add(len(g), len(p), len(pairs))
                 doc_score.mistakes += _unmatched(g, p, pairs) + wrong
         self._keep_if_worst(doc_score)
@@ -357,9 +361,13 @@ def evaluate_documents(
     threshold: float = DEFAULT_THRESHOLD,
     schema: LabelSchema | None = None,
     worst: int = 10,
+    doc_labels: Collection[str] | None = None,
 ) -> Evaluation:
-    """Score (gold, prediction) pairs; the single entry point the CLI and the bench scripts share."""
-    scorer = Scorer(system=system, threshold=threshold, schema=schema, worst=worst)
+    """Score (gold, prediction) pairs; the single entry point the CLI and the bench scripts share.
+
+    doc_labels: the labels a document's own score counts (for the worst-documents list); default all.
+    """
+    scorer = Scorer(system=system, threshold=threshold, schema=schema, worst=worst, doc_labels=doc_labels)
     for gold, pred in pairs:
         scorer.add(gold, pred)
     return scorer.result()

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from curation.errors import InputError
-from curation.evaluate.loading import RecordIndex, pair_with_file, pair_with_system, read_gold
+from curation.evaluate.loading import open_gold, pair_with_file, pair_with_system
 from curation.evaluate.metrics import DEFAULT_THRESHOLD, Evaluation, evaluate_documents
 from curation.records import Document
 
@@ -28,11 +28,6 @@ def _watch(
             on_document()
 
 
-def count_gold(gold: Path) -> int | None:
-    """How many gold documents there are (for a progress bar), when cheap to know (a records file)."""
-    return len(RecordIndex(gold)) if gold.is_file() else None
-
-
 def evaluate_paths(
     gold: Path,
     preds: Sequence[Path] = (),
@@ -40,18 +35,25 @@ def evaluate_paths(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     model: str | None = None,
+    on_total: Callable[[int], None] | None = None,
     on_document: Callable[[], None] | None = None,
 ) -> list[Evaluation]:
-    """Score each prediction file and each built-in system against `gold` (streamed once per system)."""
+    """Score each prediction file and each built-in system against `gold` (streamed once per system).
+
+    on_total gets the number of documents to score when it is known (a records file), for a progress bar.
+    """
     if not preds and not systems:
         raise InputError("nothing to evaluate: give --pred FILE (records) or --system spacy")
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"--threshold {threshold} must be between 0 and 1 (share of the gold span)")
+    source = open_gold(gold)
+    if on_total is not None and source.total is not None:
+        on_total(source.total * (len(preds) + len(systems)))
+    labels = source.labels
     results = []
     for pred, name in zip(preds, _system_names(preds), strict=True):
-        ev = evaluate_documents(
-            _watch(pair_with_file(read_gold(gold), pred), on_document), system=name, threshold=threshold
-        )
+        pairs = _watch(pair_with_file(source, pred), on_document)
+        ev = evaluate_documents(pairs, system=name, threshold=threshold, doc_labels=labels)
         if ev.documents and ev.without_prediction == ev.documents:
             raise InputError(
                 f"{pred}: none of its records has the id of a gold document in {gold}; "
@@ -59,6 +61,6 @@ def evaluate_paths(
             )
         results.append(ev)
     for system in systems:
-        pairs = pair_with_system(read_gold(gold), system, model)
-        results.append(evaluate_documents(_watch(pairs, on_document), system=system, threshold=threshold))
+        pairs = _watch(pair_with_system(source, system, model), on_document)
+        results.append(evaluate_documents(pairs, system=system, threshold=threshold, doc_labels=labels))
     return results

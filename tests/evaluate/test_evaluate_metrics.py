@@ -246,3 +246,17 @@ def test_evaluate_worst_documents_list_their_mistakes(hand_fixture):
 )
 def test_metrics_normalise_name(a, b, same):
     assert (normalise_name(a) == normalise_name(b)) is same
+
+
+def test_evaluate_worst_documents_ignore_labels_the_gold_does_not_annotate(doc_builder):
+    text = "Bob said taxes rose by 5 percent."
+    gold = doc_builder(text, [{"label": "QUOTE", "text": "taxes rose by 5 percent", "attrs": INDIRECT}])
+    pred = doc_builder(
+        text,
+        [
+            {"label": "QUOTE", "text": "taxes rose by 5 percent", "attrs": INDIRECT},
+            {"label": "CLAIM", "text": "taxes rose by 5 percent", "attrs": {"checkworthy": "high"}},
+        ],
+    )
+    assert evaluate_documents([(gold, pred)]).worst[0].mistakes[0].what == "spurious"  # all labels count
+    assert evaluate_documents([(gold, pred)], doc_labels={"QUOTE"}).worst == []
