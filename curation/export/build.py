@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from spacy.language import Language
+
 from curation import __version__
 from curation.errors import InputError
 from curation.export.agreement import SpanKey, mean_pairwise_f1
@@ -33,6 +35,7 @@ from curation.export.text import TextAnalyzer, load_tokenizer, pipeline_label
 from curation.export.versions import (
     MANIFEST,
     Bump,
+    Version,
     existing_versions,
     file_hashes,
     next_version,
@@ -157,114 +160,159 @@ def content_hash(header: dict[str, Any], choices: dict[str, Choice], splits: dic
     return digest.hexdigest()
 
 
-def export_dataset(
-    path: Path | str, options: ExportOptions, progress: Progress | None = None
-) -> ExportResult:
-    """Export a records file as the next version of dataset `options.name`."""
-    from curation.settings import get_settings
+@dataclass
+class Plan:
+    """Everything decided before a byte is written: which records, which splits, which parent."""
 
-    path = Path(path)
+    path: Path
+    options: ExportOptions
+    dataset_dir: Path
+    parent: Version | None
+    parent_dir: Path | None
+    found: Scan
+    groups: dict[str, str]
+    splits: dict[str, str]
+    digest: str
+    tokenizer: str
+
+    @property
+    def unchanged(self) -> bool:
+        return (
+            self.parent_dir is not None and read_manifest(self.parent_dir).get("content_hash") == self.digest
+        )
+
+    def split_sizes(self) -> dict[str, int]:
+        counts = Counter(self.splits.values())
+        return {s: counts[s] for s in SPLITS if counts[s]}
+
+    def result(self, created: bool, version: str, version_dir: Path, log: Changelog | None) -> ExportResult:
+        parent = read_manifest(version_dir).get("parent")
+        return ExportResult(
+            created, version, version_dir, parent, self.options.silver, len(self.found.choices),
+            self.split_sizes(), self.found.dropped_unreviewed, log,
+        )  # fmt: skip
+
+
+def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Progress | None) -> Plan:
+    """First pass and split assignment against the latest existing version."""
     dataset_dir = options.out / options.name
     versions = existing_versions(dataset_dir)
     parent = versions[-1] if versions else None
     parent_dir = dataset_dir / parent.dirname if parent else None
-    parent_manifest = read_manifest(parent_dir) if parent_dir else {}
-
-    schema = get_schema()
-    nlp = load_tokenizer(options.model or get_settings().model)
     grouper = NearDuplicateGrouper(options.group_threshold)
     found = scan(path, options.silver, grouper, progress)
+    if progress:
+        progress("grouping near-duplicate documents", 0, None)
     groups = grouper.groups()
-    previous = {i: s for s, ids in parent_manifest.get("splits", {}).items() for i in ids}
+    parent_splits = read_manifest(parent_dir).get("splits", {}) if parent_dir else {}
+    previous = {doc_id: split for split, ids in parent_splits.items() for doc_id in ids}
     splits = assign_splits(groups, options.ratios, previous)
     header = {
         "format": FORMAT,
-        "schema": schema.fingerprint(),
+        "schema": get_schema().fingerprint(),
         "silver": options.silver,
         "tokenizer": pipeline_label(nlp),
     }
     digest = content_hash(header, found.choices, splits)
-    split_sizes = dict(sorted(Counter(splits.values()).items(), key=lambda kv: SPLITS.index(kv[0])))
-    if parent and parent_manifest.get("content_hash") == digest:
-        assert parent_dir is not None
-        return ExportResult(
-            False, str(parent), parent_dir, parent_manifest.get("parent"), options.silver,
-            len(found.choices), split_sizes, found.dropped_unreviewed, None,
-        )  # fmt: skip
-    version = next_version(parent, options.bump, options.version, dataset_dir)
+    return Plan(
+        path, options, dataset_dir, parent, parent_dir, found, groups, splits, digest, pipeline_label(nlp)
+    )
 
-    dataset_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{version.dirname}.", suffix=".tmp", dir=dataset_dir))
+
+def export_dataset(
+    path: Path | str, options: ExportOptions, progress: Progress | None = None
+) -> ExportResult:
+    """Export a records file as the next version of dataset `options.name` (or nothing if unchanged)."""
+    from curation.settings import get_settings
+
+    nlp = load_tokenizer(options.model or get_settings().model)
+    plan = plan_export(Path(path), options, nlp, progress)
+    if plan.unchanged:
+        assert plan.parent is not None and plan.parent_dir is not None
+        return plan.result(False, str(plan.parent), plan.parent_dir, None)
+    version = next_version(plan.parent, options.bump, options.version, plan.dataset_dir)
+    plan.dataset_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{version.dirname}.", suffix=".tmp", dir=plan.dataset_dir))
+    final = plan.dataset_dir / version.dirname
     try:
-        features = config_features(schema)
-        sink = ParquetSink(work, features)
-        try:
-            span_counts = write_rows(
-                path, found, splits, RowBuilder(schema, TextAnalyzer(nlp)), sink, progress
-            )
-        except BaseException:
-            sink.abort()
-            raise
-        sink.close()
-        sizes = {key: (work / data_file(*key)).stat().st_size for key in sink.writers}
-        info = CardInfo(
-            name=options.name,
-            version=str(version),
-            silver=options.silver,
-            schema=schema,
-            features=features,
-            rows={k: sink.counts.get(k, 0) for k in sink.writers},
-            bytes=sizes,
-            spans=span_counts,
-            provenance=found.provenance,
-            tokenizer=pipeline_label(nlp),
-            ratios=options.ratios,
-            license=options.license,
-            language=options.language,
-            dropped_unreviewed=len(found.dropped_unreviewed),
-            groups=len(set(groups.values())),
-            largest_group=max(Counter(groups.values()).values()),
-            parent=str(parent) if parent else None,
-        )
-        with atomic_write(work / "README.md") as fh:
-            fh.write(render_card(info))
-        manifest = {
-            "name": options.name,
-            "version": str(version),
-            "parent": str(parent) if parent else None,
-            "kind": "silver" if options.silver else "gold",
-            "silver": options.silver,
-            "schema_name": schema.name,
-            "schema_version": schema.version,
-            "schema_fingerprint": schema.fingerprint(),
-            "tool_version": __version__,
-            "format": FORMAT,
-            "tokenizer": pipeline_label(nlp),
-            "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "input": path.name,
-            "content_hash": digest,
-            "ratios": vars(options.ratios),
-            "dropped_unreviewed": found.dropped_unreviewed,
-            "splits": {s: sorted(i for i, sp in splits.items() if sp == s) for s in split_sizes},
-            "document_hashes": {i: found.choices[i].digest for i in sorted(found.choices)},
-        }
-        write_manifest(work, manifest)
-        changelog = diff_versions(parent_dir, work)
-        with atomic_write(work / "CHANGELOG.md") as fh:
-            fh.write(changelog.markdown())
-        manifest["files"] = file_hashes(work)
-        write_manifest(work, manifest)
-        final = dataset_dir / version.dirname
+        log = write_version(work, plan, version, nlp, progress)
         if final.exists():
             raise InputError(f"{final} appeared while exporting; versions are never overwritten")
         os.rename(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
-    return ExportResult(
-        True, str(version), final, str(parent) if parent else None, options.silver,
-        len(found.choices), split_sizes, found.dropped_unreviewed, changelog,
-    )  # fmt: skip
+    return plan.result(True, str(version), final, log)
+
+
+def write_version(
+    work: Path, plan: Plan, version: Version, nlp: Language, progress: Progress | None
+) -> Changelog:
+    """Fill a (temporary) version directory: parquet files, card, manifest, changelog."""
+    schema = get_schema()
+    features = config_features(schema)
+    sink = ParquetSink(work, features)
+    try:
+        span_counts = write_rows(plan, RowBuilder(schema, TextAnalyzer(nlp)), sink, progress)
+    except BaseException:
+        sink.abort()
+        raise
+    sink.close()
+    group_sizes = Counter(plan.groups.values())
+    info = CardInfo(
+        name=plan.options.name,
+        version=str(version),
+        silver=plan.options.silver,
+        schema=schema,
+        features=features,
+        rows={key: sink.counts.get(key, 0) for key in sink.writers},
+        bytes={key: (work / data_file(*key)).stat().st_size for key in sink.writers},
+        spans=span_counts,
+        provenance=plan.found.provenance,
+        tokenizer=plan.tokenizer,
+        ratios=plan.options.ratios,
+        license=plan.options.license,
+        language=plan.options.language,
+        dropped_unreviewed=len(plan.found.dropped_unreviewed),
+        groups=len(group_sizes),
+        largest_group=max(group_sizes.values()),
+        parent=str(plan.parent) if plan.parent else None,
+    )
+    with atomic_write(work / "README.md") as fh:
+        fh.write(render_card(info))
+    manifest = build_manifest(plan, version)
+    write_manifest(work, manifest)  # the changelog reads the document hashes from it
+    log = diff_versions(plan.parent_dir, work)
+    with atomic_write(work / "CHANGELOG.md") as fh:
+        fh.write(log.markdown())
+    manifest["files"] = file_hashes(work)
+    write_manifest(work, manifest)
+    return log
+
+
+def build_manifest(plan: Plan, version: Version) -> dict[str, Any]:
+    schema = get_schema()
+    sizes = plan.split_sizes()
+    return {
+        "name": plan.options.name,
+        "version": str(version),
+        "parent": str(plan.parent) if plan.parent else None,
+        "kind": "silver" if plan.options.silver else "gold",
+        "silver": plan.options.silver,
+        "schema_name": schema.name,
+        "schema_version": schema.version,
+        "schema_fingerprint": schema.fingerprint(),
+        "tool_version": __version__,
+        "format": FORMAT,
+        "tokenizer": plan.tokenizer,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "input": plan.path.name,
+        "content_hash": plan.digest,
+        "ratios": vars(plan.options.ratios),
+        "dropped_unreviewed": plan.found.dropped_unreviewed,
+        "splits": {s: sorted(i for i, split in plan.splits.items() if split == s) for s in sizes},
+        "document_hashes": {i: plan.found.choices[i].digest for i in sorted(plan.found.choices)},
+    }
 
 
 def write_manifest(version_dir: Path, manifest: dict[str, Any]) -> None:
@@ -273,35 +321,36 @@ def write_manifest(version_dir: Path, manifest: dict[str, Any]) -> None:
         fh.write("\n")
 
 
+def annotator_spans(obj: dict[str, Any], lineno: int) -> tuple[str, set[SpanKey]]:
+    """Who reviewed a (validated) raw record, and its spans as (label, start, end)."""
+    who = str(obj["provenance"].get("annotator", f"line {lineno}"))
+    return who, {(s["label"], s["start"], s["end"]) for s in obj.get("spans", [])}
+
+
 def write_rows(
-    path: Path,
-    found: Scan,
-    splits: dict[str, str],
-    builder: RowBuilder,
-    sink: ParquetSink,
-    progress: Progress | None = None,
+    plan: Plan, builder: RowBuilder, sink: ParquetSink, progress: Progress | None = None
 ) -> dict[str, Counter[str]]:
     """Second pass: the chosen record of each document becomes rows of every config."""
-    chosen = {c.lineno: doc_id for doc_id, c in found.choices.items()}
-    for split in sorted(set(splits.values())):
-        for config in builder_configs(sink):
+    path, choices = plan.path, plan.found.choices
+    chosen = {c.lineno: doc_id for doc_id, c in choices.items()}
+    for split in plan.split_sizes():
+        for config in sink.schemas:
             sink.open(config, split)
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    several = {doc_id for doc_id, c in found.choices.items() if c.reviewed_records > 1}
+    several = {doc_id for doc_id, c in choices.items() if c.reviewed_records > 1}
     by_annotator: dict[str, dict[str, set[SpanKey]]] = defaultdict(dict)
-    done = 0
-    total = len(chosen)
+    done, total = 0, len(chosen)
     for lineno, obj in iter_json_lines(path):
         if obj.get("id") in several and obj.get("provenance", {}).get("reviewed") is True:
-            who = str(obj["provenance"].get("annotator", f"line {lineno}"))
-            by_annotator[obj["id"]][who] = {(s["label"], s["start"], s["end"]) for s in obj.get("spans", [])}
+            who, spans = annotator_spans(obj, lineno)
+            by_annotator[obj["id"]][who] = spans
         doc_id = chosen.get(lineno)
         if doc_id is None:
             continue
         doc = parse_document(obj, f"{path}:{lineno}")
-        if doc.id != doc_id or document_digest(doc) != found.choices[doc_id].digest:
+        if doc.id != doc_id or document_digest(doc) != choices[doc_id].digest:
             raise InputError(f"{path}: changed while being exported (line {lineno}); run the export again")
-        split = splits[doc_id]
+        split = plan.splits[doc_id]
         for config, rows in builder.rows(doc, is_reviewed(doc)).items():
             sink.add(config, split, rows)
         span_counts[split].update(span.label for span in doc.spans)
@@ -310,14 +359,7 @@ def write_rows(
             progress("writing parquet", done, total)
     if done != total:
         raise InputError(f"{path}: changed while being exported ({total - done} records missing); run again")
-    found.provenance.agreement, found.provenance.agreement_documents = mean_pairwise_f1(by_annotator.values())
+    plan.found.provenance.agreement, plan.found.provenance.agreement_documents = mean_pairwise_f1(
+        by_annotator.values()
+    )
     return dict(span_counts)
-
-
-def builder_configs(sink: ParquetSink) -> list[str]:
-    return list(sink.schemas)
-
-
-def latest_version_dir(dataset_dir: Path) -> Path | None:
-    versions = existing_versions(dataset_dir)
-    return dataset_dir / versions[-1].dirname if versions else None
