@@ -75,6 +75,12 @@ def studio_template() -> Path:
 
 
 @pytest.fixture(scope="session")
+def studio_login() -> tuple[str, str, str]:
+    """(username, password, token) of the template's admin."""
+    return TEST_USER, TEST_PASSWORD, TEST_TOKEN
+
+
+@pytest.fixture(scope="session")
 def studio(tmp_path_factory: pytest.TempPathFactory, studio_template: Path) -> Iterator[StudioServer]:
     venv = studio_venv()
     data = copy_template(venv, tmp_path_factory.mktemp("studio") / "data")

@@ -1,0 +1,154 @@
+"""The studio commands through Typer's runner on real files and a real server, managed or given."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from curation.cli import app
+from curation.errors import CurationError
+from curation.jsonl import read_documents, write_documents
+from curation.schema import SCHEMA_PATH, get_schema, load_schema
+from curation.studio.connection import client
+from curation.studio.push import push
+from curation.studio.server import DATA_DIR, ServerState, read_state, stop_pid, write_state
+
+runner = CliRunner()
+
+
+def _env(studio=None, home: Path | None = None) -> dict[str, str | None]:
+    env: dict[str, str | None] = {"LABEL_STUDIO_URL": None, "LABEL_STUDIO_API_KEY": None}
+    if studio is not None:
+        env.update(LABEL_STUDIO_URL=studio.url, LABEL_STUDIO_API_KEY=studio.token)
+    if home is not None:
+        env["CURATION_HOME"] = str(home)
+    return env
+
+
+def test_studio_cli_config_prints_the_generated_xml() -> None:
+    result = runner.invoke(app, ["studio", "config"])
+    assert result.exit_code == 0
+    for label in get_schema().span_labels:
+        assert f'value="{label}"' in result.stdout
+
+
+def test_studio_cli_push_then_pull_with_environment_connection(studio, make_record, tmp_path) -> None:
+    doc = make_record("Ada said the vote passed.", SPEAKER="Ada", CUE="said", QUOTE="the vote passed")
+    source, out = tmp_path / "pre.jsonl", tmp_path / "gold.jsonl"
+    write_documents(source, [doc])
+    pushed = runner.invoke(app, ["push", str(source), "--project", "cli", "--quiet"], env=_env(studio))
+    assert pushed.exit_code == 0, pushed.output
+    assert "1 tasks created" in pushed.stdout and studio.token not in pushed.output
+    again = runner.invoke(app, ["push", str(source), "--project", "cli", "-q"], env=_env(studio))
+    assert "0 tasks created, 1 already there" in again.stdout
+    ls = client(studio.conn)
+    [task] = [t.model_dump() for t in ls.tasks.list(project=_project_id(studio, "cli"), fields="all")]
+    ls.annotations.create(task["id"], result=task["predictions"][0]["result"])
+    pulled = runner.invoke(app, ["pull", "--project", "cli", "-o", str(out), "-q"], env=_env(studio))
+    assert pulled.exit_code == 0, pulled.output
+    [gold] = list(read_documents(out))
+    assert [(s.label, s.text) for s in gold.spans] == [(s.label, s.text) for s in doc.spans]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["pull", "--project", "no-such-project", "-o", "{out}"], "no project titled 'no-such-project'"),
+        (["push", "{missing}", "--project", "x"], "no such file"),
+        (["studio", "status", "--api-key", "wrong-token"], "refused the API key"),
+        (
+            ["pull", "--project", "cli", "-o", "{out}", "--url", "http://127.0.0.1:9"],
+            "cannot reach Label Studio",
+        ),
+    ],
+)
+def test_studio_cli_errors_are_one_line_and_exit_1(studio, tmp_path, args, message) -> None:
+    args = [a.format(out=tmp_path / "gold.jsonl", missing=tmp_path / "missing.jsonl") for a in args]
+    result = runner.invoke(app, args, env=_env(studio))
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "gold.jsonl").exists()
+
+
+def test_studio_cli_managed_server_start_status_stop_and_down(
+    studio_template, studio_login, make_record, tmp_path
+) -> None:
+    """start/status/stop of the managed server; while stopped, push and pull fail cleanly, losing nothing."""
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copytree(studio_template, home / DATA_DIR)  # skip the minute-long first init
+    user, password, token = studio_login
+    write_state(home, ServerState("", 0, None, user, password, token, str(home / DATA_DIR)))
+    env = _env(home=home)
+    source, out = tmp_path / "pre.jsonl", tmp_path / "gold.jsonl"
+    write_documents(source, [make_record("Eve said no.", SPEAKER="Eve", CUE="said")])
+    out.write_text("previous gold\n", encoding="utf-8")
+    started = None
+    try:
+        started = runner.invoke(app, ["studio", "start"], env=env)
+        assert started.exit_code == 0, started.output
+        state = read_state(home)
+        assert state is not None and state.pid and state.url in started.stdout
+        assert f"log in as {user} with password {password}" in started.stdout and token not in started.output
+        assert stat.S_IMODE(os.stat(home / "studio.json").st_mode) == 0o600
+        assert runner.invoke(app, ["push", str(source), "-p", "managed", "-q"], env=env).exit_code == 0
+        status = runner.invoke(app, ["studio", "status"], env=env)
+        assert status.exit_code == 0 and "managed: 1 tasks, 0 annotations" in status.stdout
+        assert "1.23" in status.stdout
+
+        stopped = runner.invoke(app, ["studio", "stop"], env=env)
+        assert "stopped" in stopped.stdout
+        down = runner.invoke(app, ["pull", "-p", "managed", "-o", str(out)], env=env)
+        assert down.exit_code == 1 and "cannot reach Label Studio" in down.output
+        assert "curation studio start" in down.output
+        assert out.read_text(encoding="utf-8") == "previous gold\n"  # untouched
+        assert runner.invoke(app, ["push", str(source), "-p", "managed", "-q"], env=env).exit_code == 1
+
+        again = runner.invoke(app, ["studio", "start"], env=env)
+        assert again.exit_code == 0, again.output
+        status = runner.invoke(app, ["studio", "status"], env=env)
+        assert "managed: 1 tasks" in status.stdout  # the data survived the stop
+    finally:
+        state = read_state(home)
+        if state is not None and state.pid:
+            stop_pid(state.pid)
+
+
+def test_studio_schema_change_updates_config_but_never_orphans_annotations(
+    studio, make_record, tmp_path
+) -> None:
+    raw = json.loads(json.dumps(__import__("yaml").safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))))
+    doc = make_record("Max said it rained.", SPEAKER="Max", CUE="said", QUOTE="it rained")
+    source = tmp_path / "pre.jsonl"
+    write_documents(source, [doc])
+    report = push(studio.conn, source, "schema-change")
+    raw["spans"]["SOURCE_DOC"] = {"description": "a cited document", "color": "#000000", "hotkey": "d"}
+    grown = tmp_path / "grown.yaml"
+    grown.write_text(json.dumps(raw), encoding="utf-8")
+    assert push(studio.conn, source, "schema-change", schema=load_schema(grown)).config_changed
+    config = client(studio.conn).projects.get(report.project_id).label_config or ""
+    assert 'value="SOURCE_DOC"' in config
+
+    ls = client(studio.conn)
+    [task] = [t.model_dump() for t in ls.tasks.list(project=report.project_id, fields="all")]
+    ls.annotations.create(task["id"], result=task["predictions"][0]["result"])
+    del raw["spans"]["CUE"]
+    raw["relations"].pop("cue")
+    shrunk = tmp_path / "shrunk.yaml"
+    shrunk.write_text(json.dumps(raw), encoding="utf-8")
+    write_documents(
+        source, [make_record("Max said it rained.", SPEAKER="Max")]
+    )  # nothing the new schema lacks
+    with pytest.raises(CurationError, match=r"no longer has \['label:CUE', 'relation:cue'\]"):
+        push(studio.conn, source, "schema-change", schema=load_schema(shrunk))
+    assert 'value="CUE"' in (client(studio.conn).projects.get(report.project_id).label_config or "")
+
+
+def _project_id(studio, title: str) -> int:
+    return next(p.id for p in client(studio.conn).projects.list() if p.title == title)
