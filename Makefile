@@ -57,6 +57,10 @@ bench: setup
 	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r bench/requirements.lock
 	$(VENV)/bin/python bench/attribution.py
 	$(VENV)/bin/python bench/ingest.py
+	$(VENV)/bin/python bench/evaluate.py
+	@mkdir -p .bench
+	$(CURATION) ingest ../shared/polnear-dev --format brat -o .bench/polnear-gold.jsonl -q
+	$(CURATION) evaluate --gold .bench/polnear-gold.jsonl --system spacy --html .bench/polnear-report.html -q
 
 clean:
 	rm -rf $(VENV) $(STUDIO_VENV) $(TOOLS) $(WORK)

@@ -36,7 +36,7 @@ from curation.errors import InputError
 from curation.records import Document, Relation, Span, content_id, span_id
 from curation.schema import LabelSchema, get_schema
 
-DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "schemas" / "mappings" / "polnear.yaml"
+DEFAULT_MAPPING = Path(__file__).resolve().parent.parent / "data" / "mappings" / "polnear.yaml"
 
 _T_LINE = re.compile(r"^(T\d+)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)$")
 _E_LINE = re.compile(r"^(E\d+)\t(\S+):(T\d+)((?: \S+:[TE]\d+)*)\s*$")
