@@ -96,9 +96,18 @@ class Scan:
     records: int
 
 
+EXPORTED_FIELDS = {"id", "source", "text", "meta", "spans", "relations", "provenance"}
+# Provenance that changes on every run without changing the data: re-annotating the same texts with
+# the same model must not make a new version.
+VOLATILE_PROVENANCE = ("annotated_at",)
+
+
 def document_digest(doc: Document) -> str:
-    """Content hash of everything a document contributes to the export."""
-    canonical = json.dumps(doc.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    """Content hash of what a document contributes to the export (run timestamps left out)."""
+    content = doc.model_dump(mode="json", include=EXPORTED_FIELDS)
+    for key in VOLATILE_PROVENANCE:
+        content["provenance"].pop(key, None)
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 

@@ -277,3 +277,23 @@ def test_export_parquet_bytes_are_deterministic(
     hashes = [read_manifest(r.version_dir)["files"] for r in (first, second)]
     data = [{k: v for k, v in h.items() if k.startswith("data/")} for h in hashes]
     assert data[0] == data[1] and len(data[0]) == 4
+
+
+def test_export_rerun_of_the_same_model_is_no_change(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    def preannotated(stamp: str) -> list[dict[str, Any]]:
+        records = copy.deepcopy(seed_records)
+        for r in records:
+            r["provenance"] = {
+                "reviewed": False,
+                "model_version": "curation-0.1.0+m-1",
+                "annotated_at": stamp,
+            }
+        return records
+
+    out = tmp_path / "exports"
+    first = make.write_jsonl(tmp_path / "a.jsonl", preannotated("2026-11-01T10:00:00+00:00"))
+    again = make.write_jsonl(tmp_path / "b.jsonl", preannotated("2026-11-03T10:00:00+00:00"))
+    assert export_dataset(first, ExportOptions(name="s", out=out, silver=True)).created
+    assert not export_dataset(again, ExportOptions(name="s", out=out, silver=True)).created
