@@ -27,10 +27,16 @@ OUTLETS = 5  # documents per story: the near-duplicates the splits must keep tog
 def synthetic_record(index: int, words: int, rng: random.Random, vocab: list[str]) -> dict[str, object]:
     """One reviewed record: a story shared by OUTLETS documents, a direct quote, speaker, cue, claim."""
     story = random.Random(index // OUTLETS)
-    names = [story.choice(vocab).capitalize() for _ in range(2)]
+    cast = [story.choice(vocab).capitalize() for _ in range(12)]  # the story's people and places
     story_words = [story.choice(vocab) for _ in range(40)]
-    body = " ".join(rng.choice(story_words if rng.random() < 0.6 else vocab) for _ in range(words))
-    speaker = f"{names[0]} {names[1]}"
+    filler = []
+    for _ in range(words):
+        if rng.random() < 0.08:  # names appear mid-sentence, as in news
+            filler.append(rng.choice(cast) if rng.random() < 0.7 else rng.choice(vocab).capitalize())
+        else:
+            filler.append(rng.choice(story_words if rng.random() < 0.6 else vocab))
+    body = "said " + " ".join(filler)
+    speaker = f"{cast[0]} {cast[1]}"
     quote = " ".join(rng.choice(story_words) for _ in range(12))
     claim = f"{rng.randint(2, 900)} {rng.choice(vocab)} were {rng.choice(vocab)}"
     text = f"{body}.\n“{quote},” {speaker} said. Officials added that {claim} last week.\n"
