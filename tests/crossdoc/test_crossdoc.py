@@ -283,3 +283,17 @@ def test_crossdoc_a_mixed_quote_is_matched_by_its_verbatim_fragment():
     [group] = group_quotes([direct, mixed])
     assert {o.kind for o in group.occurrences} == {"direct", "mixed"}
     assert group.conflict is False
+
+
+def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
+    text = "“Contacts with Washington are planned,” Peskov said."
+    quote = [("Contacts with Washington are planned", "Dmitry Peskov|Peskov", "said")]
+    ann1, ann2 = (
+        make_doc("a", text, quote).model_copy(update={"provenance": {"annotator": who, "reviewed": True}})
+        for who in ("ann1", "ann2")
+    )
+    other = make_doc("b", "Peskov said “contacts with Washington are planned”.", quote)
+    [group] = group_quotes([ann1, ann2, other])
+    assert group.documents == 2 and len(group.occurrences) == 3
+    assert {o.annotator for o in group.occurrences} == {"ann1", "ann2", None}
+    assert group_quotes([ann1, ann2]) == []  # one document, however many annotators
