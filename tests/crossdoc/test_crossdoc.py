@@ -292,7 +292,11 @@ def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
         make_doc("a", text, quote).model_copy(update={"provenance": {"annotator": who, "reviewed": True}})
         for who in ("ann1", "ann2")
     )
-    other = make_doc("b", "Peskov said “contacts with Washington are planned”.", quote)
+    other = make_doc(
+        "b",
+        "Peskov said “contacts with Washington are planned”.",
+        [("contacts with Washington are planned", None, None)],
+    )
     [group] = group_quotes([ann1, ann2, other])
     assert group.documents == 2 and len(group.occurrences) == 3
     assert {o.annotator for o in group.occurrences} == {"ann1", "ann2", None}
