@@ -7,6 +7,7 @@ integers and `load_dataset` gives typed features.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -88,6 +89,9 @@ class RowBuilder:
         spans = doc.spans_by_id()
         attrs = self.schema.spans[label].attrs
         relations = outgoing_relations(self.schema, label)
+        linked: dict[tuple[str, str], list[Span]] = defaultdict(list)  # (head id, relation) -> tails
+        for r in doc.relations:
+            linked[(r.head, r.label)].append(spans[r.tail])
         rows = []
         for span in doc.spans:
             if span.label != label:
@@ -102,11 +106,8 @@ class RowBuilder:
             for name, spec in attrs.items():
                 row[name] = encode(spec, span.attrs.get(name, spec.default))
             for relation in relations:
-                tails = sorted(
-                    (spans[r.tail] for r in doc.relations if r.head == span.id and r.label == relation),
-                    key=lambda s: (s.start, s.end),
-                )
-                tail: Span | None = tails[0] if tails else None
+                tails = linked.get((span.id, relation))
+                tail = min(tails, key=lambda s: (s.start, s.end)) if tails else None
                 row[relation] = tail.text if tail else None
                 row[f"{relation}_start"] = tail.start if tail else None
                 row[f"{relation}_end"] = tail.end if tail else None
