@@ -13,6 +13,8 @@ The verb's subject and the cue are set here; `curation_speakers` resolves pronou
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -123,9 +125,42 @@ class IndirectQuotes:
             if attribution is None or _mostly_covered(attribution, direct):
                 continue
             found.append(attribution)
+        found += self._speaker_lines(doc, found, fragments)
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None
         return doc
+
+    def _speaker_lines(
+        self, doc: Doc, found: list[Attribution], fragments: list[Mention]
+    ) -> list[Attribution]:
+        """ "NAME: words" lines, unless the words are already an attribution (a direct quote, say)."""
+        assert self.index is not None
+        text = self.index.text
+        out = []
+        pos = 0
+        for line in text.split("\n"):
+            start, end = pos, pos + len(line)
+            pos = end + 1
+            parts = speaker_line(text, start, end)
+            if parts is None:
+                continue
+            s0, s1, c0, c1 = parts
+            if any(a.start < c1 and c0 < a.end for a in found):
+                continue
+            inner = [f for f in fragments if c0 <= f.start and f.end <= c1]
+            out.append(
+                Attribution(
+                    start=c0,
+                    end=c1,
+                    text=text[c0:c1],
+                    kind="mixed" if inner else "indirect",
+                    score=lexicon.SCORES["speaker_line"],
+                    speaker=Mention(s0, s1, text[s0:s1]),
+                    cue=Mention(s1, s1 + 1, ":"),
+                    rule="speaker_line",
+                )
+            )
+        return out
 
     def _from_verb(self, verb: Token, fragments: list[Mention]) -> Attribution | None:
         if verb.pos_ not in ("VERB", "AUX"):
@@ -147,7 +182,7 @@ class IndirectQuotes:
             return None
         comp = complement_of(verb)
         subject = syntax.subject_of(verb)
-        if comp is None or subject is None or subject.lower_ in ("it", "there"):
+        if comp is None or subject is None or _expletive(subject):
             return None
         bounds = content_bounds(verb, comp)
         if bounds is None:
@@ -166,7 +201,7 @@ class IndirectQuotes:
             if (lemma, prep.lower_) in lexicon.PREPOSITIONAL_CUES:
                 parts += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
         subject = syntax.subject_of(verb)
-        if not parts or subject is None or subject.lower_ in ("it", "there", "that", "which", "this"):
+        if not parts or subject is None or _expletive(subject) or subject.lower_ in ("that", "which", "this"):
             return None
         doc = verb.doc
         start = min(p.left_edge.i for p in parts)
@@ -207,6 +242,36 @@ class IndirectQuotes:
             cue=syntax.as_mention(cue),
             rule=rule if kind == "indirect" else "mixed",
         )
+
+
+def _expletive(subject: Token) -> bool:
+    """ "there", or an "it" that stands for nothing ("it is believed that", "it seems that")."""
+    if subject.lower_ == "there" or subject.dep_ == "expl":
+        return True
+    if subject.lower_ != "it":
+        return False
+    verb = subject.head
+    return verb.lemma_ in ("be", "seem", "appear") or any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def speaker_line(text: str, start: int, end: int) -> tuple[int, int, int, int] | None:
+    """(speaker start, speaker end, content start, content end) of a "NAME: words" line, or None.
+
+    Transcripts and headlines attribute with a colon ("PENCE: Well, look, ...", "Poll: Clinton and
+    Trump in dead heat"); the name is one to four capitalised words at the start of the line.
+    """
+    m = SPEAKER_LINE.match(text, start, end)
+    if m is None or m.group(1).split()[-1].lower() in lexicon.NOT_SPEAKER_WORDS:
+        return None
+    content_start, content_end = m.start(2), end
+    while content_end > content_start and text[content_end - 1] in " \t.":
+        content_end -= 1
+    if content_end - content_start < 10:
+        return None
+    return m.start(1), m.end(1), content_start, content_end
+
+
+SPEAKER_LINE = re.compile(r"[\"“'‘]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): +(\S.*)")
 
 
 def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:

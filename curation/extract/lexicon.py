@@ -21,7 +21,7 @@ SPEECH_VERBS: frozenset[str] = words(
     maintain reiterate repeat recall reveal disclose indicate allege charge complain boast testify
     mention agree disagree estimate urge propose recommend advise demand quip joke retort counter
     continue conclude inform assure reassure signal hint imply underline highlight specify
-    announce proclaim declare shout yell whisper tell brief opine lament acknowledge
+    announce proclaim declare shout yell whisper tell brief opine lament acknowledge show
     """
 )
 
@@ -33,6 +33,14 @@ COGNITION_VERBS: frozenset[str] = words(
     """
 )
 
+# Last words of a "Label: text" line that are not speakers ("Note:", "Partial transcript as follows:").
+NOT_SPEAKER_WORDS: frozenset[str] = words(
+    """
+    note update updated correction editor's editors follows transcript photo photos video source sources
+    tags tag related read watch listen advertisement sponsored credit credits image caption disclosure
+    """
+)
+
 # Verbs whose object is what was said or stood for: "criticized his failure to ...", "cited the poll".
 OBJECT_CONTENT_VERBS: frozenset[str] = words(
     """
@@ -41,6 +49,7 @@ OBJECT_CONTENT_VERBS: frozenset[str] = words(
     acknowledge blame accuse slam laud hail welcome decry denounce highlight emphasize emphasise
     stress call express raise echo urge predict recommend advocate champion dispute challenge
     applaud lament tweet post report confirm disclose allege claim insist vow threaten liken compare
+    show
     """
 )
 
@@ -133,6 +142,7 @@ SCORES: dict[str, float] = {
     "indirect_speech": 0.75,
     "indirect_cognition": 0.45,
     "indirect_object": 0.4,
+    "speaker_line": 0.5,
     "according_to": 0.7,
     "mixed": 0.8,
 }

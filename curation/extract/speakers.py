@@ -169,6 +169,9 @@ class Speakers:
         mention = doc.char_span(a.speaker.start, a.speaker.end, alignment_mode="expand")
         if mention is None:
             return a
+        antecedent = syntax.antecedent_of_relative(mention.root) if len(mention) == 1 else None
+        if antecedent is not None:  # "who said": the mention stays "who", the name comes from its noun
+            mention = syntax.mention_span(antecedent)
         named = [p for p in persons if p.start >= mention.start and p.end <= mention.end]
         if named:
             return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)

@@ -31,7 +31,7 @@ def subject_of(verb: Token) -> Token | None:
     for _ in range(4):
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS:
-                return _antecedent_of_relative(child)
+                return child
         if current.dep_ in SUBJECTLESS_DEPS and current.head is not current:
             current = current.head
             # "X stressed that he has ..., stating, “...”": the participle hangs on the reported
@@ -43,11 +43,11 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def _antecedent_of_relative(subject: Token) -> Token:
-    """ "commanders, who informed him" -> commanders."""
+def antecedent_of_relative(subject: Token) -> Token | None:
+    """The noun a relative pronoun stands for: "commanders, who informed him" -> commanders."""
     if subject.lower_ in ("who", "that", "which") and subject.head.dep_ == "relcl":
         return subject.head.head
-    return subject
+    return None
 
 
 def mention_span(head: Token) -> Span:
