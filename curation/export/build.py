@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
@@ -46,6 +47,7 @@ from curation.jsonl import atomic_write, iter_json_lines, parse_document
 from curation.records import Document
 from curation.schema import get_schema
 
+DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 FORMAT = "curation-export/1"  # bump when the layout or the rows of a config change meaning
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (None: unknown)
 
@@ -234,6 +236,13 @@ def export_dataset(
     """Export a records file as the next version of dataset `options.name` (or nothing if unchanged)."""
     from curation.settings import get_settings
 
+    if not DATASET_NAME.fullmatch(options.name):
+        raise InputError(
+            f"dataset name {options.name!r}: use letters, digits, '.', '_' or '-' "
+            f"(it becomes a folder under {options.out})"
+        )
+    if options.version is not None:
+        Version.parse(options.version)  # refuse a malformed version before reading any record
     nlp = load_tokenizer(options.model or get_settings().model)
     plan = plan_export(Path(path), options, nlp, progress)
     if plan.unchanged:

@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
 from typer.testing import CliRunner
 
 from curation.cli import app
@@ -44,6 +45,25 @@ def test_export_cli_bad_input_is_one_line_without_traceback(tmp_path: Path) -> N
     assert "bad.jsonl:2: not valid JSON" in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "e" / "n" / "v0.1.0").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--name", "../escape"], "dataset name '../escape'"),
+        (["--name", "n", "--bump", "minor", "--version", "1.0.0"], "not both"),
+        (["--name", "n", "--version", "1.0"], "X.Y.Z"),
+        (["--name", "n", "--train", "0.9"], "add up to 1"),
+    ],
+)
+def test_export_cli_refuses_bad_options(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]], args: list[str], message: str
+) -> None:
+    path = make.write_jsonl(tmp_path / "a.jsonl", seed_records[:1])
+    result = runner.invoke(app, ["export", str(path), "--out", str(tmp_path / "e"), "-q", *args])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "e").exists() or not any((tmp_path / "e").rglob("manifest.json"))
 
 
 def test_export_cli_reports_left_out_unreviewed(
