@@ -169,17 +169,17 @@ class Speakers:
         mention = doc.char_span(a.speaker.start, a.speaker.end, alignment_mode="expand")
         if mention is None:
             return a
-        antecedent = syntax.antecedent_of_relative(mention.root) if len(mention) == 1 else None
-        if antecedent is not None:  # "who said": the mention stays "who", the name comes from its noun
-            mention = syntax.mention_span(antecedent)
+        relative = syntax.antecedent_of_relative(mention.root) if len(mention) == 1 else None
+        if relative is not None:  # "who said": the mention stays "who", the name comes from its noun
+            mention = syntax.mention_span(relative)
         named = [p for p in persons if p.start >= mention.start and p.end <= mention.end]
         if named:
             return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)
         if len(mention) == 1 and mention[0].lower_ in lexicon.PERSON_PRONOUNS:
-            antecedent = self._antecedent(doc, mention[0], persons)
-            if antecedent is None:
+            person = self._antecedent(doc, mention[0], persons)
+            if person is None:
                 return replace(a, canonical=None, speaker_score=0.4)
-            return replace(a, canonical=names.canonical(syntax.name_part(antecedent)), speaker_score=0.75)
+            return replace(a, canonical=names.canonical(syntax.name_part(person)), speaker_score=0.75)
         name = syntax.name_part(mention)
         if mention[-1].text[:1].isupper() and names.knows(name):
             # A name the NER missed or mislabelled ("Ushakov further added"): the document's fullest form.
