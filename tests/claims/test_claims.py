@@ -310,3 +310,20 @@ def test_claims_an_infinitive_after_a_request_is_not_a_claim(nlp):
 )
 def test_claims_ignores_non_claims_the_parse_makes_hard(nlp, text):
     assert [c.text for c in claims_of(nlp, text)] == []
+
+
+def test_claims_config_keeps_only_the_authors_voice_and_a_minimum_length(nlp):
+    text = "Peskov said that Russian troops had captured 12 villages. The talks ended."
+    doc = parse(nlp, text)
+    content = "Russian troops had captured 12 villages"
+    start = text.index(content)
+    atts = [Attribution(start=start, end=start + len(content), text=content, kind="indirect", score=0.8)]
+    assert [c.text for c in find_claims(doc, atts)] == [content, "The talks ended"]
+    assert [c.text for c in find_claims(doc, atts, claims_in_quotes=False)] == ["The talks ended"]
+    assert [c.text for c in find_claims(doc, atts, min_words=4)] == [content]
+
+
+def test_claims_component_config_is_validated(nlp):
+    fresh = spacy.blank("en")
+    with pytest.raises(Exception, match="min_words"):
+        fresh.add_pipe("curation_claims", config={"min_words": "many"})
