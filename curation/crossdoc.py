@@ -34,7 +34,8 @@ MIN_CONTENT_WORDS = 3
 MIN_SHARED_SHINGLES = 3  # below this, only identical quotes group: short phrases recur by chance
 DEFAULT_CONTAINMENT = 0.6
 
-# The span labels and relations this view reads, by their role (names come from the schema).
+# The span label and relations this view reads, by their role in the label schema
+# (schemas/labels.yaml; a test checks that the schema still has them).
 QUOTE_LABEL = "QUOTE"
 SPEAKER_RELATION = "speaker"
 CUE_RELATION = "cue"
@@ -129,9 +130,8 @@ def same_quote(a: list[str], b: list[str], threshold: float = DEFAULT_CONTAINMEN
     if a == b:
         return True
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
-    small = shingles(shorter)
-    shared = len(small & shingles(longer))
-    return shared >= MIN_SHARED_SHINGLES and shared / len(small) >= threshold
+    shared = len(shingles(shorter) & shingles(longer))
+    return shared >= MIN_SHARED_SHINGLES and containment(shorter, longer) >= threshold
 
 
 def names_compatible(a: str, b: str) -> bool:

@@ -301,3 +301,13 @@ def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
     assert group.documents == 2 and len(group.occurrences) == 3
     assert {o.annotator for o in group.occurrences} == {"ann1", "ann2", None}
     assert group_quotes([ann1, ann2]) == []  # one document, however many annotators
+
+
+def test_crossdoc_reads_labels_the_schema_defines():
+    from curation.crossdoc import CUE_RELATION, QUOTE_LABEL, SPEAKER_RELATION
+    from curation.schema import get_schema
+
+    schema = get_schema()
+    assert QUOTE_LABEL in schema.span_labels
+    assert QUOTE_LABEL in schema.relations[SPEAKER_RELATION].from_
+    assert QUOTE_LABEL in schema.relations[CUE_RELATION].from_
