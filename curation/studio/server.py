@@ -9,6 +9,7 @@ find the server without flags. The functions below are shared by the CLI, the te
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -16,6 +17,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -58,7 +60,14 @@ def state_path(home: Path) -> Path:
 
 
 def read_state(home: Path) -> ServerState | None:
-    path = state_path(home)
+    return read_state_file(state_path(home))
+
+
+def write_state(home: Path, state: ServerState) -> None:
+    write_state_file(state_path(home), state)
+
+
+def read_state_file(path: Path) -> ServerState | None:
     if not path.exists():
         return None
     try:
@@ -69,11 +78,10 @@ def read_state(home: Path) -> ServerState | None:
         ) from None
 
 
-def write_state(home: Path, state: ServerState) -> None:
-    """Write the state file readable by its owner only (it holds the admin password and token)."""
-    path = state_path(home)
+def write_state_file(path: Path, state: ServerState) -> None:
+    """Write a state file readable by its owner only (it holds the admin password and token)."""
     with atomic_write(path) as fh:
-        os.chmod(fh.name, 0o600)
+        os.chmod(fh.fileno(), 0o600)
         json.dump(asdict(state), fh, indent=2)
 
 
@@ -134,6 +142,36 @@ def init_data_dir(venv: Path, data_dir: Path, username: str, password: str, toke
         raise ServerError(f"label-studio init failed in {data_dir}: {' / '.join(tail)}")
     # The data dir path is baked into nothing but the environment, so the rename is safe.
     tmp.rename(data_dir)
+
+
+def cached_template(venv: Path, cache_root: Path | None = None) -> tuple[Path, ServerState]:
+    """A migrated data dir with an admin user, made once per Label Studio release, for copying.
+
+    Tests and benchmarks copy it instead of paying the first-start migrations for every server.
+    Returns the directory and its login (url/port/pid empty). Built under a file lock so parallel
+    sessions wait for one build instead of racing.
+    """
+    release = sorted(p.name for p in Path(venv).glob("lib/python*/site-packages/label_studio-*.dist-info"))
+    tag = release[-1].removesuffix(".dist-info") if release else "label_studio-unknown"
+    root = cache_root or Path(tempfile.gettempdir()) / "curation-studio-template"
+    root.mkdir(parents=True, exist_ok=True)
+    template = root / tag
+    with open(root / f"{tag}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        login = read_state_file(root / f"{tag}.login")
+        if login is None or not (template / "label_studio.sqlite3").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            password, token = new_credentials()
+            init_data_dir(venv, template, ADMIN_USERNAME, password, token)
+            login = ServerState("", 0, None, ADMIN_USERNAME, password, token, str(template))
+            write_state_file(root / f"{tag}.login", login)
+    return template, login
+
+
+def copy_data_dir(template: Path, target: Path) -> Path:
+    """A private copy of a data dir (without the template's log), ready for launch()."""
+    shutil.copytree(template, target, ignore=shutil.ignore_patterns("server.log", "*.init-tmp"))
+    return target
 
 
 def launch(venv: Path, data_dir: Path, port: int) -> subprocess.Popen[bytes]:

@@ -1,17 +1,15 @@
 """A real Label Studio for the studio tests: started once per session from a template data dir.
 
-The template (migrated database, admin user, legacy token) is made once per machine and Label Studio
-release (about 40 s to 2 min) in the system temp dir, then copied for every session (start: seconds).
+The template (migrated database, admin user, legacy token; curation.studio.server.cached_template) is
+made once per machine and Label Studio release (40 s to 2 min) in the system temp dir, then copied for
+every session (start: seconds).
 The server binds 127.0.0.1 on a free port and is stopped by its process id. A missing server
 environment FAILS the tests: `make test` installs it, so these tests never skip silently.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +18,17 @@ import pytest
 
 from curation.records import Document, content_id, span_id
 from curation.studio.connection import Connection
-from curation.studio.server import free_port, init_data_dir, launch, stop_pid, wait_healthy
+from curation.studio.server import (
+    ServerState,
+    cached_template,
+    copy_data_dir,
+    free_port,
+    launch,
+    stop_pid,
+    wait_healthy,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_USER = "admin@curation.local"
-TEST_PASSWORD = "curation-test-password"
-TEST_TOKEN = "curationtesttoken0123456789abcdef"  # a throwaway token for a loopback test server
 
 
 @dataclass(frozen=True)
@@ -50,46 +53,25 @@ def studio_venv() -> Path:
     return venv
 
 
-def template_dir(venv: Path) -> Path:
-    """The migrated data dir for this Label Studio release, built once (under a lock) and reused."""
-    release = sorted(p.name for p in venv.glob("lib/python*/site-packages/label_studio-*.dist-info"))
-    tag = release[-1].removesuffix(".dist-info") if release else "unknown"
-    base = Path(tempfile.gettempdir()) / "curation-studio-template"
-    base.mkdir(exist_ok=True)
-    template = base / tag
-    with open(base / f"{tag}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (template / "label_studio.sqlite3").exists():
-            init_data_dir(venv, template, TEST_USER, TEST_PASSWORD, TEST_TOKEN)
-    return template
-
-
-def copy_template(venv: Path, target: Path) -> Path:
-    shutil.copytree(template_dir(venv), target, ignore=shutil.ignore_patterns("server.log"))
-    return target
+@pytest.fixture(scope="session")
+def studio_template() -> tuple[Path, ServerState]:
+    """The migrated template data dir and its admin login (built once per machine and release)."""
+    return cached_template(studio_venv())
 
 
 @pytest.fixture(scope="session")
-def studio_template() -> Path:
-    return template_dir(studio_venv())
-
-
-@pytest.fixture(scope="session")
-def studio_login() -> tuple[str, str, str]:
-    """(username, password, token) of the template's admin."""
-    return TEST_USER, TEST_PASSWORD, TEST_TOKEN
-
-
-@pytest.fixture(scope="session")
-def studio(tmp_path_factory: pytest.TempPathFactory, studio_template: Path) -> Iterator[StudioServer]:
+def studio(
+    tmp_path_factory: pytest.TempPathFactory, studio_template: tuple[Path, ServerState]
+) -> Iterator[StudioServer]:
     venv = studio_venv()
-    data = copy_template(venv, tmp_path_factory.mktemp("studio") / "data")
+    template, login = studio_template
+    data = copy_data_dir(template, tmp_path_factory.mktemp("studio") / "data")
     port = free_port()
     proc = launch(venv, data, port)
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc.pid, timeout=180)
-        yield StudioServer(url, TEST_TOKEN, data, proc.pid)
+        yield StudioServer(url, login.token, data, proc.pid)
     finally:
         stop_pid(proc.pid)
 

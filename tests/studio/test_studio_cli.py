@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from curation.jsonl import read_documents, write_documents
 from curation.schema import SCHEMA_PATH, get_schema, load_schema
 from curation.studio.connection import client
 from curation.studio.push import push
-from curation.studio.server import DATA_DIR, ServerState, read_state, stop_pid, write_state
+from curation.studio.server import DATA_DIR, ServerState, copy_data_dir, read_state, stop_pid, write_state
 
 runner = CliRunner()
 
@@ -76,14 +75,13 @@ def test_studio_cli_errors_are_one_line_and_exit_1(studio, tmp_path, args, messa
     assert not (tmp_path / "gold.jsonl").exists()
 
 
-def test_studio_cli_managed_server_start_status_stop_and_down(
-    studio_template, studio_login, make_record, tmp_path
-) -> None:
+def test_studio_cli_managed_server_start_status_stop_and_down(studio_template, make_record, tmp_path) -> None:
     """start/status/stop of the managed server; while stopped, push and pull fail cleanly, losing nothing."""
     home = tmp_path / "home"
     home.mkdir()
-    shutil.copytree(studio_template, home / DATA_DIR)  # skip the minute-long first init
-    user, password, token = studio_login
+    template, login = studio_template
+    copy_data_dir(template, home / DATA_DIR)  # skip the minute-long first init
+    user, password, token = login.username, login.password, login.token
     write_state(home, ServerState("", 0, None, user, password, token, str(home / DATA_DIR)))
     env = _env(home=home)
     source, out = tmp_path / "pre.jsonl", tmp_path / "gold.jsonl"
