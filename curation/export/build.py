@@ -131,12 +131,12 @@ def scan(path: Path, silver: bool, grouper: NearDuplicateGrouper, progress: Prog
     for lineno, obj in iter_json_lines(path):
         doc = parse_document(obj, f"{path}:{lineno}")
         records += 1
-        provenance.add(doc.provenance)
         if progress and records % 500 == 0:
             progress("checking records", records, None)
         if not silver and not is_reviewed(doc):
             unreviewed.add(doc.id)
             continue
+        provenance.add(doc.provenance)
         digest = document_digest(doc)
         text_digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16]
         rank = record_rank(doc, digest)
@@ -215,8 +215,7 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
     if progress:
         progress("grouping near-duplicate documents", 0, None)
     groups = grouper.groups()
-    parent_splits = read_manifest(parent_dir).get("splits", {}) if parent_dir else {}
-    previous = {doc_id: split for split, ids in parent_splits.items() for doc_id in ids}
+    previous = earlier_splits(dataset_dir, versions)
     splits = assign_splits(groups, options.ratios, previous)
     header = {
         "format": FORMAT,
@@ -228,6 +227,21 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
     return Plan(
         path, options, dataset_dir, parent, parent_dir, found, groups, splits, digest, pipeline_label(nlp)
     )
+
+
+def earlier_splits(dataset_dir: Path, versions: list[Version]) -> dict[str, str]:
+    """Split of every document any earlier version held: the latest one, but test once test always.
+
+    Reading every version (not only the parent) keeps a document that left in one version and came
+    back in a later one in test.
+    """
+    splits: dict[str, str] = {}
+    for version in versions:
+        for split, ids in read_manifest(dataset_dir / version.dirname).get("splits", {}).items():
+            for doc_id in ids:
+                if splits.get(doc_id) != "test":
+                    splits[doc_id] = split
+    return splits
 
 
 def export_dataset(

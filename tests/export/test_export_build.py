@@ -297,3 +297,18 @@ def test_export_rerun_of_the_same_model_is_no_change(
     again = make.write_jsonl(tmp_path / "b.jsonl", preannotated("2026-11-03T10:00:00+00:00"))
     assert export_dataset(first, ExportOptions(name="s", out=out, silver=True)).created
     assert not export_dataset(again, ExportOptions(name="s", out=out, silver=True)).created
+
+
+def test_export_test_document_that_leaves_and_returns_is_still_test(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    out = tmp_path / "exports"
+    docs = [make.record(f"d{i}", invented_text(200 + i), []) for i in range(3)]
+    export_dataset(
+        make.write_jsonl(tmp_path / "a.jsonl", docs), ExportOptions(name="d", out=out, ratios=Ratios(0, 0, 1))
+    )
+    train_only = ExportOptions(name="d", out=out, ratios=Ratios(1, 0, 0))
+    export_dataset(make.write_jsonl(tmp_path / "b.jsonl", docs[1:]), train_only)
+    result = export_dataset(make.write_jsonl(tmp_path / "c.jsonl", docs), train_only)
+    assert result.version == "0.1.2"
+    assert read_manifest(result.version_dir)["splits"] == {"test": ["d0", "d1", "d2"]}
