@@ -169,6 +169,9 @@ CONNECTIVES: frozenset[str] = _words(
     """
 )
 
+# CLAIM.checkworthy values of the label schema (a test checks that the schema still has them).
+HIGH, LOW = "high", "low"
+
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 CLAUSE_POS = frozenset({"VERB", "AUX"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
@@ -504,15 +507,15 @@ def checkworthiness(head: Token, tokens: list[Token], speaker: bool) -> str:
     """high for numbers, disputed events and official positions; low otherwise."""
     lemmas = {t.lemma_.lower() for t in tokens}
     if is_numeric(tokens):
-        return "high"
+        return HIGH
     if is_a(head, DISPUTED_EVENT_VERBS) or lemmas & POSITION_WORDS:
-        return "high"
+        return HIGH
     subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     if any(t.ent_type_ in OFFICIAL_SUBJECT_ENTITIES for s in subjects for t in s.subtree):
-        return "high"
+        return HIGH
     if speaker and head.tag_ in ("VBD", "VBN"):
-        return "high"  # a past event stated by a named source: what fact-checkers check first
-    return "low"
+        return HIGH  # a past event stated by a named source: what fact-checkers check first
+    return LOW
 
 
 def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
@@ -524,7 +527,7 @@ def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
         score += 0.1
     if head.tag_ in ("VBD", "VBN"):
         score += 0.1
-    if checkworthy == "high":
+    if checkworthy == HIGH:
         score += 0.05
     if any(t.lemma_.lower() in REPORTED_HEDGES for t in tokens):
         score -= 0.15

@@ -327,3 +327,10 @@ def test_claims_component_config_is_validated(nlp):
     fresh = spacy.blank("en")
     with pytest.raises(Exception, match="min_words"):
         fresh.add_pipe("curation_claims", config={"min_words": "many"})
+
+
+def test_claims_checkworthy_values_are_the_schemas():
+    from curation.extract.claims import HIGH, LOW
+    from curation.schema import get_schema
+
+    assert {HIGH, LOW} == set(get_schema().choice_values("CLAIM", "checkworthy"))
