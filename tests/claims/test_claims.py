@@ -87,6 +87,8 @@ def test_claims_finds_factual_clauses(nlp, text, claim, checkworthy):
         ("The whole campaign was scary and pathetic.", "evaluation"),
         ("Who Was in a Hospital for Mental Issues", "headline question"),
         ("― Martha Aguilar", "signature"),
+        ("", "empty text"),
+        ("\n\n", "blank lines"),
     ],
 )
 def test_claims_ignores_non_claims(nlp, text, why):
