@@ -139,9 +139,18 @@ def names_compatible(a: str, b: str) -> bool:
 
     Each document's canonical name is the fullest name *that document* uses, so one outlet's
     "Trump" is another's "Donald Trump": a name whose words are all in the other is compatible.
+    A description ("a senior Russian government source", "the Democratic nominee") can be anyone.
     """
+    if is_description(a) or is_description(b):
+        return True
     wa, wb = set(normalise_words(a)), set(normalise_words(b))
     return wa <= wb or wb <= wa
+
+
+def is_description(name: str) -> bool:
+    """A speaker described rather than named: it starts with a lower-case word ("the", "a", "media")."""
+    first = name.strip()[:1]
+    return first.isalpha() and first.islower()
 
 
 def speaker_name(canonical: object, mention: str) -> str | None:

@@ -82,6 +82,8 @@ def test_crossdoc_containment_of_the_shorter_quote(a, b, expected):
         ("Donald J. Trump", "Donald Trump", True),
         ("Dmitry Peskov", "Donald Trump", False),
         ("Trump", "Peskov", False),
+        ("a senior Russian government source", "Dmitry Peskov", True),  # a description can be anyone
+        ("the Democratic nominee", "Hillary Clinton", True),
     ],
 )
 def test_crossdoc_names_compatible_when_one_name_extends_the_other(a, b, compatible):
