@@ -125,6 +125,7 @@ class IndirectQuotes:
             if attribution is None or _mostly_covered(attribution, direct):
                 continue
             found.append(attribution)
+        found = _without_nested_weak(found)
         found += self._speaker_lines(doc, found, fragments)
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None
@@ -242,6 +243,21 @@ class IndirectQuotes:
             cue=syntax.as_mention(cue),
             rule=rule if kind == "indirect" else "mixed",
         )
+
+
+WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech")
+
+
+def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
+    """Drop weak attributions whose cue sits inside another's content ("X said she PLANS to ...")."""
+    contents = [(a.start, a.end) for a in found]
+    return [
+        a
+        for a in found
+        if a.rule not in WEAK_RULES
+        or a.cue is None
+        or not any(s <= a.cue.start < e for s, e in contents if (s, e) != (a.start, a.end))
+    ]
 
 
 def _expletive(subject: Token) -> bool:

@@ -45,9 +45,9 @@ NOT_SPEAKER_WORDS: frozenset[str] = words(
 OBJECT_CONTENT_VERBS: frozenset[str] = words(
     """
     announce cite criticize criticise attack praise describe discuss propose promise pledge support
-    oppose condemn question mention reject endorse tout blast defend deny dismiss demand unveil reveal
+    oppose condemn question mention reject endorse tout blast defend deny dismiss demand reveal
     acknowledge blame accuse slam laud hail welcome decry denounce highlight emphasize emphasise
-    stress call express raise echo urge predict recommend advocate champion dispute challenge
+    stress call express echo urge predict recommend advocate champion dispute challenge
     applaud lament tweet post report confirm disclose allege claim insist vow threaten liken compare
     show
     """
