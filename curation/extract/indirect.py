@@ -194,8 +194,11 @@ class IndirectQuotes:
         """The object is the content: "X criticized HIS FAILURE ...", "X pledged TO ...", "called for"."""
         lemma = verb.lemma_.lower()
         parts = []
-        if lemma in lexicon.OBJECT_CONTENT_VERBS:
+        if lemma in lexicon.OBJECT_CONTENT_VERBS or lemma in lexicon.SPEECH_VERBS:
             parts += [c for c in verb.rights if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp")]
+            if parts:  # "likened RT TO THE BBC", "saw the comment AS A DIG"
+                last = max(p.right_edge.i for p in parts)
+                parts += [c for c in verb.rights if c.dep_ == "prep" and c.i == last + 1]
         if lemma in lexicon.INTENTION_VERBS:
             parts += [c for c in verb.rights if c.dep_ in ("xcomp", "dobj", "ccomp")]
         for prep in verb.rights:

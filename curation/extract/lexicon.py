@@ -29,7 +29,7 @@ SPEECH_VERBS: frozenset[str] = words(
 COGNITION_VERBS: frozenset[str] = words(
     """
     believe think feel know expect hope fear doubt worry suspect consider find learn realize realise
-    understand assume guess reckon conclude see
+    understand assume guess reckon conclude see wonder
     """
 )
 
@@ -79,6 +79,14 @@ PREPOSITIONAL_CUES: frozenset[tuple[str, str]] = frozenset(
         ("rail", "against"),
         ("respond", "to"),
         ("refer", "to"),
+        ("warn", "against"),
+        ("caution", "against"),
+        ("focus", "on"),
+        ("disagree", "with"),
+        ("agree", "with"),
+        ("weigh", "in"),
+        ("comment", "on"),
+        ("insist", "on"),
     }
 )
 
