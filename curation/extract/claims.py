@@ -18,8 +18,9 @@ fragments and first-person testimony.
 Clauses inside a quote found by the quote components (`doc._.attributions`) carry that quote's
 speaker; an author's clause stops where someone else's words begin, and the phrase that introduced
 them goes too ("..., with officials saying that [quote]"). A quote whose content is only a noun
-phrase ("rejected [the proposal]") holds no clause and is ignored. When the quote components have
-not run (`doc._.attributions` is None) every claim is in the author's voice.
+phrase or an aim ("rejected [the proposal]", "refuses [to release]") holds nobody's assertion: the
+author's clause around it is the claim. When the quote components have not run
+(`doc._.attributions` is None) every claim is in the author's voice.
 
 The word lists are data, at the top of this module: a new hedge or opinion verb is one word here."""
 
@@ -548,10 +549,26 @@ def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
 # --- Spans and quotes --------------------------------------------------------------------------------
 
 
-def has_clause(doc: Doc, attribution: Attribution) -> bool:
-    """Whether the quote's content holds a verb (a clause), not only a noun phrase."""
+def reports_words(doc: Doc, attribution: Attribution) -> bool:
+    """Whether the quote holds someone's assertion, or only the topic or aim of a verb.
+
+    Direct and mixed quotes are someone's words. Indirect content is an assertion when it is a
+    clause ("said [Moscow was awaiting ...]") or an infinitive after a cue of assertion ("claimed
+    [to have recaptured Sudzha]"); a noun phrase ("rejected [the proposal]") or an infinitive of
+    intent ("refuses [to release his taxes]") belongs to the author's clause around it, which is
+    the claim ("Putin has rejected the proposal").
+    """
+    if attribution.kind != "indirect":
+        return True
     span = doc.char_span(attribution.start, attribution.end, alignment_mode="expand")
-    return span is not None and any(t.pos_ in CLAUSE_POS for t in span)
+    if span is None or len(span) == 0:
+        return False
+    top = span.root
+    if top.pos_ not in CLAUSE_POS:
+        return False
+    if top.dep_ == "xcomp" and not has_subject(top):
+        return is_a(top.head, ASSERTION_CUES)
+    return True
 
 
 def enclosing_attribution(start: int, end: int, attributions: list[Attribution]) -> Attribution | None:
@@ -645,9 +662,8 @@ def find_claims(
     claims_in_quotes: bool = True,
 ) -> list[Claim]:
     """All claims of `doc`, in text order."""
-    # A quote whose content is only a noun phrase ("rejected [the proposal]") holds nobody's words
-    # to assert: the clause around it stays whole, in the author's voice.
-    atts = [a for a in attributions or [] if has_clause(doc, a)]
+    # Only quotes that hold someone's assertion cut the author's clauses and lend their speaker.
+    atts = [a for a in attributions or [] if reports_words(doc, a)]
     text = doc.text  # built by joining every token: once per document, not per clause
     cues = {a.cue.start for a in atts if a.cue is not None}
     claims: dict[tuple[int, int], Claim] = {}

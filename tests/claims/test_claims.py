@@ -249,44 +249,48 @@ def test_claims_seed_advertising_is_not_a_claim(nlp, seeds_dir):
     assert not [c for c in claims_of(nlp, text) if "Tekedia" in c.text or "Blucera" in c.text]
 
 
-def with_quote(nlp: Language, text: str, content: str, speaker: str | None = None) -> list[Claim]:
+def with_quote(
+    nlp: Language, text: str, content: str, speaker: str | None = None, kind: str = "indirect"
+) -> list[Claim]:
     """Claims of `text` when the quote components found `content` (attributed to `speaker`)."""
     doc = parse(nlp, text)
     start = text.index(content)
     who = Mention(text.index(speaker), text.index(speaker) + len(speaker), speaker) if speaker else None
     doc._.attributions = [
-        Attribution(
-            start=start, end=start + len(content), text=content, kind="indirect", score=0.7, speaker=who
-        )
+        Attribution(start=start, end=start + len(content), text=content, kind=kind, score=0.7, speaker=who)
     ]
     return nlp.get_pipe("curation_claims")(doc)._.claims
 
 
 @pytest.mark.parametrize(
-    ("text", "content", "claims"),
+    ("text", "content", "kind", "claims"),
     [
         # the phrase that introduced the quote goes with it
         (
-            "Trump made the reference Monday as he discussed the veterans who came back.",
-            "the veterans who came back",
+            "Trump made the reference Monday as he said that veterans were strong.",
+            "veterans were strong",
+            "indirect",
             ["Trump made the reference Monday"],
         ),
         # the quote was the verb's own object: the clause only frames it
         (
-            "Republicans are slamming the remarks he made about soldiers.",
+            "Republicans are slamming “the remarks he made about soldiers”.",
             "the remarks he made about soldiers",
+            "direct",
             [],
         ),
         # a noun phrase is nobody's words: the clause around it stays whole
         (
             "Putin has rejected a ceasefire proposal for Ukraine.",
             "a ceasefire proposal for Ukraine",
+            "indirect",
             ["Putin has rejected a ceasefire proposal for Ukraine"],
         ),
     ],
 )
-def test_claims_around_someone_elses_quote(nlp, text, content, claims):
-    assert [c.text for c in with_quote(nlp, text, content) if c.rule.startswith("author:")] == claims
+def test_claims_around_someone_elses_quote(nlp, text, content, kind, claims):
+    found = with_quote(nlp, text, content, kind=kind)
+    assert [c.text for c in found if c.rule.startswith("author:")] == claims
 
 
 def test_claims_an_infinitive_after_a_claim_verb_is_the_speakers_claim(nlp):
@@ -296,9 +300,31 @@ def test_claims_an_infinitive_after_a_claim_verb_is_the_speakers_claim(nlp):
     assert claim.speaker is not None and claim.speaker.text == "Russia" and claim.rule == "quote:infinitive"
 
 
-def test_claims_an_infinitive_after_a_request_is_not_a_claim(nlp):
-    text = "Zelensky urged the U.S. to convince Russia to accept the proposal."
-    assert with_quote(nlp, text, "to convince Russia to accept the proposal", "Zelensky") == []
+@pytest.mark.parametrize(
+    ("text", "content", "claim"),
+    [
+        # an infinitive of request or intent is an aim, not words: the author's clause is the claim
+        (
+            "Zelensky urged the U.S. to convince Russia to accept the proposal.",
+            "to convince Russia to accept the proposal",
+            "Zelensky urged the U.S. to convince Russia to accept the proposal",
+        ),
+        (
+            "He steadfastly refuses to release his tax returns.",
+            "to release his tax returns",
+            "He steadfastly refuses to release his tax returns",
+        ),
+        # a noun phrase is a topic, not words
+        (
+            "Trump cited problems in the Middle East that he blamed on Obama.",
+            "problems in the Middle East that he blamed on Obama",
+            "Trump cited problems in the Middle East that he blamed on Obama",
+        ),
+    ],
+)
+def test_claims_a_quote_of_an_aim_or_a_topic_stays_in_the_authors_clause(nlp, text, content, claim):
+    speaker = text.split()[0]
+    assert [(c.text, c.speaker) for c in with_quote(nlp, text, content, speaker)] == [(claim, None)]
 
 
 @pytest.mark.parametrize(
