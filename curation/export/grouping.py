@@ -110,12 +110,16 @@ class NearDuplicateGrouper:
                 keys = keys * np.uint64(0x9E3779B97F4A7C15) + column
             order = np.argsort(keys, kind="stable")
             ordered = keys[order]
-            boundaries = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-            for run in np.split(order, boundaries):
-                if 1 < len(run) <= MAX_BUCKET:
+            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+            lengths = np.diff(np.r_[starts, len(ordered)])
+            for start, length in zip(
+                starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True
+            ):
+                run = order[start : start + length]  # only buckets shared by several documents
+                if length <= MAX_BUCKET:
                     first, second = np.triu_indices(len(run), k=1)
                     pairs.append(np.stack([run[first], run[second]], axis=1))
-                elif len(run) > MAX_BUCKET:  # a huge bucket: neighbours in id order, not all pairs
+                else:  # a huge bucket: neighbours in id order, not all pairs
                     pairs.append(np.stack([run[:-1], run[1:]], axis=1))
         if not pairs:
             return np.zeros((0, 2), dtype=np.int64)
