@@ -43,6 +43,7 @@ demo: setup studio-setup
 	$(CURATION) ingest seeds/ -o $(WORK)/docs.jsonl
 	$(CURATION) annotate $(WORK)/docs.jsonl -o $(WORK)/preannotations.jsonl
 	$(CURATION) summary $(WORK)/preannotations.jsonl
+	$(CURATION) quotes $(WORK)/preannotations.jsonl --quiet
 
 test: setup studio-setup
 	$(VENV)/bin/ruff check curation tests bench
@@ -58,6 +59,8 @@ bench: setup
 	$(VENV)/bin/python bench/attribution.py
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/evaluate.py
+	$(VENV)/bin/python bench/claims.py
+	$(VENV)/bin/python bench/crossdoc.py
 	@mkdir -p .bench
 	$(CURATION) ingest ../shared/polnear-dev --format brat -o .bench/polnear-gold.jsonl -q
 	$(CURATION) evaluate --gold .bench/polnear-gold.jsonl --system spacy --html .bench/polnear-report.html -q
