@@ -5,7 +5,11 @@ Each measurement runs in its own child process (so peak memory is that stage's a
 - export: the full export (two passes, grouping, four configs, card, manifest, changelog).
 Run at two corpus sizes, the ratio of peak memory shows whether memory stays flat as the corpus grows.
 
-Usage: .venv/bin/python bench/export.py [--sizes 10000 100000] [--words 150]
+Story grouping is measured too: the seeds (one story, five outlets) must form one group, and the
+unrelated articles of ../shared/polnear-dev (if present; read only, nothing copied) should mostly
+stay alone.
+
+Usage: .venv/bin/python bench/export.py [--sizes 10000 100000] [--words 150] [--polnear DIR]
 Synthetic texts only (made-up words, five outlets per story); nothing is downloaded.
 """
 
@@ -107,16 +111,42 @@ def measure(stage: str, records: Path, out: Path) -> dict[str, float]:
     return figures
 
 
+def grouping_figures(polnear: Path) -> None:
+    """Groups found among the seeds and among unrelated dev articles (texts read in place)."""
+    from collections import Counter
+
+    from curation.export.grouping import NearDuplicateGrouper
+
+    root = Path(__file__).resolve().parent.parent
+    for label, paths in (
+        ("seeds (one story, 5 outlets)", sorted((root / "seeds").glob("*.txt"))),
+        ("polnear-dev (2016 campaign, many stories)", sorted((polnear / "text").glob("*.txt"))),
+    ):
+        if not paths:
+            print(f"{label}: not found, skipped")
+            continue
+        grouper = NearDuplicateGrouper()
+        for path in paths:
+            grouper.add(path.name, path.read_text(encoding="utf-8"))
+        sizes = Counter(grouper.groups().values()).values()
+        grouped = sum(n for n in sizes if n > 1)
+        print(f"{label}: {len(paths)} documents -> {len(sizes)} groups; {grouped} in groups of 2+")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--words", type=int, default=150, help="words of filler text per document")
+    parser.add_argument(
+        "--polnear", type=Path, default=Path(__file__).resolve().parents[2] / "shared/polnear-dev"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         stage, records, out = args.child
         child(stage, Path(records), Path(out))
         return
+    grouping_figures(args.polnear)
     peaks = {}
     with tempfile.TemporaryDirectory(prefix="bench-export-") as tmp:
         for size in args.sizes:
