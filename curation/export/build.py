@@ -118,8 +118,15 @@ def is_reviewed(doc: Document) -> bool:
 
 
 def record_rank(doc: Document, digest: str) -> tuple[bool, str, str]:
-    stamp = doc.provenance.get("updated_at") or doc.provenance.get("annotated_at") or ""
-    return (is_reviewed(doc), str(stamp), digest)
+    """Reviewed before unreviewed, then the latest update (compared in UTC), then the content hash."""
+    stamp = str(doc.provenance.get("updated_at") or doc.provenance.get("annotated_at") or "")
+    try:
+        moment = datetime.fromisoformat(stamp)
+        if moment.tzinfo is not None:
+            stamp = moment.astimezone(UTC).isoformat()
+    except ValueError:
+        pass  # not a timestamp: compared as text
+    return (is_reviewed(doc), stamp, digest)
 
 
 def scan(path: Path, silver: bool, grouper: NearDuplicateGrouper, progress: Progress | None = None) -> Scan:

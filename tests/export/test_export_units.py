@@ -7,11 +7,13 @@ from datasets import ClassLabel
 
 from curation.errors import InputError
 from curation.export.agreement import mean_pairwise_f1
+from curation.export.build import record_rank
 from curation.export.features import config_features
 from curation.export.grouping import NearDuplicateGrouper, UnionFind
 from curation.export.splits import Ratios, assign_splits, unit_hash
 from curation.export.text import Sentences, sentences
 from curation.export.versions import Version
+from curation.records import Document
 from curation.schema import get_schema
 
 
@@ -187,3 +189,24 @@ def test_agreement_pairwise_f1(
 
 def test_agreement_unknown_without_second_annotator() -> None:
     assert mean_pairwise_f1([{"a": {("QUOTE", 0, 5)}}]) == (None, 0)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "later"),
+    [
+        ("2026-11-01T10:00:00+00:00", "2026-11-01T11:00:00+00:00"),
+        ("2026-11-01T12:00:00+02:00", "2026-11-01T11:00:00Z"),  # 10:00 UTC before 11:00 UTC
+        ("2026-11-01T10:00:00.5Z", "2026-11-01T10:00:01Z"),
+    ],
+)
+def test_build_record_rank_latest_update_wins(earlier: str, later: str) -> None:
+    def doc(stamp: str) -> Document:
+        return Document(id="a", text="x", provenance={"reviewed": True, "updated_at": stamp})
+
+    assert record_rank(doc(later), "0") > record_rank(doc(earlier), "f")
+
+
+def test_build_record_rank_reviewed_beats_newer_unreviewed() -> None:
+    reviewed = Document(id="a", text="x", provenance={"reviewed": True, "updated_at": "2020-01-01T00:00:00Z"})
+    newer = Document(id="a", text="x", provenance={"reviewed": False, "annotated_at": "2026-01-01T00:00:00Z"})
+    assert record_rank(reviewed, "0") > record_rank(newer, "f")
