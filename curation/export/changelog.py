@@ -38,7 +38,7 @@ class DocumentChange:
         for verb, counts in (("added", self.added), ("removed", self.removed), ("changed", self.changed)):
             if counts:
                 parts.append(f"{verb} " + ", ".join(f"{n} {label}" for label, n in sorted(counts.items())))
-        return "; ".join(parts) or "metadata or provenance only"
+        return "; ".join(parts) or "relations, metadata or provenance only"
 
 
 @dataclass
