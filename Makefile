@@ -44,6 +44,7 @@ demo: setup studio-setup
 	$(CURATION) annotate $(WORK)/docs.jsonl -o $(WORK)/preannotations.jsonl
 	$(CURATION) summary $(WORK)/preannotations.jsonl
 	$(CURATION) quotes $(WORK)/preannotations.jsonl --quiet
+	$(CURATION) export $(WORK)/preannotations.jsonl --name seeds-silver --silver --out exports
 
 test: setup studio-setup
 	$(VENV)/bin/ruff check curation tests bench
@@ -61,6 +62,7 @@ bench: setup
 	$(VENV)/bin/python bench/evaluate.py
 	$(VENV)/bin/python bench/claims.py
 	$(VENV)/bin/python bench/crossdoc.py
+	$(VENV)/bin/python bench/export.py
 	@mkdir -p .bench
 	$(CURATION) ingest ../shared/polnear-dev --format brat -o .bench/polnear-gold.jsonl -q
 	$(CURATION) evaluate --gold .bench/polnear-gold.jsonl --system spacy --html .bench/polnear-report.html -q
