@@ -17,14 +17,9 @@ from rich.progress import (
 )
 
 from curation.cli.app import app, console, err_console, fail, user_errors
-from curation.export import (
-    ExportOptions,
-    Ratios,
-    diff_versions,
-    export_dataset,
-    plan_push,
-    push_version,
-)
+
+# curation.export imports datasets and pyarrow (seconds): each command imports it when it runs, so that
+# `curation --help` and the other commands start fast.
 
 
 def _progress(quiet: bool) -> Progress:
@@ -78,6 +73,8 @@ def export_cmd(
 
     Example: curation export gold.jsonl --name quotes-news --bump minor --push-to-hub me/quotes-news --dry-run
     """
+    from curation.export import ExportOptions, Ratios, export_dataset
+
     if bump and version:
         raise fail("give --bump or --version, not both")
     options = ExportOptions(
@@ -124,6 +121,8 @@ def export_cmd(
 
 
 def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
+    from curation.export import plan_push, push_version
+
     plan = plan_push(version_dir, repo)
     if dry_run:
         console.print(
@@ -149,4 +148,6 @@ def diff_cmd(
 
     Example: curation diff exports/quotes-news/v0.1.0 exports/quotes-news/v0.1.1
     """
+    from curation.export import diff_versions
+
     console.print(diff_versions(old, new).markdown(), highlight=False, markup=False, soft_wrap=True)
