@@ -7,7 +7,6 @@ against the task text and the text against the hash pushed with it (curation.stu
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,26 +19,9 @@ from curation.schema import LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, document_from_task
 from curation.studio.project import ProjectInfo, require_project
+from curation.studio.tasks import iter_tasks, task_ids
 
-PAGE_SIZE = 500
 Progress = Callable[[int, int], None]  # (tasks just read, total so far unknown: 0)
-
-# Label Studio's tasks.list ignores only_annotated; this Data Manager filter does the job.
-_ANNOTATED = json.dumps(
-    {
-        "filters": {
-            "conjunction": "and",
-            "items": [
-                {
-                    "filter": "filter:tasks:total_annotations",
-                    "operator": "greater",
-                    "type": "Number",
-                    "value": 0,
-                }
-            ],
-        }
-    }
-)
 
 
 @dataclass
@@ -83,13 +65,8 @@ def pull(
 
 
 def annotated_tasks(conn: Connection, info: ProjectInfo) -> Iterator[dict[str, Any]]:
-    """Every task of the project with at least one annotation, page by page, as plain dicts."""
-    with server_errors(conn, f"reading the tasks of project {info.title!r}"):
-        pager: Any = client(conn).tasks.list(
-            project=info.id, fields="all", query=_ANNOTATED, page_size=PAGE_SIZE
-        )
-        for task in pager:
-            yield task.model_dump()
+    """Every task of the project with at least one annotation, a chunk at a time, as plain dicts."""
+    return iter_tasks(conn, info.id, task_ids(conn, info.id, annotated_only=True))
 
 
 def annotators(conn: Connection) -> dict[int, str]:
@@ -107,7 +84,6 @@ def task_records(
     since: datetime | None = None,
 ) -> Iterator[Document]:
     """One gold record per annotator of this task: their latest submitted annotation."""
-    versions = {p.get("id"): p.get("model_version") for p in task.get("predictions") or []}
     latest: dict[Any, dict[str, Any]] = {}
     for ann in task.get("annotations") or []:
         who = users.get(ann.get("completed_by") or -1, str(ann.get("completed_by")))
@@ -130,13 +106,17 @@ def task_records(
             "created_at": _iso(ann.get("created_at")),
             "updated_at": _iso(ann.get("updated_at")),
             "lead_time": ann.get("lead_time"),
-            "started_from_model_version": versions.get(ann.get("parent_prediction"))
-            or info.model_version
-            or None,
+            "started_from_model_version": _started_from(ann) or info.model_version or None,
             "task_id": task.get("id"),
             "project": info.title,
         }
         yield document_from_task(task, ann.get("result") or [], schema, provenance)
+
+
+def _started_from(annotation: dict[str, Any]) -> str | None:
+    """The model_version of the prediction the annotator started from (the export nests it)."""
+    parent = annotation.get("prediction")
+    return (str(parent.get("model_version") or "") or None) if isinstance(parent, dict) else None
 
 
 def _time(value: Any) -> datetime:

@@ -28,6 +28,7 @@ from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
 from curation.studio.project import ensure_project, set_model_version
+from curation.studio.tasks import iter_tasks, task_ids
 
 DEFAULT_BATCH = 500
 Progress = Callable[[int, int], None]  # (just sent, total to send)
@@ -168,20 +169,25 @@ def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
     return entries
 
 
-def existing_tasks(conn: Connection, project_id: int, page_size: int = 1000) -> dict[str, _Existing]:
+def existing_tasks(conn: Connection, project_id: int) -> dict[str, _Existing]:
     """The project's tasks by document id, with the model versions they already have predictions of."""
     found: dict[str, _Existing] = {}
-    with server_errors(conn, f"listing the tasks of project {project_id}"):
-        pager: Any = client(conn).tasks.list(
-            project=project_id, fields="all", include="id,data,predictions", page_size=page_size
+    ids = task_ids(conn, project_id)
+    if not ids:
+        return found
+    versions: dict[int, set[str]] = {}
+    with server_errors(conn, f"listing the predictions of project {project_id}"):
+        for pred in client(conn).predictions.list(project=project_id):
+            versions.setdefault(int(pred.task), set()).add(str(pred.model_version or ""))
+    for task in iter_tasks(conn, project_id, ids):
+        data = task.get("data") or {}
+        doc_id = data.get(DOC_ID)
+        if not doc_id:
+            continue  # a task someone imported by hand: not ours
+        task_id = int(task["id"])
+        found[str(doc_id)] = _Existing(
+            task_id, str(data.get(TEXT_HASH, "")), frozenset(versions.get(task_id, ()))
         )
-        for task in pager:
-            data = task.data or {}
-            doc_id = data.get(DOC_ID)
-            if not doc_id:
-                continue  # a task someone imported by hand: not ours
-            versions = frozenset(p.get("model_version") or "" for p in _dicts(task.predictions))
-            found[str(doc_id)] = _Existing(int(task.id or 0), str(data.get(TEXT_HASH, "")), versions)
     return found
 
 
@@ -269,13 +275,6 @@ def _batches(items: Iterator[Document], size: int) -> Iterator[list[Document]]:
             batch = []
     if batch:
         yield batch
-
-
-def _dicts(items: Any) -> list[dict[str, Any]]:
-    out = []
-    for item in items or []:
-        out.append(item if isinstance(item, dict) else item.model_dump())
-    return out
 
 
 def _flatten(errors: Any) -> list[str]:

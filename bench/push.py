@@ -1,0 +1,148 @@
+"""Push and pull throughput against a real, private Label Studio (started here, stopped at the end).
+
+Figures printed:
+- batched push of N synthetic documents (default 5,000; 500 tasks per request), documents/s;
+- the same push with one request per task, measured on a subset (default 300) in the same run and on
+  the same server, documents/s, and the ratio (the subset rate stands for the whole: said in the output);
+- a rerun of the batched push (idempotence: nothing to send), seconds;
+- pull of N annotated tasks (annotations imported with the tasks), records/s.
+
+Run: .venv/bin/python bench/push.py [--docs 5000] [--baseline 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from curation.jsonl import write_documents
+from curation.records import Document, content_id, span_id
+from curation.schema import get_schema
+from curation.settings import get_settings
+from curation.studio.connection import Connection, client
+from curation.studio.convert import prediction, task_data
+from curation.studio.project import ensure_project
+from curation.studio.pull import pull
+from curation.studio.push import push
+from curation.studio.server import cached_template, copy_data_dir, free_port, launch, stop_pid, wait_healthy
+
+NAMES = ["Ana Silva", "Yuri Ushakov", "the ministry", "Dr Lee", "a spokesperson", "Mia Chen 😀"]
+FILLER = "The council met on Tuesday to discuss the budget for the coming year and the roads. "
+
+
+def synthetic(n: int, seed: int = 7) -> list[Document]:
+    """Documents of about 1 KB with a quote, speaker, cue and claim each (a few with emoji)."""
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        name = rng.choice(NAMES)
+        quote = f"we will cut {rng.randint(2, 90)} per cent of the waste by {2026 + rng.randint(0, 9)}"
+        text = f"Report {i}. {FILLER * rng.randint(4, 10)}{name} said that {quote}. {FILLER}"
+        s = text.index(name)
+        c = text.index("said", s)
+        q = text.index(quote)
+        k = text.index("The council met on Tuesday")
+        spans = [
+            _span("SPEAKER", text, s, s + len(name), rng.random(), canonical=name),
+            _span("CUE", text, c, c + 4, rng.random()),
+            _span("QUOTE", text, q, q + len(quote), rng.random(), kind="indirect"),
+            _span("CLAIM", text, k, k + 26, rng.random(), checkworthy="low"),
+        ]
+        relations = [
+            {"head": spans[2]["id"], "tail": spans[0]["id"], "label": "speaker"},
+            {"head": spans[2]["id"], "tail": spans[1]["id"], "label": "cue"},
+        ]
+        provenance = {"model": "bench", "model_version": "bench-1", "reviewed": False}
+        docs.append(
+            Document(id=content_id(text), text=text, spans=spans, relations=relations, provenance=provenance)
+        )
+    return docs
+
+
+def _span(label: str, text: str, start: int, end: int, score: float, **attrs: str) -> dict[str, Any]:
+    return {
+        "id": span_id(label, start, end),
+        "start": start,
+        "end": end,
+        "label": label,
+        "text": text[start:end],
+        "attrs": attrs,
+        "score": round(score, 3),
+    }
+
+
+def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
+    start = time.perf_counter()
+    result = func(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def seed_annotated_project(conn: Connection, title: str, docs: list[Document]) -> None:
+    """Tasks that already carry a submitted annotation (imported in bulk: what pull reads back)."""
+    schema = get_schema()
+    info, _ = ensure_project(conn, title, schema)
+    ls = client(conn)
+    for i in range(0, len(docs), 1000):
+        tasks = [
+            {"data": task_data(d), "annotations": [{"result": prediction(d, schema, "bench-1")["result"]}]}
+            for d in docs[i : i + 1000]
+        ]
+        ls.projects.import_tasks(info.id, request=tasks)  # type: ignore[arg-type]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=5000)
+    parser.add_argument("--baseline", type=int, default=300, help="documents pushed one request per task")
+    args = parser.parse_args()
+    venv = get_settings().studio_venv
+    template, login = cached_template(venv)
+    with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
+        work = Path(tmp)
+        data = copy_data_dir(template, work / "data")
+        port = free_port()
+        proc = launch(venv, data, port)
+        try:
+            conn = Connection(f"http://127.0.0.1:{port}", login.token)
+            wait_healthy(conn.url, proc.pid)
+            run(conn, work, args.docs, args.baseline)
+        finally:
+            stop_pid(proc.pid)
+
+
+def run(conn: Connection, work: Path, n: int, n_base: int) -> None:
+    docs = synthetic(n)
+    big, small = work / "big.jsonl", work / "small.jsonl"
+    write_documents(big, docs)
+    write_documents(small, synthetic(n_base, seed=8))
+    size = big.stat().st_size / 1e6
+    print(f"Label Studio at {conn.url}; {n} synthetic documents ({size:.1f} MB JSONL)")
+
+    report, batched = timed(push, conn, big, "bench-batched", batch_size=500)
+    assert report.created == n
+    print(f"push, 500 tasks per request : {n:5d} docs in {batched:6.1f} s = {n / batched:7.1f} docs/s")
+    base_report, base = timed(push, conn, small, "bench-per-task", batch_size=1)
+    assert base_report.created == n_base
+    rate, base_rate = n / batched, n_base / base
+    print(
+        f"push, 1 request per task    : {n_base:5d} docs in {base:6.1f} s = {base_rate:7.1f} docs/s "
+        f"(measured on {n_base} documents; {n} would take about {n / base_rate:.0f} s)"
+    )
+    print(f"ratio batched / per-task    : {rate / base_rate:.1f}x (target >= 10x; 5,000 docs in < 20 s)")
+    again, rerun = timed(push, conn, big, "bench-batched", batch_size=500)
+    assert again.created == 0
+    print(f"re-push, nothing to send    : {n:5d} docs checked in {rerun:6.1f} s")
+
+    _, seeding = timed(seed_annotated_project, conn, "bench-pull", docs)
+    pulled, pulling = timed(pull, conn, "bench-pull", work / "gold.jsonl")
+    assert pulled.records == n
+    print(f"pull, annotated tasks       : {n:5d} records in {pulling:6.1f} s = {n / pulling:7.1f} records/s")
+    print(f"(seeding the pull project with {n} annotated tasks took {seeding:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
