@@ -59,6 +59,8 @@ def documents_features(schema: LabelSchema) -> Features:
         "label": ClassLabel(names=schema.span_labels),
         "text": Value("string"),
         "score": Value("float32"),
+        # segments of one discontinuous span (a quote split by its attribution) share a group id
+        "group": Value("string"),
     }
     for column in span_attr_columns(schema):
         span[column.name] = attr_feature(column.spec)

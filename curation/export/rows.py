@@ -66,6 +66,7 @@ class RowBuilder:
                 "label": self.labels[span.label],
                 "text": span.text,
                 "score": span.score,
+                "group": getattr(span, "group", None),
             }
             for column in self.attr_columns:
                 own = span.label in column.labels

@@ -78,3 +78,14 @@ def test_rows_span_inside_a_token_expands_to_the_token(builder: RowBuilder, make
     doc = Document.model_validate(make.record("d", text, [cue]))
     (row,) = builder.rows(doc, reviewed=True)["tokens"]
     assert tags_of(row, "cue_tags", ["CUE"]) == [("said", "B-CUE")]
+
+
+def test_rows_document_row_keeps_the_group_of_a_split_quote(builder: RowBuilder, make: Any) -> None:
+    """Segments of one quote split by its attribution keep their shared group, so evaluate counts it once."""
+    text = "“Prices fell,” she said. “Exports rose.”"
+    first = make.place(text, "QUOTE", "Prices fell,", {"kind": "direct"}) | {"group": "E1"}
+    second = make.place(text, "QUOTE", "Exports rose.", {"kind": "direct"}) | {"group": "E1"}
+    alone = make.place(text, "CUE", "said")
+    doc = Document.model_validate(make.record("doc", text, [first, second, alone]))
+    row = builder.document_row(doc, reviewed=True)
+    assert [span["group"] for span in row["spans"]] == ["E1", "E1", None]
