@@ -13,6 +13,14 @@ from typing import ParamSpec, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from curation.errors import CurationError
 
@@ -35,6 +43,23 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line to stderr and return the Exit to raise."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def progress_bar(quiet: bool = False) -> Progress:
+    """The progress display every long command shows on stderr (a task's description names the work).
+
+    Transient, so it leaves only the command's own summary behind; `quiet` turns it off.
+    """
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

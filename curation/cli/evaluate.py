@@ -6,16 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from curation.cli.app import app, console, err_console, fail, user_errors
+from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
 from curation.evaluate.metrics import DEFAULT_THRESHOLD
 
 
@@ -59,16 +51,7 @@ def evaluate_command(
     preds, systems = pred or [], system or []
     if html is not None and html.is_dir():
         raise fail(f"--html {html} is a directory: give a file name, e.g. {html / 'report.html'}")
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("scoring"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=quiet,
-        transient=True,
-    )
+    progress = progress_bar(quiet)
     with progress:
         task = progress.add_task("scoring", total=None)
         evaluations = evaluate_paths(
@@ -123,16 +106,9 @@ def agreement_command(
 
     from curation.agreement import measure_agreement, render_agreement
 
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("comparing annotators"),
-        MofNCompleteColumn(),
-        console=err_console,
-        disable=quiet,
-        transient=True,
-    )
+    progress = progress_bar(quiet)
     with progress:
-        task = progress.add_task("agreement", total=None)
+        task = progress.add_task("comparing annotators", total=None)
         report = measure_agreement(
             records, pre, threshold=threshold, on_document=lambda: progress.advance(task)
         )

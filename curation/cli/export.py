@@ -7,32 +7,11 @@ from typing import Annotated, Literal
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from curation.cli.app import app, console, err_console, fail, user_errors
+from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
 
 # curation.export imports datasets and pyarrow (seconds): each command imports it when it runs, so that
 # `curation --help` and the other commands start fast.
-
-
-def _progress(quiet: bool) -> Progress:
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
 
 
 @app.command("export")
@@ -86,7 +65,7 @@ def export_cmd(
         ratios=Ratios(train, validation, test),
         license=license,
     )
-    with _progress(quiet) as progress:
+    with progress_bar(quiet) as progress:
         task = progress.add_task("reading records", total=None)
 
         def tick(stage: str, done: int, total: int | None) -> None:
