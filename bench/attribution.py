@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from curation.annotate import annotate_documents
 from curation.evaluate import Evaluation, evaluate_documents, match_overlap, units
@@ -215,6 +214,3 @@ def _ratio(a: float | None, b: float | None) -> str:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["Doc", "main"]

@@ -20,9 +20,8 @@ from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
 from curation.extract.names import NameIndex, clean_name
-from curation.extract.types import Attribution, Mention
+from curation.extract.types import Attribution
 
-NAME_LABELS = ("PERSON",)
 BYLINE = re.compile(r"^[\"'”’»]*[ \t]*[―—–-]{1,2}[ \t]*((?:[A-Z][\w.’'-]*[ \t]?){1,5})")
 GROUP_LABELS = ("ORG", "GPE", "NORP")
 
@@ -59,7 +58,7 @@ class Speakers:
         byline = _dash_byline(doc, text, a)
         if byline is not None:  # “...” ― Jorge Falcon
             return replace(
-                a, speaker=syntax.as_mention(byline), score=lexicon.SCORES["direct_cue"], rule="byline"
+                a, speaker=syntax.as_mention(byline), score=lexicon.SCORES["byline"], rule="byline"
             )
         for verb, reporting in (self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)):
             if verb is None:
@@ -259,6 +258,3 @@ def _same_turn(text: str, last: Attribution, a: Attribution) -> bool:
 def make_speakers(nlp: Language, name: str, window: int, lookback_sentences: int) -> Speakers:
     """Speaker mention, cue, pronoun resolution and canonical names for every attribution."""
     return Speakers(nlp, name, window, lookback_sentences)
-
-
-__all__ = ["Speakers", "make_speakers", "Mention"]
