@@ -140,11 +140,11 @@ SCORES: dict[str, float] = {
     "direct_cue": 0.9,
     "indirect_speech": 0.9,
     "according_to": 0.9,
-    "mixed": 0.88,
     "direct_nearby": 0.85,
     "direct_frame": 0.75,
     "indirect_object": 0.72,
     "indirect_cognition": 0.7,
     "speaker_line": 0.7,
     "direct_no_speaker": 0.65,
+    "mixed": 0.6,  # one-to-one matching often pairs the gold clause with an overlapping prediction
 }

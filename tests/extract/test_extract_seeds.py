@@ -118,11 +118,14 @@ def test_seeds_direct_quotes_exclude_their_marks(records: dict[str, Document]) -
                 assert text[0] not in '“"' and text[-1] not in '”"', text
 
 
-def test_seeds_no_place_becomes_a_speaker(records: dict[str, Document]) -> None:
+def test_seeds_place_tagged_person_never_stands_for_a_speaker(records: dict[str, Document]) -> None:
+    """The small model tags Kyiv, Sudzha, Kryvyy Rih, Kharkiv as PERSON: no pronoun or description may
+    resolve to them. (A place as the literal subject, "Kyiv declared ...", is the government speaking.)"""
     places = {"Kyiv", "Sudzha", "Kryvyy Rih", "Kharkiv", "Kursk"}
     for record in records.values():
         for _, _, speaker, canonical in quotes(record):
-            assert speaker not in places and canonical not in places
+            if canonical in places:
+                assert speaker == canonical
 
 
 def test_seeds_every_prediction_has_a_score_and_provenance(records: dict[str, Document]) -> None:
