@@ -59,6 +59,23 @@ def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None
     return start, end
 
 
+def parenthetical_content(verb: Token) -> Span | None:
+    """ "The economy, he said, is growing": the clause around a parenthetical cue (the longer side)."""
+    if verb.dep_ != "parataxis" or verb.head is verb:
+        return None
+    doc = verb.doc
+    head = verb.head
+    lo, hi = head.left_edge.i, head.right_edge.i + 1
+    inner_lo, inner_hi = verb.left_edge.i, verb.right_edge.i + 1
+    left, right = (lo, inner_lo), (inner_hi, hi)
+    start, end = right if right[1] - right[0] >= left[1] - left[0] else left
+    while start < end and (doc[start].is_punct and not _is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and not _is_mark(doc[end - 1]) or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end - start >= 2 else None
+
+
 def _after_comma(doc: Doc, i: int) -> bool:
     """A comma (or dash) just before token i, also when a closing quotation mark sits between."""
     j = i - 1
@@ -183,8 +200,13 @@ class IndirectQuotes:
             return None
         comp = complement_of(verb)
         subject = syntax.subject_of(verb)
-        if comp is None or subject is None or _expletive(subject):
+        if subject is None or _expletive(subject):
             return None
+        if comp is None:
+            parenthetical = parenthetical_content(verb)
+            if parenthetical is None:
+                return None
+            return parenthetical, subject, "indirect_speech" if speech else "indirect_cognition"
         bounds = content_bounds(verb, comp)
         if bounds is None:
             return None

@@ -31,7 +31,7 @@ def subject_of(verb: Token) -> Token | None:
     for _ in range(4):
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS:
-                return child
+                return _past_dateline(child)
         if current.dep_ in SUBJECTLESS_DEPS and current.head is not current:
             current = current.head
             # "X stressed that he has ..., stating, “...”": the participle hangs on the reported
@@ -41,6 +41,15 @@ def subject_of(verb: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _past_dateline(subject: Token) -> Token:
+    """ "WASHINGTON -- President Obama, ..., said": the dateline is not the speaker, its apposition is."""
+    if subject.is_upper and len(subject.text) > 2:
+        for child in subject.children:
+            if child.dep_ == "appos":
+                return child
+    return subject
 
 
 def antecedent_of_relative(subject: Token) -> Token | None:
