@@ -133,6 +133,33 @@ def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str,
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Trump has repeatedly called for an investigation into the leak.",
+            ("indirect", "an investigation into the leak", "Trump", "has repeatedly called"),
+        ),
+        (
+            "Clinton pledged to push for a constitutional amendment.",
+            ("indirect", "to push for a constitutional amendment", "Clinton", "pledged"),
+        ),
+        (
+            "WASHINGTON -- President Obama, opening the museum, said it would tell an American story.",
+            ("indirect", "it would tell an American story", "President Obama", "said"),
+        ),
+        (
+            "Poll: Clinton and Trump in dead heat heading into first debate",
+            ("indirect", "Clinton and Trump in dead heat heading into first debate", "Poll", ":"),
+        ),
+    ],
+)
+def test_rules_objects_datelines_and_speaker_lines(
+    nlp: Language, text: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert [summary(a) for a in found(nlp, text)] == [expected]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The weather was cold and the roads were empty.",
