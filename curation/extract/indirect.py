@@ -76,6 +76,20 @@ def parenthetical_content(verb: Token) -> Span | None:
     return doc[start:end] if end - start >= 2 else None
 
 
+def postposed_content(verb: Token, subject: Token, sent: Span) -> Span | None:
+    """ "Language unclear on X, experts say.": everything before the comma that precedes "experts say"
+    when the parser found no clausal complement."""
+    doc = verb.doc
+    first = min(subject.left_edge.i, verb.i)
+    rest = [t for t in doc[verb.i + 1 : sent.end] if not (t.is_punct or t.is_space)]
+    if verb.dep_ != "ROOT" or first - 1 <= sent.start or doc[first - 1].text != "," or len(rest) > 4:
+        return None
+    start, end = sent.start, first - 1
+    while start < end and (doc[start].is_punct and not _is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    return doc[start:end] if end - start >= 3 else None
+
+
 def _after_comma(doc: Doc, i: int) -> bool:
     """A comma (or dash) just before token i, also when a closing quotation mark sits between."""
     j = i - 1
@@ -203,10 +217,11 @@ class IndirectQuotes:
         if subject is None or _expletive(subject):
             return None
         if comp is None:
-            parenthetical = parenthetical_content(verb)
-            if parenthetical is None:
+            assert self.index is not None
+            around = parenthetical_content(verb) or postposed_content(verb, subject, self.index.sent(verb))
+            if around is None:
                 return None
-            return parenthetical, subject, "indirect_speech" if speech else "indirect_cognition"
+            return around, subject, "indirect_speech" if speech else "indirect_cognition"
         bounds = content_bounds(verb, comp)
         if bounds is None:
             return None
