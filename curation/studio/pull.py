@@ -50,11 +50,12 @@ def pull(
     info = require_project(conn, project)
     report = PullReport(project, info.id, conn.url)
     users = annotators(conn)
+    versions = PredictionVersions(conn, info.id)
     documents: set[str] = set()
     with atomic_write(out) as fh:
         for task in annotated_tasks(conn, info):
             report.tasks += 1
-            for doc in task_records(task, info, users, schema, report, since):
+            for doc in task_records(task, info, users, versions, schema, report, since):
                 fh.write(dump_document(doc) + "\n")
                 report.records += 1
                 documents.add(doc.id)
@@ -69,6 +70,27 @@ def annotated_tasks(conn: Connection, info: ProjectInfo) -> Iterator[dict[str, A
     return iter_tasks(conn, info.id, task_ids(conn, info.id, annotated_only=True))
 
 
+class PredictionVersions:
+    """prediction id -> model_version, fetched once for the project when first needed.
+
+    The export lists a task's predictions by id only (and its nested `prediction` is not the one the
+    annotator started from), so the version comes from the annotation's parent_prediction id.
+    """
+
+    def __init__(self, conn: Connection, project_id: int) -> None:
+        self.conn, self.project_id = conn, project_id
+        self._versions: dict[int, str] | None = None
+
+    def __call__(self, prediction_id: Any) -> str | None:
+        if prediction_id is None:
+            return None  # annotated from scratch: no model to credit
+        if self._versions is None:
+            with server_errors(self.conn, f"listing the predictions of project {self.project_id}"):
+                found = client(self.conn).predictions.list(project=self.project_id)
+            self._versions = {int(p.id or 0): str(p.model_version or "") for p in found}
+        return self._versions.get(int(prediction_id)) or None
+
+
 def annotators(conn: Connection) -> dict[int, str]:
     """User id -> email (the name recorded as provenance.annotator)."""
     with server_errors(conn, "listing users"):
@@ -79,6 +101,7 @@ def task_records(
     task: dict[str, Any],
     info: ProjectInfo,
     users: dict[int, str],
+    versions: Callable[[Any], str | None],
     schema: LabelSchema,
     report: PullReport,
     since: datetime | None = None,
@@ -106,17 +129,11 @@ def task_records(
             "created_at": _iso(ann.get("created_at")),
             "updated_at": _iso(ann.get("updated_at")),
             "lead_time": ann.get("lead_time"),
-            "started_from_model_version": _started_from(ann) or info.model_version or None,
+            "started_from_model_version": versions(ann.get("parent_prediction")),
             "task_id": task.get("id"),
             "project": info.title,
         }
         yield document_from_task(task, ann.get("result") or [], schema, provenance)
-
-
-def _started_from(annotation: dict[str, Any]) -> str | None:
-    """The model_version of the prediction the annotator started from (the export nests it)."""
-    parent = annotation.get("prediction")
-    return (str(parent.get("model_version") or "") or None) if isinstance(parent, dict) else None
 
 
 def _time(value: Any) -> datetime:

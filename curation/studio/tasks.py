@@ -50,11 +50,14 @@ def iter_tasks(
 ) -> Iterator[dict[str, Any]]:
     """Full tasks (data, predictions, annotations) for these ids, exported a chunk at a time."""
     for i in range(0, len(ids), chunk):
-        part = [str(x) for x in ids[i : i + chunk]]
+        part = ids[i : i + chunk]
+        # The server reads `ids[]`; the SDK's own `ids` argument is sent as `ids` and ignored.
+        options: Any = {"additional_query_parameters": {"ids[]": [str(x) for x in part]}}
         with server_errors(conn, f"exporting {len(part)} tasks of project {project_id}"):
             body = b"".join(
                 client(conn).projects.exports.download_sync(
-                    project_id, export_type="JSON", ids=part, download_all_tasks=True
+                    project_id, export_type="JSON", download_all_tasks=True, request_options=options
                 )
             )
-        yield from json.loads(body)
+        wanted = set(part)
+        yield from (task for task in json.loads(body) if task.get("id") in wanted)

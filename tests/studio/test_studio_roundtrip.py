@@ -182,6 +182,15 @@ def test_studio_push_twice_creates_no_task_and_new_version_moves_project(
     )
     assert client(studio.conn).projects.get(first.project_id).model_version == "curation-0.2.0+test-2"
     assert push(studio.conn, source, "idempotent").predictions_added == 0
+    # An annotator who started from the older prediction is recorded as such.
+    older = next(p for p in tasks[0]["predictions"] if p["model_version"] == "curation-0.1.0+test-1")
+    client(studio.conn).annotations.create(
+        tasks[0]["id"], result=older["result"], parent_prediction=older["id"]
+    )
+    out = tmp_path / "gold.jsonl"
+    pull(studio.conn, "idempotent", out)
+    [gold] = list(read_documents(out))
+    assert gold.provenance["started_from_model_version"] == "curation-0.1.0+test-1"
 
 
 def test_studio_push_orders_most_doubtful_first(studio, make_record, tmp_path) -> None:
@@ -313,3 +322,17 @@ def test_studio_faults_are_one_clear_error(studio, tmp_path) -> None:
     with pytest.raises(ServerError, match="cannot reach Label Studio at http://127.0.0.1:9"):
         pull(Connection("http://127.0.0.1:9", "x"), "roundtrip", out)
     assert not out.exists()
+
+
+def test_studio_tasks_export_in_chunks_returns_each_task_once(studio, make_record, tmp_path) -> None:
+    from curation.studio.tasks import iter_tasks, task_ids
+
+    docs = [make_record(f"Note {i}: Sam said so.", SPEAKER="Sam") for i in range(5)]
+    source = tmp_path / "pre.jsonl"
+    write_documents(source, docs)
+    report = push(studio.conn, source, "chunks")
+    ids = task_ids(studio.conn, report.project_id)
+    assert len(ids) == 5
+    got = [t["id"] for t in iter_tasks(studio.conn, report.project_id, ids[1:], chunk=2)]
+    assert got == ids[1:]
+    assert task_ids(studio.conn, report.project_id, annotated_only=True) == []
