@@ -45,7 +45,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
 
 
 def _mark_at(text: str, i: int) -> tuple[str | None, int]:
-    """(role, width) of a quotation mark starting at `i`: role 'open', 'close', 'either' or None.
+    """(role, width) of a quotation mark starting at `i`: role 'open', 'close' or None.
 
     Curly marks say which they are; straight marks (" and the doubled apostrophe '' of some
     newspapers' archives) are read from their neighbours: after a space or at a line start they open.
@@ -54,7 +54,8 @@ def _mark_at(text: str, i: int) -> tuple[str | None, int]:
     if ch in lexicon.DOUBLE_OPEN:
         return "open", 1
     if ch in lexicon.DOUBLE_CLOSE:
-        return "close", 1
+        # A paragraph that starts with a closing mark opens a quote (a common typo: ”Fear. ...”).
+        return ("open" if i == 0 or text[i - 1] == "\n" else "close"), 1
     width = 0
     if ch == lexicon.STRAIGHT_DOUBLE:
         width = 1

@@ -156,11 +156,44 @@ class IndirectQuotes:
             if attribution is None or _mostly_covered(attribution, direct):
                 continue
             found.append(attribution)
+        found += self._quoted_objects(doc, found, fragments)
         found = _without_nested_weak(found)
         found += self._speaker_lines(doc, found, fragments)
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None
         return doc
+
+    def _quoted_objects(
+        self, doc: Doc, found: list[Attribution], fragments: list[Mention]
+    ) -> list[Attribution]:
+        """A quoted fragment that is the object of a verb ("chanted “What curfew?”", "attacked “the
+        hateful ideology ...”") and not inside any attribution: the subject's verbatim words."""
+        out = []
+        for f in fragments:
+            if any(a.start <= f.start and f.end <= a.end for a in found):
+                continue
+            span = doc.char_span(f.start, f.end, alignment_mode="expand")
+            if span is None:
+                continue
+            root, verb = span.root, span.root.head
+            if root.dep_ not in OBJECT_DEPS or verb.pos_ != "VERB" or verb.i in range(span.start, span.end):
+                continue
+            subject = syntax.subject_of(verb)
+            if subject is None or _expletive(subject):
+                continue
+            out.append(
+                Attribution(
+                    start=f.start,
+                    end=f.end,
+                    text=f.text,
+                    kind="direct",
+                    score=lexicon.SCORES["direct_object"],
+                    speaker=syntax.as_mention(syntax.mention_span(subject)),
+                    cue=syntax.as_mention(syntax.cue_span(verb, with_object=False)),
+                    rule="direct_object",
+                )
+            )
+        return out
 
     def _speaker_lines(
         self, doc: Doc, found: list[Attribution], fragments: list[Mention]
@@ -285,6 +318,7 @@ class IndirectQuotes:
         )
 
 
+OBJECT_DEPS = ("dobj", "oprd", "ccomp", "xcomp", "attr")
 WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech")
 
 

@@ -146,5 +146,6 @@ SCORES: dict[str, float] = {
     "indirect_cognition": 0.7,
     "speaker_line": 0.7,
     "direct_no_speaker": 0.65,
+    "direct_object": 0.65,
     "mixed": 0.6,  # one-to-one matching often pairs the gold clause with an overlapping prediction
 }

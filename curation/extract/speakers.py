@@ -111,6 +111,10 @@ class Speakers:
                 return None, False
             if syntax.is_reporting_verb(tok):
                 return tok, True
+            if tok.pos_ == "VERB" and any(
+                c.dep_ == "nsubj" and a.end <= c.idx < tok.idx for c in tok.children
+            ):
+                return tok, False  # “...,” Blige sings: the subject right after the quote does it
         return None, False
 
     def _cue_before(
