@@ -176,8 +176,10 @@ class IndirectQuotes:
             if span is None:
                 continue
             root, verb = span.root, span.root.head
-            if root.dep_ not in OBJECT_DEPS or verb.pos_ != "VERB" or verb.i in range(span.start, span.end):
+            if root.dep_ not in OBJECT_DEPS or verb.i in range(span.start, span.end):
                 continue
+            if not (syntax.is_reporting_verb(verb) or verb.lemma_.lower() in lexicon.VERBATIM_VERBS):
+                continue  # "bought “War and Peace”": a title, not words someone said
             subject = syntax.subject_of(verb)
             if subject is None or _expletive(subject):
                 continue

@@ -90,6 +90,14 @@ PREPOSITIONAL_CUES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+# Verbs whose quoted object is someone's verbatim words: "chanted “What curfew?”", "typed “...”".
+VERBATIM_VERBS: frozenset[str] = words(
+    """
+    chant sing shout yell scream cry type write call label dub term brand tweet post text email read
+    attack blast slam mock deride praise hail describe characterize characterise use
+    """
+)
+
 # Verbs that may introduce a direct quote without a clausal complement ("X told CNN: ...").
 REPORTING_VERBS: frozenset[str] = SPEECH_VERBS | COGNITION_VERBS
 
