@@ -22,7 +22,7 @@ from curation.extract import lexicon, syntax
 from curation.extract.names import NameIndex, clean_name
 from curation.extract.types import Attribution
 
-BYLINE = re.compile(r"^[\"'”’»]*[ \t]*[―—–-]{1,2}[ \t]*((?:[A-Z][\w.’'-]*[ \t]?){1,5})")
+BYLINE = re.compile(r"^[\"'”’»]*[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*((?:[A-Z][\w.’'-]*[ \t\xa0]?){1,5})")
 GROUP_LABELS = ("ORG", "GPE", "NORP")
 
 
@@ -250,7 +250,8 @@ def _starts_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
 def _same_turn(text: str, last: Attribution, a: Attribution) -> bool:
     """The quote continues the last quoted speaker: same or next paragraph, nothing quoted between."""
     between = text[last.end : a.start]
-    return between.count("\n") <= 1 and len(between.split()) <= 40
+    whole_lines = between.split("\n")[1:-1]  # lines wholly between the two quotes
+    return not any(line.strip() for line in whole_lines) and len(between.split()) <= 40
 
 
 @Language.factory(
