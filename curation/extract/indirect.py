@@ -157,8 +157,8 @@ class IndirectQuotes:
                 continue
             found.append(attribution)
         found += self._quoted_objects(doc, found, fragments)
+        found += self._speaker_lines(doc, [a for a in found if a.kind == "direct"], fragments)
         found = _without_nested_weak(found)
-        found += self._speaker_lines(doc, found, fragments)
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None
         return doc
@@ -200,7 +200,7 @@ class IndirectQuotes:
     def _speaker_lines(
         self, doc: Doc, found: list[Attribution], fragments: list[Mention]
     ) -> list[Attribution]:
-        """ "NAME: words" lines, unless the words are already an attribution (a direct quote, say)."""
+        """ "NAME: words" lines, unless the words are already a direct quote."""
         assert self.index is not None
         text = self.index.text
         out = []
@@ -236,8 +236,8 @@ class IndirectQuotes:
         if found is None:
             return None
         span, subject, rule = found
-        if span.end - span.start < self.min_tokens:
-            return None
+        if span.end - span.start < self.min_tokens or span.start <= subject.i < span.end:
+            return None  # a subject inside the content is a misparse, not the speaker
         return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
 
     def _clausal(self, verb: Token) -> tuple[Span, Token, str] | None:
