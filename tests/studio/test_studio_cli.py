@@ -95,6 +95,8 @@ def test_studio_cli_managed_server_start_status_stop_and_down(studio_template, m
         assert state is not None and state.pid and state.url in started.stdout
         assert f"log in as {user} with password {password}" in started.stdout and token not in started.output
         assert stat.S_IMODE(os.stat(home / "studio.json").st_mode) == 0o600
+        twice = runner.invoke(app, ["studio", "start"], env=env)
+        assert "already running" in twice.stdout and read_state(home) == state
         assert runner.invoke(app, ["push", str(source), "-p", "managed", "-q"], env=env).exit_code == 0
         status = runner.invoke(app, ["studio", "status"], env=env)
         assert status.exit_code == 0 and "managed: 1 tasks, 0 annotations" in status.stdout
