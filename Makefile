@@ -45,6 +45,11 @@ demo: setup studio-setup
 	$(CURATION) summary $(WORK)/preannotations.jsonl
 	$(CURATION) quotes $(WORK)/preannotations.jsonl --quiet
 	$(CURATION) export $(WORK)/preannotations.jsonl --name seeds-silver --silver --out exports
+	$(CURATION) studio start
+	$(CURATION) push $(WORK)/preannotations.jsonl --project seeds
+	$(CURATION) studio status
+	@echo "Open the Label Studio URL above and log in with the user and password 'studio start' printed;"
+	@echo "'.venv/bin/curation studio stop' stops it."
 
 test: setup studio-setup
 	$(VENV)/bin/ruff check curation tests bench
@@ -55,7 +60,7 @@ lint: setup
 	$(VENV)/bin/ruff check curation tests bench
 	$(VENV)/bin/mypy curation
 
-bench: setup
+bench: setup studio-setup
 	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r bench/requirements.lock
 	$(VENV)/bin/python bench/attribution.py
 	$(VENV)/bin/python bench/ingest.py
@@ -63,6 +68,7 @@ bench: setup
 	$(VENV)/bin/python bench/claims.py
 	$(VENV)/bin/python bench/crossdoc.py
 	$(VENV)/bin/python bench/export.py
+	$(VENV)/bin/python bench/push.py
 	@mkdir -p .bench
 	$(CURATION) ingest ../shared/polnear-dev --format brat -o .bench/polnear-gold.jsonl -q
 	$(CURATION) evaluate --gold .bench/polnear-gold.jsonl --system spacy --html .bench/polnear-report.html -q
