@@ -82,6 +82,8 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     if not inner:
         return True
     before = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
+    if before.rstrip(",").split()[-1:] == ["that"]:
+        return True  # "said that “...”": reported speech quoting verbatim, a mixed quote
     prev = before[-1] if before else ""
     if not prev or prev in ".:!?,;—–(" or prev in lexicon.DOUBLE_CLOSE + lexicon.DOUBLE_OPEN + "\"'`":
         return False

@@ -152,7 +152,11 @@ class IndirectQuotes:
         for token in doc:
             if _inside(token.idx, direct):
                 continue
-            attribution = self._from_verb(token, fragments) or self._from_according(token, fragments)
+            attribution = (
+                self._from_verb(token, fragments)
+                or self._from_noun(token, fragments)
+                or self._from_according(token, fragments)
+            )
             if attribution is None or _mostly_covered(attribution, direct):
                 continue
             found.append(attribution)
@@ -240,6 +244,23 @@ class IndirectQuotes:
             return None  # a subject inside the content is a misparse, not the speaker
         return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
 
+    def _from_noun(self, noun: Token, fragments: list[Mention]) -> Attribution | None:
+        """ "Trump's claim that Obama founded ISIS": a noun of saying with a that-clause; the owner
+        (possessive or "by X") is the speaker, if any."""
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lexicon.SPEECH_NOUNS:
+            return None
+        comp = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "relcl") and _has_that(c)), None)
+        if comp is None:
+            return None
+        bounds = content_bounds(noun, comp)
+        if bounds is None or bounds[1] - bounds[0] < self.min_tokens:
+            return None
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        doc = noun.doc
+        span = doc[bounds[0] : bounds[1]]
+        speaker = syntax.mention_span(owner) if owner is not None else None
+        return self._attribution(span, "indirect_noun", speaker, doc[noun.i : noun.i + 1], fragments)
+
     def _clausal(self, verb: Token) -> tuple[Span, Token, str] | None:
         """A reporting verb with a clausal complement: "X said (that) CLAUSE"."""
         if not syntax.is_reporting_verb(verb):
@@ -297,7 +318,7 @@ class IndirectQuotes:
         return self._attribution(content, "according_to", source, cue, fragments)
 
     def _attribution(
-        self, span: Span, rule: str, speaker: Span, cue: Span, fragments: list[Mention]
+        self, span: Span, rule: str, speaker: Span | None, cue: Span, fragments: list[Mention]
     ) -> Attribution:
         start, end = span.start_char, span.end_char
         inner = [f for f in fragments if f.start < end and f.end > start]
@@ -314,7 +335,7 @@ class IndirectQuotes:
             text=text[start:end],
             kind=kind,
             score=score,
-            speaker=syntax.as_mention(speaker),
+            speaker=syntax.as_mention(speaker) if speaker is not None else None,
             cue=syntax.as_mention(cue),
             rule=rule if kind == "indirect" else "mixed",
         )
@@ -334,6 +355,10 @@ def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
         or a.cue is None
         or not any(s <= a.cue.start < e for s, e in contents if (s, e) != (a.start, a.end))
     ]
+
+
+def _has_that(clause: Token) -> bool:
+    return any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
 
 
 def _expletive(subject: Token) -> bool:

@@ -98,6 +98,15 @@ VERBATIM_VERBS: frozenset[str] = words(
     """
 )
 
+# Nouns of saying whose that-clause is reported content: "Trump's claim that ...".
+SPEECH_NOUNS: frozenset[str] = words(
+    """
+    claim statement assertion allegation suggestion warning promise pledge belief view argument
+    contention insistence announcement comment remark admission acknowledgment acknowledgement denial
+    charge accusation assurance prediction report message notion idea theory fear hope concern
+    """
+)
+
 # Verbs that may introduce a direct quote without a clausal complement ("X told CNN: ...").
 REPORTING_VERBS: frozenset[str] = SPEECH_VERBS | COGNITION_VERBS
 
@@ -152,6 +161,7 @@ SCORES: dict[str, float] = {
     "direct_frame": 0.75,
     "indirect_object": 0.72,
     "indirect_cognition": 0.7,
+    "indirect_noun": 0.7,
     "speaker_line": 0.7,
     "direct_no_speaker": 0.65,
     "direct_object": 0.65,

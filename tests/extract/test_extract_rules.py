@@ -148,6 +148,14 @@ def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str,
             ("indirect", "it would tell an American story", "President Obama", "said"),
         ),
         (
+            "Few voters believed Trump's claim that he had paid his taxes.",
+            ("indirect", "he had paid his taxes", "Trump", "claim"),
+        ),
+        (
+            "Reporters checked the claim that he had paid no taxes.",
+            ("indirect", "he had paid no taxes", None, "claim"),  # nobody named: no speaker
+        ),
+        (
             "Poll: Clinton and Trump in dead heat heading into first debate",
             ("indirect", "Clinton and Trump in dead heat heading into first debate", "Poll", ":"),
         ),
