@@ -342,7 +342,7 @@ class IndirectQuotes:
 
 
 OBJECT_DEPS = ("dobj", "oprd", "ccomp", "xcomp", "attr")
-WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech")
+WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech", "indirect_noun")
 
 
 def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
