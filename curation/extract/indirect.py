@@ -149,8 +149,9 @@ class IndirectQuotes:
         direct = [(a.start, a.end) for a in found if a.kind == "direct"]
         fragments: list[Mention] = list(doc._.quoted_fragments or [])
         self.index = syntax.DocIndex(doc)
+        quoted = direct + [(f.start, f.end) for f in fragments]  # verbs inside quotes are not cues
         for token in doc:
-            if _inside(token.idx, direct):
+            if _inside(token.idx, quoted):
                 continue
             attribution = (
                 self._from_verb(token, fragments)
