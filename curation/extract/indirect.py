@@ -343,11 +343,13 @@ class IndirectQuotes:
 
 
 OBJECT_DEPS = ("dobj", "oprd", "ccomp", "xcomp", "attr")
-WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech", "indirect_noun")
+WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech", "indirect_noun", "mixed")
 
 
 def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
-    """Drop weak attributions whose cue sits inside another's content ("X said she PLANS to ...")."""
+    """Drop parse-found attributions whose cue sits inside another's content ("X said she PLANS to
+    ..."): the outer one is what the annotator marks. Direct quotes, "according to" and "NAME:" lines
+    are never dropped."""
     contents = [(a.start, a.end) for a in found]
     return [
         a

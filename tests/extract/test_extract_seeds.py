@@ -69,6 +69,22 @@ def find(record: Document, beginning: str) -> tuple[str, str, str | None, str | 
             "Kremlin aide Yuri Ushakov",
             "Yuri Ushakov",
         ),
+        ("000", "he had received “positive messages”", "mixed", "President Donald Trump", "Donald Trump"),
+        ("000", "while talks with the U.S. were “taking place", "mixed", "Ushakov", "Yuri Ushakov"),
+        (
+            "002",
+            "he was focused on addressing what he calls the “root causes”",
+            "mixed",
+            "Putin",
+            "Vladimir Putin",
+        ),
+        (
+            "004",
+            "the “ball is truly in their [Russia’s] court,”",
+            "mixed",
+            "Secretary of State Marco Rubio",
+            "Marco Rubio",
+        ),
         ("001", "Russia could say ‘yes, but’ to a ceasefire offer", "direct", "Markov", "Sergei Markov"),
         (
             "001",
@@ -109,6 +125,12 @@ def test_seeds_quote_speaker_canonical(
 ) -> None:
     found_kind, _, found_speaker, found_canonical = find(records[seed], beginning)
     assert (found_kind, found_speaker, found_canonical) == (kind, speaker, canonical)
+
+
+def test_seeds_nested_attribution_gives_way_to_the_outer_one(records: dict[str, Document]) -> None:
+    # "Putin ... saying he was focused on addressing what he calls the “root causes”": one mixed quote
+    texts = [text for _, text, _, _ in quotes(records["002"])]
+    assert not any(t.startswith(("the “root causes”", "addressing what he calls")) for t in texts)
 
 
 def test_seeds_direct_quotes_exclude_their_marks(records: dict[str, Document]) -> None:
