@@ -21,12 +21,20 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from curation.jsonl import read_documents
 from curation.records import Document
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words, imported on first use (importing spaCy costs seconds at start-up)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
 
 SHINGLE_SIZE = 3  # words per shingle: long enough to be specific, short enough for shortened quotes
 # "positive", "the deal", "the United States", "Donald Trump": scare quotes and names recur by chance
@@ -117,7 +125,8 @@ def containment(shorter: list[str], longer: list[str], size: int = SHINGLE_SIZE)
 
 def content_words(words: list[str]) -> int:
     """How many words are not stop words: "the deal" has one, "a positive message means nothing" three."""
-    return sum(1 for w in words if w not in STOP_WORDS)
+    stop_words = _stop_words()
+    return sum(1 for w in words if w not in stop_words)
 
 
 def same_quote(a: list[str], b: list[str], threshold: float = DEFAULT_CONTAINMENT) -> bool:

@@ -7,18 +7,10 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
-from curation.annotate import annotate_file, summarize
-from curation.cli.app import app, console, err_console, fail, user_errors
+from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
 from curation.jsonl import read_documents
+from curation.summary import summarize
 
 
 @app.command("annotate")
@@ -44,22 +36,15 @@ def annotate_cmd(
 
     Example: curation annotate docs.jsonl -o preannotations.jsonl --n-process 2
     """
+    # spaCy is imported here, not at module level, so that every other command starts fast.
+    from curation.annotate import annotate_file
     from curation.extract.pipeline import build_pipeline
 
     nlp = build_pipeline(model)
     skipped: list[str] = []
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("annotating"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=quiet,
-    )
+    progress = progress_bar(quiet)
     with progress:
-        task = progress.add_task("annotate", total=_count_records(inputs))
+        task = progress.add_task("annotating", total=_count_records(inputs))
         stats = annotate_file(
             inputs,
             out,

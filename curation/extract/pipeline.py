@@ -74,12 +74,14 @@ def to_record(doc: Doc, base: Document, nlp: Language | None = None) -> Document
         builder.add_claim(c)
     provenance = dict(base.provenance)
     if nlp is not None:
-        provenance.update(
-            model=pipeline_name(nlp),
-            model_version=model_version(nlp),
-            reviewed=False,
-            annotated_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        )
+        # Fresh provenance: these spans are the model's, so a gold record's annotator, annotation id and
+        # times must not stay beside them (they would claim a human reviewed machine output).
+        provenance = {
+            "model": pipeline_name(nlp),
+            "model_version": model_version(nlp),
+            "reviewed": False,
+            "annotated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
     fields = {"spans": builder.spans_dump(), "relations": builder.relations_dump(), "provenance": provenance}
     return Document.model_validate(base.model_dump() | fields)
 
