@@ -85,6 +85,8 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     if before.rstrip(",").split()[-1:] == ["that"]:
         return True  # "said that “...”": reported speech quoting verbatim, a mixed quote
     prev = before[-1] if before else ""
+    if prev in ",;—–" and inner[0].islower() and not _resumes_split_quote(text, para_start, start):
+        return True  # "that under Obama, “the generals ...”": a clause continued in quotation marks
     if not prev or prev in ".:!?,;—–(" or prev in lexicon.DOUBLE_CLOSE + lexicon.DOUBLE_OPEN + "\"'`":
         return False
     words = inner.split()
@@ -94,6 +96,17 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
         return True
     ends_sentence = inner[-1] in ".!?"
     return len(words) <= lexicon.FRAGMENT_MAX_WORDS and not ends_sentence
+
+
+def _resumes_split_quote(text: str, para_start: int, start: int) -> bool:
+    """ "“The economy,” he said, “is growing.”": a lowercase quote after a short reporting clause
+    that follows a quote closed in the same sentence continues that quote; it is not a fragment."""
+    head = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
+    close = max(head.rfind(c) for c in lexicon.DOUBLE_CLOSE + "\"'")
+    if close < 0:
+        return False
+    between = head[close + 1 :]
+    return not any(c in between for c in ".!?") and len(between.split()) <= lexicon.SPLIT_CUE_MAX_WORDS
 
 
 def find_quoted_stretches(text: str) -> list[QuotedStretch]:

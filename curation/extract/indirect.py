@@ -171,8 +171,9 @@ class IndirectQuotes:
     def _quoted_objects(
         self, doc: Doc, found: list[Attribution], fragments: list[Mention]
     ) -> list[Attribution]:
-        """A quoted fragment that is the object of a verb ("chanted “What curfew?”", "attacked “the
-        hateful ideology ...”") and not inside any attribution: the subject's verbatim words."""
+        """A quoted fragment that is the object of a verb and not inside any attribution: a complete
+        utterance ("chanted “What curfew?”") is a direct quote; words filling a slot of the writer's
+        sentence ("branded him a “liar”") make a mixed quote over the object phrase, marks included."""
         out = []
         for f in fragments:
             if any(a.start <= f.start and f.end <= a.end for a in found):
@@ -188,12 +189,17 @@ class IndirectQuotes:
             subject = syntax.subject_of(verb)
             if subject is None or _expletive(subject):
                 continue
+            if _complete_utterance(f, root):  # "chanted “What curfew?”": the object is what was said
+                start, end, kind = f.start, f.end, "direct"
+            else:
+                start, end = _with_marks(doc.text, root, f)
+                kind = "mixed"
             out.append(
                 Attribution(
-                    start=f.start,
-                    end=f.end,
-                    text=f.text,
-                    kind="direct",
+                    start=start,
+                    end=end,
+                    text=doc.text[start:end],
+                    kind=kind,
                     score=lexicon.SCORES["direct_object"],
                     speaker=syntax.as_mention(syntax.mention_span(subject)),
                     cue=syntax.as_mention(syntax.cue_span(verb, with_object=False)),
@@ -358,6 +364,29 @@ def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
         or a.cue is None
         or not any(s <= a.cue.start < e for s, e in contents if (s, e) != (a.start, a.end))
     ]
+
+
+def _complete_utterance(fragment: Mention, root: Token) -> bool:
+    """Capitalised, closed by sentence punctuation inside the marks, and the whole object phrase."""
+    words = fragment.text.rstrip()
+    return (
+        words[:1].isupper()
+        and words[-1:] in (".", "!", "?", ",")
+        and root.left_edge.idx >= fragment.start - 2
+        and root.right_edge.idx < fragment.end + 2
+    )
+
+
+def _with_marks(text: str, root: Token, fragment: Mention) -> tuple[int, int]:
+    """The object phrase around a quoted fragment ("a “Putin pact”"), its quotation marks included."""
+    start = min(root.left_edge.idx, fragment.start)
+    end = max(root.right_edge.idx + len(root.right_edge.text), fragment.end)
+    marks = lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE + "'`"
+    while start > 0 and text[start - 1] in marks:
+        start -= 1
+    while end < len(text) and text[end] in marks:
+        end += 1
+    return start, end
 
 
 def _has_that(clause: Token) -> bool:

@@ -29,6 +29,18 @@ def quoted(text: str) -> list[tuple[str, bool]]:
         ("a “positive” proposal", [("positive", True)]),
         ("a new “Contract with America.” was signed", [("Contract with America.", True)]),
         ("No quotation here at all.", []),
+        # a lowercase quote after a comma continues the writer's clause: a fragment
+        (
+            "The mayor said on Monday that, after the vote, “the bridge will open in spring.”",
+            [("the bridge will open in spring.", True)],
+        ),
+        # ... unless it resumes a quote split by a short reporting clause
+        (
+            "“The bridge,” the mayor told reporters, “will open in spring.”",
+            [("The bridge,", False), ("will open in spring.", False)],
+        ),
+        # a capitalised quote after a comma is set off: direct
+        ("The mayor said, “The bridge will open in spring.”", [("The bridge will open in spring.", False)]),
     ],
 )
 def test_marks_pairing(text: str, expected: list[tuple[str, bool]]) -> None:

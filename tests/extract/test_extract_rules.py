@@ -135,6 +135,32 @@ def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str,
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a noun phrase in marks filling the object slot: mixed, over the object phrase with its marks
+        (
+            "The mayor branded the new stadium a “colossal waste of money.”",
+            [("mixed", "a “colossal waste of money.”", "The mayor", "branded")],
+        ),
+        (
+            "Critics described the plan as “a giveaway to the rich.”",
+            [("mixed", "the plan as “a giveaway to the rich.”", "Critics", "described")],
+        ),
+        # a complete utterance as the object of a verb of saying: direct
+        (
+            "The coach chanted “We are the champions!” on the bus.",
+            [("direct", "We are the champions!", "The coach", "chanted")],
+        ),
+        ("Residents typed “Help us now.” into the chat.", [("direct", "Help us now.", "Residents", "typed")]),
+        # a title bought, not words said: nothing
+        ("The mayor bought “War and Peace” at the fair.", []),
+    ],
+)
+def test_rules_quoted_objects(nlp: Language, text: str, expected: list[tuple[str, str, str, str]]) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         (
             "Trump has repeatedly called for an investigation into the leak.",
             ("indirect", "an investigation into the leak", "Trump", "has repeatedly called"),
