@@ -85,7 +85,8 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     if before.rstrip(",").split()[-1:] == ["that"]:
         return True  # "said that “...”": reported speech quoting verbatim, a mixed quote
     prev = before[-1] if before else ""
-    if prev in ",;—–" and inner[0].islower() and not _resumes_split_quote(text, para_start, start):
+    after_comma = before.rstrip(lexicon.DOUBLE_CLOSE + "\"'")[-1:] in (",", ";", "—", "–")
+    if after_comma and inner[0].islower() and not _resumes_split_quote(text, para_start, start):
         return True  # "that under Obama, “the generals ...”": a clause continued in quotation marks
     if not prev or prev in ".:!?,;—–(" or prev in lexicon.DOUBLE_CLOSE + lexicon.DOUBLE_OPEN + "\"'`":
         return False
@@ -100,13 +101,13 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
 
 def _resumes_split_quote(text: str, para_start: int, start: int) -> bool:
     """ "“The economy,” he said, “is growing.”": a lowercase quote after a short reporting clause
-    that follows a quote closed in the same sentence continues that quote; it is not a fragment."""
+    that follows a quote closed with a comma continues that quote; it is not a fragment.
+    ("a “nasty guy,” an “anchor baby,” “unstable”": nothing between the marks, a list of fragments.)"""
     head = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
     close = max(head.rfind(c) for c in lexicon.DOUBLE_CLOSE + "\"'")
-    if close < 0:
+    if close < 1 or head[close - 1] != ",":
         return False
-    between = head[close + 1 :]
-    return not any(c in between for c in ".!?") and len(between.split()) <= lexicon.SPLIT_CUE_MAX_WORDS
+    return 1 <= len(head[close + 1 :].split()) <= lexicon.SPLIT_CUE_MAX_WORDS
 
 
 def find_quoted_stretches(text: str) -> list[QuotedStretch]:

@@ -149,7 +149,7 @@ FRAGMENT_MAX_WORDS = 6
 # Up to this many words inside a clause are a fragment even with a full stop (titles, names).
 TITLE_MAX_WORDS = 4
 # A reporting clause between the two halves of a split quote (“A,” he told reporters, “b.”) is short.
-SPLIT_CUE_MAX_WORDS = 8
+SPLIT_CUE_MAX_WORDS = 12
 
 # Scores: how likely each rule's output is right, set from the share of each rule's quotes that match
 # gold on the development corpus (checked per score bucket by bench/attribution.py).

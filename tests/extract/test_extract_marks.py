@@ -39,6 +39,16 @@ def quoted(text: str) -> list[tuple[str, bool]]:
             "“The bridge,” the mayor told reporters, “will open in spring.”",
             [("The bridge,", False), ("will open in spring.", False)],
         ),
+        # the reporting clause may hold an abbreviation ("Mr.")
+        (
+            '"By noon," Mr. Lee told the crowd, "we will be done."',
+            [("By noon,", False), ("we will be done.", False)],
+        ),
+        # a list of quoted words: nothing said between the marks, so fragments
+        (
+            "He called the rival a “liar,” a “cheat,” “lazy” and “weak.”",
+            [("liar,", True), ("cheat,", True), ("lazy", True), ("weak.", True)],
+        ),
         # a capitalised quote after a comma is set off: direct
         ("The mayor said, “The bridge will open in spring.”", [("The bridge will open in spring.", False)]),
     ],
