@@ -177,6 +177,15 @@ def test_rules_quoted_objects(nlp: Language, text: str, expected: list[tuple[str
             "Few voters believed Trump's claim that he had paid his taxes.",
             ("indirect", "he had paid his taxes", "Trump", "claim"),
         ),
+        # the owner of a noun of saying: a name before it, or "from X"
+        (
+            "Markets rose after the Reuters report that the plant had closed.",
+            ("indirect", "the plant had closed", "Reuters", "report"),
+        ),
+        (
+            "Markets rose despite warnings from the engineers that the bridge was unsafe.",
+            ("indirect", "the bridge was unsafe", "the engineers", "warnings"),
+        ),
         (
             "Reporters checked the claim that he had paid no taxes.",
             ("indirect", "he had paid no taxes", None, "claim"),  # nobody named: no speaker
