@@ -60,10 +60,14 @@ class Speakers:
             return replace(
                 a, speaker=syntax.as_mention(byline), score=lexicon.SCORES["byline"], rule="byline"
             )
-        for verb, reporting in (self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)):
+        found_cues = [self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)]
+        # A verb of saying on either side beats any other verb ("footage of X saying, “...,” when Y
+        # spoke"); between equals, the post-posed cue wins.
+        found_cues.sort(key=lambda cue: not cue[1])
+        for verb, reporting in found_cues:
             if verb is None:
                 continue
-            subject = syntax.subject_of(verb) or _postposed_subject(verb)
+            subject = syntax.subject_of(verb) or _postposed_subject(verb) or _participle_owner(verb)
             if subject is None or a.start <= subject.idx < a.end:
                 continue
             speaker = syntax.mention_span(subject)
@@ -236,11 +240,28 @@ def _dash_byline(doc: Doc, text: str, a: Attribution) -> Span | None:
 
 
 def _postposed_subject(verb: Token) -> Token | None:
-    """ "said Press Secretary Karoline Leavitt" when the parser did not call it nsubj."""
+    """ "said Press Secretary Karoline Leavitt" when the parser did not call it nsubj; "Said Ellis: “...”"
+    when it took the inverted verb for part of the name."""
+    if verb.dep_ == "compound" and verb.head.i > verb.i and verb.head.pos_ == "PROPN":
+        return verb.head
     for child in verb.rights:
         if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and child.pos_ in ("PROPN", "NOUN"):
             return child
     return None
+
+
+def _participle_owner(verb: Token) -> Token | None:
+    """ "Smith, saying “...”": a participle modifying a noun has that noun as its subject; in "footage of
+    Smith saying" (the parser hangs the participle on "footage") the person is the one "of" names."""
+    if verb.dep_ != "acl" or verb.tag_ != "VBG" or verb.head.pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    owner = verb.head
+    for prep in owner.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i < verb.i:
+            named = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+            if named:
+                return named[0]
+    return owner
 
 
 def _starts_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:

@@ -73,11 +73,16 @@ def mention_span(head: Token) -> Span:
     conjuncts = [c for c in head.children if c.dep_ == "conj" and c.i > head.i]
     if conjuncts:  # "both Russia and the U.S."
         end = max(end, conjuncts[-1].i + 1)
-    while start < end - 1 and (doc[start].is_punct and doc[start].text not in "[(" or doc[start].is_space):
+    # A verb is never part of a name ("Said Ellis:" parsed as one noun phrase).
+    while start < end - 1 and (_not_name_start(doc[start])):
         start += 1
     while end - 1 > start and doc[end - 1].is_punct and doc[end - 1].text not in "])":
         end -= 1
     return doc[start:end]
+
+
+def _not_name_start(token: Token) -> bool:
+    return token.is_punct and token.text not in "[(" or token.is_space or token.pos_ == "VERB"
 
 
 def cue_span(verb: Token, with_object: bool = True) -> Span:

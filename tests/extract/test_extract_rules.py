@@ -262,3 +262,26 @@ def test_rules_scores_order_cue_over_guess(nlp: Language) -> None:
     no_cue = found(nlp, "The talks ended.\n“We will win.”")[0]
     assert no_cue.speaker is None
     assert 0.0 <= no_cue.score < with_cue.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        # a verb of saying before the quote beats a plain verb after it
+        (
+            "The spot concludes with footage of Smith saying during the debate last week, "
+            "“That makes me smart,” when Jones spoke.",
+            "Smith",
+            "saying",
+        ),
+        # the inverted "Said X:" the parser reads as one noun phrase
+        ("Prices fell. Said Ellis: “I do not think she cares about tax reform.”", "Ellis", "Said"),
+        # a participle hanging on the person
+        ("The film shows Mary Jones asking, “Why are we not ahead?”", "Mary Jones", "asking"),
+        # negative: a plain post-posed verb with its own subject still gives the speaker
+        ("“Promise you will stay,” Blige sings to the crowd.", "Blige", "sings"),
+    ],
+)
+def test_rules_direct_quote_cue_choice(nlp: Language, text: str, speaker: str, cue: str) -> None:
+    [a] = [x for x in found(nlp, text) if x.kind == "direct"]
+    assert (a.speaker.text if a.speaker else None, a.cue.text if a.cue else None) == (speaker, cue)
