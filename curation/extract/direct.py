@@ -13,6 +13,7 @@ Speakers and cues are found later by `curation_speakers`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -76,7 +77,9 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     """A quoted stretch inside a clause: mid-sentence opening and no sentence of its own.
 
     Direct quotes follow a colon or comma, start a sentence, or are long complete sentences;
-    fragments follow a word ("that “the ball ...”", "the “positive” plan").
+    fragments follow a word ("that “the ball ...”", "the “positive” plan"), continue the writer's
+    clause after a comma in lowercase ("that under Obama, “the generals ...”"), or name a work or a
+    person (titles after "book,", nicknames).
     """
     inner = text[start:end].strip()
     if not inner:
@@ -84,6 +87,8 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     before = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
     if before.rstrip(",").split()[-1:] == ["that"]:
         return True  # "said that “...”": reported speech quoting verbatim, a mixed quote
+    if _names_a_work(before, inner) or _nickname(text, start, end, before):
+        return True
     prev = before[-1] if before else ""
     after_comma = before.rstrip(lexicon.DOUBLE_CLOSE + "\"'")[-1:] in (",", ";", "—", "–")
     if after_comma and inner[0].islower() and not _resumes_split_quote(text, para_start, start):
@@ -97,6 +102,37 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
         return True
     ends_sentence = inner[-1] in ".!?"
     return len(words) <= lexicon.FRAGMENT_MAX_WORDS and not ends_sentence
+
+
+def _title_case(inner: str) -> bool:
+    """ "Make Your Kid a Millionaire,", "13th.": every longer word capitalised (or a number)."""
+    words = [w.strip(",.!?:;") for w in inner.split()]
+    return all(w[:1].isupper() or w[:1].isdigit() for w in words if len(w) > 3 or w is words[0])
+
+
+def _names_a_work(before: str, inner: str) -> bool:
+    """ "his 2002 book, “Make Your Kid a Millionaire,”": a short title-cased quotation set off by a
+    comma after a noun naming a work (book, show, film) is its title, not someone's words."""
+    if not before.endswith(","):
+        return False
+    last = before.rstrip(",").split()[-1:]
+    return (
+        bool(last)
+        and last[0].lower().strip("’'s") in lexicon.WORK_NOUNS
+        and len(inner.split()) <= lexicon.FRAGMENT_MAX_WORDS
+        and _title_case(inner)
+    )
+
+
+def _nickname(text: str, start: int, end: int, before: str) -> bool:
+    """ "Rep. Robert C. “Bobby” Scott": one or two capitalised words between two parts of a name."""
+    last = before.split()[-1:]
+    following = text[end:].lstrip("\"'`”»")
+    nxt = following.split()[:1]
+    if not last or not nxt or following[:1] != " " or len(text[start:end].split()) > 2:
+        return False
+    name_before = last[0][:1].isupper() and (last[0][-1].isalpha() or re.fullmatch(r"[A-Z]\.", last[0]))
+    return bool(name_before) and text[start : start + 1].isupper() and nxt[0][:1].isupper()
 
 
 def _resumes_split_quote(text: str, para_start: int, start: int) -> bool:

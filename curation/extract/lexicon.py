@@ -90,6 +90,14 @@ PREPOSITIONAL_CUES: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+# Nouns naming a work whose title may follow after a comma: "his 2002 book, “Make Your Kid a Millionaire,”".
+WORK_NOUNS: frozenset[str] = words(
+    """
+    book books film films movie movies documentary show shows series song songs album albums novel memoir
+    play musical poem column commentary essay article op-ed editorial podcast program programme episode
+    """
+)
+
 # Verbs whose quoted object is someone's verbatim words: "chanted “What curfew?”", "typed “...”".
 VERBATIM_VERBS: frozenset[str] = words(
     """

@@ -49,6 +49,12 @@ def quoted(text: str) -> list[tuple[str, bool]]:
             "He called the rival a “liar,” a “cheat,” “lazy” and “weak.”",
             [("liar,", True), ("cheat,", True), ("lazy", True), ("weak.", True)],
         ),
+        # a title-cased quotation after "book," "documentary," is a title; a sentence there is a quote
+        ("In her 2019 book, “Grow Your Own Garden,” she explains.", [("Grow Your Own Garden,", True)]),
+        ("In her book, “We must plant more trees,” she wrote.", [("We must plant more trees,", False)]),
+        # a nickname between the parts of a name; a quote after a sentence is not one
+        ("Sen. Robert J. “Bob” Casey spoke first.", [("Bob", True)]),
+        ('Casey spoke first. "We Won" read the banner.', [("We Won", False)]),
         # a capitalised quote after a comma is set off: direct
         ("The mayor said, “The bridge will open in spring.”", [("The bridge will open in spring.", False)]),
     ],
