@@ -69,8 +69,12 @@ class Speakers:
                 continue
             subject = syntax.subject_of(verb) or _postposed_subject(verb) or _participle_owner(verb)
             if subject is None or a.start <= subject.idx < a.end:
-                continue
-            speaker = syntax.mention_span(subject)
+                between = _words_between(doc, a.end, verb)
+                if between is None:
+                    continue
+                speaker = between
+            else:
+                speaker = syntax.mention_span(subject)
             cue = syntax.as_mention(syntax.cue_span(verb))
             rule = "direct_cue" if reporting else "direct_frame"
             found = replace(
@@ -245,9 +249,24 @@ def _postposed_subject(verb: Token) -> Token | None:
     if verb.dep_ == "compound" and verb.head.i > verb.i and verb.head.pos_ == "PROPN":
         return verb.head
     for child in verb.rights:
-        if child.dep_ in ("dobj", "attr", "npadvmod", "appos") and child.pos_ in ("PROPN", "NOUN"):
+        if (
+            child.dep_ in ("dobj", "attr", "npadvmod", "appos")
+            and child.pos_ in ("PROPN", "NOUN")
+            and child.ent_type_ not in ("DATE", "TIME")  # "said Monday" names a day, not a speaker
+        ):
             return child
     return None
+
+
+def _words_between(doc: Doc, quote_end: int, verb: Token) -> Span | None:
+    """ "“...,” Tulsa police Chief Chuck Jordan said": when the parse hangs the verb inside the quote,
+    the noun phrase between the closing mark and the post-posed verb is still the speaker."""
+    tokens = [t for t in doc[: verb.i] if t.idx >= quote_end and not (t.is_punct or t.is_space)]
+    if not tokens or len(tokens) > 8 or tokens[-1].pos_ not in ("PROPN", "NOUN", "PRON"):
+        return None
+    if any(t.pos_ in ("AUX", "ADP", "SCONJ", "CCONJ") for t in tokens):
+        return None
+    return doc[tokens[0].i : tokens[-1].i + 1]
 
 
 def _participle_owner(verb: Token) -> Token | None:

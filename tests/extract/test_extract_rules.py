@@ -276,6 +276,13 @@ def test_rules_scores_order_cue_over_guess(nlp: Language) -> None:
         ),
         # the inverted "Said X:" the parser reads as one noun phrase
         ("Prices fell. Said Ellis: “I do not think she cares about tax reform.”", "Ellis", "Said"),
+        # the parser hangs the post-posed verb inside the quote: the words between mark and verb
+        (
+            "The inquiry goes on.\n“I make this promise to you: We will achieve justice in this case,” "
+            "Tulsa police Chief Chuck Jordan said Monday.",
+            "Tulsa police Chief Chuck Jordan",
+            "said",
+        ),
         # a participle hanging on the person
         ("The film shows Mary Jones asking, “Why are we not ahead?”", "Mary Jones", "asking"),
         # negative: a plain post-posed verb with its own subject still gives the speaker
