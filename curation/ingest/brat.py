@@ -272,6 +272,27 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _snap_to_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a segment that cuts a two-character mark ('' or ``) in half, so the mark is whole.
+
+    Annotators of text quoting with doubled apostrophes sometimes start or end a span between the two
+    characters; read as it is, the lone ' is no mark and a wholly quoted segment looks partly quoted.
+    """
+    if (
+        start > 0
+        and text[start - 1 : start + 1] in ("''", "``")
+        and text[start - 2 : start] not in ("''", "``")
+    ):
+        start -= 1
+    if (
+        end < len(text)
+        and text[end - 1 : end + 1] in ("''", "``")
+        and text[end : end + 2] not in ("''", "``")
+    ):
+        end += 1
+    return start, end
+
+
 def split_content(text: str, start: int, end: int) -> tuple[QuoteClass, list[tuple[int, int]]]:
     """Classify one content segment by its quotation marks, and give the span(s) it becomes.
 
@@ -279,7 +300,7 @@ def split_content(text: str, start: int, end: int) -> tuple[QuoteClass, list[tup
     quoted stretch, marks excluded; partly_quoted (words inside and outside marks) and unquoted: the
     whole segment, surrounding spaces trimmed.
     """
-    start, end = _strip(text, start, end)
+    start, end = _strip(text, *_snap_to_marks(text, start, end))
     regions = quoted_regions(text, start, end)
     if not regions:
         return "unquoted", [(start, end)]

@@ -137,3 +137,26 @@ def test_brat_split_content_rows(content, kind, pieces):
     assert got_kind == kind
     if pieces is not None:
         assert [content[s:e] for s, e in spans] == pieces
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "pieces"),
+    [
+        # the span starts between the two apostrophes of the opening mark
+        ("He said ''We should throw it out,'' today.", 9, 35, ["We should throw it out,"]),
+        # the span ends between the two apostrophes of the closing mark
+        ("He said ''We should throw it out,'' today.", 8, 34, ["We should throw it out,"]),
+        # a whole mark is left as it is
+        ("He said ''We should throw it out,'' today.", 8, 35, ["We should throw it out,"]),
+    ],
+)
+def test_brat_split_content_snaps_a_half_doubled_mark(text, start, end, pieces):
+    kind, spans = split_content(text, start, end)
+    assert kind == "quoted"
+    assert [text[s:e] for s, e in spans] == pieces
+
+
+def test_brat_split_content_does_not_widen_past_a_lone_apostrophe():
+    text = "the voters' choice"
+    kind, spans = split_content(text, 11, len(text))
+    assert (kind, [text[s:e] for s, e in spans]) == ("unquoted", ["choice"])
