@@ -335,6 +335,8 @@ class IndirectQuotes:
             kind, score = "mixed", max(score, lexicon.SCORES["mixed"])
             start = min(start, min(f.start - 1 for f in inner))
             end = max(end, max(f.end + 1 for f in inner))
+        if speaker is not None and _passive_without_agent(speaker, cue):
+            speaker = None  # "the losing side could be expected to ...": the topic, not a source
         text = self.index.text if self.index is not None else span.doc.text
         return Attribution(
             start=start,
@@ -346,6 +348,12 @@ class IndirectQuotes:
             cue=syntax.as_mention(cue),
             rule=rule if kind == "indirect" else "mixed",
         )
+
+
+def _passive_without_agent(speaker: Span, cue: Span) -> bool:
+    """A passive cue's subject is what is reported on, not who reports ("X is expected to", "X was
+    described as"); only a "by" agent names the source, and without one the source is unstated."""
+    return speaker.root.dep_ == "nsubjpass" and not any(c.dep_ == "agent" for c in cue.root.children)
 
 
 OBJECT_DEPS = ("dobj", "oprd", "ccomp", "xcomp", "attr")

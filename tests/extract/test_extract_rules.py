@@ -292,3 +292,22 @@ def test_rules_scores_order_cue_over_guess(nlp: Language) -> None:
 def test_rules_direct_quote_cue_choice(nlp: Language, text: str, speaker: str, cue: str) -> None:
     [a] = [x for x in found(nlp, text) if x.kind == "direct"]
     assert (a.speaker.text if a.speaker else None, a.cue.text if a.cue else None) == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a passive cue's subject is the topic, not the source: the source is unstated
+        (
+            "The governor is expected to sign the bill next week.",
+            ("indirect", "to sign the bill next week", None, "is expected"),
+        ),
+        # the active counterpart keeps its subject as the speaker
+        (
+            "The senator said the plan was a failure.",
+            ("indirect", "the plan was a failure", "The senator", "said"),
+        ),
+    ],
+)
+def test_rules_passive_cue_without_agent_has_no_speaker(nlp: Language, text: str, expected: tuple) -> None:
+    assert [summary(a) for a in found(nlp, text)] == [expected]
