@@ -11,13 +11,13 @@ Usage: .venv/bin/python bench/attribution.py [CORPUS] [--skip-speed] [--rounds N
 (CORPUS defaults to ../shared/polnear-dev; textacy: `VIRTUAL_ENV=.venv uv pip install -r
 bench/requirements.lock`). The corpus is development data with no licence: nothing of it is written.
 
-Figures of one run on polnear-dev (84 articles, 67,609 words; 2-core machine shared with other jobs):
+Figures of one run on polnear-dev (84 articles, 67,609 words; 2-core machine):
                      P      R      F1     speaker acc
-  curation direct    0.890  0.955  0.922  0.950     textacy direct  0.437  0.477  0.456  0.864
-  curation all       0.891  0.658  0.757  0.918     textacy all     0.691  0.138  0.230  0.815
-  (indirect F1 0.654, mixed F1 0.739; textacy raised on 22 of 84 documents)
+  curation direct    0.900  0.955  0.927  0.951     textacy direct  0.446  0.483  0.464  0.867
+  curation all       0.891  0.658  0.757  0.920     textacy all     0.691  0.138  0.230  0.815
+  (indirect F1 0.654, mixed F1 0.745; textacy raised on 22 of 84 documents)
   calibration (share of quotes matching gold): [0.5,0.7) 0.65, [0.7,0.8) 0.79, [0.8,0.9) 0.90, [0.9,1] 0.95
-  words/s: raw nlp.pipe 5,474, annotate_documents 4,478 (0.82x); 2 processes 7,289 (1.63x of 1)
+  words/s: raw nlp.pipe 5,822, annotate_documents 5,471 (0.94x); 2 processes 8,238 (1.51x of 1)
 """
 
 from __future__ import annotations
