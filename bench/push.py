@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.jsonl import write_documents
-from curation.records import Document, content_id, span_id
+from curation.records import Document, Span, content_id
 from curation.schema import get_schema
 from curation.settings import get_settings
 from curation.studio.connection import Connection, client
@@ -63,16 +63,8 @@ def synthetic(n: int, seed: int = 7) -> list[Document]:
     return docs
 
 
-def _span(label: str, text: str, start: int, end: int, score: float, **attrs: str) -> dict[str, Any]:
-    return {
-        "id": span_id(label, start, end),
-        "start": start,
-        "end": end,
-        "label": label,
-        "text": text[start:end],
-        "attrs": attrs,
-        "score": round(score, 3),
-    }
+def _span(label: str, text: str, start: int, end: int, score: float, **attrs: str) -> Span:
+    return Span.at(text, label, start, end, dict(attrs), round(score, 3))
 
 
 def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:

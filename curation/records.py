@@ -46,6 +46,30 @@ class Span(BaseModel):
     attrs: dict[str, Any] = Field(default_factory=dict)
     score: float | None = Field(default=None, ge=0.0, le=1.0)
 
+    @classmethod
+    def at(
+        cls,
+        text: str,
+        label: str,
+        start: int,
+        end: int,
+        attrs: dict[str, Any] | None = None,
+        score: float | None = None,
+        **extra: Any,
+    ) -> Span:
+        """The span of `label` over text[start:end], with its deterministic id and its text taken from
+        the document, so the two can never disagree."""
+        return cls(
+            id=span_id(label, start, end),
+            start=start,
+            end=end,
+            label=label,
+            text=text[start:end],
+            attrs=attrs or {},
+            score=score,
+            **extra,
+        )
+
     @model_validator(mode="after")
     def _ordered(self) -> Span:
         if self.end <= self.start:

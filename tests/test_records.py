@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from curation.jsonschema import RECORD_SCHEMA_PATH, render_record_schema
-from curation.records import Document, Removed, content_id, restore_removed
+from curation.records import Document, Removed, Span, content_id, restore_removed
 from curation.schema import get_schema
 
 TEXT = "Peskov said “no deal” on Friday."
@@ -111,3 +111,9 @@ def test_schema_committed_record_schema_is_fresh():
         "CUE",
         "CLAIM",
     ]
+
+
+def test_records_span_at_takes_id_and_text_from_the_document():
+    span = Span.at(TEXT, "QUOTE", 13, 20, {"kind": "direct"}, 0.5, group="E1")
+    assert (span.id, span.text, span.attrs, span.score) == ("quote-13-20", "no deal", {"kind": "direct"}, 0.5)
+    assert span.group == "E1"  # extra fields are kept  # type: ignore[attr-defined]

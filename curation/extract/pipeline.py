@@ -114,15 +114,8 @@ class _RecordBuilder:
         sid = span_id(label, m.start, m.end)
         existing = self.by_id.get(sid)
         if existing is None or (existing.score or 0) < score:
-            self.by_id[sid] = Span(
-                id=sid,
-                start=m.start,
-                end=m.end,
-                label=label,
-                text=m.text,
-                attrs=attrs,
-                score=round(min(1.0, max(0.0, score)), 3),
-                **extra,
+            self.by_id[sid] = Span.at(
+                self.text, label, m.start, m.end, attrs, round(min(1.0, max(0.0, score)), 3), **extra
             )
         return sid
 

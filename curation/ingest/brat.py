@@ -326,9 +326,7 @@ class _Builder:
     def span(self, label: str, start: int, end: int, attrs: dict[str, Any], **extra: Any) -> str:
         sid = span_id(label, start, end)
         if sid not in self.spans:
-            self.spans[sid] = Span(
-                id=sid, start=start, end=end, label=label, text=self.text[start:end], attrs=attrs, **extra
-            )
+            self.spans[sid] = Span.at(self.text, label, start, end, attrs, **extra)
         return sid
 
     def relate(self, head: str, tail: str, label: str) -> None:

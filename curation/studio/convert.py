@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from curation.errors import ValidationError
-from curation.records import Document, Relation, Span, span_id, text_hash
+from curation.records import Document, Relation, Span, text_hash
 from curation.schema import LabelSchema
 from curation.studio.config import LABELS_NAME, TEXT_NAME, AttrControl, attr_controls
 from curation.studio.offsets import OffsetMap
@@ -168,9 +168,7 @@ def _span(item: dict[str, Any], text: str, offsets: OffsetMap, schema: LabelSche
             f"{where}, region {region}: text[{start}:{end}] is {text[start:end]!r} but the region says "
             f"{value['text']!r}; offsets shifted, refusing to guess"
         )
-    return Span(
-        id=span_id(labels[0], start, end), start=start, end=end, label=labels[0], text=text[start:end]
-    )
+    return Span.at(text, labels[0], start, end)
 
 
 def _attr_value(item: dict[str, Any], control: AttrControl) -> Any:

@@ -13,7 +13,7 @@ import pytest
 
 from curation.errors import CurationError, ServerError, ValidationError
 from curation.jsonl import read_documents, write_documents
-from curation.records import Document, content_id, span_id
+from curation.records import Document, Span, content_id, span_id
 from curation.studio.connection import Connection, client
 from curation.studio.pull import pull
 from curation.studio.push import push
@@ -23,17 +23,8 @@ def _seed_record(text: str, model_version: str = "curation-0.1.0+test-1") -> Doc
     """A pre-annotation of a seed: spans on the first words (placed by offsets, never by guesswork)."""
     words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
 
-    def span(label: str, first: int, last: int, score: float, **attrs: str) -> dict[str, Any]:
-        start, end = words[first][0], words[last][1]
-        return {
-            "id": span_id(label, start, end),
-            "start": start,
-            "end": end,
-            "label": label,
-            "text": text[start:end],
-            "attrs": attrs,
-            "score": score,
-        }
+    def span(label: str, first: int, last: int, score: float, **attrs: str) -> Span:
+        return Span.at(text, label, words[first][0], words[last][1], dict(attrs), score)
 
     spans = [
         span("SPEAKER", 0, 1, 0.9, canonical=text[words[0][0] : words[1][1]]),
@@ -42,8 +33,8 @@ def _seed_record(text: str, model_version: str = "curation-0.1.0+test-1") -> Doc
         span("CLAIM", 10, 15, 0.7, checkworthy="high"),
     ]
     relations = [
-        {"head": spans[2]["id"], "tail": spans[0]["id"], "label": "speaker"},
-        {"head": spans[2]["id"], "tail": spans[1]["id"], "label": "cue"},
+        {"head": spans[2].id, "tail": spans[0].id, "label": "speaker"},
+        {"head": spans[2].id, "tail": spans[1].id, "label": "cue"},
     ]
     return Document(
         id=content_id(text),
