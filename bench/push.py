@@ -53,8 +53,8 @@ def synthetic(n: int, seed: int = 7) -> list[Document]:
             _span("CLAIM", text, k, k + 26, rng.random(), checkworthy="low"),
         ]
         relations = [
-            {"head": spans[2]["id"], "tail": spans[0]["id"], "label": "speaker"},
-            {"head": spans[2]["id"], "tail": spans[1]["id"], "label": "cue"},
+            {"head": spans[2].id, "tail": spans[0].id, "label": "speaker"},
+            {"head": spans[2].id, "tail": spans[1].id, "label": "cue"},
         ]
         provenance = {"model": "bench", "model_version": "bench-1", "reviewed": False}
         docs.append(
