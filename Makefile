@@ -53,12 +53,12 @@ demo: setup studio-setup
 
 test: setup studio-setup
 	$(VENV)/bin/ruff check curation tests bench
-	$(VENV)/bin/mypy curation
+	$(VENV)/bin/mypy curation bench
 	CURATION_STUDIO_VENV=$(abspath $(STUDIO_VENV)) $(VENV)/bin/pytest -q
 
 lint: setup
 	$(VENV)/bin/ruff check curation tests bench
-	$(VENV)/bin/mypy curation
+	$(VENV)/bin/mypy curation bench
 
 bench: setup studio-setup
 	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r bench/requirements.lock

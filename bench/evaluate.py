@@ -56,7 +56,7 @@ def write_corpus(golds: list[Document], folder: Path, copies: int) -> tuple[Path
     return gold, pred
 
 
-def timed(run) -> float:  # type: ignore[no-untyped-def]
+def timed(run) -> float:
     start = time.perf_counter()
     run()
     return time.perf_counter() - start

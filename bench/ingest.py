@@ -64,7 +64,7 @@ def baseline(folder: Path, out: Path) -> None:
             fh.write(json.dumps({"text": path.read_text(encoding="utf-8")}) + "\n")
 
 
-def timed(fn, *args) -> float:  # type: ignore[no-untyped-def]
+def timed(fn, *args) -> float:
     start = time.perf_counter()
     fn(*args)
     return time.perf_counter() - start
