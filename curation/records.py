@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -28,6 +29,17 @@ def content_id(text: str) -> str:
 def text_hash(text: str) -> str:
     """sha256 of the exact text: used to check that a server gave back the text it was sent."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def update_stamp(provenance: dict[str, Any]) -> str:
+    """When a record was last changed, comparable as text: ISO times in UTC (updated_at, else
+    annotated_at). Every consumer that keeps one record per document picks the latest by this."""
+    stamp = str(provenance.get("updated_at") or provenance.get("annotated_at") or "")
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp  # not a timestamp: compared as text
+    return moment.astimezone(UTC).isoformat() if moment.tzinfo is not None else stamp
 
 
 def span_id(label: str, start: int, end: int) -> str:

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from curation.jsonschema import RECORD_SCHEMA_PATH, render_record_schema
-from curation.records import Document, Removed, Span, content_id, restore_removed
+from curation.records import Document, Removed, Span, content_id, restore_removed, update_stamp
 from curation.schema import get_schema
 
 TEXT = "Peskov said “no deal” on Friday."
@@ -117,3 +117,16 @@ def test_records_span_at_takes_id_and_text_from_the_document():
     span = Span.at(TEXT, "QUOTE", 13, 20, {"kind": "direct"}, 0.5, group="E1")
     assert (span.id, span.text, span.attrs, span.score) == ("quote-13-20", "no deal", {"kind": "direct"}, 0.5)
     assert span.group == "E1"  # extra fields are kept  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("provenance", "stamp"),
+    [
+        ({"updated_at": "2026-11-01T12:00:00+02:00"}, "2026-11-01T10:00:00+00:00"),  # compared in UTC
+        ({"annotated_at": "2026-11-01T10:00:00+00:00"}, "2026-11-01T10:00:00+00:00"),
+        ({"updated_at": "yesterday"}, "yesterday"),  # not a time: kept as text
+        ({}, ""),
+    ],
+)
+def test_records_update_stamp_orders_records_in_utc(provenance, stamp):
+    assert update_stamp(provenance) == stamp

@@ -3,7 +3,7 @@
 - A records JSONL is indexed first (id -> byte offset of its lines): a record is parsed only when its
   turn comes, so memory grows with the number of ids, not with the texts.
 - Several records with one id (one per annotator, as `curation pull` writes them): the latest
-  provenance.updated_at wins, then the later line — the rule every one-record-per-document consumer uses.
+  latest `curation.records.update_stamp` wins (updated_at in UTC), then the later line.
 - A dataset version directory (exports/NAME/vX.Y.Z/) is read from data/documents/*.parquet, row group by
   row group; label and choice columns may hold ClassLabel ids or strings.
 - `--system spacy` runs the built-in pre-annotator over the gold texts as they stream by.
@@ -20,7 +20,7 @@ from typing import Any
 
 from curation.errors import InputError
 from curation.jsonl import parse_document
-from curation.records import Document, span_id
+from curation.records import Document, span_id, update_stamp
 from curation.schema import LabelSchema, get_schema
 
 
@@ -67,7 +67,7 @@ class RecordIndex:
         if isinstance(spans, list):
             self.labels.update(str(sp.get("label")) for sp in spans if isinstance(sp, dict))
         provenance = obj.get("provenance")
-        updated = str(provenance.get("updated_at") or "") if isinstance(provenance, dict) else ""
+        updated = update_stamp(provenance) if isinstance(provenance, dict) else ""
         entry = _Entry(offset, lineno, updated)
         self.versions.setdefault(obj["id"], []).append(entry)
         known = self.entries.get(obj["id"])

@@ -44,7 +44,7 @@ from curation.export.versions import (
 )
 from curation.export.writer import ParquetSink, data_file
 from curation.jsonl import atomic_write, iter_json_lines, parse_document
-from curation.records import Document
+from curation.records import Document, update_stamp
 from curation.schema import get_schema
 
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
@@ -119,14 +119,7 @@ def is_reviewed(doc: Document) -> bool:
 
 def record_rank(doc: Document, digest: str) -> tuple[bool, str, str]:
     """Reviewed before unreviewed, then the latest update (compared in UTC), then the content hash."""
-    stamp = str(doc.provenance.get("updated_at") or doc.provenance.get("annotated_at") or "")
-    try:
-        moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is not None:
-            stamp = moment.astimezone(UTC).isoformat()
-    except ValueError:
-        pass  # not a timestamp: compared as text
-    return (is_reviewed(doc), stamp, digest)
+    return (is_reviewed(doc), update_stamp(doc.provenance), digest)
 
 
 def scan(path: Path, silver: bool, grouper: NearDuplicateGrouper, progress: Progress | None = None) -> Scan:
