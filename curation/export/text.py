@@ -19,8 +19,6 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from curation.errors import InputError
-
 
 @dataclass(frozen=True)
 class Sentences:
@@ -41,21 +39,19 @@ class Sentences:
 @cache
 def load_tokenizer(model: str) -> Language:
     """The pre-annotator pipeline, with every trained component excluded: only its tokenizer runs."""
-    import spacy
     from spacy.util import get_model_meta, get_package_path, is_package
 
-    try:
-        meta = get_model_meta(get_package_path(model)) if is_package(model) else {}
-        return spacy.load(model, exclude=list(meta.get("pipeline", [])))
-    except OSError as exc:
-        raise InputError(
-            f"spaCy pipeline {model!r} is not installed ({exc}); set CURATION_MODEL to an installed one"
-        ) from None
+    from curation.extract.pipeline import load_model
+
+    meta = get_model_meta(get_package_path(model)) if is_package(model) else {}
+    return load_model(model, exclude=meta.get("pipeline", []))
 
 
 def pipeline_label(nlp: Language) -> str:
     """name-version of a pipeline, as written in provenance model_version ("en_core_web_sm-3.8.0")."""
-    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}-{nlp.meta.get('version', '')}"
+    from curation.extract.pipeline import pipeline_name
+
+    return f"{pipeline_name(nlp)}-{nlp.meta.get('version', '')}"
 
 
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=[ \t]+[\"“‘(\[]?[^\W_a-z])")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import spacy
@@ -25,11 +26,11 @@ CLAIMS_COMPONENT = "curation_claims"
 PARAGRAPHS = "curation_paragraphs"  # runs before the parser
 
 
-def load_model(model: str | None = None) -> Language:
+def load_model(model: str | None = None, exclude: Iterable[str] = ()) -> Language:
     """Load the spaCy pipeline named by `model` or the settings; a clear error when it is missing."""
     name = model or get_settings().model
     try:
-        return spacy.load(name)
+        return spacy.load(name, exclude=list(exclude))
     except OSError as exc:
         raise InputError(
             f"spaCy pipeline {name!r} is not installed: install its package (the project locks "
