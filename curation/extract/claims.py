@@ -726,16 +726,3 @@ class ClaimFinder:
             claims_in_quotes=self.claims_in_quotes,
         )
         return doc
-
-
-@Language.factory(
-    "curation_claims",
-    assigns=["doc._.claims"],
-    requires=["token.dep", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
-    default_config={"min_words": 3, "split_conjuncts": True, "claims_in_quotes": True},
-)
-def make_claim_finder(
-    nlp: Language, name: str, min_words: int, split_conjuncts: bool, claims_in_quotes: bool
-) -> ClaimFinder:
-    """Claims: check-worthy factual clauses, with the speaker of the quote they are in."""
-    return ClaimFinder(nlp, name, min_words, split_conjuncts, claims_in_quotes)

@@ -233,13 +233,3 @@ class DirectQuotes:
             rule="direct",
             extra={"paragraphs": s.paragraphs, "closed": s.closed},
         )
-
-
-@Language.factory(
-    "curation_direct_quotes",
-    assigns=["doc._.attributions", "doc._.quoted_fragments"],
-    default_config={"min_words": 1, "unclosed_score": 0.4},
-)
-def make_direct_quotes(nlp: Language, name: str, min_words: int, unclosed_score: float) -> DirectQuotes:
-    """Direct quotations by quote-mark pairing (speakers come from `curation_speakers`)."""
-    return DirectQuotes(nlp, name, min_words, unclosed_score)

@@ -456,16 +456,3 @@ def _mostly_covered(a: Attribution, ranges: list[tuple[int, int]]) -> bool:
     """True when direct quotes already cover half of this content (the verb introduced them)."""
     covered = sum(max(0, min(a.end, e) - max(a.start, s)) for s, e in ranges)
     return covered >= 0.5 * (a.end - a.start)
-
-
-@Language.factory(
-    "curation_indirect_quotes",
-    assigns=["doc._.attributions"],
-    requires=["token.dep", "token.lemma"],
-    default_config={"cognition": True, "nominal": True, "min_tokens": 2},
-)
-def make_indirect_quotes(
-    nlp: Language, name: str, cognition: bool, nominal: bool, min_tokens: int
-) -> IndirectQuotes:
-    """Indirect speech ("X said that ..."), "according to X", post-posed attributions, mixed quotes."""
-    return IndirectQuotes(nlp, name, cognition, nominal, min_tokens)

@@ -7,7 +7,6 @@ subject of the first paragraph's verb. Pre-set boundaries are respected by spaCy
 
 from __future__ import annotations
 
-from spacy.language import Language
 from spacy.tokens import Doc
 
 
@@ -19,9 +18,3 @@ def mark_line_starts(doc: Doc) -> Doc:
             if not nxt.is_space:
                 nxt.is_sent_start = True
     return doc
-
-
-@Language.component("curation_paragraphs", assigns=["token.is_sent_start"])
-def paragraphs(doc: Doc) -> Doc:
-    """Line breaks are sentence boundaries (headlines, ads and paragraphs stay apart)."""
-    return mark_line_starts(doc)

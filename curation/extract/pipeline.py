@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -12,18 +11,15 @@ from spacy.tokens import Doc
 
 import curation
 from curation.errors import InputError
-from curation.extract import direct, indirect, paragraphs, speakers  # noqa: F401  (registers factories)
+from curation.extract import factories  # noqa: F401  (registers the factories in this process)
 from curation.extract.types import Attribution, Claim, Mention
 from curation.records import Document, Relation, Span, span_id
 from curation.schema import get_schema
 from curation.settings import get_settings
 
-with contextlib.suppress(ImportError):  # the claims component lands separately
-    from curation.extract import claims  # noqa: F401
-
-COMPONENTS = ("curation_direct_quotes", "curation_indirect_quotes", "curation_speakers")
-CLAIMS_COMPONENT = "curation_claims"
 PARAGRAPHS = "curation_paragraphs"  # runs before the parser
+# After the model's own components, in this order: quotes, then their speakers, then claims (which read them).
+COMPONENTS = ("curation_direct_quotes", "curation_indirect_quotes", "curation_speakers", "curation_claims")
 
 
 def load_model(model: str | None = None, exclude: Iterable[str] = ()) -> Language:
@@ -39,15 +35,13 @@ def load_model(model: str | None = None, exclude: Iterable[str] = ()) -> Languag
 
 
 def add_components(nlp: Language) -> Language:
-    """Add our components (and the claims component when it is registered) after the model's own."""
+    """Add our components after the model's own (the paragraph breaks before its parser)."""
     if PARAGRAPHS not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
         nlp.add_pipe(PARAGRAPHS, before=before)
     for name in COMPONENTS:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)
-    if CLAIMS_COMPONENT in Language.factories and CLAIMS_COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(CLAIMS_COMPONENT)
     return nlp
 
 

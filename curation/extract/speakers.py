@@ -292,14 +292,3 @@ def _same_turn(text: str, last: Attribution, a: Attribution) -> bool:
     between = text[last.end : a.start]
     whole_lines = between.split("\n")[1:-1]  # lines wholly between the two quotes
     return not any(line.strip() for line in whole_lines) and len(between.split()) <= 40
-
-
-@Language.factory(
-    "curation_speakers",
-    assigns=["doc._.attributions"],
-    requires=["token.dep", "doc.ents"],
-    default_config={"window": 30, "lookback_sentences": 8},
-)
-def make_speakers(nlp: Language, name: str, window: int, lookback_sentences: int) -> Speakers:
-    """Speaker mention, cue, pronoun resolution and canonical names for every attribution."""
-    return Speakers(nlp, name, window, lookback_sentences)
