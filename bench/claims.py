@@ -28,7 +28,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from curation.extract.pipeline import CLAIMS_COMPONENT, build_pipeline
+from curation.extract.pipeline import build_pipeline
 from curation.extract.types import Claim
 from curation.ingest.brat import read_brat_corpus
 
@@ -85,8 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     texts = [g.text for g in golds]
     words = sum(len(t.split()) for t in texts)
     nlp = build_pipeline()
-    component = nlp.get_pipe(CLAIMS_COMPONENT)
-    with nlp.select_pipes(disable=[CLAIMS_COMPONENT]):
+    component = nlp.get_pipe("curation_claims")
+    with nlp.select_pipes(disable=["curation_claims"]):
         start = time.perf_counter()
         docs = list(nlp.pipe(texts, batch_size=16))
         pipeline_seconds = time.perf_counter() - start
