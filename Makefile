@@ -10,11 +10,12 @@ STUDIO_VENV := .studio-venv
 CURATION := $(VENV)/bin/curation
 WORK := .demo
 
-.PHONY: setup studio-setup demo test lint bench clean help
+.PHONY: setup studio-setup demo test test-browser check-chromium browser-lock lint bench clean help
 
 help:
 	@echo "make demo   - set up, then ingest, annotate, push to a local Label Studio and export the seeds"
 	@echo "make test   - set up, then run every test (lint, types, unit, integration with a real Label Studio)"
+	@echo "make test-browser - the tests in Label Studio's real editor (playwright + the system Chromium)"
 	@echo "make bench  - benchmark figures (needs ../shared/polnear-dev)"
 
 # uv itself, pinned, in a small environment of its own (so `uv pip sync` never removes it).
@@ -55,6 +56,27 @@ test: setup studio-setup
 	$(VENV)/bin/ruff check curation tests bench
 	$(VENV)/bin/mypy curation bench
 	CURATION_STUDIO_VENV=$(abspath $(STUDIO_VENV)) $(VENV)/bin/pytest -q
+
+# Browser tests: playwright from its own lock (exact pins, hashes) drives the system Chromium; no browser
+# is ever downloaded. `make setup` syncs .venv to requirements.lock (removing playwright): the stamp below
+# depends on it, so playwright comes back on the next run.
+CHROMIUM ?= /usr/bin/chromium
+BROWSER_LOCK := tests/browser/requirements.lock
+
+$(VENV)/.browser-installed: $(BROWSER_LOCK) $(VENV)/.installed
+	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r $(BROWSER_LOCK)
+	touch $@
+
+check-chromium:
+	@test -x $(CHROMIUM) || { echo "make test-browser: no Chromium at $(CHROMIUM): install it with 'apt-get install chromium' (or set CHROMIUM=/path/to/chromium)"; exit 1; }
+
+test-browser: check-chromium setup studio-setup $(VENV)/.browser-installed
+	CURATION_CHROMIUM=$(CHROMIUM) CURATION_STUDIO_VENV=$(abspath $(STUDIO_VENV)) $(VENV)/bin/pytest -q -m browser tests/browser
+
+# Re-lock playwright after editing tests/browser/requirements.in (pinned against requirements.lock).
+browser-lock: | $(UV)
+	$(UV) pip compile tests/browser/requirements.in -c requirements.lock --python-version 3.11 \
+		--generate-hashes --no-header -o $(BROWSER_LOCK)
 
 lint: setup
 	$(VENV)/bin/ruff check curation tests bench

@@ -1,0 +1,134 @@
+"""Browser tests: Label Studio's real editor in the system Chromium, driven by Python playwright.
+
+What annotators see cannot be proven through the API (the HTTP API stores whatever numbers it is given;
+only the editor decides where a region is drawn and what offsets a hand-drawn region gets). These tests log
+in as the admin of the real server (`studio`, tests/conftest.py) and work in the editor as a person would.
+
+Run with `make test-browser` (it installs playwright from tests/browser/requirements.lock into .venv);
+`make test` deselects them (marker `browser`, added here to every test in this folder). Chromium is the
+system one, /usr/bin/chromium (or $CURATION_CHROMIUM): playwright never downloads a browser here. playwright
+is imported inside the fixtures so that `make test` collects this folder without it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+# Chromium here has no network but loopback: without these, it tries Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+class EditorPage:
+    """One page of Label Studio's editor, with what the tests read from it and do in it."""
+
+    def __init__(self, page: Any, url: str) -> None:
+        self.page, self.url = page, url
+
+    def open_task(self, project_id: int, task_id: int) -> None:
+        """Open the task in the labeling screen and wait until its text is drawn."""
+        self.page.goto(f"{self.url}/projects/{project_id}/data?task={task_id}")
+        self.page.locator(".lsf-richtext__line").first.wait_for()
+
+    def text(self) -> str:
+        """The task text as the editor shows it."""
+        return str(self.page.locator(".lsf-richtext__container").first.text_content())
+
+    def highlights(self) -> dict[str, str]:
+        """Region id -> the text its highlight covers in the page (what the annotator sees marked).
+
+        A region is drawn as one or more `span.htx-highlight-<region id>-<n>` (split where another
+        region starts or ends inside it); nested highlights of other regions add their text to it.
+        """
+        found: dict[str, str] = self.page.evaluate(HIGHLIGHTS_JS)
+        return {re.sub(r"^htx-highlight-|-\d+$", "", token): text for token, text in found.items()}
+
+
+# The text of each region's highlight elements, in document order, by its htx-highlight-<id> class.
+HIGHLIGHTS_JS = """() => {
+  const out = {};
+  for (const el of document.querySelectorAll('.lsf-richtext__container .htx-highlight')) {
+    const token = [...el.classList].find(c => c.startsWith('htx-highlight-'));
+    if (!token) continue;
+    const parent = el.parentElement && el.parentElement.closest('.' + CSS.escape(token));
+    if (parent) continue;  // a piece nested in its own region: counted with the outer one
+    out[token] = (out[token] || '') + el.textContent;
+  }
+  return out;
+}"""
+
+
+def chromium_path() -> Path:
+    path = Path(os.environ.get("CURATION_CHROMIUM") or "/usr/bin/chromium")
+    if not path.exists():
+        pytest.fail(
+            f"no Chromium at {path}: install it with 'apt-get install chromium' (Debian) or set "
+            "CURATION_CHROMIUM to a Chromium binary; the browser tests never download one",
+            pytrace=False,
+        )
+    return path
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (so `-m "not browser"` leaves them all out)."""
+    for item in items:
+        if HERE in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """The system Chromium, headless, one per test session."""
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def admin_session(browser: Any, studio: Any) -> dict[str, Any]:
+    """Cookies of the admin logged in through Label Studio's own login form (done once per session)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{studio.url}/user/login/")
+        page.fill("input[name=email]", studio.username)
+        page.fill("input[name=password]", studio.password)
+        page.locator("button[type=submit], input[type=submit]").first.click()
+        page.wait_for_url(re.compile(r"^(?!.*/user/login).*$"))
+        state: dict[str, Any] = context.storage_state()
+        return state
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def editor(browser: Any, studio: Any, admin_session: dict[str, Any]) -> Iterator[EditorPage]:
+    """A fresh logged-in page (own context) wrapped in the editor helpers."""
+    context = browser.new_context(storage_state=admin_session, viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    try:
+        yield EditorPage(context.new_page(), studio.url)
+    finally:
+        context.close()
