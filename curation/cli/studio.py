@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -18,6 +18,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from curation.cli.app import app, console, err_console, user_errors
 from curation.errors import InputError
 from curation.settings import get_settings
+
+if TYPE_CHECKING:
+    from curation.studio.connection import Connection
 
 studio_app = typer.Typer(
     help="Run the managed local Label Studio (start, stop, status) and show its labeling config.",
@@ -38,6 +41,14 @@ KeyOption = Annotated[
     ),
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+ModeOption = Annotated[
+    Literal["documents", "decisions"],
+    typer.Option(
+        "--mode",
+        help="documents: one task per document in the full editor; decisions: one accept/reject task "
+        "per predicted quote or claim, in the project 'PROJECT · decisions'.",
+    ),
+]
 
 
 @studio_app.command("start")
@@ -117,10 +128,22 @@ def push_cmd(
         float, typer.Option(min=0.001, help="Seconds to wait for each import request.")
     ] = 120.0,
     quiet: QuietOption = False,
+    mode: ModeOption = "documents",
+    decide: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--decide",
+            help="Decisions mode: the label each decision is about (repeatable; default: every label "
+            "that starts a relation in the schema).",
+        ),
+    ] = None,
 ) -> None:
     """Send documents with their predictions to a Label Studio project, most doubtful first. Safe to rerun.
 
-    Example: curation push .demo/preannotations.jsonl --project seeds
+    --mode decisions sends one accept / reject / wrong speaker / wrong span task per predicted quote
+    (or claim) to the project "PROJECT · decisions" instead.
+
+    Example: curation push .demo/preannotations.jsonl --project seeds --mode decisions
     """
     from curation.studio.connection import resolve
     from curation.studio.push import push
@@ -128,6 +151,9 @@ def push_cmd(
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
     conn = resolve(get_settings(), url, api_key)
+    if mode == "decisions":
+        _push_decisions(conn, path, project, batch_size, timeout, quiet, decide)
+        return
     with _progress("pushing", quiet) as advance:
         report = push(conn, path, project, batch_size=batch_size, import_timeout=timeout, progress=advance)
     console.print(
@@ -152,8 +178,22 @@ def pull_cmd(
     url: UrlOption = None,
     api_key: KeyOption = None,
     quiet: QuietOption = False,
+    mode: ModeOption = "documents",
+    to_editor: Annotated[
+        Path | None,
+        typer.Option(
+            "--to-editor",
+            help="Decisions mode: write the documents sent to the full editor here (then push them).",
+        ),
+    ] = None,
+    per_document: Annotated[
+        bool, typer.Option("--per-document", help="Decisions mode: one line of counts per document.")
+    ] = False,
 ) -> None:
     """Write every annotator's latest submitted annotation of each task as validated gold records.
+
+    --mode decisions reads "PROJECT · decisions" instead: fully decided documents become gold, the
+    rest are listed (sent to the editor, partly decided, undecided) with their counts.
 
     Example: curation pull --project seeds -o gold.jsonl --since 2026-01-31T12:00
     """
@@ -163,6 +203,9 @@ def pull_cmd(
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     conn = resolve(get_settings(), url, api_key)
+    if mode == "decisions":
+        _pull_decisions(conn, project, output, since, quiet, to_editor, per_document)
+        return
     with _progress("pulling", quiet) as advance:
         report = pull(conn, project, output, since=since, progress=advance)
     console.print(
@@ -174,6 +217,57 @@ def pull_cmd(
         err_console.print(
             f"{len(report.cancelled)} skipped annotations not exported: {'; '.join(report.cancelled[:5])}"
         )
+
+
+def _push_decisions(
+    conn: Connection,
+    path: Path,
+    project: str,
+    batch_size: int,
+    timeout: float,
+    quiet: bool,
+    decide: list[str] | None,
+) -> None:
+    from curation.studio.decisions import push_decisions
+
+    with _progress("pushing decisions", quiet) as advance:
+        report = push_decisions(
+            conn, path, project, batch_size, import_timeout=timeout, progress=advance, labels=decide
+        )
+    console.print(
+        f"project {report.project!r} (id {report.project_id}): {report.units} decisions on "
+        f"{', '.join(report.labels)} in {report.documents} documents; {report.created} tasks created, "
+        f"{report.already_there} already there",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if report.nothing_to_decide:
+        listed = ", ".join(report.nothing_to_decide[:10])
+        more = " ..." if len(report.nothing_to_decide) > 10 else ""
+        console.print(
+            f"{len(report.nothing_to_decide)} documents have no prediction to decide (use the full "
+            f"editor for them: curation push FILE --project {project}): {listed}{more}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(f"open {report.url}/projects/{report.project_id}/data", highlight=False, soft_wrap=True)
+
+
+def _pull_decisions(
+    conn: Connection,
+    project: str,
+    output: Path,
+    since: datetime | None,
+    quiet: bool,
+    to_editor: Path | None,
+    per_document: bool,
+) -> None:
+    from curation.studio.decisions import pull_decisions, summary_lines
+
+    with _progress("pulling decisions", quiet) as advance:
+        report = pull_decisions(conn, project, output, since=since, progress=advance, to_editor=to_editor)
+    for line in summary_lines(report, output, project, to_editor, per_document):
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @contextmanager

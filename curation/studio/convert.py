@@ -86,6 +86,13 @@ def document_from_task(
     task: dict[str, Any], result: list[dict[str, Any]], schema: LabelSchema, provenance: dict[str, Any]
 ) -> Document:
     """Rebuild the document record from a task and one annotation's result, checking every region."""
+    text = task_text(task)
+    spans, relations = regions_to_spans(result, text, schema, where=f"task {task.get('id')}")
+    return task_record(task, spans, relations, provenance)
+
+
+def task_text(task: dict[str, Any]) -> str:
+    """The task's document text, checked against the hash pushed with it."""
     data = task.get("data") or {}
     task_id = task.get("id")
     text = data.get(TEXT_NAME)
@@ -96,7 +103,16 @@ def document_from_task(
             f"task {task_id} (document {data.get(DOC_ID)}): its text no longer matches the pushed text "
             "(hash differs); it was edited on the server: re-push the document instead"
         )
-    spans, relations = regions_to_spans(result, text, schema, where=f"task {task_id}")
+    return text
+
+
+def task_record(
+    task: dict[str, Any], spans: list[Span], relations: list[Relation], provenance: dict[str, Any]
+) -> Document:
+    """The document record of a task (text, source, meta, removed from its data) with these spans."""
+    data = task.get("data") or {}
+    task_id = task.get("id")
+    text = task_text(task)
     extra = data.get(RECORD) or {}
     try:
         return Document(

@@ -46,9 +46,20 @@ def require_project(conn: Connection, title: str) -> ProjectInfo:
     return project
 
 
-def ensure_project(conn: Connection, title: str, schema: LabelSchema) -> tuple[ProjectInfo, bool]:
-    """Create the project, or bring an existing one's config up to the schema. Returns (info, changed)."""
-    config = labeling_config(schema)
+def ensure_project(
+    conn: Connection,
+    title: str,
+    schema: LabelSchema,
+    config: str | None = None,
+    instructions: str | None = None,
+) -> tuple[ProjectInfo, bool]:
+    """Create the project, or bring an existing one's config up to the schema. Returns (info, changed).
+
+    `config` and `instructions` default to the full editor's (labeling_config, instructions_html);
+    a decisions project passes its own.
+    """
+    config = config or labeling_config(schema)
+    instructions = instructions or instructions_html(schema)
     project = find_project(conn, title)
     ls = client(conn)
     if project is None:
@@ -56,7 +67,7 @@ def ensure_project(conn: Connection, title: str, schema: LabelSchema) -> tuple[P
             created = ls.projects.create(
                 title=title,
                 label_config=config,
-                expert_instruction=instructions_html(schema),
+                expert_instruction=instructions,
                 show_instruction=True,
                 description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
             )
@@ -75,7 +86,7 @@ def ensure_project(conn: Connection, title: str, schema: LabelSchema) -> tuple[P
         ls.projects.update(
             project.id,
             label_config=config,
-            expert_instruction=instructions_html(schema),
+            expert_instruction=instructions,
             show_instruction=True,
             description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
         )

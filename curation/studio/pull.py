@@ -107,27 +107,17 @@ def task_records(
     since: datetime | None = None,
 ) -> Iterator[Document]:
     """One gold record per annotator of this task: their latest submitted annotation."""
-    latest: dict[Any, dict[str, Any]] = {}
-    for ann in task.get("annotations") or []:
-        who = users.get(ann.get("completed_by") or -1, str(ann.get("completed_by")))
-        if ann.get("was_cancelled"):
-            report.cancelled.append(
-                f"task {task.get('id')} ({(task.get('data') or {}).get(DOC_ID)}) by {who}"
-            )
-            continue
-        key = ann.get("completed_by")
-        if key not in latest or _time(ann.get("updated_at")) > _time(latest[key].get("updated_at")):
-            latest[key] = ann
-    for key, ann in sorted(latest.items(), key=lambda kv: str(kv[0])):
-        if since is not None and _time(ann.get("updated_at")) <= since:
+    latest = latest_annotations(task, users, report.cancelled)
+    for who, ann in latest.items():
+        if since is not None and annotation_time(ann.get("updated_at")) <= since:
             report.unchanged += 1
             continue
         provenance = {
             "reviewed": True,
-            "annotator": users.get(key or -1, str(key)),
+            "annotator": who,
             "annotation_id": ann.get("id"),
-            "created_at": _iso(ann.get("created_at")),
-            "updated_at": _iso(ann.get("updated_at")),
+            "created_at": iso_time(ann.get("created_at")),
+            "updated_at": iso_time(ann.get("updated_at")),
             "lead_time": ann.get("lead_time"),
             "started_from_model_version": versions(ann.get("parent_prediction")),
             "task_id": task.get("id"),
@@ -136,7 +126,29 @@ def task_records(
         yield document_from_task(task, ann.get("result") or [], schema, provenance)
 
 
-def _time(value: Any) -> datetime:
+def latest_annotations(
+    task: dict[str, Any], users: dict[int, str], cancelled: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Each annotator's latest submitted annotation of the task, by annotator name (sorted).
+
+    A skipped (cancelled) annotation is never gold: it is described in `cancelled` instead.
+    """
+    latest: dict[Any, dict[str, Any]] = {}
+    for ann in task.get("annotations") or []:
+        if ann.get("was_cancelled"):
+            who = users.get(ann.get("completed_by") or -1, str(ann.get("completed_by")))
+            cancelled.append(f"task {task.get('id')} ({(task.get('data') or {}).get(DOC_ID)}) by {who}")
+            continue
+        key = ann.get("completed_by")
+        if key not in latest or annotation_time(ann.get("updated_at")) > annotation_time(
+            latest[key].get("updated_at")
+        ):
+            latest[key] = ann
+    named = {users.get(key or -1, str(key)): ann for key, ann in latest.items()}
+    return dict(sorted(named.items()))
+
+
+def annotation_time(value: Any) -> datetime:
     """An aware datetime (naive ones are UTC) so times from the server and --since compare."""
     if isinstance(value, str) and value:
         value = datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -145,7 +157,7 @@ def _time(value: Any) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _iso(value: Any) -> str | None:
+def iso_time(value: Any) -> str | None:
     if value is None:
         return None
-    return _time(value).isoformat()
+    return annotation_time(value).isoformat()

@@ -13,11 +13,11 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -33,6 +33,7 @@ from curation.studio.tasks import iter_tasks, task_ids
 
 DEFAULT_BATCH = 500
 Progress = Callable[[int, int], None]  # (just sent, total to send)
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,16 +50,19 @@ class PushReport:
 
 
 @dataclass(frozen=True)
-class _Entry:
+class Entry:
+    """One task to send: how doubtful, where its record is in the file, and the key it is known by."""
+
     doubt: float
     offset: int
     doc_id: str
     text_hash: str
     model_version: str
+    key: str  # the task's key in the project: the document id (decisions: one per decision unit)
 
 
 @dataclass(frozen=True)
-class _Existing:
+class Existing:
     task_id: int
     text_hash: str
     model_versions: frozenset[str]
@@ -85,12 +89,10 @@ def push(
     report = PushReport(project, info.id, conn.url, documents=len(entries), config_changed=changed)
     report.model_version = _main_version(entries)
     existing = existing_tasks(conn, info.id)
-    _refuse_changed_texts(entries, existing, path)
-    new = [e for e in entries if e.doc_id not in existing]
+    refuse_changed_texts(entries, existing, path)
+    new = [e for e in entries if e.key not in existing]
     stale = [
-        e
-        for e in entries
-        if e.doc_id in existing and e.model_version not in existing[e.doc_id].model_versions
+        e for e in entries if e.key in existing and e.model_version not in existing[e.key].model_versions
     ]
     report.already_there = len(entries) - len(new)
     sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
@@ -102,16 +104,16 @@ def push(
 
     task_batches = (
         [_task(d, schema) for d in batch]
-        for batch in _batches(read_at(path, [e.offset for e in new]), batch_size)
+        for batch in batches(read_at(path, [e.offset for e in new]), batch_size)
     )
-    for sent in _pipelined(task_batches, lambda tasks: _import_tasks(sender, info.id, tasks)):
+    for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
         report.created += sent
         tick(sent)
     prediction_batches = (
         [{"task": existing[d.id].task_id, **_prediction(d, schema)} for d in batch]
-        for batch in _batches(read_at(path, [e.offset for e in stale]), batch_size)
+        for batch in batches(read_at(path, [e.offset for e in stale]), batch_size)
     )
-    for sent in _pipelined(prediction_batches, lambda preds: _import_predictions(sender, info.id, preds)):
+    for sent in pipelined(prediction_batches, lambda preds: _import_predictions(sender, info.id, preds)):
         report.predictions_added += sent
         tick(sent)
     if report.model_version and info.model_version != report.model_version:
@@ -119,7 +121,7 @@ def push(
     return report
 
 
-def _pipelined(
+def pipelined(
     payloads: Iterator[list[dict[str, Any]]], send: Callable[[list[dict[str, Any]]], None]
 ) -> Iterator[int]:
     """Send each payload while the next one is being built; yields the size of each payload sent.
@@ -144,10 +146,10 @@ def _task(doc: Document, schema: LabelSchema) -> dict[str, Any]:
 
 
 def _prediction(doc: Document, schema: LabelSchema) -> dict[str, Any]:
-    return prediction(doc, schema, _version(doc))
+    return prediction(doc, schema, model_version_of(doc))
 
 
-def _import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]]) -> None:
+def import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]]) -> None:
     """One import request, never retried blindly (the client has retries off; see _settle_on_timeout)."""
     with (
         server_errors(conn, f"importing {len(tasks)} tasks into project {project_id}"),
@@ -164,7 +166,7 @@ def _import_predictions(conn: Connection, project_id: int, predictions: list[dic
         client(conn).projects.import_predictions(project_id, request=cast(Any, predictions))
 
 
-def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
+def scan(path: Path, schema: LabelSchema) -> list[Entry]:
     """Validate every record and its prediction before anything is sent; order by doubt (lowest first).
 
     Label Studio's own LabelInterface checks each prediction against the generated config, so a
@@ -173,12 +175,12 @@ def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
     from label_studio_sdk.label_interface import LabelInterface
 
     interface = LabelInterface(labeling_config(schema))
-    entries: list[_Entry] = []
+    entries: list[Entry] = []
     seen: set[str] = set()
     for lineno, offset, obj in _lines_with_offsets(path):
         where = f"{path}:{lineno} (document {obj.get('id')})"
         doc = parse_document(obj, where)
-        version = _version(doc)
+        version = model_version_of(doc)
         if not version:
             raise ValidationError(
                 f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
@@ -189,14 +191,15 @@ def scan(path: Path, schema: LabelSchema) -> list[_Entry]:
         if doc.id in seen:
             continue  # the same document twice in one file: push it once
         seen.add(doc.id)
-        entries.append(_Entry(doubt(doc), offset, doc.id, text_hash(doc.text), version))
+        entries.append(Entry(doubt(doc), offset, doc.id, text_hash(doc.text), version, doc.id))
     entries.sort(key=lambda e: (e.doubt, e.offset))
     return entries
 
 
-def existing_tasks(conn: Connection, project_id: int) -> dict[str, _Existing]:
-    """The project's tasks by document id, with the model versions they already have predictions of."""
-    found: dict[str, _Existing] = {}
+def existing_tasks(conn: Connection, project_id: int, key: str = DOC_ID) -> dict[str, Existing]:
+    """The project's tasks by their key in the task data (the document id unless told), with the
+    model versions they already have predictions of."""
+    found: dict[str, Existing] = {}
     ids = task_ids(conn, project_id)
     if not ids:
         return found
@@ -206,11 +209,11 @@ def existing_tasks(conn: Connection, project_id: int) -> dict[str, _Existing]:
             versions.setdefault(int(pred.task), set()).add(str(pred.model_version or ""))
     for task in iter_tasks(conn, project_id, ids):
         data = task.get("data") or {}
-        doc_id = data.get(DOC_ID)
-        if not doc_id:
+        task_key = data.get(key)
+        if not task_key:
             continue  # a task someone imported by hand: not ours
         task_id = int(task["id"])
-        found[str(doc_id)] = _Existing(
+        found[str(task_key)] = Existing(
             task_id, str(data.get(TEXT_HASH, "")), frozenset(versions.get(task_id, ()))
         )
     return found
@@ -272,9 +275,9 @@ def _lines_with_offsets(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]
         yield lineno, offsets[index], obj
 
 
-def _refuse_changed_texts(entries: list[_Entry], existing: dict[str, _Existing], path: Path) -> None:
+def refuse_changed_texts(entries: list[Entry], existing: dict[str, Existing], path: Path) -> None:
     for entry in entries:
-        known = existing.get(entry.doc_id)
+        known = existing.get(entry.key)
         if known and known.text_hash and known.text_hash != entry.text_hash:
             raise ValidationError(
                 f"{path}: document {entry.doc_id} is already task {known.task_id} with a different text; "
@@ -282,17 +285,17 @@ def _refuse_changed_texts(entries: list[_Entry], existing: dict[str, _Existing],
             )
 
 
-def _main_version(entries: list[_Entry]) -> str:
+def _main_version(entries: list[Entry]) -> str:
     counts = Counter(e.model_version for e in entries)
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def _version(doc: Document) -> str:
+def model_version_of(doc: Document) -> str:
     return str(doc.provenance.get("model_version") or "")
 
 
-def _batches(items: Iterator[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
+def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
     for item in items:
         batch.append(item)
         if len(batch) >= size:
