@@ -7,4 +7,6 @@ Modules, each owning one thing:
 - offsets: Python code points <-> the UTF-16 units Label Studio's editor counts.
 - convert: document record <-> task data, prediction and annotation results.
 - push / pull: the two directions of the trip.
+- decision_units / decisions: `--mode decisions`, one accept/reject task per predicted quote or claim,
+  and the gold records its answers make.
 """
