@@ -59,7 +59,7 @@ class StudioServer:
 
     @property
     def conn(self) -> Connection:
-        return Connection(self.url, self.token)
+        return Connection(self.url, self.token, data_dir=self.data_dir)
 
 
 def studio_venv() -> Path:
@@ -93,3 +93,12 @@ def studio(
         yield StudioServer(url, login.token, data, proc.pid, login.username, login.password)
     finally:
         stop_pid(proc.pid)
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own CURATION_HOME: state (server login, annotator pseudonyms) never lands in
+    the checkout, and no test sees another's."""
+    home = tmp_path_factory.mktemp("curation-home")
+    monkeypatch.setenv("CURATION_HOME", str(home))
+    return home

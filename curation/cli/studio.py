@@ -93,7 +93,16 @@ def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
     from curation.studio.status import server_status
 
     status = server_status(get_settings(), url, api_key)
-    console.print(f"{status.url}: Label Studio {status.version}", highlight=False)
+    console.print(f"{status.url}: Label Studio {status.version}", highlight=False, markup=False)
+    if status.data_dir is not None:
+        console.print(
+            f"disk: {_size(status.disk_bytes)} in {status.data_dir} "
+            f"(exports kept by the server: {_size(status.export_bytes)})",
+            highlight=False,
+            markup=False,
+        )
+    else:
+        console.print("disk: not known (not the managed server)", highlight=False)
     if not status.projects:
         console.print("no projects yet (curation push FILE --project NAME creates one)")
     for p in status.projects:
@@ -101,7 +110,18 @@ def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
             f"  {p.title}: {p.task_count} tasks, {p.annotation_count} annotations, "
             f"model version {p.model_version or '-'}",
             highlight=False,
+            markup=False,
         )
+
+
+def _size(n: int) -> str:
+    """Bytes for people: 812 B, 3.4 MB."""
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 @studio_app.command("config")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,9 +27,16 @@ DEFAULT_TIMEOUT = 120.0
 
 @dataclass(frozen=True)
 class Connection:
+    """A server and its token; `data_dir` is the server's data directory when it runs on this machine
+    (the managed server), so the copies Label Studio keeps of every export can be removed after reading."""
+
     url: str
     token: str
     timeout: float = DEFAULT_TIMEOUT
+    data_dir: Path | None = None
+
+    def with_timeout(self, timeout: float) -> Connection:
+        return replace(self, timeout=timeout)
 
     def __repr__(self) -> str:  # the token stays out of reprs and tracebacks
         return f"Connection(url={self.url!r})"
@@ -43,10 +50,9 @@ def resolve(
     key = api_key or (
         settings.label_studio_api_key.get_secret_value() if settings.label_studio_api_key else None
     )
-    if not (url and key):
-        state = read_state(Path(settings.home))
-        if state is not None:
-            url, key = url or state.url, key or state.token
+    state = read_state(Path(settings.home))
+    if not (url and key) and state is not None:
+        url, key = url or state.url, key or state.token
     if not url:
         raise ServerError(
             "no Label Studio to talk to: run 'curation studio start', or pass --url/--api-key "
@@ -54,7 +60,9 @@ def resolve(
         )
     if not key:
         raise ServerError(f"no API key for {url}: pass --api-key or set LABEL_STUDIO_API_KEY")
-    return Connection(url.rstrip("/"), key, timeout)
+    url = url.rstrip("/")
+    managed = state is not None and bool(state.data_dir) and state.url.rstrip("/") == url
+    return Connection(url, key, timeout, Path(state.data_dir) if managed and state is not None else None)
 
 
 def client(conn: Connection) -> LabelStudio:

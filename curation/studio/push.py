@@ -29,7 +29,7 @@ from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
 from curation.studio.project import ensure_project, set_model_version
-from curation.studio.tasks import iter_tasks, task_ids
+from curation.studio.tasks import listed_task_data
 
 DEFAULT_BATCH = 500
 Progress = Callable[[int, int], None]  # (just sent, total to send)
@@ -95,7 +95,7 @@ def push(
         e for e in entries if e.key in existing and e.model_version not in existing[e.key].model_versions
     ]
     report.already_there = len(entries) - len(new)
-    sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
+    sender = conn.with_timeout(import_timeout or conn.timeout)
     total = len(new) + len(stale)
 
     def tick(sent: int) -> None:
@@ -200,19 +200,17 @@ def existing_tasks(conn: Connection, project_id: int, key: str = DOC_ID) -> dict
     """The project's tasks by their key in the task data (the document id unless told), with the
     model versions they already have predictions of."""
     found: dict[str, Existing] = {}
-    ids = task_ids(conn, project_id)
-    if not ids:
+    tasks = list(listed_task_data(conn, project_id))
+    if not tasks:
         return found
     versions: dict[int, set[str]] = {}
     with server_errors(conn, f"listing the predictions of project {project_id}"):
         for pred in client(conn).predictions.list(project=project_id):
             versions.setdefault(int(pred.task), set()).add(str(pred.model_version or ""))
-    for task in iter_tasks(conn, project_id, ids):
-        data = task.get("data") or {}
+    for task_id, data in tasks:
         task_key = data.get(key)
         if not task_key:
             continue  # a task someone imported by hand: not ours
-        task_id = int(task["id"])
         found[str(task_key)] = Existing(
             task_id, str(data.get(TEXT_HASH, "")), frozenset(versions.get(task_id, ()))
         )
@@ -243,7 +241,7 @@ def _settle_on_timeout(
 
 
 def _task_count(conn: Connection, project_id: int) -> int:
-    patient = Connection(conn.url, conn.token, timeout=max(conn.timeout, 30.0))
+    patient = conn.with_timeout(max(conn.timeout, 30.0))
     with server_errors(patient, "counting tasks after a timeout"):
         pager: Any = client(patient).tasks.list(
             project=project_id, fields="task_only", include="id", page_size=1

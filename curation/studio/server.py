@@ -4,6 +4,10 @@ Label Studio pins its own Django, pyarrow and SDK versions, so it lives in setti
 run as a subprocess. Its data (SQLite database, media, config) stays in one data directory; the state
 file next to it (mode 0600) records URL, port, pid and the admin login and token so that push and pull
 find the server without flags. The functions below are shared by the CLI, the test fixture and the bench.
+
+Everything the server writes is private to the user: its SQLite database holds the API token and the
+annotators' e-mail addresses, so the server runs with umask 077 and every start brings an existing
+data dir (made by an older release, or copied) back to 0700 directories and 0600 files.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from curation.jsonl import atomic_write
 STATE_FILE = "studio.json"
 DATA_DIR = "studio"
 ADMIN_USERNAME = "admin@curation.local"
+PRIVATE_UMASK = 0o077  # files 0600, directories 0700
+EXPORT_SUBDIR = "export"  # where Label Studio keeps a copy of every export it serves
 
 # Settings Label Studio would read from stray bare names (it tries LABEL_STUDIO_X, HEARTEX_X, then X).
 _LEAKY_NAMES = ("HOST", "PORT", "USERNAME", "PASSWORD", "DEBUG", "DJANGO_DB")
@@ -130,18 +136,54 @@ def init_data_dir(venv: Path, data_dir: Path, username: str, password: str, toke
     data_dir = data_dir.resolve()
     tmp = data_dir.with_name(data_dir.name + ".init-tmp")
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
+    tmp.mkdir(parents=True, mode=0o700)
     cmd = [
         str(exe), "init", "--data-dir", str(tmp), "--username", username, "--password", password,
         "--user-token", token, "--enable-legacy-api-token", "--no-browser", "-q",
     ]  # fmt: skip
-    proc = subprocess.run(cmd, env=server_env(tmp), capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        cmd, env=server_env(tmp), capture_output=True, text=True, timeout=600, umask=PRIVATE_UMASK
+    )
     if proc.returncode != 0 or not (tmp / "label_studio.sqlite3").exists():
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
         shutil.rmtree(tmp, ignore_errors=True)
         raise ServerError(f"label-studio init failed in {data_dir}: {' / '.join(tail)}")
     # The data dir path is baked into nothing but the environment, so the rename is safe.
     tmp.rename(data_dir)
+    make_private(data_dir)
+
+
+def make_private(path: Path) -> None:
+    """Directories 0700 and files 0600 under `path` (itself included); symlinks are left alone.
+
+    The server's umask covers what it writes from now on; this fixes what an earlier run, a copy or
+    another release left readable (the database holding the token was 0644).
+    """
+    if not path.exists() or path.is_symlink():
+        return
+    if path.is_file():
+        path.chmod(0o600)
+        return
+    path.chmod(0o700)
+    for root, dirs, files in os.walk(path):
+        for name in dirs:
+            child = Path(root) / name
+            if not child.is_symlink():
+                child.chmod(0o700)
+        for name in files:
+            child = Path(root) / name
+            if not child.is_symlink():
+                child.chmod(0o600)
+
+
+def disk_use(path: Path) -> int:
+    """Bytes used by the files under `path` (0 when it does not exist)."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += (Path(root) / name).lstat().st_size
+    return total
 
 
 def cached_template(venv: Path, cache_root: Path | None = None) -> tuple[Path, ServerState]:
@@ -154,7 +196,8 @@ def cached_template(venv: Path, cache_root: Path | None = None) -> tuple[Path, S
     release = sorted(p.name for p in Path(venv).glob("lib/python*/site-packages/label_studio-*.dist-info"))
     tag = release[-1].removesuffix(".dist-info") if release else "label_studio-unknown"
     root = cache_root or Path(tempfile.gettempdir()) / "curation-studio-template"
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root.chmod(0o700)  # it holds the template's login and token
     template = root / tag
     with open(root / f"{tag}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -165,12 +208,14 @@ def cached_template(venv: Path, cache_root: Path | None = None) -> tuple[Path, S
             init_data_dir(venv, template, ADMIN_USERNAME, password, token)
             login = ServerState("", 0, None, ADMIN_USERNAME, password, token, str(template))
             write_state_file(root / f"{tag}.login", login)
+        make_private(template)
     return template, login
 
 
 def copy_data_dir(template: Path, target: Path) -> Path:
     """A private copy of a data dir (without the template's log), ready for launch()."""
     shutil.copytree(template, target, ignore=shutil.ignore_patterns("server.log", "*.init-tmp"))
+    make_private(target)
     return target
 
 
@@ -178,14 +223,22 @@ def launch(venv: Path, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     """Start the server on 127.0.0.1:port in its own session; its log goes to data_dir/server.log."""
     exe = label_studio_bin(venv)
     data_dir = data_dir.resolve()
+    make_private(data_dir)
     cmd = [
         str(exe), "start", "--data-dir", str(data_dir), "--internal-host", "127.0.0.1",
         "--port", str(port), "--no-browser", "--log-level", "WARNING",
     ]  # fmt: skip
-    log = open(data_dir / "server.log", "ab")  # noqa: SIM115 (handed to the child process)
+    log_path = data_dir / "server.log"
+    log = open(log_path, "ab")  # noqa: SIM115 (handed to the child process)
+    log_path.chmod(0o600)
     try:
         return subprocess.Popen(
-            cmd, env=server_env(data_dir), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            env=server_env(data_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            umask=PRIVATE_UMASK,
         )
     finally:
         log.close()
@@ -250,7 +303,8 @@ def start(home: Path, venv: Path, timeout: float = 180.0) -> tuple[ServerState, 
     First start creates the data dir, the admin user and the token (about 40 s); later starts take
     seconds. The port is chosen free each time; the state file records it.
     """
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
+    home.chmod(0o700)
     state = read_state(home)
     if state and state.pid and pid_alive(state.pid) and is_healthy(state.url):
         return state, False
