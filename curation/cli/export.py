@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.markup import escape
 
 from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
+
+if TYPE_CHECKING:
+    from curation.export.privacy import PersonalData
 
 # curation.export imports datasets and pyarrow (seconds): each command imports it when it runs, so that
 # `curation --help` and the other commands start fast.
@@ -43,6 +46,16 @@ def export_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="With --push-to-hub: only list what is sent.")
     ] = False,
+    keep_annotator_ids: Annotated[
+        bool,
+        typer.Option(
+            "--keep-annotator-ids",
+            help="Keep annotators' names/e-mails (default: stable pseudonyms, mapping in CURATION_HOME).",
+        ),
+    ] = False,
+    keep_paths: Annotated[
+        bool, typer.Option("--keep-paths", help="Keep local directories in `source` (default: file name).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Write the next immutable version of a dataset: parquet configs, card, manifest, changelog.
@@ -64,6 +77,8 @@ def export_cmd(
         silver=silver,
         ratios=Ratios(train, validation, test),
         license=license,
+        keep_annotator_ids=keep_annotator_ids,
+        keep_paths=keep_paths,
     )
     with progress_bar(quiet) as progress:
         task = progress.add_task("reading records", total=None)
@@ -103,6 +118,7 @@ def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
     from curation.export import plan_push, push_version
 
     plan = plan_push(version_dir, repo)
+    _personal_data(plan.personal_data, version_dir)
     if dry_run:
         console.print(
             f"dry run: would upload {len(plan.files)} files ({plan.total_bytes:,} bytes)", highlight=False
@@ -115,6 +131,22 @@ def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
         return
     url = push_version(plan, version_dir)
     console.print(f"pushed to {plan.repo} ({url}), tagged {plan.revision}", highlight=False, soft_wrap=True)
+
+
+def _personal_data(found: PersonalData | None, version_dir: Path) -> None:
+    """Say what personal data the version holds, before anything is uploaded."""
+    if found is None:
+        err_console.print(
+            f"personal data in {version_dir}: not recorded (exported by an older curation); "
+            "export a new version to have annotators pseudonymised and paths stripped",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
+        return
+    console.print(f"personal data in {version_dir}:", highlight=False, markup=False, soft_wrap=True)
+    for line in found.lines():
+        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("diff")

@@ -30,6 +30,7 @@ from curation.export.card import CardInfo, Provenance, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
 from curation.export.grouping import DEFAULT_THRESHOLD, NearDuplicateGrouper
+from curation.export.privacy import PersonalData, Redactor, pseudonyms
 from curation.export.rows import RowBuilder
 from curation.export.splits import SPLITS, Ratios, assign_splits
 from curation.export.text import TextAnalyzer, load_tokenizer, pipeline_label
@@ -46,6 +47,7 @@ from curation.export.writer import ParquetSink, data_file
 from curation.jsonl import atomic_write, iter_json_lines, parse_document
 from curation.records import Document, update_stamp
 from curation.schema import get_schema
+from curation.settings import get_settings
 
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 FORMAT = "curation-export/1"  # bump when the layout or the rows of a config change meaning
@@ -64,6 +66,9 @@ class ExportOptions:
     language: str = "en"
     model: str | None = None  # tokenizer pipeline; None: the CURATION_MODEL setting
     group_threshold: float = DEFAULT_THRESHOLD
+    keep_annotator_ids: bool = False  # True: annotators by name/e-mail instead of stable pseudonyms
+    keep_paths: bool = False  # True: `source` keeps its local directories
+    home: Path | None = None  # state dir holding the annotator pseudonyms; None: the CURATION_HOME setting
 
 
 @dataclass
@@ -77,6 +82,8 @@ class ExportResult:
     splits: dict[str, int]
     dropped_unreviewed: list[str]
     changelog: Changelog | None
+    personal_data: PersonalData | None = None  # what the version holds (None: an older export)
+    cleaned: list[Path] = field(default_factory=list)  # temporary folders of interrupted exports removed
 
 
 @dataclass(slots=True)
@@ -197,10 +204,12 @@ class Plan:
         return {s: counts[s] for s in SPLITS if counts[s]}
 
     def result(self, created: bool, version: str, version_dir: Path, log: Changelog | None) -> ExportResult:
-        parent = read_manifest(version_dir).get("parent")
+        manifest = read_manifest(version_dir)
+        personal = manifest.get("personal_data")
         return ExportResult(
-            created, version, version_dir, parent, self.options.silver, len(self.found.choices),
-            self.split_sizes(), self.found.dropped_unreviewed, log,
+            created, version, version_dir, manifest.get("parent"), self.options.silver,
+            len(self.found.choices), self.split_sizes(), self.found.dropped_unreviewed, log,
+            PersonalData.from_manifest(personal) if isinstance(personal, dict) else None,
         )  # fmt: skip
 
 
@@ -222,6 +231,7 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
         "schema": get_schema().fingerprint(),
         "silver": options.silver,
         "tokenizer": pipeline_label(nlp),
+        "privacy": {"annotator_ids": options.keep_annotator_ids, "paths": options.keep_paths},
     }
     digest = content_hash(header, found.choices, splits)
     return Plan(
@@ -248,8 +258,6 @@ def export_dataset(
     path: Path | str, options: ExportOptions, progress: Progress | None = None
 ) -> ExportResult:
     """Export a records file as the next version of dataset `options.name` (or nothing if unchanged)."""
-    from curation.settings import get_settings
-
     if not DATASET_NAME.fullmatch(options.name):
         raise InputError(
             f"dataset name {options.name!r}: use letters, digits, '.', '_' or '-' "
@@ -284,8 +292,12 @@ def write_version(
     schema = get_schema()
     features = config_features(schema)
     sink = ParquetSink(work, features)
+    home = plan.options.home if plan.options.home is not None else get_settings().home
     try:
-        span_counts = write_rows(plan, RowBuilder(schema, TextAnalyzer(nlp)), sink, progress)
+        with pseudonyms(home) as names:
+            keep = plan.options
+            redact = Redactor(None if keep.keep_annotator_ids else names, not keep.keep_paths)
+            span_counts = write_rows(plan, RowBuilder(schema, TextAnalyzer(nlp)), sink, redact, progress)
     except BaseException:
         sink.abort()
         raise
@@ -313,6 +325,7 @@ def write_version(
     with atomic_write(work / "README.md") as fh:
         fh.write(render_card(info))
     manifest = build_manifest(plan, version)
+    manifest["personal_data"] = redact.report.as_manifest()
     write_manifest(work, manifest)  # the changelog reads the document hashes from it
     log = diff_versions(plan.parent_dir, work)
     with atomic_write(work / "CHANGELOG.md") as fh:
@@ -360,7 +373,11 @@ def annotator_spans(obj: dict[str, Any], lineno: int) -> tuple[str, set[SpanKey]
 
 
 def write_rows(
-    plan: Plan, builder: RowBuilder, sink: ParquetSink, progress: Progress | None = None
+    plan: Plan,
+    builder: RowBuilder,
+    sink: ParquetSink,
+    redact: Callable[[Document], Document] = lambda doc: doc,
+    progress: Progress | None = None,
 ) -> dict[str, Counter[str]]:
     """Second pass: the chosen record of each document becomes rows of every config."""
     path, choices = plan.path, plan.found.choices
@@ -383,7 +400,9 @@ def write_rows(
         if doc.id != doc_id or document_digest(doc) != choices[doc_id].digest:
             raise InputError(f"{path}: changed while being exported (line {lineno}); run the export again")
         split = plan.splits[doc_id]
-        for config, rows in builder.rows(doc, is_reviewed(doc)).items():
+        reviewed = is_reviewed(doc)
+        doc = redact(doc)
+        for config, rows in builder.rows(doc, reviewed).items():
             sink.add(config, split, rows)
         span_counts[split].update(span.label for span in doc.spans)
         done += 1

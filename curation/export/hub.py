@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from curation.errors import CurationError
+from curation.export.privacy import PersonalData
 from curation.export.versions import read_manifest, verify_files
 
 
@@ -27,6 +28,7 @@ class PushPlan:
     repo: str
     revision: str  # the tag the pushed commit gets
     files: list[tuple[str, int]]  # relative path, bytes
+    personal_data: PersonalData | None = None  # None: exported before curation recorded it
 
     @property
     def total_bytes(self) -> int:
@@ -43,7 +45,13 @@ def plan_push(version_dir: Path, repo: str) -> PushPlan:
         )
     paths = sorted(p for p in version_dir.rglob("*") if p.is_file())
     files = [(p.relative_to(version_dir).as_posix(), p.stat().st_size) for p in paths]
-    return PushPlan(repo=repo, revision=f"v{manifest['version']}", files=files)
+    personal = manifest.get("personal_data")
+    return PushPlan(
+        repo=repo,
+        revision=f"v{manifest['version']}",
+        files=files,
+        personal_data=PersonalData.from_manifest(personal) if isinstance(personal, dict) else None,
+    )
 
 
 def _hub_errors() -> tuple[type[BaseException], ...]:
