@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.jsonl import write_documents
-from curation.records import Document, Relation, Span, content_id
+from curation.records import Document, Provenance, Relation, Span, content_id
 from curation.schema import get_schema
 from curation.settings import get_settings
 from curation.studio.connection import Connection, client
@@ -56,7 +56,7 @@ def synthetic(n: int, seed: int = 7) -> list[Document]:
             Relation(head=spans[2].id, tail=spans[0].id, label="speaker"),
             Relation(head=spans[2].id, tail=spans[1].id, label="cue"),
         ]
-        provenance = {"model": "bench", "model_version": "bench-1", "reviewed": False}
+        provenance = Provenance(model="bench", model_version="bench-1", reviewed=False)
         docs.append(
             Document(id=content_id(text), text=text, spans=spans, relations=relations, provenance=provenance)
         )

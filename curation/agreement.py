@@ -116,7 +116,7 @@ class AgreementReport:
 
 
 def annotator_of(doc: Document, fallback: str) -> str:
-    return str(doc.provenance.get("annotator") or fallback)
+    return doc.provenance.annotator or fallback
 
 
 class _TokenGrid:
@@ -158,8 +158,8 @@ def _prediction_document(doc: Document, pre: RecordIndex | None) -> Document | N
 
 def _same_model(final: Document, predicted: Document) -> bool:
     """False when the record says it started from another model version than the --pre file's."""
-    started = final.provenance.get("started_from_model_version")
-    version = predicted.provenance.get("model_version")
+    started = final.provenance.started_from_model_version
+    version = predicted.provenance.model_version
     return not started or not version or started == version
 
 

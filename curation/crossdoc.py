@@ -180,7 +180,7 @@ def quotes_of(doc: Document) -> list[QuoteOccurrence]:
             speaker_of.setdefault(rel.head, rel.tail)
         elif rel.label == CUE_RELATION:
             cue_of.setdefault(rel.head, rel.tail)
-    annotator = doc.provenance.get("annotator")
+    annotator = doc.provenance.annotator
     out: list[QuoteOccurrence] = []
     for span in doc.spans:
         if span.label != QUOTE_LABEL:

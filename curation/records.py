@@ -8,10 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 
 from curation.schema import LabelSchema, get_schema
 
@@ -31,10 +39,14 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def update_stamp(provenance: dict[str, Any]) -> str:
+def update_stamp(provenance: Provenance | Mapping[str, Any]) -> str:
     """When a record was last changed, comparable as text: ISO times in UTC (updated_at, else
-    annotated_at). Every consumer that keeps one record per document picks the latest by this."""
-    stamp = str(provenance.get("updated_at") or provenance.get("annotated_at") or "")
+    annotated_at). Every consumer that keeps one record per document picks the latest by this.
+    (A mapping is accepted for readers that scan raw JSON lines without building records.)"""
+    if isinstance(provenance, Provenance):
+        stamp = provenance.updated_at or provenance.annotated_at or ""
+    else:
+        stamp = str(provenance.get("updated_at") or provenance.get("annotated_at") or "")
     try:
         moment = datetime.fromisoformat(stamp)
     except ValueError:
@@ -47,7 +59,14 @@ def span_id(label: str, start: int, end: int) -> str:
     return f"{label.lower()}-{start}-{end}"
 
 
+def _without_none(data: dict[str, Any], keys: tuple[str, ...]) -> dict[str, Any]:
+    """`data` without the optional `keys` that are unset: a record only spells out what it has."""
+    return {k: v for k, v in data.items() if v is not None or k not in keys}
+
+
 class Span(BaseModel):
+    """One labelled stretch of `Document.text`. Extra fields from outside tools are kept as they are."""
+
     model_config = ConfigDict(extra="allow")
 
     id: str
@@ -56,7 +75,22 @@ class Span(BaseModel):
     label: str
     text: str
     attrs: dict[str, Any] = Field(default_factory=dict)
-    score: float | None = Field(default=None, ge=0.0, le=1.0)
+    score: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="How likely a predicted span is right (None: human)."
+    )
+    group: str | None = Field(
+        default=None,
+        description="Segments of one discontinuous span (a quote split by its attribution) share a group id.",
+    )
+    rule: str | None = Field(
+        default=None,
+        description="The extraction rule that predicted this span (e.g. direct_cue, author:past-event); "
+        "None on spans a person drew.",
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_none(handler(self), ("group", "rule"))
 
     @classmethod
     def at(
@@ -97,6 +131,59 @@ class Relation(BaseModel):
     label: str
 
 
+class Provenance(BaseModel):
+    """Where a record comes from and who stands behind it: every key any command writes is declared here.
+
+    `reviewed` is the one definition of a gold record (export keeps only these as gold, ingest keeps one
+    per annotator). Adding a key: declare it below with a type, `None` as default and a description,
+    then run `curation schema` to regenerate schemas/record.schema.json. Unknown keys from older records
+    or outside tools are kept as they are (extra), and unset keys are not written out.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    reviewed: bool = Field(
+        default=False, description="True when a person submitted or adjudicated this record (gold)."
+    )
+    # curation annotate
+    model: str | None = Field(default=None, description="The spaCy pipeline that pre-annotated the record.")
+    model_version: str | None = Field(
+        default=None, description="curation-<version>+<pipeline>-<version>: what made the predictions."
+    )
+    annotated_at: str | None = Field(default=None, description="When the pre-annotation ran (ISO, UTC).")
+    # curation pull (Label Studio)
+    annotator: str | None = Field(default=None, description="Who annotated the record.")
+    annotation_id: int | None = Field(default=None, description="The Label Studio annotation id.")
+    created_at: str | None = Field(default=None, description="When the annotation was created (ISO).")
+    updated_at: str | None = Field(default=None, description="When the annotation was last changed (ISO).")
+    lead_time: float | None = Field(default=None, description="Seconds the annotator spent (Label Studio).")
+    started_from_model_version: str | None = Field(
+        default=None, description="model_version of the prediction the annotator started from."
+    )
+    task_id: int | None = Field(default=None, description="The Label Studio task id.")
+    project: str | None = Field(default=None, description="The Label Studio project title.")
+    # curation pull --mode decisions (one record per annotator from their accept/reject answers)
+    mode: str | None = Field(
+        default=None, description='"decisions" for a record pulled from a decisions project.'
+    )
+    labels: list[str] | None = Field(default=None, description="The labels the decisions covered.")
+    decisions: dict[str, int] | None = Field(default=None, description="How many answers of each kind.")
+    annotation_ids: list[int] | None = Field(default=None, description="The Label Studio annotations read.")
+    task_ids: list[int] | None = Field(default=None, description="The Label Studio tasks read.")
+    decisions_project: str | None = Field(
+        default=None, description="The decisions project a record for the full editor came from."
+    )
+    to_fix: list[str] | None = Field(default=None, description="Units an annotator sent to the full editor.")
+    # curation ingest --format brat
+    source: str | None = Field(default=None, description="Where gold came from outside Label Studio (brat).")
+    corpus: str | None = Field(default=None, description="The brat mapping's corpus name.")
+    file: str | None = Field(default=None, description="The .ann file the record was read from.")
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return _without_none(handler(self), tuple(type(self).model_fields))
+
+
 class Removed(BaseModel):
     """A piece of the original file that ingest removed as boilerplate, kept so nothing is lost.
 
@@ -120,7 +207,7 @@ class Document(BaseModel):
     meta: dict[str, Any] = Field(default_factory=dict)
     spans: list[Span] = Field(default_factory=list)
     relations: list[Relation] = Field(default_factory=list)
-    provenance: dict[str, Any] = Field(default_factory=dict)
+    provenance: Provenance = Field(default_factory=Provenance)
     removed: list[Removed] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -22,9 +22,9 @@ def test_annotate_gold_record_gets_fresh_model_provenance():
         provenance={"reviewed": True, "annotator": "ann@example.org", "annotation_id": 7},
     )
     (record,) = annotate_documents([gold], build_pipeline())
-    assert record.provenance["reviewed"] is False
+    assert record.provenance.reviewed is False
     assert "annotator" not in record.provenance and "annotation_id" not in record.provenance
-    assert record.provenance["model_version"].startswith("curation-")
+    assert record.provenance.model_version.startswith("curation-")
     assert (record.id, record.source, record.meta) == (gold.id, gold.source, gold.meta)
     assert [(s.label, s.text) for s in record.spans if s.label == "QUOTE"] == [
         ("QUOTE", "We will not accept it,")

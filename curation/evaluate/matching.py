@@ -74,19 +74,12 @@ class Unit:
         return length(self.segments)
 
 
-def span_group(span: Span) -> str | None:
-    """The extra `group` field of a span, if any (pydantic keeps extra fields in model_extra)."""
-    extra = span.model_extra or {}
-    group = extra.get("group")
-    return str(group) if group is not None else None
-
-
 def units(doc: Document, label: str) -> list[Unit]:
     """The units of `label` in `doc`, in text order (spans sharing a group merged into one)."""
     grouped: dict[str, list[Span]] = {}
     for span in doc.spans:
         if span.label == label:
-            grouped.setdefault(span_group(span) or f"\0{span.id}", []).append(span)
+            grouped.setdefault(span.group or f"\0{span.id}", []).append(span)
     result = []
     for spans in grouped.values():
         spans.sort(key=lambda s: (s.start, s.end))

@@ -26,7 +26,7 @@ from spacy.language import Language
 from curation import __version__
 from curation.errors import InputError
 from curation.export.agreement import SpanKey, mean_pairwise_f1
-from curation.export.card import CardInfo, Provenance, render_card
+from curation.export.card import CardInfo, ProvenanceSummary, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
 from curation.export.grouping import DEFAULT_THRESHOLD, NearDuplicateGrouper
@@ -101,7 +101,7 @@ class Choice:
 class Scan:
     choices: dict[str, Choice]
     dropped_unreviewed: list[str]
-    provenance: Provenance
+    provenance: ProvenanceSummary
     records: int
 
 
@@ -120,27 +120,23 @@ def document_digest(doc: Document) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def is_reviewed(doc: Document) -> bool:
-    return doc.provenance.get("reviewed") is True
-
-
 def record_rank(doc: Document, digest: str) -> tuple[bool, str, str]:
     """Reviewed before unreviewed, then the latest update (compared in UTC), then the content hash."""
-    return (is_reviewed(doc), update_stamp(doc.provenance), digest)
+    return (doc.provenance.reviewed, update_stamp(doc.provenance), digest)
 
 
 def scan(path: Path, silver: bool, grouper: NearDuplicateGrouper, progress: Progress | None = None) -> Scan:
     """First pass: validate everything, choose one record per id, group near-duplicates."""
     choices: dict[str, Choice] = {}
     unreviewed: set[str] = set()
-    provenance = Provenance()
+    provenance = ProvenanceSummary()
     records = 0
     for lineno, obj in iter_json_lines(path):
         doc = parse_document(obj, f"{path}:{lineno}")
         records += 1
         if progress and records % 500 == 0:
             progress("checking records", records, None)
-        if not silver and not is_reviewed(doc):
+        if not silver and not doc.provenance.reviewed:
             unreviewed.add(doc.id)
             continue
         provenance.add(doc.provenance)
@@ -158,7 +154,7 @@ def scan(path: Path, silver: bool, grouper: NearDuplicateGrouper, progress: Prog
             )
         elif rank > known.rank:
             known.rank, known.lineno, known.digest = rank, lineno, digest
-        known.reviewed_records += is_reviewed(doc)
+        known.reviewed_records += doc.provenance.reviewed
     if records == 0:
         raise InputError(f"{path}: no records; export needs a JSONL file of annotated documents")
     if not choices:
@@ -400,7 +396,7 @@ def write_rows(
         if doc.id != doc_id or document_digest(doc) != choices[doc_id].digest:
             raise InputError(f"{path}: changed while being exported (line {lineno}); run the export again")
         split = plan.splits[doc_id]
-        reviewed = is_reviewed(doc)
+        reviewed = doc.provenance.reviewed
         doc = redact(doc)
         for config, rows in builder.rows(doc, reviewed).items():
             sink.add(config, split, rows)

@@ -17,11 +17,12 @@ from huggingface_hub import DatasetCardData
 from curation.export.features import UNIT_CONFIGS, tag_column
 from curation.export.splits import SPLITS, Ratios
 from curation.export.writer import DATA_DIR
+from curation.records import Provenance
 from curation.schema import LabelSchema
 
 
 @dataclass
-class Provenance:
+class ProvenanceSummary:
     """What the records say about how they were made."""
 
     annotators: set[str] = field(default_factory=set)
@@ -31,15 +32,15 @@ class Provenance:
     agreement: float | None = None  # mean pairwise span F1 where several annotators did one document
     agreement_documents: int = 0
 
-    def add(self, provenance: dict[str, object]) -> None:
+    def add(self, provenance: Provenance) -> None:
         self.records += 1
-        if provenance.get("annotator"):
-            self.annotators.add(str(provenance["annotator"]))
-        model = provenance.get("started_from_model_version") or provenance.get("model_version")
+        if provenance.annotator:
+            self.annotators.add(provenance.annotator)
+        model = provenance.started_from_model_version or provenance.model_version
         if model:
-            self.models[str(model)] += 1
-        if provenance.get("project") is not None:
-            self.projects.add(str(provenance["project"]))
+            self.models[model] += 1
+        if provenance.project is not None:
+            self.projects.add(provenance.project)
 
 
 @dataclass
@@ -52,7 +53,7 @@ class CardInfo:
     rows: dict[tuple[str, str], int]  # (config, split) -> rows
     bytes: dict[tuple[str, str], int]
     spans: dict[str, Counter[str]]  # split -> label -> spans
-    provenance: Provenance
+    provenance: ProvenanceSummary
     tokenizer: str
     ratios: Ratios
     license: str

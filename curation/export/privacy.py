@@ -26,7 +26,7 @@ from typing import Any
 
 from curation.errors import InputError
 from curation.jsonl import atomic_write
-from curation.records import Document
+from curation.records import Document, Provenance
 
 PSEUDONYMS_FILE = "annotators.json"
 # Provenance keys naming a person (Label Studio users, adjudicators, reviewers).
@@ -152,7 +152,7 @@ class Redactor:
         self.report.paths_stripped = self.strip_paths
 
     def __call__(self, doc: Document) -> Document:
-        provenance = dict(doc.provenance)
+        provenance = doc.provenance.model_dump()
         for key in PERSON_KEYS:
             if provenance.get(key) not in (None, ""):
                 provenance[key] = self._person(provenance[key])
@@ -164,7 +164,7 @@ class Redactor:
         self._count_emails(doc.meta, "meta")
         self._count_emails({k: v for k, v in provenance.items() if k not in PERSON_KEYS}, "provenance")
         self.report.annotators = len(self._annotators)
-        return doc.model_copy(update={"provenance": provenance, "source": source})
+        return doc.model_copy(update={"provenance": Provenance.model_validate(provenance), "source": source})
 
     def _person(self, value: Any) -> Any:
         if isinstance(value, list):

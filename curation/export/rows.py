@@ -66,7 +66,7 @@ class RowBuilder:
                 "label": self.labels[span.label],
                 "text": span.text,
                 "score": span.score,
-                "group": getattr(span, "group", None),
+                "group": span.group,
             }
             for column in self.attr_columns:
                 own = span.label in column.labels
@@ -82,7 +82,9 @@ class RowBuilder:
             ],
             "reviewed": reviewed,
             "meta": json.dumps(doc.meta, sort_keys=True, ensure_ascii=False),
-            "provenance": json.dumps(doc.provenance, sort_keys=True, ensure_ascii=False),
+            "provenance": json.dumps(
+                doc.provenance.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
+            ),
         }
 
     def unit_rows(self, doc: Document, label: str, sentences: Sentences) -> list[Row]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from curation.extract.types import Attribution, Claim, register_extensions
+from curation.extract.types import Attribution, Claim, Rejection, register_extensions
 
 # --- Lexicons (lemmas, lower case) -----------------------------------------------------------------
 
@@ -660,8 +660,10 @@ def find_claims(
     min_words: int = 3,
     split_conjuncts: bool = True,
     claims_in_quotes: bool = True,
+    rejections: list[Rejection] | None = None,
 ) -> list[Claim]:
-    """All claims of `doc`, in text order."""
+    """All claims of `doc`, in text order; each clause turned down is appended to `rejections` (if
+    given) with the rule that turned it down."""
     # Only quotes that hold someone's assertion cut the author's clauses and lend their speaker.
     atts = [a for a in attributions or [] if reports_words(doc, a)]
     text = doc.text  # built by joining every token: once per document, not per clause
@@ -684,6 +686,10 @@ def find_claims(
             quoted = enclosing_attribution(head.idx, head.idx + len(head.text), atts) is not None
             verdict = check_clause(head, tokens, quoted)
             if not verdict.is_claim:
+                if rejections is not None:
+                    lo, hi = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+                    voice = "quote:" if quoted else "author:"
+                    rejections.append(Rejection(lo, hi, text[lo:hi], voice + verdict.rule))
                 continue
             start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
             owner = enclosing_attribution(start, end, atts)
@@ -718,11 +724,14 @@ class ClaimFinder:
         self.claims_in_quotes = claims_in_quotes
 
     def __call__(self, doc: Doc) -> Doc:
+        rejections: list[Rejection] = []
         doc._.claims = find_claims(
             doc,
             doc._.attributions,
             min_words=self.min_words,
             split_conjuncts=self.split_conjuncts,
             claims_in_quotes=self.claims_in_quotes,
+            rejections=rejections,
         )
+        doc._.claim_rejections = rejections
         return doc

@@ -13,7 +13,7 @@ import curation
 from curation.errors import InputError
 from curation.extract import factories  # noqa: F401  (registers the factories in this process)
 from curation.extract.types import Attribution, Claim, Mention
-from curation.records import Document, Relation, Span, span_id
+from curation.records import Document, Provenance, Relation, Span, span_id
 from curation.schema import get_schema
 from curation.settings import get_settings
 
@@ -67,17 +67,21 @@ def to_record(doc: Doc, base: Document, nlp: Language | None = None) -> Document
         builder.add_attribution(a)
     for c in doc._.claims or []:
         builder.add_claim(c)
-    provenance = dict(base.provenance)
+    provenance = base.provenance
     if nlp is not None:
         # Fresh provenance: these spans are the model's, so a gold record's annotator, annotation id and
         # times must not stay beside them (they would claim a human reviewed machine output).
-        provenance = {
-            "model": pipeline_name(nlp),
-            "model_version": model_version(nlp),
-            "reviewed": False,
-            "annotated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-    fields = {"spans": builder.spans_dump(), "relations": builder.relations_dump(), "provenance": provenance}
+        provenance = Provenance(
+            model=pipeline_name(nlp),
+            model_version=model_version(nlp),
+            reviewed=False,
+            annotated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        )
+    fields = {
+        "spans": builder.spans_dump(),
+        "relations": builder.relations_dump(),
+        "provenance": provenance.model_dump(),
+    }
     return Document.model_validate(base.model_dump() | fields)
 
 
@@ -102,7 +106,13 @@ class _RecordBuilder:
         return [r.model_dump() for r in self.relations]
 
     def _span(
-        self, label: str, m: Mention, score: float, attrs: dict[str, object], **extra: object
+        self,
+        label: str,
+        m: Mention,
+        score: float,
+        attrs: dict[str, object],
+        rule: str,
+        group: str | None = None,
     ) -> str | None:
         if label not in self.schema.spans or m.end <= m.start or self.text[m.start : m.end] != m.text:
             return None
@@ -110,7 +120,14 @@ class _RecordBuilder:
         existing = self.by_id.get(sid)
         if existing is None or (existing.score or 0) < score:
             self.by_id[sid] = Span.at(
-                self.text, label, m.start, m.end, attrs, round(min(1.0, max(0.0, score)), 3), **extra
+                self.text,
+                label,
+                m.start,
+                m.end,
+                attrs,
+                round(min(1.0, max(0.0, score)), 3),
+                group=group,
+                rule=rule or None,
             )
         return sid
 
@@ -123,17 +140,20 @@ class _RecordBuilder:
             self.relations.append(Relation(head=head, tail=tail, label=label))
 
     def add_attribution(self, a: Attribution) -> None:
-        extra = {"group": a.extra["group"]} if a.extra.get("group") else {}
-        quote = self._span("QUOTE", Mention(a.start, a.end, a.text), a.score, {"kind": a.kind}, **extra)
+        group = str(a.extra["group"]) if a.extra.get("group") else None
+        quote = self._span("QUOTE", Mention(a.start, a.end, a.text), a.score, {"kind": a.kind}, a.rule, group)
+        # The speaker and the cue were found by the same rule as the quote.
         if a.speaker is not None:
             score = a.speaker_score if a.speaker_score is not None else a.score
-            speaker = self._span("SPEAKER", a.speaker, score, {"canonical": a.canonical})
+            speaker = self._span("SPEAKER", a.speaker, score, {"canonical": a.canonical}, a.rule)
             self._relate(quote, speaker, "speaker")
         if a.cue is not None:
-            self._relate(quote, self._span("CUE", a.cue, a.score, {}), "cue")
+            self._relate(quote, self._span("CUE", a.cue, a.score, {}, a.rule), "cue")
 
     def add_claim(self, c: Claim) -> None:
-        claim = self._span("CLAIM", Mention(c.start, c.end, c.text), c.score, {"checkworthy": c.checkworthy})
+        claim = self._span(
+            "CLAIM", Mention(c.start, c.end, c.text), c.score, {"checkworthy": c.checkworthy}, c.rule
+        )
         if c.speaker is not None:
-            speaker = self._span("SPEAKER", c.speaker, c.score, {"canonical": c.canonical})
+            speaker = self._span("SPEAKER", c.speaker, c.score, {"canonical": c.canonical}, c.rule)
             self._relate(claim, speaker, "speaker")

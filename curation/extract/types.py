@@ -4,7 +4,8 @@ Contract between components (each guarded: extensions are global in spaCy):
 - `doc._.attributions`: list[Attribution], filled by the quote components (direct first, then
   indirect/mixed), speakers and cues resolved by the speaker component.
 - `doc._.claims`: list[Claim], filled by the claim component (which may read `doc._.attributions`
-  to relate claims inside quotes to their speaker).
+  to relate claims inside quotes to their speaker); `doc._.claim_rejections`: list[Rejection], the
+  clauses it turned down and why.
 All offsets are character offsets into `doc.text` (Python string indices).
 """
 
@@ -57,12 +58,25 @@ class Claim:
     rule: str = ""
 
 
+@dataclass
+class Rejection:
+    """A clause the claim component read and turned down, with the rule that turned it down ("modal",
+    "opinion", ...; prefixed "author:" or "quote:" like Claim.rule), so a test or a person can ask why."""
+
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
 def register_extensions() -> None:
     """Declare the Doc extensions once per process (spaCy extensions are global)."""
     if not Doc.has_extension("attributions"):
         Doc.set_extension("attributions", default=None)
     if not Doc.has_extension("claims"):
         Doc.set_extension("claims", default=None)
+    if not Doc.has_extension("claim_rejections"):
+        Doc.set_extension("claim_rejections", default=None)
 
 
 register_extensions()
@@ -79,7 +93,7 @@ register_fragment_extension()
 
 
 # Docs cross process boundaries as msgpack (nlp.pipe with n_process > 1): teach srsly our types.
-_TYPES: dict[str, type] = {"Mention": Mention, "Attribution": Attribution, "Claim": Claim}
+_TYPES: dict[str, type] = {t.__name__: t for t in (Mention, Attribution, Claim, Rejection)}
 _TAG = "__curation_type__"
 
 

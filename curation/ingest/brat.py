@@ -33,7 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
 from curation.errors import InputError
-from curation.records import Document, Relation, Span, content_id, span_id
+from curation.records import Document, Provenance, Relation, Span, content_id, span_id
 from curation.schema import LabelSchema, get_schema
 
 DEFAULT_MAPPING = Path(__file__).resolve().parent.parent / "data" / "mappings" / "polnear.yaml"
@@ -383,13 +383,9 @@ def build_document(
         meta={"name": name},
         spans=spans,
         relations=list(build.relations.values()),
-        provenance={
-            "source": "brat",
-            "corpus": mapping.name,
-            "file": ann_file,
-            "annotator": annotator,
-            "reviewed": True,
-        },
+        provenance=Provenance(
+            source="brat", corpus=mapping.name, file=ann_file, annotator=annotator, reviewed=True
+        ),
     )
 
 

@@ -142,7 +142,7 @@ def _is_new(doc: Document, key: str, seen: dict[str, str], ids: dict[str, str], 
 
 def _several_annotators(doc: Document) -> bool:
     """Gold records of one text by several annotators share an id on purpose: they are not duplicates."""
-    return bool(doc.provenance.get("reviewed")) and bool(doc.provenance.get("annotator"))
+    return doc.provenance.reviewed and bool(doc.provenance.annotator)
 
 
 def ingest(

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from curation.errors import ValidationError
-from curation.records import Document, Relation, Span, text_hash
+from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import LabelSchema
 from curation.studio.config import LABELS_NAME, TEXT_NAME, AttrControl, attr_controls
 from curation.studio.offsets import OffsetMap
@@ -54,6 +54,8 @@ def prediction(doc: Document, schema: LabelSchema, model_version: str) -> dict[s
         }
         if span.score is not None:
             region["score"] = span.score
+        if span.rule:  # shown to the annotator as the region's meta: why the model proposed it
+            region["meta"] = {"text": [f"rule: {span.rule}"]}
         result.append(region)
         for attr, value in span.attrs.items():
             control = controls.get((span.label, attr))
@@ -83,7 +85,7 @@ def prediction(doc: Document, schema: LabelSchema, model_version: str) -> dict[s
 
 
 def document_from_task(
-    task: dict[str, Any], result: list[dict[str, Any]], schema: LabelSchema, provenance: dict[str, Any]
+    task: dict[str, Any], result: list[dict[str, Any]], schema: LabelSchema, provenance: Provenance
 ) -> Document:
     """Rebuild the document record from a task and one annotation's result, checking every region."""
     text = task_text(task)
@@ -107,7 +109,7 @@ def task_text(task: dict[str, Any]) -> str:
 
 
 def task_record(
-    task: dict[str, Any], spans: list[Span], relations: list[Relation], provenance: dict[str, Any]
+    task: dict[str, Any], spans: list[Span], relations: list[Relation], provenance: Provenance
 ) -> Document:
     """The document record of a task (text, source, meta, removed from its data) with these spans."""
     data = task.get("data") or {}

@@ -25,7 +25,7 @@ from typing import Any
 
 from curation.errors import CurationError, ValidationError
 from curation.jsonl import atomic_write, dump_document
-from curation.records import Document, Relation, Span, text_hash
+from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import LabelSchema, get_schema
 from curation.studio.connection import Connection, check
 from curation.studio.convert import DOC_ID, RECORD, task_record, task_text
@@ -261,7 +261,7 @@ def pull_decisions(
                 if row.status != "gold":
                     continue
                 doc = _gold(state, row.annotator, title)
-                if since is not None and annotation_time(doc.provenance["updated_at"]) <= since:
+                if since is not None and annotation_time(doc.provenance.updated_at) <= since:
                     report.unchanged += 1
                     continue
                 fh.write(dump_document(doc) + "\n")
@@ -347,20 +347,22 @@ def _gold(state: _DocState, annotator: str, project: str) -> Document:
             relations.setdefault((rel.head, rel.tail, rel.label), rel)
     first = next(iter(state.units.values()))
     anns = [a.annotation for a in answers]
-    provenance = {
-        "reviewed": True,
-        "annotator": annotator,
-        "mode": "decisions",
-        "labels": sorted({s.label for u in state.units.values() for s in u.spans}),
-        "decisions": dict(sorted(Counter(a.value for a in answers).items())),
-        "annotation_ids": sorted(int(a.get("id") or 0) for a in anns),
-        "task_ids": sorted(int(u.task["id"]) for u in state.units.values()),
-        "created_at": min(iso_time(a.get("created_at")) or "" for a in anns) or None,
-        "updated_at": max(iso_time(a.get("updated_at")) or "" for a in anns) or None,
-        "lead_time": sum(float(a.get("lead_time") or 0.0) for a in anns),
-        "started_from_model_version": first.model_version or None,
-        "project": project,
-    }
+    provenance = Provenance.model_validate(
+        {
+            "reviewed": True,
+            "annotator": annotator,
+            "mode": "decisions",
+            "labels": sorted({s.label for u in state.units.values() for s in u.spans}),
+            "decisions": dict(sorted(Counter(a.value for a in answers).items())),
+            "annotation_ids": sorted(int(a.get("id") or 0) for a in anns),
+            "task_ids": sorted(int(u.task["id"]) for u in state.units.values()),
+            "created_at": min(iso_time(a.get("created_at")) or "" for a in anns) or None,
+            "updated_at": max(iso_time(a.get("updated_at")) or "" for a in anns) or None,
+            "lead_time": sum(float(a.get("lead_time") or 0.0) for a in anns),
+            "started_from_model_version": first.model_version or None,
+            "project": project,
+        }
+    )
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end, s.label))
     return task_record(first.task, ordered, list(relations.values()), provenance)
 
@@ -385,12 +387,9 @@ def _for_editor(state: _DocState, project: str) -> Document:
         for rel in unit.relations:
             relations.setdefault((rel.head, rel.tail, rel.label), rel)
     first = next(iter(state.units.values()))
-    provenance = {
-        "reviewed": False,
-        "model_version": first.model_version,
-        "decisions_project": project,
-        "to_fix": to_fix,
-    }
+    provenance = Provenance(
+        reviewed=False, model_version=first.model_version, decisions_project=project, to_fix=to_fix
+    )
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end, s.label))
     return task_record(first.task, ordered, list(relations.values()), provenance)
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.jsonl import atomic_write, dump_document
-from curation.records import Document
+from curation.records import Document, Provenance
 from curation.schema import LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, document_from_task
@@ -112,17 +112,17 @@ def task_records(
         if since is not None and annotation_time(ann.get("updated_at")) <= since:
             report.unchanged += 1
             continue
-        provenance = {
-            "reviewed": True,
-            "annotator": who,
-            "annotation_id": ann.get("id"),
-            "created_at": iso_time(ann.get("created_at")),
-            "updated_at": iso_time(ann.get("updated_at")),
-            "lead_time": ann.get("lead_time"),
-            "started_from_model_version": versions(ann.get("parent_prediction")),
-            "task_id": task.get("id"),
-            "project": info.title,
-        }
+        provenance = Provenance(
+            reviewed=True,
+            annotator=who,
+            annotation_id=ann.get("id"),
+            created_at=iso_time(ann.get("created_at")),
+            updated_at=iso_time(ann.get("updated_at")),
+            lead_time=ann.get("lead_time"),
+            started_from_model_version=versions(ann.get("parent_prediction")),
+            task_id=task.get("id"),
+            project=info.title,
+        )
         yield document_from_task(task, ann.get("result") or [], schema, provenance)
 
 

@@ -289,7 +289,7 @@ def _main_version(entries: list[Entry]) -> str:
 
 
 def model_version_of(doc: Document) -> str:
-    return str(doc.provenance.get("model_version") or "")
+    return doc.provenance.model_version or ""
 
 
 def batches(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -123,7 +123,7 @@ def test_agreement_pre_file_must_be_the_version_the_work_started_from(tmp_path: 
     write_documents(pre, [Document(id="doc1", text=TEXT, spans=[span("CUE", "said")], provenance=provenance)])
     finals = [record(who, [span("QUOTE", "taxes rose")]) for who in ("alice", "bob")]
     for final in finals:
-        final.provenance["started_from_model_version"] = "m-1"
+        final.provenance.started_from_model_version = "m-1"
     write_documents(gold, finals)
     report = measure_agreement(gold, pre)
     assert report.corrected_records == 2 * counted

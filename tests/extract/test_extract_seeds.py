@@ -150,12 +150,13 @@ def test_seeds_place_tagged_person_never_stands_for_a_speaker(records: dict[str,
                 assert speaker == canonical
 
 
-def test_seeds_every_prediction_has_a_score_and_provenance(records: dict[str, Document]) -> None:
+def test_seeds_every_prediction_has_a_score_a_rule_and_provenance(records: dict[str, Document]) -> None:
     for record in records.values():
-        assert record.provenance["reviewed"] is False
-        assert record.provenance["model_version"].startswith("curation-")
+        assert record.provenance.reviewed is False
+        assert (record.provenance.model_version or "").startswith("curation-")
         assert record.removed or record.source.endswith(
             ("001_963e21766430ae41.txt", "004_da12a80d9d587f0f.txt")
         )
         for span in record.spans:
             assert span.score is not None and 0.0 <= span.score <= 1.0
+            assert span.rule, f"{record.source}: {span.label} {span.text!r} has no rule"

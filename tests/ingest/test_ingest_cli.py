@@ -207,7 +207,7 @@ def test_ingest_cli_brat_corpus_becomes_gold(tmp_path, fmt):
     result = _ingest(corpus, *fmt, "-o", out)
     assert result.exit_code == 0, result.output
     (doc,) = read_documents(out)
-    assert doc.provenance["reviewed"] is True
+    assert doc.provenance.reviewed is True
     quote = next(s for s in doc.spans if s.label == "QUOTE")
     speaker = next(s for s in doc.spans if s.label == "SPEAKER")
     assert (quote.text, quote.attrs["kind"], speaker.text) == ("we will wait", "direct", "Peskov")

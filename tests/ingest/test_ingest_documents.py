@@ -10,7 +10,7 @@ import pytest
 from curation.errors import InputError
 from curation.ingest import IngestReport, iter_documents
 from curation.jsonl import write_documents
-from curation.records import content_id
+from curation.records import Provenance, content_id
 
 ARTICLE = "Peskov said “we will wait” on Friday.\nThe talks went on.\n"
 
@@ -114,4 +114,4 @@ def test_ingest_stray_ann_file_deep_in_a_folder_does_not_make_it_brat(tmp_path):
     (tmp_path / "notes" / "x.ann").write_text("T1\tSource 0 5\tFirst\n", encoding="utf-8")
     docs, report = _docs([tmp_path])
     assert [d.text for d in docs] == ["First article.\n"]
-    assert docs[0].provenance == {} and report.ignored == 1
+    assert docs[0].provenance == Provenance() and report.ignored == 1

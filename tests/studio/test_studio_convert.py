@@ -129,3 +129,11 @@ def test_convert_doubt_is_lowest_span_score(make_record, scores, expected) -> No
         make_record(text, score=s, CUE=word).spans[0] for s, word in zip(scores, text.split(), strict=False)
     ]
     assert doubt(doc) == expected
+
+
+def test_convert_prediction_shows_each_span_rule_as_region_meta(make_record) -> None:
+    doc = make_record(EMOJI_TEXT, QUOTE="We won 🏆 today,", SPEAKER="Ana 😀 Silva")
+    doc.spans[0].rule = "direct_cue"  # the annotator sees why the model proposed the region
+    regions = [r for r in prediction(doc, get_schema(), "m1")["result"] if r.get("type") == "labels"]
+    assert regions[0]["meta"] == {"text": ["rule: direct_cue"]}
+    assert "meta" not in regions[1]  # a span without a rule (drawn by a person) has none

@@ -179,8 +179,8 @@ def test_studio_decisions_round_trip_to_gold_and_export(studio, decision_source,
     assert sorted(s.text for s in partial.spans) == ["Cy", "Taxes fall in May.", "said"]  # Dee, called: gone
 
     [editor] = list(read_documents(fix))
-    assert editor.id == docs["wrong speaker"].id and editor.provenance["reviewed"] is False
-    assert len(editor.provenance["to_fix"]) == 1 and editor.provenance["model_version"] == "m-1"
+    assert editor.id == docs["wrong speaker"].id and editor.provenance.reviewed is False
+    assert len(editor.provenance.to_fix) == 1 and editor.provenance.model_version == "m-1"
     assert sorted(s.text for s in editor.spans if s.label == "QUOTE") == [
         "Rivers are rising.",
         "The dams will hold.",

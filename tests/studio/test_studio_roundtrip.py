@@ -13,7 +13,7 @@ import pytest
 
 from curation.errors import CurationError, ServerError, ValidationError
 from curation.jsonl import read_documents, write_documents
-from curation.records import Document, Span, content_id, span_id
+from curation.records import Document, Provenance, Span, content_id, span_id
 from curation.studio.connection import Connection, client
 from curation.studio.pull import pull
 from curation.studio.push import push
@@ -144,10 +144,10 @@ def test_studio_round_trip_returns_the_annotators_edit(studio, seed_records, tmp
     assert _key(gold) == (expected_spans, expected_relations)
     assert gold.id == doc.id and gold.text == doc.text and gold.source == "seeds"
     prov = gold.provenance
-    assert prov["reviewed"] is True and prov["annotator"] == "admin@curation.local"
-    assert prov["lead_time"] == 42.0 and prov["task_id"] == task["id"] and prov["project"] == "roundtrip"
-    assert prov["started_from_model_version"] == doc.provenance["model_version"]
-    assert prov["annotation_id"] and prov["created_at"] and prov["updated_at"]
+    assert prov.reviewed is True and prov.annotator == "admin@curation.local"
+    assert prov.lead_time == 42.0 and prov.task_id == task["id"] and prov.project == "roundtrip"
+    assert prov.started_from_model_version == doc.provenance.model_version
+    assert prov.annotation_id and prov.created_at and prov.updated_at
 
 
 def test_studio_push_twice_creates_no_task_and_new_version_moves_project(
@@ -181,7 +181,7 @@ def test_studio_push_twice_creates_no_task_and_new_version_moves_project(
     out = tmp_path / "gold.jsonl"
     pull(studio.conn, "idempotent", out)
     [gold] = list(read_documents(out))
-    assert gold.provenance["started_from_model_version"] == "curation-0.1.0+test-1"
+    assert gold.provenance.started_from_model_version == "curation-0.1.0+test-1"
 
 
 def test_studio_push_orders_most_doubtful_first(studio, make_record, tmp_path) -> None:
@@ -245,7 +245,7 @@ def test_studio_two_annotators_both_come_back_latest_only(studio, make_record, t
     ls.annotations.create(task["id"], result=[], completed_by=second.id, was_cancelled=True)
     out = tmp_path / "gold.jsonl"
     pulled = pull(studio.conn, "two-annotators", out)
-    gold = {d.provenance["annotator"]: d for d in read_documents(out)}
+    gold = {d.provenance.annotator: d for d in read_documents(out)}
     assert set(gold) == {"admin@curation.local", "second@curation.local"}
     assert len(gold["admin@curation.local"].spans) == 3
     assert [s.label for s in gold["second@curation.local"].spans] == ["SPEAKER"]
@@ -279,7 +279,7 @@ def test_studio_push_rejects_a_bad_record_before_sending(studio, make_record, tm
     with pytest.raises(ValidationError, match=rf"bad.jsonl:1 \(document {doc['id']}\)"):
         push(studio.conn, source, "never-created")
     no_version = make_record("Zoe said hi.", SPEAKER="Zoe")
-    no_version.provenance = {}
+    no_version.provenance = Provenance()
     write_documents(source, [no_version])
     with pytest.raises(ValidationError, match="model_version"):
         push(studio.conn, source, "never-created")
