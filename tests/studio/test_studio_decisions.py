@@ -172,9 +172,9 @@ def test_studio_decisions_round_trip_to_gold_and_export(studio, decision_source,
     }
     assert all(s.score is None for s in full.spans)
     prov = full.provenance
-    assert prov["reviewed"] is True and prov["mode"] == "decisions" and prov["decisions"] == {"accept": 2}
-    assert prov["annotator"] == "admin@curation.local" and prov["lead_time"] == 5.0
-    assert prov["started_from_model_version"] == "m-1" and prov["updated_at"]
+    assert prov.reviewed is True and prov.mode == "decisions" and prov.decisions == {"accept": 2}
+    assert prov.annotator == "admin@curation.local" and prov.lead_time == 5.0
+    assert prov.started_from_model_version == "m-1" and prov.updated_at
     partial = gold[docs["one rejected"].id]
     assert sorted(s.text for s in partial.spans) == ["Cy", "Taxes fall in May.", "said"]  # Dee, called: gone
 
