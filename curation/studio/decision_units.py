@@ -44,7 +44,7 @@ class Choice:
 # to the full editor, where the annotator fixes the span or the speaker by hand.
 CHOICES: tuple[Choice, ...] = (
     Choice("accept", "a", "the highlighted span, its attributes and every linked span are right", "gold"),
-    Choice("reject", "x", "not a quote at all: the prediction is removed", "removed"),
+    Choice("reject", "x", "wrong altogether (not a quote, not a claim)", "removed"),
     Choice("wrong speaker", "s", "a quote, but its speaker (or the missing speaker) is wrong", "editor"),
     Choice("wrong span", "w", "a quote, but its span, attributes or cue are wrong", "editor"),
 )
@@ -289,9 +289,10 @@ def decisions_instructions(schema: LabelSchema) -> str:
             f"<li><b>{html.escape(c.value)}</b> (key {html.escape(c.hotkey)}): "
             f"{html.escape(c.meaning)}; {then}.</li>"
         )
-    parts.append("</ul><p>Colours:</p><ul>")
+    parts.append("</ul><p>The labels, each in its colour in the task:</p><ul>")
     for label, spec in schema.spans.items():
-        parts.append(f"<li>{_badge(label, schema)} {html.escape(' '.join(spec.description.split()))}</li>")
+        described = html.escape(" ".join(spec.description.split()))
+        parts.append(f"<li><b>{html.escape(label)}</b>: {described}</li>")
     parts.append("</ul>")
     return "".join(parts)
 
