@@ -95,7 +95,7 @@ def units(doc: Document, heads: list[str]) -> list[Unit]:
     groups: dict[str, list[Span]] = {}
     for span in sorted(doc.spans, key=lambda s: (s.start, s.end)):
         if span.label in heads:
-            group = (span.model_extra or {}).get("group") or span.id
+            group = span.group or span.id
             groups.setdefault(f"{span.label}:{group}", []).append(span)
     found: list[tuple[tuple[Span, ...], tuple[Span, ...], tuple[Relation, ...]]] = []
     for members in groups.values():
