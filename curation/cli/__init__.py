@@ -4,6 +4,7 @@ from curation.cli import (  # noqa: F401  (importing registers the commands)
     annotate,
     evaluate,
     export,
+    gold,
     ingest,
     quotes,
     schema,

@@ -9,6 +9,8 @@ import typer
 from rich.markup import escape
 
 from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
+from curation.cli.gold import MinAgreeOption, PreferOption, policy_of, print_adjudication
+from curation.gold.adjudicate import METHODS, Method
 
 if TYPE_CHECKING:
     from curation.export.privacy import PersonalData
@@ -56,12 +58,23 @@ def export_cmd(
     keep_paths: Annotated[
         bool, typer.Option("--keep-paths", help="Keep local directories in `source` (default: file name).")
     ] = False,
+    adjudicate: Annotated[
+        Method,
+        typer.Option(
+            "--adjudicate",
+            help=f"Several annotators of one document -> one record by: {', '.join(METHODS)}.",
+        ),
+    ] = "majority",
+    min_agree: MinAgreeOption = None,
+    prefer: PreferOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Write the next immutable version of a dataset: parquet configs, card, manifest, changelog.
 
     A gold export (the default) keeps only human-reviewed records and reports the rest; --silver
-    exports pre-annotations. An export with nothing changed writes nothing and says so.
+    exports pre-annotations. An export with nothing changed writes nothing and says so. Documents
+    done by several annotators are adjudicated (--adjudicate, default majority; a reviewer's record
+    wins), and what was decided is printed and stated in the card.
 
     Example: curation export gold.jsonl --name quotes-news --bump minor --push-to-hub me/quotes-news --dry-run
     """
@@ -79,6 +92,7 @@ def export_cmd(
         license=license,
         keep_annotator_ids=keep_annotator_ids,
         keep_paths=keep_paths,
+        adjudication=policy_of(adjudicate, min_agree, prefer),
     )
     with progress_bar(quiet) as progress:
         task = progress.add_task("reading records", total=None)
@@ -87,6 +101,8 @@ def export_cmd(
             progress.update(task, description=stage, completed=done, total=total)
 
         result = export_dataset(records, options, progress=tick)
+    if result.adjudication is not None:
+        print_adjudication(result.adjudication, "several annotators per document")
     if result.dropped_unreviewed:
         shown = ", ".join(result.dropped_unreviewed[:5]) + (
             " ..." if len(result.dropped_unreviewed) > 5 else ""

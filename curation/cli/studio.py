@@ -181,6 +181,7 @@ def push_cmd(
         f"{report.already_there} already there, {report.predictions_added} predictions added; "
         f"model version {report.model_version}",
         highlight=False,
+        soft_wrap=True,
     )
     if report.config_changed:
         console.print("labeling config set from the label schema")
@@ -191,7 +192,7 @@ def push_cmd(
 @user_errors
 def pull_cmd(
     project: Annotated[str, typer.Option("--project", "-p", help="Project title.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Gold JSONL to write.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Gold store (JSONL) to merge into.")],
     since: Annotated[
         datetime | None, typer.Option(help="Only annotations updated after this time (ISO; UTC if no zone).")
     ] = None,
@@ -210,7 +211,10 @@ def pull_cmd(
         bool, typer.Option("--per-document", help="Decisions mode: one line of counts per document.")
     ] = False,
 ) -> None:
-    """Write every annotator's latest submitted annotation of each task as validated gold records.
+    """Merge every annotator's latest submitted annotation of each task into the gold store FILE.
+
+    The file accumulates: a pull adds and updates annotations, and removes only those deleted in
+    Label Studio (each named). Other projects' records in the same file are kept.
 
     --mode decisions reads "PROJECT · decisions" instead: fully decided documents become gold, the
     rest are listed (sent to the editor, partly decided, undecided) with their counts.
@@ -229,13 +233,33 @@ def pull_cmd(
     with _progress("pulling", quiet) as advance:
         report = pull(conn, project, output, since=since, progress=advance)
     console.print(
-        f"{output}: {report.records} records ({report.documents} documents, {report.tasks} annotated tasks)"
+        f"pulled {report.records} records ({report.documents} documents, {report.tasks} annotated tasks)"
         + (f", {report.unchanged} not changed since {since.isoformat()}" if since else ""),
         highlight=False,
+        soft_wrap=True,
     )
+    store = report.store
+    console.print(
+        f"{output}: {store.added} annotations added, {store.updated} updated, {store.kept} kept, "
+        f"{len(store.removed)} removed",
+        highlight=False,
+        soft_wrap=True,
+    )
+    for line in store.removed:
+        err_console.print(f"removed: {line}", highlight=False, markup=False, soft_wrap=True)
+    if store.documents_removed:
+        err_console.print(
+            f"{len(store.documents_removed)} documents left the store (no annotation of project "
+            f"{project!r} left): {', '.join(store.documents_removed)}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if report.cancelled:
         err_console.print(
-            f"{len(report.cancelled)} skipped annotations not exported: {'; '.join(report.cancelled[:5])}"
+            f"{len(report.cancelled)} skipped annotations (kept as cancelled, never gold): "
+            f"{'; '.join(report.cancelled[:5])}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 

@@ -2,8 +2,11 @@
 
 - A records JSONL is indexed first (id -> byte offset of its lines): a record is parsed only when its
   turn comes, so memory grows with the number of ids, not with the texts.
-- Several records with one id (one per annotator, as `curation pull` writes them): the latest
-  latest `curation.records.update_stamp` wins (updated_at in UTC), then the later line.
+- Several records with one id (one per annotator, as `curation pull` writes them): human-reviewed gold
+  is adjudicated (curation.gold.adjudicate, majority; a reviewer's record wins), never "the latest";
+  machine records (and predictions) keep the latest `curation.records.update_stamp` (updated_at in UTC),
+  then the later line.
+  Skipped annotations (provenance.cancelled) are not records of anything and are left out.
 - A dataset version directory (exports/NAME/vX.Y.Z/) is read from data/documents/*.parquet, row group by
   row group; label and choice columns may hold ClassLabel ids or strings.
 - `--system spacy` runs the built-in pre-annotator over the gold texts as they stream by.
@@ -14,11 +17,12 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curation.errors import InputError
+from curation.gold.adjudicate import AdjudicationReport, one_record
 from curation.jsonl import parse_document
 from curation.records import Document, span_id, update_stamp
 from curation.schema import LabelSchema, get_schema
@@ -67,6 +71,8 @@ class RecordIndex:
         if isinstance(spans, list):
             self.labels.update(str(sp.get("label")) for sp in spans if isinstance(sp, dict))
         provenance = obj.get("provenance")
+        if isinstance(provenance, dict) and provenance.get("cancelled"):
+            return  # a skipped annotation: no answer to evaluate or compare
         updated = update_stamp(provenance) if isinstance(provenance, dict) else ""
         entry = _Entry(offset, lineno, updated)
         self.versions.setdefault(obj["id"], []).append(entry)
@@ -113,6 +119,7 @@ class Gold:
     path: Path
     schema: LabelSchema
     index: RecordIndex | None = None  # records files only
+    adjudication: AdjudicationReport = field(default_factory=AdjudicationReport)
 
     @property
     def total(self) -> int | None:
@@ -125,8 +132,19 @@ class Gold:
 
     def __iter__(self) -> Iterator[Document]:
         if self.index is not None:
-            return iter(self.index)
+            return self._adjudicated(self.index)
         return read_dataset_dir(self.path, self.schema)
+
+    def _adjudicated(self, index: RecordIndex) -> Iterator[Document]:
+        """One record per id: several annotators' versions are adjudicated, never the latest taken."""
+        for doc_id in index.ids():
+            versions = index.get_all(doc_id) if len(index.versions[doc_id]) > 1 else []
+            if any(v.provenance.get("reviewed") is True for v in versions):
+                doc = one_record(versions, self.adjudication)
+            else:  # one record, or machine records only: the latest
+                doc = index.get(doc_id)
+            if doc is not None:
+                yield doc
 
 
 def open_gold(path: Path | str, schema: LabelSchema | None = None) -> Gold:

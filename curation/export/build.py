@@ -25,7 +25,7 @@ from spacy.language import Language
 
 from curation import __version__
 from curation.errors import InputError
-from curation.export.agreement import SpanKey, mean_pairwise_f1
+from curation.export.agreement import mean_pairwise_f1
 from curation.export.card import CardInfo, ProvenanceSummary, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
@@ -44,6 +44,7 @@ from curation.export.versions import (
     read_manifest,
 )
 from curation.export.writer import ParquetSink, data_file
+from curation.gold.adjudicate import AdjudicationReport, Policy, adjudicate_file
 from curation.jsonl import atomic_write, iter_json_lines, parse_document
 from curation.records import Document, update_stamp
 from curation.schema import get_schema
@@ -69,6 +70,7 @@ class ExportOptions:
     keep_annotator_ids: bool = False  # True: annotators by name/e-mail instead of stable pseudonyms
     keep_paths: bool = False  # True: `source` keeps its local directories
     home: Path | None = None  # state dir holding the annotator pseudonyms; None: the CURATION_HOME setting
+    adjudication: Policy = field(default_factory=Policy)  # several annotators of one document
 
 
 @dataclass
@@ -84,6 +86,7 @@ class ExportResult:
     changelog: Changelog | None
     personal_data: PersonalData | None = None  # what the version holds (None: an older export)
     cleaned: list[Path] = field(default_factory=list)  # temporary folders of interrupted exports removed
+    adjudication: AdjudicationReport | None = None
 
 
 @dataclass(slots=True)
@@ -188,6 +191,8 @@ class Plan:
     splits: dict[str, str]
     digest: str
     tokenizer: str
+    input_name: str = ""  # the file the user gave (`path` may be its adjudicated copy)
+    adjudication: AdjudicationReport | None = None
 
     @property
     def unchanged(self) -> bool:
@@ -206,6 +211,7 @@ class Plan:
             created, version, version_dir, manifest.get("parent"), self.options.silver,
             len(self.found.choices), self.split_sizes(), self.found.dropped_unreviewed, log,
             PersonalData.from_manifest(personal) if isinstance(personal, dict) else None,
+            adjudication=self.adjudication,
         )  # fmt: skip
 
 
@@ -262,7 +268,31 @@ def export_dataset(
     if options.version is not None:
         Version.parse(options.version)  # refuse a malformed version before reading any record
     nlp = load_tokenizer(options.model or get_settings().model)
-    plan = plan_export(Path(path), options, nlp, progress)
+    with tempfile.TemporaryDirectory(prefix="curation-adjudicated-") as scratch:
+        decided = Path(scratch) / Path(path).name
+        report = adjudicate_file(Path(path), decided, options.adjudication, _stage(progress, "adjudicating"))
+        if not report.documents and report.left_out:
+            raise InputError(f"{path}: adjudication kept no document ({'; '.join(report.left_out[:3])})")
+        try:
+            plan = plan_export(decided, options, nlp, progress)
+        except InputError as exc:  # name the user's file, not its adjudicated copy
+            raise InputError(str(exc).replace(str(decided), str(path))) from None
+        plan.input_name, plan.adjudication = Path(path).name, report
+        plan.found.provenance.agreement, plan.found.provenance.agreement_documents = mean_pairwise_f1(
+            report.agreement
+        )
+        return _write(plan, options, nlp, progress)
+
+
+def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    if progress is None:
+        return None
+    report = progress
+    return lambda done, total: report(stage, done, total)
+
+
+def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress | None) -> ExportResult:
+    """Write the planned version (or nothing, when the content is the parent's)."""
     if plan.unchanged:
         assert plan.parent is not None and plan.parent_dir is not None
         return plan.result(False, str(plan.parent), plan.parent_dir, None)
@@ -317,6 +347,7 @@ def write_version(
         groups=len(group_sizes),
         largest_group=max(group_sizes.values()),
         parent=str(plan.parent) if plan.parent else None,
+        adjudication=plan.adjudication,
     )
     with atomic_write(work / "README.md") as fh:
         fh.write(render_card(info))
@@ -347,10 +378,11 @@ def build_manifest(plan: Plan, version: Version) -> dict[str, Any]:
         "format": FORMAT,
         "tokenizer": plan.tokenizer,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "input": plan.path.name,
+        "input": plan.input_name or plan.path.name,
         "content_hash": plan.digest,
         "ratios": vars(plan.options.ratios),
         "dropped_unreviewed": plan.found.dropped_unreviewed,
+        "annotators": dict(sorted(plan.found.provenance.documents_by_annotator.items())),
         "splits": {s: sorted(i for i, split in plan.splits.items() if split == s) for s in sizes},
         "document_hashes": {i: plan.found.choices[i].digest for i in sorted(plan.found.choices)},
     }
@@ -360,12 +392,6 @@ def write_manifest(version_dir: Path, manifest: dict[str, Any]) -> None:
     with atomic_write(version_dir / MANIFEST) as fh:
         json.dump(manifest, fh, indent=1, ensure_ascii=False)
         fh.write("\n")
-
-
-def annotator_spans(obj: dict[str, Any], lineno: int) -> tuple[str, set[SpanKey]]:
-    """Who reviewed a (validated) raw record, and its spans as (label, start, end)."""
-    who = str(obj["provenance"].get("annotator", f"line {lineno}"))
-    return who, {(s["label"], s["start"], s["end"]) for s in obj.get("spans", [])}
 
 
 def write_rows(
@@ -382,13 +408,8 @@ def write_rows(
         for config in sink.schemas:
             sink.open(config, split)
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    several = {doc_id for doc_id, c in choices.items() if c.reviewed_records > 1}
-    by_annotator: dict[str, dict[str, set[SpanKey]]] = defaultdict(dict)
     done, total = 0, len(chosen)
     for lineno, obj in iter_json_lines(path):
-        if obj.get("id") in several and obj.get("provenance", {}).get("reviewed") is True:
-            who, spans = annotator_spans(obj, lineno)
-            by_annotator[obj["id"]][who] = spans
         doc_id = chosen.get(lineno)
         if doc_id is None:
             continue
@@ -406,7 +427,4 @@ def write_rows(
             progress("writing parquet", done, total)
     if done != total:
         raise InputError(f"{path}: changed while being exported ({total - done} records missing); run again")
-    plan.found.provenance.agreement, plan.found.provenance.agreement_documents = mean_pairwise_f1(
-        by_annotator.values()
-    )
     return dict(span_counts)

@@ -18,6 +18,7 @@ from curation.export.features import UNIT_CONFIGS, tag_column
 from curation.export.splits import SPLITS, Ratios
 from curation.export.writer import DATA_DIR
 from curation.records import Provenance
+from curation.gold.adjudicate import AdjudicationReport
 from curation.schema import LabelSchema
 
 
@@ -26,6 +27,7 @@ class ProvenanceSummary:
     """What the records say about how they were made."""
 
     annotators: set[str] = field(default_factory=set)
+    documents_by_annotator: Counter[str] = field(default_factory=Counter)  # one record per document
     models: Counter[str] = field(default_factory=Counter)
     projects: set[str] = field(default_factory=set)
     records: int = 0
@@ -34,13 +36,16 @@ class ProvenanceSummary:
 
     def add(self, provenance: Provenance) -> None:
         self.records += 1
-        if provenance.annotator:
-            self.annotators.add(provenance.annotator)
+        who = {provenance.annotator} if provenance.annotator else set()
+        who.update(provenance.annotators or ())  # an adjudicated record: everyone who voted
+        self.annotators.update(who)
+        self.documents_by_annotator.update(who)
         model = provenance.started_from_model_version or provenance.model_version
         if model:
             self.models[model] += 1
         if provenance.project is not None:
             self.projects.add(provenance.project)
+        self.projects.update(provenance.projects or ())
 
 
 @dataclass
@@ -62,6 +67,30 @@ class CardInfo:
     groups: int
     largest_group: int
     parent: str | None
+    adjudication: AdjudicationReport | None = None
+
+
+def adjudication_lines(report: AdjudicationReport | None) -> list[str]:
+    """How one record per document was decided where several annotators (or a reviewer) did it."""
+    if report is None or not (report.methods or report.left_out or report.excluded):
+        return ["- Each document was reviewed by one annotator: nothing to adjudicate."]
+    policy = report.policy
+    how = policy.method + (f", at least {policy.min_agree} annotators" if policy.min_agree else "")
+    if policy.prefer:
+        how += f", preferring {', '.join(policy.prefer)}"
+    decided = "; ".join(f"{method} {what}" for method, what in report.per_method())
+    lines = [
+        f"- Several annotators per document: one record each, adjudicated ({how}; a reviewer's record from"
+        " the review round beats every other method): "
+        f"{decided or 'none'}. Each record's provenance.adjudication lists the method, the annotators"
+        " and every conflict; the record with the latest update is never taken by default."
+    ]
+    counts = (
+        (report.passed, "documents had one annotator and were taken as they are"),
+        (len(report.excluded), "blank or skipped annotations were not counted as votes"),
+        (len(report.left_out), "documents were left out (no version could be kept)"),
+    )
+    return lines + [f"- {n} {what}." for n, what in counts if n]
 
 
 def size_category(n: int) -> str:
@@ -81,21 +110,34 @@ def splits_of(info: CardInfo) -> list[str]:
     return [s for s in SPLITS if s in present]
 
 
+def splits_with_rows(info: CardInfo, config: str) -> list[str]:
+    """The splits of `config` that hold rows. datasets (5.2) cannot load a split with no rows ("corresponds
+    to no data"), so a config declares only these; its empty files stay, typed, for pyarrow readers."""
+    return [s for s in splits_of(info) if info.rows.get((config, s), 0)]
+
+
+def empty_configs(info: CardInfo) -> list[str]:
+    return [config for config in info.features if not splits_with_rows(info, config)]
+
+
 def front_matter(info: CardInfo) -> DatasetCardData:
     splits = splits_of(info)
     documents = sum(info.rows.get(("documents", s), 0) for s in splits)
-    configs = []
+    configs: list[dict[str, object]] = []
     infos = {}
-    for index, (config, features) in enumerate(info.features.items()):
+    for config, features in info.features.items():
+        filled = splits_with_rows(info, config)
+        if not filled:
+            continue  # nothing datasets could load: named in the card body instead
         entry: dict[str, object] = {
             "config_name": config,
-            "data_files": [{"split": s, "path": f"{DATA_DIR}/{config}/{s}-*.parquet"} for s in splits],
+            "data_files": [{"split": s, "path": f"{DATA_DIR}/{config}/{s}-*.parquet"} for s in filled],
         }
-        if index == 0:
+        if not configs:
             entry["default"] = True
         configs.append(entry)
         split_dict = SplitDict()
-        for s in splits:
+        for s in filled:
             split_dict.add(
                 SplitInfo(
                     name=s,
@@ -128,6 +170,27 @@ def render_card(info: CardInfo) -> str:
     return f"---\n{front_matter(info).to_yaml()}\n---\n\n{body(info)}"
 
 
+def empty_config_lines(info: CardInfo) -> list[str]:
+    """Say which configs and splits have no rows, since those are not declared for `load_dataset`."""
+    lines = []
+    empty = empty_configs(info)
+    if empty:
+        lines.append(
+            "No rows in this version: " + ", ".join(f"`{c}`" for c in empty) + " (not declared, since"
+            " `load_dataset` cannot load a config with no rows; the typed empty parquet files are in"
+            f" {DATA_DIR}/<config>/ for pyarrow)."
+        )
+    partial = {
+        c: [s for s in splits_of(info) if s not in splits_with_rows(info, c)]
+        for c in info.features
+        if c not in empty
+    }
+    gaps = "; ".join(f"`{c}` has no {', '.join(missing)} rows" for c, missing in partial.items() if missing)
+    if gaps:
+        lines.append(f"Splits with no rows are not declared: {gaps}.")
+    return [*lines, ""] if lines else []
+
+
 def body(info: CardInfo) -> str:
     kind = (
         "silver (model pre-annotations, not reviewed by people)" if info.silver else "gold (human-reviewed)"
@@ -149,6 +212,7 @@ def body(info: CardInfo) -> str:
         "",
         "Configs: " + ", ".join(f"`{c}`" for c in info.features) + ".",
         "",
+        *empty_config_lines(info),
         "## Labels",
         "",
         "| label | meaning | attributes |",
@@ -205,10 +269,7 @@ def body(info: CardInfo) -> str:
     if prov.projects:
         lines.append(f"- Label Studio project(s): {', '.join(sorted(prov.projects))}.")
     lines.append(f"- Annotators: {len(prov.annotators)}; input records: {prov.records}.")
-    lines.append(
-        "- Where several annotators reviewed one document, the record with the latest `updated_at` is the"
-        " document (reviewed records before unreviewed ones)."
-    )
+    lines += adjudication_lines(info.adjudication)
     if prov.agreement is not None:
         lines.append(
             f"- Agreement: mean pairwise span F1 (same label and offsets) {prov.agreement:.3f} over"

@@ -6,7 +6,8 @@ Modules, each owning one thing:
 - config: the labeling config (XML) generated from the label schema.
 - offsets: Python code points <-> the UTF-16 units Label Studio's editor counts.
 - convert: document record <-> task data, prediction and annotation results.
-- push / pull: the two directions of the trip.
+- push / pull: the two directions of the trip (pull merges into the gold store, curation.gold.store).
+- review: the review round, a PROJECT-review project of the documents whose annotators disagree.
 - decision_units / decisions: `--mode decisions`, one accept/reject task per predicted quote or claim,
   and the gold records its answers make.
 """

@@ -1,8 +1,10 @@
 """Pull human corrections from a Label Studio project back into validated gold records.
 
-One record per (document, annotator): each annotator's latest submitted annotation of each task.
-Cancelled (skipped) annotations are counted in the report, never exported. Every region is checked
-against the task text and the text against the hash pushed with it (curation.studio.convert).
+One record per (document, annotator): each annotator's latest submitted annotation of each task. An
+annotator who only skipped a task gets a record marked `cancelled` (not reviewed, no spans), so
+adjudication can say who skipped; export never takes it as gold. Every region is checked against the
+task text and the text against the hash pushed with it (curation.studio.convert). The records merge
+into the local gold store (curation.gold.store): a pull adds and updates, and names what left it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from curation.jsonl import atomic_write, dump_document
+from curation.gold.store import MergeReport, merging
 from curation.records import Document, Provenance
 from curation.schema import LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
@@ -34,6 +36,7 @@ class PullReport:
     documents: int = 0
     cancelled: list[str] = field(default_factory=list)  # "task 12 by a@b.c" for each skipped annotation
     unchanged: int = 0  # annotations not newer than --since
+    store: MergeReport = field(default_factory=MergeReport)  # what the merge did to the output file
 
 
 def pull(
@@ -43,8 +46,12 @@ def pull(
     since: datetime | None = None,
     progress: Progress | None = None,
     schema: LabelSchema | None = None,
+    provenance: dict[str, Any] | None = None,
 ) -> PullReport:
-    """Write the gold records of `project` to `out` (atomically: nothing half-written on failure)."""
+    """Merge the gold records of `project` into the store `out` (atomically: nothing half-written).
+
+    `provenance` is added to every record's provenance (a review pull marks its records with it).
+    """
     schema = schema or get_schema()
     check(conn)
     info = require_project(conn, project)
@@ -52,11 +59,12 @@ def pull(
     users = annotators(conn)
     versions = PredictionVersions(conn, info.id)
     documents: set[str] = set()
-    with atomic_write(out) as fh:
+    with merging(out, info.title, report.store) as store:
         for task in annotated_tasks(conn, info):
             report.tasks += 1
-            for doc in task_records(task, info, users, versions, schema, report, since):
-                fh.write(dump_document(doc) + "\n")
+            for doc in task_records(task, info, users, versions, schema, report, since, store.see):
+                doc.provenance.update(provenance or {})
+                store.write(doc)
                 report.records += 1
                 documents.add(doc.id)
             if progress:
@@ -105,15 +113,23 @@ def task_records(
     schema: LabelSchema,
     report: PullReport,
     since: datetime | None = None,
+    see: Callable[[str, str, Any], None] | None = None,
 ) -> Iterator[Document]:
-    """One gold record per annotator of this task: their latest submitted annotation."""
+    """One gold record per annotator of this task: their latest submitted annotation (or, when they
+    only skipped it, a `cancelled` record). `see(document, annotator, annotation id)` is told of every
+    one of them, also those --since leaves out, so the store knows what the server still has."""
     latest = latest_annotations(task, users, report.cancelled)
+    latest = dict(sorted((only_skipped(task, users, latest) | latest).items()))
+    doc_id = str((task.get("data") or {}).get(DOC_ID) or f"task-{task.get('id')}")
     for who, ann in latest.items():
+        if see is not None:
+            see(doc_id, who, ann.get("id"))
         if since is not None and annotation_time(ann.get("updated_at")) <= since:
             report.unchanged += 1
             continue
+        cancelled = bool(ann.get("was_cancelled"))
         provenance = Provenance(
-            reviewed=True,
+            reviewed=not cancelled,
             annotator=who,
             annotation_id=ann.get("id"),
             created_at=iso_time(ann.get("created_at")),
@@ -122,8 +138,26 @@ def task_records(
             started_from_model_version=versions(ann.get("parent_prediction")),
             task_id=task.get("id"),
             project=info.title,
+            cancelled=True if cancelled else None,  # skipped: what they had drawn is not their answer
         )
-        yield document_from_task(task, ann.get("result") or [], schema, provenance)
+        result = [] if cancelled else ann.get("result") or []
+        yield document_from_task(task, result, schema, provenance)
+
+
+def only_skipped(
+    task: dict[str, Any], users: dict[int, str], submitted: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The latest skip of each annotator who submitted nothing on the task, by annotator name."""
+    skips: dict[str, dict[str, Any]] = {}
+    for ann in task.get("annotations") or []:
+        who = users.get(ann.get("completed_by") or -1, str(ann.get("completed_by")))
+        if not ann.get("was_cancelled") or who in submitted:
+            continue
+        if who not in skips or annotation_time(ann.get("updated_at")) > annotation_time(
+            skips[who].get("updated_at")
+        ):
+            skips[who] = ann
+    return skips
 
 
 def latest_annotations(

@@ -309,3 +309,18 @@ def _flatten(errors: Any) -> list[str]:
     if isinstance(errors, list):
         return [msg for e in errors for msg in _flatten(e)]
     return [str(errors)] if errors else []
+
+
+def send(
+    conn: Connection,
+    project_id: int,
+    tasks: list[dict[str, Any]],
+    predictions: list[dict[str, Any]],
+    batch_size: int = DEFAULT_BATCH,
+) -> None:
+    """Import tasks (with their predictions) and predictions of existing tasks in batches, the way push
+    does (never retried blindly), for rounds that build their own tasks, such as the review round."""
+    for part in batches(tasks, batch_size):
+        import_tasks(conn, project_id, part)
+    for part in batches(predictions, batch_size):
+        _import_predictions(conn, project_id, part)

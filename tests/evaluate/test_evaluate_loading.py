@@ -1,4 +1,4 @@
-"""Reading gold and predictions: one record per id (latest review wins), texts must agree."""
+"""Reading gold and predictions: one record per id (reviews adjudicated, else the latest), texts agree."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from curation.jsonl import write_documents
 TEXT = "Bob said taxes rose."
 
 
-def test_loading_latest_review_wins(tmp_path, doc_builder):
+def test_loading_latest_machine_record_wins(tmp_path, doc_builder):
     path = tmp_path / "gold.jsonl"
     old = doc_builder(
         TEXT, [{"label": "QUOTE", "text": "taxes"}], id="d1", provenance={"updated_at": "2026-01-02T00:00:00"}
@@ -28,6 +28,21 @@ def test_loading_latest_review_wins(tmp_path, doc_builder):
     index = RecordIndex(path)
     assert len(index) == 1
     assert [d.spans[0].text for d in index.get_all("d1")] == ["taxes rose", "taxes"]
+
+
+def test_loading_reviewed_versions_are_adjudicated_not_the_latest(tmp_path, doc_builder):
+    path = tmp_path / "gold.jsonl"
+
+    def review(who, text, day):
+        prov = {"reviewed": True, "annotator": who, "updated_at": f"2026-01-0{day}T00:00:00"}
+        return doc_builder(TEXT, [{"label": "QUOTE", "text": text}], id="d1", provenance=prov)
+
+    write_documents(
+        path, [review("a", "taxes rose", 1), review("b", "taxes rose", 2), review("c", "taxes", 3)]
+    )
+    (gold,) = read_gold(path)
+    assert [s.text for s in gold.spans] == ["taxes rose"]  # two of three, though c is the latest
+    assert gold.provenance["adjudication"]["method"] == "majority"
 
 
 def test_loading_missing_prediction_is_none(tmp_path, doc_builder):

@@ -19,6 +19,7 @@ from curation.errors import InputError, ValidationError
 from curation.export import ExportOptions, Ratios, diff_versions, export_dataset
 from curation.export.splits import unit_hash
 from curation.export.versions import read_manifest, verify_files
+from curation.gold.adjudicate import Policy
 from curation.schema import get_schema
 
 CONFIGS = ["documents", "quotes", "claims", "tokens"]
@@ -193,21 +194,94 @@ def test_export_refuses_pre_annotations_without_silver(
     assert "silver" in (result.version_dir / "README.md").read_text(encoding="utf-8")
 
 
-def test_export_latest_annotator_wins(make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]) -> None:
-    early = copy.deepcopy(seed_records[0])
+def test_export_adjudicates_several_annotators_never_the_latest(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    full = copy.deepcopy(seed_records[0])
     late = copy.deepcopy(seed_records[0])
     late["spans"] = [s for s in late["spans"] if s["label"] == "CLAIM"]
     late["relations"] = []
     late["provenance"] |= {"annotator": "b@example.org", "updated_at": "2026-11-05T00:00:00+00:00"}
-    result = export_dataset(
-        make.write_jsonl(tmp_path / "two.jsonl", [late, early]), ExportOptions(name="d", out=tmp_path)
-    )
+    blank = copy.deepcopy(seed_records[0]) | {"spans": [], "relations": []}
+    blank["provenance"] |= {"annotator": "c@example.org", "updated_at": "2026-11-06T00:00:00+00:00"}
+    agreeing = copy.deepcopy(full)
+    agreeing["provenance"] |= {"annotator": "d@example.org"}
+    source = make.write_jsonl(tmp_path / "four.jsonl", [late, full, blank, agreeing])
+    result = export_dataset(source, ExportOptions(name="d", out=tmp_path))
     rows = load(result.version_dir, "documents", tmp_path / "cache")
     (row,) = [r for split in rows.values() for r in split]
-    assert len(row["spans"]) == 1
-    assert "Agreement: mean pairwise span F1" in (result.version_dir / "README.md").read_text(
-        encoding="utf-8"
+    assert len(row["spans"]) == len(full["spans"])  # 2 of 3 voters; the latest and the blank do not win
+    provenance = json.loads(row["provenance"])["adjudication"]
+    assert provenance["method"] == "majority" and provenance["excluded"] == {"c@example.org": "blank"}
+    assert result.adjudication is not None and result.adjudication.methods == {"majority": 1}
+    card = (result.version_dir / "README.md").read_text(encoding="utf-8")
+    assert "adjudicated (majority" in card
+    assert "1 blank or skipped annotations were not counted as votes" in card
+    assert "Agreement: mean pairwise span F1" in card
+    assert "b@example.org (1 documents)" in (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+    two = export_dataset(
+        make.write_jsonl(tmp_path / "two.jsonl", [late, full]),
+        ExportOptions(name="e", out=tmp_path, adjudication=Policy("prefer", prefer=("b@example.org",))),
     )
+    rows = load(two.version_dir, "documents", tmp_path / "cache2")
+    (row,) = [r for split in rows.values() for r in split]
+    assert (
+        len(row["spans"]) == 1 and json.loads(row["provenance"])["adjudication"]["chosen"] == "b@example.org"
+    )
+
+
+def test_export_config_without_rows_is_named_and_the_rest_loads(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    no_claims = copy.deepcopy(seed_records)
+    for record in no_claims:
+        record["spans"] = [s for s in record["spans"] if s["label"] != "CLAIM"]
+    result = export_dataset(
+        make.write_jsonl(tmp_path / "n.jsonl", no_claims), ExportOptions(name="d", out=tmp_path)
+    )
+    card = (result.version_dir / "README.md").read_text(encoding="utf-8")
+    assert "No rows in this version: `claims`" in card
+    assert load(result.version_dir, "quotes", tmp_path / "cache")["train"].num_rows > 0
+    with pytest.raises(ValueError, match="'claims' not found"):
+        load(result.version_dir, "claims", tmp_path / "cache")
+    # A config with rows in some splits declares only those, so it loads (datasets cannot read an empty one).
+    docs = [make.record(f"d{i}", invented_text(i), []) for i in range(6)]
+    docs[0]["spans"] = [
+        make.place(docs[0]["text"], "CLAIM", "Officials said nothing more", {"checkworthy": "low"})
+    ]
+    spread = export_dataset(
+        make.write_jsonl(tmp_path / "s.jsonl", docs),
+        ExportOptions(name="s", out=tmp_path, ratios=Ratios(0.5, 0, 0.5)),
+    )
+    assert set(spread.splits) == {"train", "test"}
+    claims = load(spread.version_dir, "claims", tmp_path / "cache")
+    assert sum(split.num_rows for split in claims.values()) == 1 and len(claims) == 1
+    assert claims[next(iter(claims))].features["checkworthy"].names == get_schema().choice_values(
+        "CLAIM", "checkworthy"
+    )
+
+
+def test_export_changelog_reports_relations_attributes_and_annotators(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    out = tmp_path / "exports"
+    export_dataset(make.write_jsonl(tmp_path / "v1.jsonl", seed_records), ExportOptions(name="d", out=out))
+    changed = copy.deepcopy(seed_records)
+    target = next(r for r in changed if r["relations"])
+    quote = next(s for s in target["spans"] if s["label"] == "QUOTE")
+    quote["attrs"]["kind"] = "mixed"
+    target["relations"] = target["relations"][1:]
+    target["provenance"]["annotator"] = "new@example.org"
+    result = export_dataset(
+        make.write_jsonl(tmp_path / "v2.jsonl", changed), ExportOptions(name="d", out=out)
+    )
+    log = (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+    removed = seed_records[[r["id"] for r in seed_records].index(target["id"])]["relations"][0]["label"]
+    assert f"| {removed} | 0 | 1 |" in log
+    assert "| QUOTE.kind | 1 |" in log
+    assert "Annotators added: new@example.org." in log and "new@example.org (1 documents)" in log
+    assert f"attributes changed 1 QUOTE.kind; relations removed 1 {removed}" in log
+    assert diff_versions(out / "d" / "v0.1.0", result.version_dir).markdown() == log
 
 
 def corrupt_bad_json(lines: list[str]) -> list[str]:
