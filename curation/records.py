@@ -174,6 +174,23 @@ class Provenance(BaseModel):
         default=None, description="The decisions project a record for the full editor came from."
     )
     to_fix: list[str] | None = Field(default=None, description="Units an annotator sent to the full editor.")
+    # curation pull (skips), curation review pull, curation adjudicate
+    cancelled: bool | None = Field(
+        default=None, description="True: the annotator skipped the task (never gold; adjudication says so)."
+    )
+    review_of: str | None = Field(
+        default=None, description="The project whose conflicts this reviewer's record settles (review round)."
+    )
+    annotators: list[str] | None = Field(
+        default=None, description="Everyone whose version an adjudicated record was decided from."
+    )
+    projects: list[str] | None = Field(
+        default=None, description="The projects an adjudicated record drew on."
+    )
+    adjudication: dict[str, Any] | None = Field(
+        default=None,
+        description="How an adjudicated record was decided: method, annotators, conflicts, excluded.",
+    )
     # curation ingest --format brat
     source: str | None = Field(default=None, description="Where gold came from outside Label Studio (brat).")
     corpus: str | None = Field(default=None, description="The brat mapping's corpus name.")

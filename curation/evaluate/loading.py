@@ -139,7 +139,7 @@ class Gold:
         """One record per id: several annotators' versions are adjudicated, never the latest taken."""
         for doc_id in index.ids():
             versions = index.get_all(doc_id) if len(index.versions[doc_id]) > 1 else []
-            if any(v.provenance.get("reviewed") is True for v in versions):
+            if any(v.provenance.reviewed for v in versions):
                 doc = one_record(versions, self.adjudication)
             else:  # one record, or machine records only: the latest
                 doc = index.get(doc_id)

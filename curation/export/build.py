@@ -193,6 +193,7 @@ class Plan:
     tokenizer: str
     input_name: str = ""  # the file the user gave (`path` may be its adjudicated copy)
     adjudication: AdjudicationReport | None = None
+    annotators: Counter[str] = field(default_factory=Counter)  # documents per annotator, as written
 
     @property
     def unchanged(self) -> bool:
@@ -382,7 +383,7 @@ def build_manifest(plan: Plan, version: Version) -> dict[str, Any]:
         "content_hash": plan.digest,
         "ratios": vars(plan.options.ratios),
         "dropped_unreviewed": plan.found.dropped_unreviewed,
-        "annotators": dict(sorted(plan.found.provenance.documents_by_annotator.items())),
+        "annotators": dict(sorted(plan.annotators.items())),  # as exported (pseudonyms by default)
         "splits": {s: sorted(i for i, split in plan.splits.items() if split == s) for s in sizes},
         "document_hashes": {i: plan.found.choices[i].digest for i in sorted(plan.found.choices)},
     }
@@ -419,6 +420,7 @@ def write_rows(
         split = plan.splits[doc_id]
         reviewed = doc.provenance.reviewed
         doc = redact(doc)
+        plan.annotators.update({doc.provenance.annotator or ""} | set(doc.provenance.annotators or ()) - {""})
         for config, rows in builder.rows(doc, reviewed).items():
             sink.add(config, split, rows)
         span_counts[split].update(span.label for span in doc.spans)

@@ -17,8 +17,8 @@ from huggingface_hub import DatasetCardData
 from curation.export.features import UNIT_CONFIGS, tag_column
 from curation.export.splits import SPLITS, Ratios
 from curation.export.writer import DATA_DIR
-from curation.records import Provenance
 from curation.gold.adjudicate import AdjudicationReport
+from curation.records import Provenance
 from curation.schema import LabelSchema
 
 
@@ -27,7 +27,6 @@ class ProvenanceSummary:
     """What the records say about how they were made."""
 
     annotators: set[str] = field(default_factory=set)
-    documents_by_annotator: Counter[str] = field(default_factory=Counter)  # one record per document
     models: Counter[str] = field(default_factory=Counter)
     projects: set[str] = field(default_factory=set)
     records: int = 0
@@ -39,7 +38,6 @@ class ProvenanceSummary:
         who = {provenance.annotator} if provenance.annotator else set()
         who.update(provenance.annotators or ())  # an adjudicated record: everyone who voted
         self.annotators.update(who)
-        self.documents_by_annotator.update(who)
         model = provenance.started_from_model_version or provenance.model_version
         if model:
             self.models[model] += 1
@@ -77,7 +75,7 @@ def adjudication_lines(report: AdjudicationReport | None) -> list[str]:
     policy = report.policy
     how = policy.method + (f", at least {policy.min_agree} annotators" if policy.min_agree else "")
     if policy.prefer:
-        how += f", preferring {', '.join(policy.prefer)}"
+        how += f", preferring {len(policy.prefer)} named annotator(s)"  # names stay out of the card
     decided = "; ".join(f"{method} {what}" for method, what in report.per_method())
     lines = [
         f"- Several annotators per document: one record each, adjudicated ({how}; a reviewer's record from"

@@ -156,6 +156,8 @@ class Redactor:
         for key in PERSON_KEYS:
             if provenance.get(key) not in (None, ""):
                 provenance[key] = self._person(provenance[key])
+        if isinstance(provenance.get("adjudication"), dict):
+            provenance["adjudication"] = self._adjudication(provenance["adjudication"])
         source = doc.source
         if source and is_local_path(source):
             self.report.sources_with_directories += 1
@@ -165,6 +167,21 @@ class Redactor:
         self._count_emails({k: v for k, v in provenance.items() if k not in PERSON_KEYS}, "provenance")
         self.report.annotators = len(self._annotators)
         return doc.model_copy(update={"provenance": Provenance.model_validate(provenance), "source": source})
+
+    def _adjudication(self, value: dict[str, Any]) -> dict[str, Any]:
+        """The people named inside provenance.adjudication: voters, the preferred one, the excluded
+        ones and every conflict's votes."""
+        out = dict(value)
+        for key in ("annotators", "chosen"):
+            if out.get(key) not in (None, ""):
+                out[key] = self._person(out[key])
+        if isinstance(out.get("excluded"), dict):
+            out["excluded"] = {self._person(who): why for who, why in out["excluded"].items()}
+        out["conflicts"] = [
+            {**c, "votes": {self._person(who): said for who, said in c.get("votes", {}).items()}}
+            for c in out.get("conflicts") or []
+        ]
+        return out
 
     def _person(self, value: Any) -> Any:
         if isinstance(value, list):

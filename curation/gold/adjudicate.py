@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from curation.errors import InputError
 from curation.jsonl import atomic_write, dump_document, iter_json_lines, parse_document
-from curation.records import Document, Relation, Span, span_id
+from curation.records import Document, Provenance, Relation, Span, span_id
 
 Method = Literal["unanimous", "majority", "prefer", "reviewed"]
 METHODS: tuple[Method, ...] = ("unanimous", "majority", "prefer", "reviewed")
@@ -100,12 +100,12 @@ def adjudicate(versions: list[Document], policy: Policy) -> Decision:
     reviews: dict[str, Document] = {}
     for doc in versions:
         who = annotator(doc)
-        if doc.provenance.get("cancelled"):
+        if doc.provenance.cancelled:
             excluded[who] = "cancelled"
         elif not doc.spans:
             excluded[who] = "blank"
-        elif doc.provenance.get("reviewed") is True:
-            target = reviews if doc.provenance.get("review_of") else normal
+        elif doc.provenance.reviewed:
+            target = reviews if doc.provenance.review_of else normal
             target[who] = merge_layers(target[who], doc) if who in target else doc
     if reviews:
         # A reviewer's version wins; several reviewers are decided among themselves by majority.
@@ -120,13 +120,13 @@ def adjudicate(versions: list[Document], policy: Policy) -> Decision:
         decision = _vote(doc_id, normal, policy, policy.method)
     decision.excluded = excluded
     decision.spans_by_annotator = {w: {(s.label, s.start, s.end) for s in d.spans} for w, d in normal.items()}
-    if decision.record is not None:
-        decision.record.provenance["adjudication"]["excluded"] = excluded
+    if decision.record is not None and decision.record.provenance.adjudication is not None:
+        decision.record.provenance.adjudication["excluded"] = excluded
     return decision
 
 
 def annotator(doc: Document) -> str:
-    return str(doc.provenance.get("annotator") or doc.provenance.get("project") or "unknown")
+    return str(doc.provenance.annotator or doc.provenance.project or "unknown")
 
 
 def merge_layers(first: Document, second: Document) -> Document:
@@ -273,12 +273,12 @@ def _choose(
 
 def _provenance(
     voters: dict[str, Document], method: str, conflicts: list[Conflict], need: int | None, chosen: str | None
-) -> dict[str, Any]:
+) -> Provenance:
     """Who made the record and how it was decided; what every version shares is kept."""
     names = sorted(voters)
-    stamps = [str(d.provenance.get("updated_at") or "") for d in voters.values()]
-    models = {str(d.provenance.get("started_from_model_version") or "") for d in voters.values()}
-    projects = sorted({str(d.provenance.get("project") or "") for d in voters.values()} - {""})
+    stamps = [d.provenance.updated_at or "" for d in voters.values()]
+    models = {d.provenance.started_from_model_version or "" for d in voters.values()}
+    projects = sorted({d.provenance.project or "" for d in voters.values()} - {""})
     adjudication: dict[str, Any] = {
         "method": method,
         "annotators": names,
@@ -288,18 +288,15 @@ def _provenance(
         adjudication["min_agree"] = need
     if chosen is not None:
         adjudication["chosen"] = chosen
-    provenance: dict[str, Any] = {
-        "reviewed": True,
-        "annotators": names,
-        "projects": projects,
-        "updated_at": max(stamps) if stamps else None,
-        "adjudication": adjudication,
-    }
-    if len(models) == 1 and "" not in models:
-        provenance["started_from_model_version"] = models.pop()
-    if method == "reviewed":
-        provenance["review_of"] = sorted({str(d.provenance.get("review_of")) for d in voters.values()})
-    return provenance
+    return Provenance(
+        reviewed=True,
+        annotators=names,
+        projects=projects,
+        updated_at=max(stamps) if stamps else None,
+        adjudication=adjudication,
+        started_from_model_version=models.pop() if len(models) == 1 and "" not in models else None,
+        review_of=", ".join(sorted({d.provenance.review_of or "" for d in voters.values()})) or None,
+    )
 
 
 def _span_unit(key: SpanKey, text: str) -> str:
@@ -403,12 +400,8 @@ def adjudicate_file(
 def _decide_document(
     doc_id: str, versions: list[Document], policy: Policy, report: AdjudicationReport
 ) -> Iterator[Document]:
-    done = [d for d in versions if d.provenance.get("adjudication")]
-    human = [
-        d
-        for d in versions
-        if (d.provenance.get("reviewed") is True or d.provenance.get("cancelled")) and d not in done
-    ]
+    done = [d for d in versions if d.provenance.adjudication]
+    human = [d for d in versions if (d.provenance.reviewed or d.provenance.cancelled) and d not in done]
     if not human:
         if len(done) > 1:
             raise InputError(
@@ -419,7 +412,7 @@ def _decide_document(
         yield from done or versions  # already decided, or machine records only
         return
     only = human[0]
-    plain = not (only.provenance.get("cancelled") or only.provenance.get("review_of"))
+    plain = not (only.provenance.cancelled or only.provenance.review_of)
     if len(human) == 1 and plain and policy.method != "reviewed":
         # One annotator: their record as it is (even with no span: nothing contradicts it).
         report.passed += 1

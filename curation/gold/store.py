@@ -67,7 +67,7 @@ class StoreWriter:
         self.live[(self.project, doc_id, annotator)] = str(annotation_id or "")
 
     def write(self, doc: Document) -> None:
-        key = store_key(doc.provenance, doc.id)
+        key = store_key(doc.provenance.model_dump(), doc.id)
         self.see(doc.id, key[2], key[3])
         self.fresh_keys.add(key)
         self.fresh.write(dump_document(doc) + "\n")

@@ -46,11 +46,11 @@ def pull(
     since: datetime | None = None,
     progress: Progress | None = None,
     schema: LabelSchema | None = None,
-    provenance: dict[str, Any] | None = None,
+    review_of: str | None = None,
 ) -> PullReport:
     """Merge the gold records of `project` into the store `out` (atomically: nothing half-written).
 
-    `provenance` is added to every record's provenance (a review pull marks its records with it).
+    `review_of` marks every record as a reviewer's record settling that project's conflicts.
     """
     schema = schema or get_schema()
     check(conn)
@@ -63,7 +63,7 @@ def pull(
         for task in annotated_tasks(conn, info):
             report.tasks += 1
             for doc in task_records(task, info, users, versions, schema, report, since, store.see):
-                doc.provenance.update(provenance or {})
+                doc.provenance.review_of = review_of
                 store.write(doc)
                 report.records += 1
                 documents.add(doc.id)

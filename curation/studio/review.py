@@ -63,7 +63,7 @@ def conflicting(
     for task in annotated_tasks(conn, info):
         report.annotated += 1
         records = list(task_records(task, info, users, versions, schema, scratch))
-        voters = {annotator(d): d for d in records if not d.provenance.get("cancelled") and d.spans}
+        voters = {annotator(d): d for d in records if not d.provenance.cancelled and d.spans}
         if len(voters) < 2:
             continue
         decision = adjudicate(records, policy)
@@ -120,6 +120,4 @@ def review_pull(
     schema: LabelSchema | None = None,
 ) -> PullReport:
     """Merge the review project's records into the gold store `out`, each marked `review_of` project."""
-    return pull(
-        conn, review_title(project, review_project), out, schema=schema, provenance={"review_of": project}
-    )
+    return pull(conn, review_title(project, review_project), out, schema=schema, review_of=project)

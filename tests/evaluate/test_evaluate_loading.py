@@ -42,7 +42,7 @@ def test_loading_reviewed_versions_are_adjudicated_not_the_latest(tmp_path, doc_
     )
     (gold,) = read_gold(path)
     assert [s.text for s in gold.spans] == ["taxes rose"]  # two of three, though c is the latest
-    assert gold.provenance["adjudication"]["method"] == "majority"
+    assert gold.provenance.adjudication["method"] == "majority"
 
 
 def test_loading_missing_prediction_is_none(tmp_path, doc_builder):

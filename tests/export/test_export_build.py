@@ -207,21 +207,23 @@ def test_export_adjudicates_several_annotators_never_the_latest(
     agreeing = copy.deepcopy(full)
     agreeing["provenance"] |= {"annotator": "d@example.org"}
     source = make.write_jsonl(tmp_path / "four.jsonl", [late, full, blank, agreeing])
-    result = export_dataset(source, ExportOptions(name="d", out=tmp_path))
+    result = export_dataset(source, ExportOptions(name="d", out=tmp_path, home=tmp_path))
     rows = load(result.version_dir, "documents", tmp_path / "cache")
     (row,) = [r for split in rows.values() for r in split]
     assert len(row["spans"]) == len(full["spans"])  # 2 of 3 voters; the latest and the blank do not win
     provenance = json.loads(row["provenance"])["adjudication"]
-    assert provenance["method"] == "majority" and provenance["excluded"] == {"c@example.org": "blank"}
+    assert provenance["method"] == "majority" and list(provenance["excluded"].values()) == ["blank"]
+    assert "@" not in row["provenance"]  # voters, exclusions and votes are pseudonymised too
     assert result.adjudication is not None and result.adjudication.methods == {"majority": 1}
     card = (result.version_dir / "README.md").read_text(encoding="utf-8")
     assert "adjudicated (majority" in card
     assert "1 blank or skipped annotations were not counted as votes" in card
     assert "Agreement: mean pairwise span F1" in card
-    assert "b@example.org (1 documents)" in (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert "annotator-1 (1 documents)" in (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
+    prefer = Policy("prefer", prefer=("b@example.org",))
     two = export_dataset(
         make.write_jsonl(tmp_path / "two.jsonl", [late, full]),
-        ExportOptions(name="e", out=tmp_path, adjudication=Policy("prefer", prefer=("b@example.org",))),
+        ExportOptions(name="e", out=tmp_path, adjudication=prefer, keep_annotator_ids=True, home=tmp_path),
     )
     rows = load(two.version_dir, "documents", tmp_path / "cache2")
     (row,) = [r for split in rows.values() for r in split]
@@ -265,16 +267,15 @@ def test_export_changelog_reports_relations_attributes_and_annotators(
     make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
 ) -> None:
     out = tmp_path / "exports"
-    export_dataset(make.write_jsonl(tmp_path / "v1.jsonl", seed_records), ExportOptions(name="d", out=out))
+    keep = ExportOptions(name="d", out=out, keep_annotator_ids=True, home=tmp_path)
+    export_dataset(make.write_jsonl(tmp_path / "v1.jsonl", seed_records), keep)
     changed = copy.deepcopy(seed_records)
     target = next(r for r in changed if r["relations"])
     quote = next(s for s in target["spans"] if s["label"] == "QUOTE")
     quote["attrs"]["kind"] = "mixed"
     target["relations"] = target["relations"][1:]
     target["provenance"]["annotator"] = "new@example.org"
-    result = export_dataset(
-        make.write_jsonl(tmp_path / "v2.jsonl", changed), ExportOptions(name="d", out=out)
-    )
+    result = export_dataset(make.write_jsonl(tmp_path / "v2.jsonl", changed), keep)
     log = (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
     removed = seed_records[[r["id"] for r in seed_records].index(target["id"])]["relations"][0]["label"]
     assert f"| {removed} | 0 | 1 |" in log

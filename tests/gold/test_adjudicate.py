@@ -57,7 +57,7 @@ def test_adjudicate_majority_keeps_what_two_of_three_have_and_lists_each_disagre
     assert keys(decision.record) == {("QUOTE", QUOTE[1]), ("SPEAKER", "Ana")}
     assert decision.record is not None
     assert decision.record.relations[0].label == "speaker"
-    adjudication = decision.record.provenance["adjudication"]
+    adjudication = decision.record.provenance.adjudication
     assert adjudication["method"] == "majority" and adjudication["annotators"] == ["exact", "n1", "n2"]
     units = {(c.kind, c.unit.split(" '")[0], c.decision, c.resolved) for c in decision.conflicts}
     assert ("span", "QUOTE 9-37", "kept: 2 of 3", True) in units
@@ -114,7 +114,7 @@ def test_adjudicate_prefer_takes_the_preferred_version_and_falls_back_to_the_oth
     docs = [version("a", QUOTE, ANA), version("b", SHORT, ANA), version("c", SHORT, ANA)]
     decision = adjudicate(docs, Policy("prefer", prefer=("a",)))
     assert keys(decision.record) == {("QUOTE", QUOTE[1]), ("SPEAKER", "Ana")}
-    assert decision.record is not None and decision.record.provenance["adjudication"]["chosen"] == "a"
+    assert decision.record is not None and decision.record.provenance.adjudication["chosen"] == "a"
     assert {c.decision for c in decision.conflicts} == {"as a"}
     fallback = adjudicate(docs, Policy("prefer", prefer=("zed",)))
     assert keys(fallback.record) == {("QUOTE", SHORT[1]), ("SPEAKER", "Ana")}
@@ -128,7 +128,7 @@ def test_adjudicate_blank_and_skipped_never_vote_and_are_reported() -> None:
     assert decision.conflicts == []
     assert decision.excluded == {"blank": "blank", "skip": "cancelled"}
     assert decision.record is not None
-    assert decision.record.provenance["adjudication"]["excluded"] == {"blank": "blank", "skip": "cancelled"}
+    assert decision.record.provenance.adjudication["excluded"] == {"blank": "blank", "skip": "cancelled"}
     nothing = adjudicate([blank, skipped], Policy("majority"))
     assert nothing.record is None and "blank or skipped" in nothing.why_none
 
