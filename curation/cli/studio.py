@@ -170,12 +170,26 @@ def push_cmd(
 
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
-    conn = resolve(get_settings(), url, api_key)
+    settings = get_settings()
+    conn = resolve(settings, url, api_key)
     if mode == "decisions":
         _push_decisions(conn, path, project, batch_size, timeout, quiet, decide)
         return
+
+    def waiting(message: str) -> None:
+        err_console.print(message, highlight=False, markup=False, soft_wrap=True)
+
     with _progress("pushing", quiet) as advance:
-        report = push(conn, path, project, batch_size=batch_size, import_timeout=timeout, progress=advance)
+        report = push(
+            conn,
+            path,
+            project,
+            batch_size=batch_size,
+            import_timeout=timeout,
+            progress=advance,
+            lock_home=settings.home,
+            on_wait=waiting,
+        )
     console.print(
         f"project {report.project!r} (id {report.project_id}): {report.created} tasks created, "
         f"{report.already_there} already there, {report.predictions_added} predictions added; "
@@ -183,6 +197,14 @@ def push_cmd(
         highlight=False,
         soft_wrap=True,
     )
+    if report.duplicates_removed or report.predictions_restored:
+        console.print(
+            f"another push ran at the same time: {report.duplicates_removed} duplicate tasks/predictions "
+            f"removed, {report.predictions_restored} lost predictions added again",
+            highlight=False,
+        )
+    for kept in report.duplicates_kept:
+        err_console.print(f"duplicate kept: {kept}", highlight=False, markup=False, soft_wrap=True)
     if report.config_changed:
         console.print("labeling config set from the label schema")
     console.print(f"open {report.url}/projects/{report.project_id}/data", highlight=False)

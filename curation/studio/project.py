@@ -11,6 +11,7 @@ from typing import Any
 
 from curation.errors import CurationError, ServerError
 from curation.schema import LabelSchema
+from curation.studio.concurrency import settle_new_project
 from curation.studio.config import config_vocabulary, instructions_html, labeling_config
 from curation.studio.connection import Connection, client, server_errors
 
@@ -71,7 +72,11 @@ def ensure_project(
                 show_instruction=True,
                 description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
             )
-        return _info(created), True
+        winner = settle_new_project(conn, title, int(created.id or 0))
+        if winner is None:
+            return _info(created), True
+        with server_errors(conn, f"reading project {title!r}"):
+            return _info(ls.projects.get(winner)), False
     with server_errors(conn, f"reading project {title!r}"):
         current = ls.projects.get(project.id).label_config or ""
     if current.strip() == config.strip():

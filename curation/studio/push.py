@@ -11,20 +11,23 @@ per document; the second pass reads records back by offset in doubt order, one b
 from __future__ import annotations
 
 import contextlib
+import os
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import httpx
 
-from curation.errors import ValidationError
+from curation.errors import InputError, ServerError, ValidationError
 from curation.jsonl import iter_json_lines, parse_document
 from curation.records import Document, text_hash
 from curation.schema import LabelSchema, get_schema
+from curation.studio.concurrency import push_lock, remove_duplicates
 from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
@@ -47,6 +50,9 @@ class PushReport:
     predictions_added: int = 0
     model_version: str = ""
     config_changed: bool = False
+    duplicates_removed: int = 0  # tasks and predictions a concurrent push added twice, removed
+    predictions_restored: int = 0  # predictions missing after a concurrent push, added again
+    duplicates_kept: list[str] = field(default_factory=list)  # annotated duplicates left for a person
 
 
 @dataclass(frozen=True)
@@ -76,15 +82,38 @@ def push(
     import_timeout: float | None = None,
     progress: Progress | None = None,
     schema: LabelSchema | None = None,
+    lock_home: Path | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> PushReport:
-    """Push every document of `path` to `project` (created if missing). Safe to rerun.
+    """Push every document of `path` to `project` (created if missing). Safe to rerun, and safe to
+    run twice at once (curation.studio.concurrency): `lock_home` is the state dir whose lock makes a
+    second push from this machine wait (`on_wait` hears why); any server gets the read-back guard.
 
     `import_timeout` bounds each import request (default: the connection's timeout); a timeout
     stops the push with an error once the server has settled, and a rerun sends only the rest.
     """
     schema = schema or get_schema()
     entries = scan(path, schema)
+    if not entries:
+        raise InputError(
+            f"{path}: no documents to push (the file is empty); give the JSONL written by "
+            "'curation annotate', e.g. curation annotate docs.jsonl -o pre.jsonl"
+        )
     check(conn)
+    with push_lock(lock_home, conn.url, project, on_wait):
+        return _push(conn, path, project, entries, schema, batch_size, import_timeout, progress)
+
+
+def _push(
+    conn: Connection,
+    path: Path,
+    project: str,
+    entries: list[Entry],
+    schema: LabelSchema,
+    batch_size: int,
+    import_timeout: float | None,
+    progress: Progress | None,
+) -> PushReport:
     info, changed = ensure_project(conn, project, schema)
     report = PushReport(project, info.id, conn.url, documents=len(entries), config_changed=changed)
     report.model_version = _main_version(entries)
@@ -109,16 +138,86 @@ def push(
     for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
         report.created += sent
         tick(sent)
-    prediction_batches = (
-        [{"task": existing[d.id].task_id, **_prediction(d, schema)} for d in batch]
-        for batch in batches(read_at(path, [e.offset for e in stale]), batch_size)
-    )
-    for sent in pipelined(prediction_batches, lambda preds: _import_predictions(sender, info.id, preds)):
-        report.predictions_added += sent
-        tick(sent)
+    for group in _prediction_groups(stale, batch_size):
+        # Another push adding the same model version meanwhile: skip what it already added, so the
+        # guard below has little to delete (one request per prediction).
+        group = _still_stale(sender, info.id, group, existing)
+        if not group:
+            continue
+        preds = [
+            {"task": existing[d.id].task_id, **_prediction(d, schema)}
+            for d in read_at(path, [e.offset for e in group])
+        ]
+        _import_predictions(sender, info.id, preds)
+        report.predictions_added += len(preds)
+        tick(len(preds))
+    _converge(sender, info.id, path, entries, schema, report)
     if report.model_version and info.model_version != report.model_version:
         set_model_version(conn, info, report.model_version)
     return report
+
+
+PREDICTION_GROUP = 50
+
+
+def _prediction_groups(stale: list[Entry], batch_size: int) -> list[list[Entry]]:
+    """Stale entries in small groups, in an order of this run's own: two pushes adding the same model
+    version at once then work on different groups and see each other's work before sending theirs."""
+    # About ten groups (each costs one listing of the project's predictions), at least 50 entries each.
+    size = max(1, min(batch_size, max(PREDICTION_GROUP, len(stale) // 10 + 1)))
+    groups = [stale[i : i + size] for i in range(0, len(stale), size)]
+    random.Random(os.getpid() ^ time.monotonic_ns()).shuffle(groups)
+    return groups
+
+
+def _still_stale(
+    conn: Connection, project_id: int, group: list[Entry], existing: dict[str, Existing]
+) -> list[Entry]:
+    """The entries of `group` whose task still lacks a prediction of their model version."""
+    wanted = {existing[e.key].task_id for e in group}
+    have: set[tuple[int, str]] = set()
+    with server_errors(conn, f"listing the predictions of project {project_id}"):
+        for pred in client(conn).predictions.list(project=project_id):
+            if int(pred.task) in wanted:
+                have.add((int(pred.task), str(pred.model_version or "")))
+    return [e for e in group if (existing[e.key].task_id, e.model_version) not in have]
+
+
+def _converge(
+    conn: Connection,
+    project_id: int,
+    path: Path,
+    entries: list[Entry],
+    schema: LabelSchema,
+    report: PushReport,
+) -> None:
+    """Read the project back: remove what a concurrent push added twice, restore what it lost.
+
+    Label Studio may drop predictions of tasks imported concurrently; a document whose task lacks
+    its model version's prediction gets it again, then duplicates are removed once more.
+    """
+    found = remove_duplicates(conn, project_id)
+    existing = existing_tasks(conn, project_id)
+    missing = [
+        e
+        for e in entries
+        if e.doc_id in existing and e.model_version not in existing[e.doc_id].model_versions
+    ]
+    lost = [e.doc_id for e in entries if e.doc_id not in existing]
+    if lost:
+        raise ServerError(
+            f"{conn.url}: {len(lost)} documents of {path} have no task in project {project_id} after the "
+            f"push (first: {lost[0]}); someone deleted them meanwhile: run the push again"
+        )
+    if missing:
+        for batch in batches(read_at(path, [e.offset for e in missing]), DEFAULT_BATCH):
+            preds = [{"task": existing[d.id].task_id, **_prediction(d, schema)} for d in batch]
+            _import_predictions(conn, project_id, preds)
+        report.predictions_restored = len(missing)
+        again = remove_duplicates(conn, project_id)
+        found.predictions_removed += again.predictions_removed
+    report.duplicates_removed = found.tasks_removed + found.predictions_removed
+    report.duplicates_kept = found.kept
 
 
 def pipelined(
@@ -207,7 +306,7 @@ def existing_tasks(conn: Connection, project_id: int, key: str = DOC_ID) -> dict
     with server_errors(conn, f"listing the predictions of project {project_id}"):
         for pred in client(conn).predictions.list(project=project_id):
             versions.setdefault(int(pred.task), set()).add(str(pred.model_version or ""))
-    for task_id, data in tasks:
+    for task_id, data, _ in tasks:
         task_key = data.get(key)
         if not task_key:
             continue  # a task someone imported by hand: not ours

@@ -16,7 +16,7 @@ import contextlib
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from curation.studio.connection import Connection, client, server_errors
 from curation.studio.server import EXPORT_SUBDIR
@@ -73,14 +73,25 @@ def iter_tasks(
         yield from (task for task in json.loads(body) if task.get("id") in wanted)
 
 
-def listed_task_data(conn: Connection, project_id: int) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(task id, task data) of every task of the project, from the task list: no export is written."""
+class ListedTask(NamedTuple):
+    id: int
+    data: dict[str, Any]
+    annotations: int  # submitted and skipped annotations
+
+
+def listed_task_data(conn: Connection, project_id: int) -> Iterator[ListedTask]:
+    """Id, data and annotation count of every task of the project, from the task list: no export is
+    written on the server."""
     with server_errors(conn, f"listing the tasks of project {project_id}"):
         pager: Any = client(conn).tasks.list(
-            project=project_id, fields="task_only", include="id,data", page_size=1000
+            project=project_id,
+            fields="task_only",
+            include="id,data,total_annotations,cancelled_annotations",
+            page_size=1000,
         )
         for task in pager:
-            yield int(task.id), dict(task.data or {})
+            done = int(task.total_annotations or 0) + int(task.cancelled_annotations or 0)
+            yield ListedTask(int(task.id), dict(task.data or {}), done)
 
 
 def remove_export_copy(conn: Connection, filename: str | None) -> None:

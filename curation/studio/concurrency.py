@@ -1,0 +1,149 @@
+"""Two pushes at once: a lock on this machine, and a guard on the server that works for any client.
+
+Label Studio has no way to make "create this task unless it exists" atomic, so two pushes of the same
+file that both list the project before either imports would both import everything. Two layers stop it:
+
+- `push_lock`: a file lock per (server, project) in the state dir. A second push from this machine
+  (same CURATION_HOME) waits for the first and says so; it then finds everything already there.
+- `remove_duplicates`: after importing, a push reads the project back and keeps one task per document
+  id (the annotated one, else the lowest id) and one prediction per (task, model version) (the lowest
+  id), deleting the rest. Every push does this after its own imports, so whichever finishes last
+  cleans up what both added: pushes from two machines, or two users, converge to one copy.
+  A duplicate task that someone already annotated is never deleted; it is reported instead.
+- `settle_new_project`: after creating a project, a push lists the projects of that title; if another
+  push created one first (a lower id), it deletes its own (still empty) project and uses that one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curation.studio.connection import Connection, client, server_errors
+from curation.studio.convert import DOC_ID
+from curation.studio.tasks import ListedTask, listed_task_data
+
+LOCK_DIR = "locks"
+
+
+@contextlib.contextmanager
+def push_lock(
+    home: Path | None, url: str, project: str, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the lock of (url, project) in HOME/locks; wait (saying so) while another push holds it."""
+    if home is None:
+        yield
+        return
+    folder = Path(home) / LOCK_DIR
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = hashlib.sha256(f"{url.rstrip('/')}\n{project}".encode()).hexdigest()[:16]
+    with open(folder / f"push-{key}.lock", "a+", encoding="utf-8") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            if on_wait:
+                on_wait(
+                    f"another push to project {project!r} at {url} is running ({holder}); "
+                    "waiting for it to finish (Ctrl-C to stop waiting: nothing is sent yet)"
+                )
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.truncate(0)
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.truncate(0)
+
+
+@dataclass
+class Duplicates:
+    """What remove_duplicates found and did."""
+
+    tasks_removed: int = 0
+    predictions_removed: int = 0
+    kept: list[str] = field(default_factory=list)  # "document D: tasks 3, 9 (both annotated)"
+
+
+def remove_duplicates(conn: Connection, project_id: int, key: str = DOC_ID) -> Duplicates:
+    """One task per key (the document id unless told) and one prediction per (task, model version);
+    see the module doc."""
+    found = Duplicates()
+    by_doc: dict[str, list[ListedTask]] = defaultdict(list)
+    for task in listed_task_data(conn, project_id):
+        doc_id = task.data.get(key)
+        if doc_id:
+            by_doc[str(doc_id)].append(task)
+    doomed: list[int] = []
+    for doc_id, tasks in by_doc.items():
+        if len(tasks) < 2:
+            continue
+        tasks.sort(key=lambda t: (t.annotations == 0, t.id))  # annotated first, then the oldest
+        annotated = [t.id for t in tasks[1:] if t.annotations]
+        doomed += [t.id for t in tasks[1:] if not t.annotations]
+        if annotated:
+            ids = ", ".join(str(t) for t in [tasks[0].id, *annotated])
+            found.kept.append(f"document {doc_id}: tasks {ids} are all annotated (merge them by hand)")
+    if doomed:
+        _delete_tasks(conn, project_id, doomed)
+        found.tasks_removed = len(doomed)
+    gone = set(doomed)
+    by_version: dict[tuple[int, str], list[int]] = defaultdict(list)
+    with server_errors(conn, f"listing the predictions of project {project_id}"):
+        for pred in client(conn).predictions.list(project=project_id):
+            if int(pred.task) not in gone:
+                by_version[(int(pred.task), str(pred.model_version or ""))].append(int(pred.id or 0))
+    extra = [pred_id for pred_ids in by_version.values() for pred_id in sorted(pred_ids)[1:]]
+    if extra:
+        # One request per prediction (the API has no bulk delete for one model version): a few at once.
+        with ThreadPoolExecutor(max_workers=4, thread_name_prefix="curation-dedupe") as pool:
+            list(pool.map(lambda pred_id: _delete_prediction(conn, pred_id), extra))
+        found.predictions_removed = len(extra)
+    return found
+
+
+def _delete_tasks(conn: Connection, project_id: int, ids: list[int]) -> None:
+    """One Data Manager action for all of them (deleting tasks one request each is slow)."""
+    from label_studio_sdk.actions.types import PrepareParamsRequestRequestSelectedItemsIncluded
+
+    selected: Any = PrepareParamsRequestRequestSelectedItemsIncluded(all_=False, included=ids)
+    with server_errors(conn, f"removing {len(ids)} duplicate tasks from project {project_id}"):
+        client(conn).actions.create(id="delete_tasks", project=project_id, selected_items=selected)
+
+
+def _delete_prediction(conn: Connection, prediction_id: int) -> None:
+    from label_studio_sdk.core.api_error import ApiError
+
+    with server_errors(conn, f"removing duplicate prediction {prediction_id}"):
+        try:
+            client(conn).predictions.delete(prediction_id)
+        except ApiError as exc:
+            if exc.status_code != 404:  # 404: the other push removed it first
+                raise
+
+
+def settle_new_project(conn: Connection, title: str, created_id: int) -> int | None:
+    """After creating `title`: the id to use instead when another push created it first, else None.
+
+    The project created first (lowest id) wins; ours is deleted while it is still empty.
+    """
+    with server_errors(conn, f"looking up project {title!r}"):
+        pager: Any = client(conn).projects.list(title=title, page_size=100)
+        ids = sorted(int(p.id) for p in pager if p.title == title)
+    if not ids or ids[0] == created_id:
+        return None
+    with server_errors(
+        conn, f"removing the second project {title!r} (id {created_id}) a concurrent push made"
+    ):
+        client(conn).projects.delete(created_id)
+    return ids[0]
