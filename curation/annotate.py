@@ -13,6 +13,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from curation.errors import InputError
 from curation.extract.pipeline import to_record
 from curation.jsonl import atomic_write, dump_document, read_documents
 from curation.records import Document
@@ -65,7 +66,10 @@ def annotate_file(
     on_document: Callable[[Document], None] | None = None,
     skipped: list[str] | None = None,
 ) -> AnnotateStats:
-    """Annotate `paths` into `out` atomically (nothing half-written if interrupted or failing)."""
+    """Annotate `paths` into `out` atomically (nothing half-written if interrupted or failing).
+
+    No document at all is an InputError, and `out` is left as it was (not replaced by an empty file).
+    """
     stats = AnnotateStats()
     with atomic_write(out) as fh:
         for record in annotate_documents(read_inputs(paths, skipped), nlp, batch_size, n_process):
@@ -76,4 +80,8 @@ def annotate_file(
                 stats.labels[span.label] = stats.labels.get(span.label, 0) + 1
             if on_document is not None:
                 on_document(record)
+        if stats.documents == 0:
+            raise InputError(
+                f"no documents to annotate in {', '.join(map(str, paths))}; give docs.jsonl or article files"
+            )
     return stats

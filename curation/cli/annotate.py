@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
+from curation.cli.app import app, console, err_console, progress_bar, user_errors
 from curation.jsonl import read_documents
 from curation.summary import summarize
 
@@ -43,23 +43,21 @@ def annotate_cmd(
     nlp = build_pipeline(model)
     skipped: list[str] = []
     progress = progress_bar(quiet)
-    with progress:
-        task = progress.add_task("annotating", total=_count_records(inputs))
-        stats = annotate_file(
-            inputs,
-            out,
-            nlp,
-            batch_size=batch_size,
-            n_process=n_process,
-            on_document=lambda _record: progress.advance(task),
-            skipped=skipped,
-        )
-    for message in skipped:
-        err_console.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    if stats.documents == 0:
-        raise fail(
-            f"no documents to annotate in {', '.join(map(str, inputs))}; give docs.jsonl or article files"
-        )
+    try:
+        with progress:
+            task = progress.add_task("annotating", total=_count_records(inputs))
+            stats = annotate_file(
+                inputs,
+                out,
+                nlp,
+                batch_size=batch_size,
+                n_process=n_process,
+                on_document=lambda _record: progress.advance(task),
+                skipped=skipped,
+            )
+    finally:
+        for message in skipped:
+            err_console.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
     if not quiet:
         labels = ", ".join(f"{n} {label}" for label, n in sorted(stats.labels.items()))
         console.print(

@@ -63,7 +63,12 @@ def progress_bar(quiet: bool = False) -> Progress:
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a CurationError raised by the library into one clear line and exit code 1."""
+    """The one error path of every command: a library error becomes one line and exit code 1.
+
+    CurationError carries its own message (it names the file, line or URL). An OSError that a reader
+    did not turn into one (a directory given as a file, a disk error mid-read, a full disk while
+    writing) still names its file; a RecursionError is input nested too deeply. No traceback.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -71,10 +76,24 @@ def user_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except CurationError as exc:
             raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(os_error_message(exc)) from None
+        except RecursionError:
+            raise fail(
+                "input nested too deeply to process (a JSON value thousands of levels deep?); "
+                "fix or remove that record"
+            ) from None
         except KeyboardInterrupt:
             raise fail("interrupted; files being written were left untouched", code=130) from None
 
     return wrapper
+
+
+def os_error_message(exc: OSError) -> str:
+    """'PATH: what went wrong (reason)' for an OSError, naming both paths of a failed rename."""
+    reason = exc.strerror or type(exc).__name__
+    where = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p is not None)
+    return f"{where}: {reason}; check the path and its permissions" if where else f"{reason}"
 
 
 def _version(value: bool) -> None:

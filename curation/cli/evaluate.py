@@ -71,14 +71,18 @@ def evaluate_command(
         return
     console.print(render_table(evaluations))
     for label, count in unscored_labels(evaluations).items():
-        err_console.print(f"not scored: {label} ({count} predicted) is not annotated in {gold}")
+        err_console.print(
+            f"not scored: {label} ({count} predicted) is not annotated in {gold}",
+            markup=False,
+            highlight=False,
+        )
     for ev in evaluations:
         if ev.without_prediction:
             err_console.print(
                 f"{ev.system}: {ev.without_prediction} gold documents had no prediction (scored empty)"
             )
     if html is not None:
-        console.print(f"report written to {html}")
+        console.print(f"report written to {html}", markup=False, highlight=False)
 
 
 @app.command("agreement")

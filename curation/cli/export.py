@@ -101,6 +101,13 @@ def export_cmd(
             progress.update(task, description=stage, completed=done, total=total)
 
         result = export_dataset(records, options, progress=tick)
+    for folder in result.cleaned:
+        err_console.print(
+            f"removed {folder}: a temporary folder left by an interrupted export",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     if result.adjudication is not None:
         print_adjudication(result.adjudication, "several annotators per document")
     if result.dropped_unreviewed:
@@ -124,7 +131,10 @@ def export_cmd(
     else:
         console.print(f"no change since {name} v{result.version}: no new version written", soft_wrap=True)
     console.print(
-        f'load it: datasets.load_dataset("{result.version_dir}", "quotes")', highlight=False, soft_wrap=True
+        f'load it: datasets.load_dataset("{result.version_dir}", "quotes")',
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
     )
     if push_to_hub:
         _push(result.version_dir, push_to_hub, dry_run)
@@ -140,13 +150,21 @@ def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
             f"dry run: would upload {len(plan.files)} files ({plan.total_bytes:,} bytes)", highlight=False
         )
         console.print(
-            f"  to Hub dataset {plan.repo}, tagged {plan.revision}", highlight=False, soft_wrap=True
+            f"  to Hub dataset {plan.repo}, tagged {plan.revision}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
         )
         for path, size in plan.files:
             console.print(f"  {size:>12,}  {escape(path)}", highlight=False, soft_wrap=True)
         return
     url = push_version(plan, version_dir)
-    console.print(f"pushed to {plan.repo} ({url}), tagged {plan.revision}", highlight=False, soft_wrap=True)
+    console.print(
+        f"pushed to {plan.repo} ({url}), tagged {plan.revision}",
+        highlight=False,
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 def _personal_data(found: PersonalData | None, version_dir: Path) -> None:

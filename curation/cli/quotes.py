@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -41,16 +42,18 @@ def groups_table(groups: list[QuoteGroup]) -> Table:
     for number, group in enumerate(groups, start=1):
         flag = " [bold red]different speakers[/]" if group.conflict else ""
         for i, occ in enumerate(group.occurrences):
-            speaker = occ.canonical or occ.speaker or "[dim](none)[/]"
+            # Text from the data is escaped: a quote or path containing "[/bold]" is shown, not obeyed.
+            named = occ.canonical or occ.speaker
+            speaker = escape(named) if named else "[dim](none)[/]"
             if occ.speaker and occ.canonical and occ.speaker != occ.canonical:
-                speaker += f" [dim]({occ.speaker})[/]"
+                speaker += f" [dim]({escape(occ.speaker)})[/]"
             table.add_row(
                 f"{number}{flag}" if i == 0 else "",
-                occ.source or "",
-                occ.doc_id,
-                occ.text,
+                escape(occ.source or ""),
+                escape(occ.doc_id),
+                escape(occ.text),
                 speaker,
-                occ.cue or "",
+                escape(occ.cue or ""),
                 end_section=i == len(group.occurrences) - 1,
             )
     return table

@@ -24,4 +24,5 @@ def schema_cmd(
     changed = write_record_schema(out, check_only=check)
     if check and changed:
         raise typer.Exit(1)
-    console.print(f"{out}: {'stale' if changed and check else 'up to date' if not changed else 'written'}")
+    state = "stale" if changed and check else "up to date" if not changed else "written"
+    console.print(f"{out}: {state}", markup=False, highlight=False)

@@ -23,7 +23,7 @@ from typing import Any
 
 from curation.errors import InputError
 from curation.gold.adjudicate import AdjudicationReport, one_record
-from curation.jsonl import parse_document
+from curation.jsonl import parse_document, parse_json
 from curation.records import Document, span_id, update_stamp
 from curation.schema import LabelSchema, get_schema
 
@@ -60,10 +60,7 @@ class RecordIndex:
         if not raw.strip():
             return
         where = f"{self.path}:{lineno}"
-        try:
-            obj = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InputError(f"{where}: not a JSON record ({exc}); is this a records .jsonl file?") from None
+        obj = parse_json(raw, where)
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
             raise InputError(f"{where}: a record needs a string 'id'; is this a records .jsonl file?")
         self.lines += 1
@@ -93,7 +90,7 @@ class RecordIndex:
     def _read(self, entry: _Entry) -> Document:
         with open(self.path, "rb") as fh:
             fh.seek(entry.offset)
-            obj = json.loads(fh.readline())
+            obj = parse_json(fh.readline(), f"{self.path}:{entry.lineno}")
         return parse_document(obj, f"{self.path}:{entry.lineno}")
 
     def get(self, doc_id: str) -> Document | None:

@@ -8,6 +8,8 @@ beside the target and renamed at the end: a failure leaves no version directory 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -15,7 +17,7 @@ import re
 import shutil
 import tempfile
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,11 +47,13 @@ from curation.export.versions import (
 )
 from curation.export.writer import ParquetSink, data_file
 from curation.gold.adjudicate import AdjudicationReport, Policy, adjudicate_file
-from curation.jsonl import atomic_write, iter_json_lines, parse_document
+from curation.jsonl import atomic_write, iter_json_lines, parse_document, set_output_modes
 from curation.records import Document, update_stamp
 from curation.schema import get_schema
 from curation.settings import get_settings
 
+TMP_SUFFIX = ".tmp"
+LOCK_FILE = ".export.lock"
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 FORMAT = "curation-export/1"  # bump when the layout or the rows of a config change meaning
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (None: unknown)
@@ -269,6 +273,17 @@ def export_dataset(
     if options.version is not None:
         Version.parse(options.version)  # refuse a malformed version before reading any record
     nlp = load_tokenizer(options.model or get_settings().model)
+    dataset_dir = options.out / options.name
+    with export_lock(dataset_dir):
+        cleaned = remove_leftovers(dataset_dir)
+        result = _adjudicate_and_write(Path(path), options, nlp, progress)
+    result.cleaned = cleaned
+    return result
+
+
+def _adjudicate_and_write(
+    path: Path, options: ExportOptions, nlp: Language, progress: Progress | None
+) -> ExportResult:
     with tempfile.TemporaryDirectory(prefix="curation-adjudicated-") as scratch:
         decided = Path(scratch) / Path(path).name
         report = adjudicate_file(Path(path), decided, options.adjudication, _stage(progress, "adjudicating"))
@@ -298,18 +313,35 @@ def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress
         assert plan.parent is not None and plan.parent_dir is not None
         return plan.result(False, str(plan.parent), plan.parent_dir, None)
     version = next_version(plan.parent, options.bump, options.version, plan.dataset_dir)
-    plan.dataset_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{version.dirname}.", suffix=".tmp", dir=plan.dataset_dir))
+    work = Path(tempfile.mkdtemp(prefix=f".{version.dirname}.", suffix=TMP_SUFFIX, dir=plan.dataset_dir))
     final = plan.dataset_dir / version.dirname
     try:
         log = write_version(work, plan, version, nlp, progress)
         if final.exists():
             raise InputError(f"{final} appeared while exporting; versions are never overwritten")
+        set_output_modes(work)
         os.rename(work, final)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return plan.result(True, str(version), final, log)
+
+
+@contextlib.contextmanager
+def export_lock(dataset_dir: Path) -> Iterator[None]:
+    """One export of a dataset at a time, so leftovers found under the lock are nobody's work."""
+    dataset_dir.mkdir(parents=True, exist_ok=True)
+    with open(dataset_dir / LOCK_FILE, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def remove_leftovers(dataset_dir: Path) -> list[Path]:
+    """Temporary version folders an interrupted export left (a kill skips its clean-up): removed."""
+    found = sorted(p for p in dataset_dir.glob(f".v*{TMP_SUFFIX}") if p.is_dir())
+    for folder in found:
+        shutil.rmtree(folder, ignore_errors=True)
+    return found
 
 
 def write_version(

@@ -6,6 +6,7 @@ records' provenance, summarised during the export.
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -164,6 +165,15 @@ def front_matter(info: CardInfo) -> DatasetCardData:
     return card
 
 
+def inline(text: str) -> str:
+    """Text copied from records or options, safe inside the card's Markdown: no HTML, no table or code
+    breaks, one line. A project titled `<script>` shows as text on the Hub, never runs."""
+    escaped = html.escape(" ".join(str(text).split()), quote=True)
+    for char in "\\`*[]|":
+        escaped = escaped.replace(char, f"\\{char}")
+    return escaped
+
+
 def render_card(info: CardInfo) -> str:
     return f"---\n{front_matter(info).to_yaml()}\n---\n\n{body(info)}"
 
@@ -239,7 +249,8 @@ def body(info: CardInfo) -> str:
             " author's voice), and the sentence(s) around it."
         )
     lines += [
-        f"- `tokens`: tokens of the pre-annotator's tokenizer ({info.tokenizer}), whitespace tokens left out,"
+        f"- `tokens`: tokens of the pre-annotator's tokenizer ({inline(info.tokenizer)}), whitespace tokens"
+        " left out,"
         " with their character offsets (`starts`). `tags` is one BIO column over all labels: where spans of"
         " different labels overlap (a CLAIM inside a QUOTE), the label listed first in the schema keeps the"
         " tokens. "
@@ -255,7 +266,7 @@ def body(info: CardInfo) -> str:
     ]
     prov = info.provenance
     if prov.models:
-        models = ", ".join(f"{m} ({n} records)" for m, n in sorted(prov.models.items()))
+        models = ", ".join(f"{inline(m)} ({n} records)" for m, n in sorted(prov.models.items()))
         lines.append(f"- Pre-annotator: {models}.")
     if info.silver:
         lines.append("- Silver: the spans are model predictions that no person reviewed.")
@@ -265,7 +276,7 @@ def body(info: CardInfo) -> str:
             f"{info.dropped_unreviewed} unreviewed documents were left out."
         )
     if prov.projects:
-        lines.append(f"- Label Studio project(s): {', '.join(sorted(prov.projects))}.")
+        lines.append(f"- Label Studio project(s): {', '.join(inline(p) for p in sorted(prov.projects))}.")
     lines.append(f"- Annotators: {len(prov.annotators)}; input records: {prov.records}.")
     lines += adjudication_lines(info.adjudication)
     if prov.agreement is not None:
@@ -297,7 +308,7 @@ def body(info: CardInfo) -> str:
         "",
         "## Licence",
         "",
-        f"Declared licence: `{info.license}`. The articles' copyright stays with"
+        f"Declared licence: {inline(info.license)}. The articles' copyright stays with"
         " their publishers; check it before redistributing the texts.",
         "",
     ]

@@ -7,13 +7,13 @@ The manifest records what the version is made of and the sha256 of every other f
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from curation.errors import InputError
+from curation.jsonl import parse_json
 
 MANIFEST = "manifest.json"
 FIRST_VERSION = "0.1.0"
@@ -92,15 +92,42 @@ def file_hashes(version_dir: Path) -> dict[str, str]:
     }
 
 
+# The manifest keys readers rely on, with the type each must have.
+_MANIFEST_SHAPE: dict[str, type] = {
+    "version": str,
+    "document_hashes": dict,
+    "splits": dict,
+    "files": dict,
+}
+
+
 def read_manifest(version_dir: Path) -> dict[str, Any]:
+    """The version's manifest.json, checked for the shape its readers rely on (one clear error if not)."""
     path = version_dir / MANIFEST
+    if not version_dir.is_dir():
+        raise InputError(
+            f"{version_dir}: not an export version directory (give exports/NAME/vX.Y.Z, not a file)"
+        )
     try:
-        with open(path, encoding="utf-8") as fh:
-            manifest: dict[str, Any] = json.load(fh)
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{version_dir} is not an export version (no {MANIFEST})") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON ({exc.msg}); the version directory is damaged") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    manifest = parse_json(raw, str(path))
+    if not isinstance(manifest, dict):
+        kind_found = type(manifest).__name__
+        raise InputError(
+            f"{path}: expected a JSON object, got {kind_found}; the version directory is damaged"
+        )
+    for key, kind in _MANIFEST_SHAPE.items():
+        if key in manifest and not isinstance(manifest[key], kind):
+            raise InputError(
+                f"{path}: '{key}' should be a {kind.__name__}, not {type(manifest[key]).__name__}; "
+                "the version directory is damaged"
+            )
+    if "version" not in manifest:
+        raise InputError(f"{path}: no 'version'; the version directory is damaged")
     return manifest
 
 

@@ -7,14 +7,13 @@ bad file does not stop a run over a thousand good ones.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curation.errors import CurationError
-from curation.jsonl import parse_document
+from curation.errors import CurationError, InputError
+from curation.jsonl import parse_document, parse_json
 from curation.records import Document
 
 #: A NUL byte in the first block is the usual sign of a binary file (images, PDFs, archives).
@@ -100,11 +99,9 @@ def _jsonl_line(raw: bytes, where: str, text_field: str) -> Iterator[RawText | D
     if not line.strip():
         return
     try:
-        obj = json.loads(line)
-    except json.JSONDecodeError as exc:
-        yield Skipped(
-            f"{where}: not valid JSON ({exc.msg} at column {exc.colno}); fix or remove the line", "bad-json"
-        )
+        obj = parse_json(line, where)
+    except InputError as exc:
+        yield Skipped(f"{exc}; fix or remove the line", "bad-json")
         return
     if not isinstance(obj, dict):
         yield Skipped(

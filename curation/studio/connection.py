@@ -17,7 +17,7 @@ import httpx
 
 from curation.errors import ServerError
 from curation.settings import Settings
-from curation.studio.server import read_state
+from curation.studio.server import is_healthy, read_state
 
 if TYPE_CHECKING:
     from label_studio_sdk import LabelStudio
@@ -84,10 +84,7 @@ def server_errors(conn: Connection, doing: str) -> Iterator[None]:
             "rerun the same command: work that landed is detected and not repeated"
         ) from None
     except httpx.TransportError as exc:
-        raise ServerError(
-            f"cannot reach Label Studio at {conn.url} while {doing} ({type(exc).__name__}); "
-            "start it with 'curation studio start' or check --url"
-        ) from None
+        raise ServerError(transport_message(conn, doing, exc)) from None
     except ApiError as exc:
         if exc.status_code in (401, 403):
             raise ServerError(
@@ -97,6 +94,22 @@ def server_errors(conn: Connection, doing: str) -> Iterator[None]:
         raise ServerError(
             f"Label Studio at {conn.url} answered {exc.status_code} while {doing}: {_short(exc.body)}"
         ) from None
+
+
+def transport_message(conn: Connection, doing: str, exc: httpx.TransportError) -> str:
+    """Say what failed: a server that is down, or one that is up but dropped this connection.
+
+    The two need different actions (start it, or just rerun), so the server's /health is asked.
+    """
+    if is_healthy(conn.url):
+        return (
+            f"Label Studio at {conn.url} is up, but the connection dropped while {doing} "
+            f"({type(exc).__name__}); rerun the same command: work that landed is detected and not repeated"
+        )
+    return (
+        f"cannot reach Label Studio at {conn.url} while {doing} ({type(exc).__name__}): nothing answers "
+        "there; start it with 'curation studio start' or check --url"
+    )
 
 
 def check(conn: Connection) -> dict[str, Any]:

@@ -92,3 +92,45 @@ def _conn(state: ServerState):
     from curation.studio.connection import Connection
 
     return Connection(state.url, state.token)
+
+
+def test_a_dropped_connection_is_told_apart_from_a_server_that_is_down(studio, tmp_path) -> None:
+    """A proxy in front of the real server that answers /health but drops every other connection."""
+    import http.server
+    import threading
+    import urllib.request
+
+    import pytest
+
+    from curation.errors import ServerError
+    from curation.studio.connection import Connection, check
+
+    class Dropping(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            if self.path == "/health":
+                with urllib.request.urlopen(f"{studio.url}/health", timeout=10) as upstream:
+                    body = upstream.read()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            else:
+                self.close_connection = True  # no answer at all: the connection drops
+                self.connection.close()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Dropping)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{proxy.server_address[1]}"
+        with pytest.raises(ServerError, match="is up, but the connection dropped while checking the API key"):
+            check(Connection(url, studio.token))
+    finally:
+        proxy.shutdown()
+    with pytest.raises(
+        ServerError, match="cannot reach Label Studio at http://127.0.0.1:9 .*nothing answers"
+    ):
+        check(Connection("http://127.0.0.1:9", studio.token))
