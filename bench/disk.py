@@ -52,7 +52,7 @@ def main() -> None:
         proc = launch(venv, data, port)
         try:
             conn = Connection(f"http://127.0.0.1:{port}", login.token, data_dir=data)
-            wait_healthy(conn.url, proc.pid)
+            wait_healthy(conn.url, proc.pid, timeout=600)  # a busy machine starts it slowly
             run(conn, work, data, args.docs, args.repeats)
         finally:
             stop_pid(proc.pid)
