@@ -153,11 +153,17 @@ def parse_ann(path: Path, text: str) -> AnnFile:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError:
         raise InputError(f"{path}: not UTF-8 text") from None
-    for lineno, line in enumerate(lines, start=1):
-        line = line.rstrip("\r")
+    index = 0
+    while index < len(lines):
+        lineno, line = index + 1, lines[index].rstrip("\r")
+        index += 1
         if not line.strip() or _OTHER_LINE.match(line):
             continue
         if line.startswith("T"):
+            # brat writes a span's text verbatim: a span over a line break continues on the next lines
+            extra = _continuation(line, lines[index:], text)
+            line = "\n".join([line, *lines[index : index + extra]])
+            index += extra
             tb = _parse_t_line(path, lineno, line, text)
             ann.textbounds[tb.tid] = tb
         elif line.startswith("E"):
@@ -173,14 +179,31 @@ def parse_ann(path: Path, text: str) -> AnnFile:
     return ann
 
 
-def _parse_t_line(path: Path, lineno: int, line: str, text: str) -> TextBound:
+def _continuation(line: str, following: list[str], text: str) -> int:
+    """How many of the `following` lines belong to the T `line` (its text spans a line break)."""
     match = _T_LINE.match(line)
+    if match is None:
+        return 0
+    segments = [(int(a), int(b)) for a, b in (seg.split(" ") for seg in match.group(3).split(";"))]
+    covered = " ".join(text[s:e] for s, e in segments)
+    stored, extra = match.group(4), 0
+    while "\n" in covered and len(stored) < len(covered) and extra < len(following):
+        if not covered.startswith(stored + "\n"):
+            break
+        stored += "\n" + following[extra]
+        extra += 1
+    return extra if stored == covered else 0
+
+
+def _parse_t_line(path: Path, lineno: int, line: str, text: str) -> TextBound:
+    match = _T_LINE.match(line.replace("\n", "\x00"))
     if match is None:
         raise InputError(
             f"{path}:{lineno}: malformed T line (expected 'T<n><TAB>Label start end[;start end]<TAB>text'): "
             f"{line[:60]!r}"
         )
     tid, label, offsets, stored = match.groups()
+    stored = stored.replace("\x00", "\n")
     segments = [(int(a), int(b)) for a, b in (seg.split(" ") for seg in offsets.split(";"))]
     for start, end in segments:
         if not 0 <= start < end <= len(text):
@@ -376,6 +399,23 @@ def build_document(
                     for tail_sid in span_ids.get(tid, []):
                         build.relate(head_sid, tail_sid, relation)
     spans = sorted(build.spans.values(), key=lambda s: (s.start, s.end, s.label))
+    try:
+        return _document(text, spans, build, mapping, source, annotator, name, ann_file)
+    except PydanticValidationError as exc:
+        problem = "; ".join(str(e["msg"]) for e in exc.errors())
+        raise InputError(f"{ann_file}: not a valid record under the label schema: {problem}") from None
+
+
+def _document(
+    text: str,
+    spans: list[Span],
+    build: _Builder,
+    mapping: BratMapping,
+    source: str,
+    annotator: str,
+    name: str,
+    ann_file: str,
+) -> Document:
     return Document(
         id=content_id(text),
         source=source,
@@ -441,14 +481,19 @@ def _corpus_files(root: Path) -> list[tuple[Path, list[tuple[str, Path]]]]:
 
 
 def read_brat_corpus(
-    root: Path | str, mapping: Path | str | None = None, *, annotator: str = "first"
+    root: Path | str,
+    mapping: Path | str | None = None,
+    *,
+    annotator: str = "first",
+    errors: list[str] | None = None,
 ) -> Iterator[Document]:
     """Stream gold Documents from a brat corpus, in file-name order.
 
     annotator="first": one record per text, from its first .ann in sorted order (for scoring).
     annotator="all": one record per (text, .ann) — same id, told apart by provenance.annotator (for
     agreement). Any other value keeps only that annotator's files. Texts without an .ann are skipped:
-    an unannotated text is not gold.
+    an unannotated text is not gold. With `errors`, an .ann file that cannot be read as gold is skipped
+    and its message appended there (reading goes on); without it, the first such file raises.
     """
     rules = load_mapping(mapping)
     root = Path(root)
@@ -467,13 +512,20 @@ def read_brat_corpus(
         except UnicodeDecodeError:
             raise InputError(f"{txt}: not UTF-8 text") from None
         for who, ann_path in anns:
-            parsed = parse_ann(ann_path, text)
-            yield build_document(
-                text,
-                parsed,
-                rules,
-                source=str(txt),
-                annotator=who or ann_path.stem,
-                name=txt.stem,
-                ann_file=str(ann_path),
-            )
+            try:
+                parsed = parse_ann(ann_path, text)
+                record = build_document(
+                    text,
+                    parsed,
+                    rules,
+                    source=str(txt),
+                    annotator=who or ann_path.stem,
+                    name=txt.stem,
+                    ann_file=str(ann_path),
+                )
+            except InputError as exc:
+                if errors is None:
+                    raise
+                errors.append(str(exc))
+                continue
+            yield record

@@ -79,11 +79,17 @@ def _read(item: Input, text_field: str, mapping: Path | None) -> Iterator[RawTex
 
 
 def _read_brat(item: Input, mapping: Path | None) -> Iterator[Document | Skipped]:
-    """Gold records from a brat corpus; its first error ends that corpus (the rest of the run goes on)."""
+    """Gold records from a brat corpus; an .ann file that is not valid gold is skipped with its message
+    (the rest of the corpus goes on); a corpus-wide error (mapping, layout) ends that corpus."""
     from curation.ingest.brat import read_brat_corpus
 
+    errors: list[str] = []
     try:
-        yield from read_brat_corpus(item.path, mapping)
+        for record in read_brat_corpus(item.path, mapping, errors=errors):
+            yield from (Skipped(message, "brat") for message in errors)
+            errors.clear()
+            yield record
+        yield from (Skipped(message, "brat") for message in errors)
     except CurationError as exc:
         yield Skipped(f"{exc} (brat corpus {item.display} skipped from here on)", "brat")
 
