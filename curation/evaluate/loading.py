@@ -162,10 +162,11 @@ def read_gold(path: Path | str, schema: LabelSchema | None = None) -> Iterator[D
     return iter(open_gold(path, schema))
 
 
-def dataset_files(root: Path) -> list[Path]:
+def dataset_files(root: Path, split: str | None = None) -> list[Path]:
     """The documents parquet files of an exported version (data/documents/<split>-*.parquet)."""
-    for pattern in ("data/documents/*.parquet", "documents/*.parquet", "*/data/documents/*.parquet"):
-        files = sorted(root.glob(pattern))
+    name = f"{split}-*.parquet" if split else "*.parquet"
+    for folder in ("data/documents", "documents", "*/data/documents"):
+        files = sorted(root.glob(f"{folder}/{name}"))
         if files:
             return files
     raise InputError(
@@ -174,12 +175,13 @@ def dataset_files(root: Path) -> list[Path]:
     )
 
 
-def read_dataset_dir(root: Path, schema: LabelSchema) -> Iterator[Document]:
-    """Documents from the parquet files of an exported dataset version, row group by row group."""
+def read_dataset_dir(root: Path, schema: LabelSchema, split: str | None = None) -> Iterator[Document]:
+    """Documents from the parquet files of an exported dataset version (one split, or all of them),
+    row group by row group."""
     import pyarrow.parquet as pq
 
     seen: set[str] = set()
-    for file in dataset_files(root):
+    for file in dataset_files(root, split):
         parquet = pq.ParquetFile(file)
         for batch in parquet.iter_batches(batch_size=256):
             for number, row in enumerate(batch.to_pylist()):

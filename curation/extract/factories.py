@@ -11,12 +11,19 @@ line `name = "curation.extract.factories:make_..."` under `[project.entry-points
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from spacy.language import Language
+from spacy.pipeline.span_finder import span_finder_score
 from spacy.tokens import Doc
+from thinc.api import Model
+from thinc.types import Floats2d
 
 from curation.extract.claims import ClaimFinder
 from curation.extract.direct import DirectQuotes
 from curation.extract.indirect import IndirectQuotes
+from curation.extract.learned import SPANS_KEY, LearnedQuotes, QuoteFinder
 from curation.extract.paragraphs import mark_line_starts
 from curation.extract.speakers import Speakers
 
@@ -79,3 +86,56 @@ def make_claim_finder(
 ) -> ClaimFinder:
     """Claims: check-worthy factual clauses, with the speaker of the quote they are in."""
     return ClaimFinder(nlp, name, min_words, split_conjuncts, claims_in_quotes)
+
+
+@Language.factory(
+    "curation_quote_finder",
+    assigns=["doc.spans"],
+    default_config={
+        "threshold": 0.5,
+        "model": {
+            "@architectures": "spacy.SpanFinder.v1",
+            "scorer": {"@layers": "spacy.LinearLogistic.v1", "nO": 2},
+            "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"},
+        },
+        "spans_key": SPANS_KEY,
+        "max_length": 400,
+        "min_length": 2,
+        "scorer": {"@scorers": "spacy.span_finder_scorer.v1"},
+    },
+    default_score_weights={f"spans_{SPANS_KEY}_f": 1.0, f"spans_{SPANS_KEY}_p": 0.0, f"spans_{SPANS_KEY}_r": 0.0},
+)
+def make_quote_finder(
+    nlp: Language,
+    name: str,
+    model: Model[Iterable[Doc], Floats2d],
+    spans_key: str,
+    threshold: float,
+    max_length: int | None,
+    min_length: int | None,
+    scorer: Callable[..., dict[str, Any]] | None,
+) -> QuoteFinder:
+    """Learned quote contents (trained by `curation train`), non-overlapping, scored."""
+    return QuoteFinder(
+        nlp,
+        model,
+        name,
+        spans_key=spans_key,
+        threshold=threshold,
+        max_length=max_length,
+        min_length=min_length,
+        scorer=scorer or span_finder_score,
+    )
+
+
+@Language.factory(
+    "curation_learned_quotes",
+    assigns=["doc._.attributions"],
+    requires=["doc.spans", "token.dep"],
+    default_config={"spans_key": SPANS_KEY, "drop_unconfirmed": False, "min_score": 0.5},
+)
+def make_learned_quotes(
+    nlp: Language, name: str, spans_key: str, drop_unconfirmed: bool, min_score: float
+) -> LearnedQuotes:
+    """Learned quote contents joined to the rules' attributions, before `curation_speakers`."""
+    return LearnedQuotes(name, spans_key, drop_unconfirmed, min_score)

@@ -1,0 +1,203 @@
+"""The spaCy training config `curation train` writes, and the two registered helpers it names.
+
+What is learned: the contents of the schema's quote label (QUOTE), as spans, by `curation_quote_finder`
+(spaCy's span finder) over a tok2vec of its own that starts from the base pipeline's trained tok2vec
+(`source`), so the base pipeline's tagger, parser and NER are untouched. The epoch kept is the one
+with the best span F1 on the validation split (spaCy's `model-best`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from spacy import registry
+from spacy.language import Language
+
+from curation.extract.learned import SPANS_KEY
+from curation.schema import get_schema
+
+TOK2VEC = "quote_tok2vec"
+FINDER = "curation_quote_finder"
+COMBINER = "curation_learned_quotes"
+
+_CONFIG = """
+[paths]
+train = null
+dev = null
+rows = null
+
+[system]
+seed = {seed}
+gpu_allocator = null
+
+[nlp]
+lang = "en"
+pipeline = ["{tok2vec}", "{finder}"]
+batch_size = 64
+tokenizer = {{"@tokenizers": "spacy.Tokenizer.v1"}}
+
+[components]
+
+[components.{tok2vec}]
+source = "{base}"
+component = "tok2vec"
+
+[components.{finder}]
+factory = "{finder}"
+threshold = 0.5
+spans_key = "{key}"
+max_length = 400
+min_length = 2
+scorer = {{"@scorers": "spacy.span_finder_scorer.v1"}}
+
+[components.{finder}.model]
+@architectures = "spacy.SpanFinder.v1"
+
+[components.{finder}.model.scorer]
+@layers = "spacy.LinearLogistic.v1"
+nO = 2
+
+[components.{finder}.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = 96
+upstream = "{tok2vec}"
+
+[corpora]
+
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${{paths.train}}
+max_length = 0
+
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${{paths.dev}}
+max_length = 0
+
+[training]
+seed = ${{system.seed}}
+dropout = 0.1
+accumulate_gradient = 1
+patience = 0
+max_epochs = {max_epochs}
+max_steps = 0
+eval_frequency = {eval_frequency}
+frozen_components = []
+annotating_components = []
+before_to_disk = null
+before_update = {{"@callbacks": "curation.time_limit.v1", "minutes": {minutes}}}
+dev_corpus = "corpora.dev"
+train_corpus = "corpora.train"
+
+[training.batcher]
+@batchers = "spacy.batch_by_words.v1"
+discard_oversize = false
+tolerance = 0.2
+size = {batch_words}
+
+[training.logger]
+@loggers = "curation.epoch_logger.v1"
+rows = ${{paths.rows}}
+
+[training.optimizer]
+@optimizers = "Adam.v1"
+beta1 = 0.9
+beta2 = 0.999
+L2_is_weight_decay = true
+L2 = 0.01
+grad_clip = 1.0
+use_averages = true
+eps = 0.00000001
+learn_rate = 0.001
+
+[training.score_weights]
+spans_{key}_f = 1.0
+spans_{key}_p = 0.0
+spans_{key}_r = 0.0
+
+[initialize]
+vectors = null
+init_tok2vec = null
+before_init = null
+after_init = null
+
+[initialize.components]
+
+[initialize.tokenizer]
+"""
+
+
+def training_config(
+    base: str, seed: int, max_epochs: int, eval_frequency: int, minutes: float, batch_words: int = 2000
+) -> str:
+    """The config text (spaCy's format) for one training run."""
+    label = next((name for name in get_schema().spans if name == "QUOTE"), None)
+    if label is None:
+        raise ValueError("the label schema has no QUOTE span label to learn")
+    return _CONFIG.format(
+        seed=seed,
+        base=base,
+        tok2vec=TOK2VEC,
+        finder=FINDER,
+        key=SPANS_KEY,
+        max_epochs=max_epochs,
+        eval_frequency=eval_frequency,
+        minutes=float(minutes),
+        batch_words=batch_words,
+    )
+
+
+class TimeUp(Exception):
+    """Raised before an update once the time budget is spent; the best epoch so far is kept."""
+
+
+@registry.callbacks("curation.time_limit.v1")
+def time_limit(minutes: float) -> Callable[[Language, dict[str, Any]], None]:
+    """Stop training (TimeUp) before the first update after `minutes` (0: no limit)."""
+    started = time.monotonic()
+
+    def check(nlp: Language, args: dict[str, Any]) -> None:
+        if minutes > 0 and time.monotonic() - started > minutes * 60:
+            raise TimeUp(f"time budget of {minutes:g} minutes spent at epoch {args.get('epoch')}")
+
+    return check
+
+
+# Rows reach the caller through this hook (a registered logger is built from the config, so it cannot be
+# handed a Python callable there); curation.train.run sets it for the duration of one run.
+ROW_HOOK: list[Callable[[dict[str, Any]], None]] = []
+
+
+@registry.loggers("curation.epoch_logger.v1")
+def epoch_logger(rows: str | Path | None = None) -> Callable[..., Any]:
+    """One row per evaluation (epoch, step, loss, validation P/R/F, seconds) to ROW_HOOK."""
+
+    def setup(nlp: Language, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> Any:
+        started = time.monotonic()
+
+        def log_step(info: dict[str, Any] | None) -> None:
+            if info is None:
+                return
+            other = info.get("other_scores", {})
+            row = {
+                "epoch": info["epoch"],
+                "step": info["step"],
+                "loss": round(sum(info.get("losses", {}).values()), 2),
+                "precision": other.get(f"spans_{SPANS_KEY}_p"),
+                "recall": other.get(f"spans_{SPANS_KEY}_r"),
+                "f1": other.get(f"spans_{SPANS_KEY}_f"),
+                "score": info.get("score"),
+                "seconds": round(time.monotonic() - started, 1),
+            }
+            for hook in ROW_HOOK:
+                hook(row)
+
+        def finalize() -> None:
+            return None
+
+        return log_step, finalize
+
+    return setup

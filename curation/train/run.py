@@ -1,0 +1,215 @@
+"""One training run: dataset version -> spaCy training (its config system and loop) -> a loadable pipeline.
+
+1. The version's train, validation and test splits become DocBins (curation.train.data).
+2. spaCy's own machinery trains the learned components (`init_nlp` + `spacy.training.loop.train`, the
+   code behind `spacy train`) on train, keeping the epoch that scores best on validation.
+3. The pipeline is assembled: the base pipeline, the rule components, and the learned components with
+   `curation_learned_quotes` joining them (curation.extract.learned), saved with `nlp.to_disk`.
+   Its meta.json names the dataset (name, version, manifest sha256, content hash), the base pipeline,
+   the seed, and the scores of the whole pipeline on the validation and test splits (curation's own
+   evaluation definitions).
+The model directory appears whole or not at all (built next to it, then renamed).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+import curation
+from curation.annotate import annotate_documents
+from curation.errors import InputError
+from curation.evaluate import Evaluation, evaluate_documents
+from curation.export.versions import read_manifest, sha256_file
+from curation.extract.learned import SPANS_KEY
+from curation.extract.pipeline import add_components, load_model, pipeline_name
+from curation.records import Document
+from curation.settings import get_settings
+from curation.train import config as train_config
+from curation.train.data import SplitData, read_split, write_docbins
+
+Row = dict[str, Any]
+
+
+@dataclass
+class TrainResult:
+    """What a run produced: where, the per-evaluation rows, and the assembled pipeline's scores."""
+
+    model_dir: Path
+    rows: list[Row] = field(default_factory=list)
+    splits: dict[str, SplitData] = field(default_factory=dict)
+    scores: dict[str, dict[str, float | None]] = field(default_factory=dict)
+    stopped: str = ""
+    seconds: float = 0.0
+
+
+def train_pipeline(
+    dataset: Path,
+    out: Path,
+    *,
+    base: str | None = None,
+    max_minutes: float = 0,
+    max_epochs: int = 12,
+    seed: int = 0,
+    on_row: Callable[[Row], None] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Train from the exported version `dataset` into the new directory `out` (see the module docstring)."""
+    started = time.monotonic()
+    stage = on_stage or (lambda _message: None)
+    manifest = read_manifest(dataset)
+    if out.exists() and any(out.iterdir()):
+        raise InputError(f"{out} already exists and is not empty; give a new model directory")
+    base_name = base or get_settings().model
+    base_nlp = load_model(base_name)
+    result = TrainResult(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
+        work = Path(tmp)
+        stage("reading the dataset version")
+        result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY)
+        train_split, dev_split = result.splits["train"], result.splits["validation"]
+        if train_split.quotes == 0:
+            raise InputError(f"{dataset}: its train split has no QUOTE spans to learn from")
+        if dev_split.documents == 0:
+            raise InputError(
+                f"{dataset}: its validation split is empty, so no epoch can be chosen; export it again with "
+                "a validation share (curation export --validation 0.1) or more documents"
+            )
+        steps_per_epoch = max(1, math.ceil(train_split.words / 2000))
+        text = train_config.training_config(base_name, seed, max_epochs, steps_per_epoch, max_minutes)
+        (work / "config.cfg").write_text(text, encoding="utf-8")
+        stage(f"training ({train_split.documents} documents, {train_split.quotes} quotes)")
+        result.stopped = _run_spacy_training(work, on_row, result.rows)
+        stage("assembling the pipeline")
+        nlp = assemble(base_name, work / "model" / "model-best")
+        stage("scoring on validation and test")
+        for split in ("validation", "test"):
+            if result.splits[split].documents:
+                result.scores[split] = _figures(score_split(nlp, dataset, split))
+        nlp.meta.update(
+            _meta(nlp, manifest, dataset, base_name, base_nlp, seed, result)
+        )
+        nlp.meta["name"] = model_name(manifest, seed)
+        nlp.meta["version"] = curation.__version__
+        staged = work / "pipeline"
+        nlp.to_disk(staged)
+        if out.exists():
+            out.rmdir()
+        shutil.move(str(staged), str(out))
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _run_spacy_training(work: Path, on_row: Callable[[Row], None] | None, rows: list[Row]) -> str:
+    """spaCy's init_nlp + training loop on the written config; returns why it stopped early, if it did."""
+    from spacy.training.initialize import init_nlp
+    from spacy.training.loop import train
+    from spacy.util import load_config
+
+    def hook(row: Row) -> None:
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+
+    overrides = {
+        "paths.train": str(work / "corpus" / "train.spacy"),
+        "paths.dev": str(work / "corpus" / "validation.spacy"),
+    }
+    config = load_config(work / "config.cfg", overrides=overrides, interpolate=False)
+    nlp = init_nlp(config)
+    train_config.ROW_HOOK.append(hook)
+    try:
+        train(nlp, work / "model", stdout=io.StringIO(), stderr=io.StringIO())
+    except train_config.TimeUp as exc:
+        return str(exc)
+    finally:
+        train_config.ROW_HOOK.remove(hook)
+    return ""
+
+
+def assemble(base: str, trained_dir: Path) -> Language:
+    """The base pipeline + rule components + the learned components from `trained_dir`, joined."""
+    trained = spacy.load(trained_dir)
+    nlp = add_components(load_model(base))
+    before = "curation_speakers"
+    for name in (train_config.TOK2VEC, train_config.FINDER):
+        nlp.add_pipe(name, source=trained, before=before)
+    nlp.add_pipe(train_config.COMBINER, before=before)
+    return nlp
+
+
+def model_name(manifest: dict[str, Any], seed: int) -> str:
+    """spaCy meta name: the dataset and version it learned from, and the seed (`curation_news_v0_1_0_s0`)."""
+    slug = re.sub(r"[^a-z0-9]+", "_", f"{manifest.get('name', 'dataset')}_v{manifest.get('version', '0')}".lower())
+    return f"curation_{slug.strip('_')}_s{seed}"
+
+
+def _meta(
+    nlp: Language,
+    manifest: dict[str, Any],
+    dataset: Path,
+    base: str,
+    base_nlp: Language,
+    seed: int,
+    result: TrainResult,
+) -> dict[str, Any]:
+    best = max(result.rows, key=lambda r: r.get("score") or 0.0, default={})
+    return {
+        "description": (
+            f"curation pre-annotator: {base} with curation's rules and learned quote contents, trained on "
+            f"{manifest.get('name')} {manifest.get('version')}"
+        ),
+        "curation": {
+            "tool_version": curation.__version__,
+            "dataset": {
+                "name": manifest.get("name"),
+                "version": manifest.get("version"),
+                "manifest_sha256": sha256_file(dataset / "manifest.json"),
+                "content_hash": manifest.get("content_hash"),
+                "schema_fingerprint": manifest.get("schema_fingerprint"),
+                "silver": manifest.get("silver", False),
+            },
+            "base": {"name": pipeline_name(base_nlp), "package": base, "version": base_nlp.meta.get("version")},
+            "seed": seed,
+            "learned": [train_config.FINDER],
+            "best_epoch": best.get("epoch"),
+            "epochs_run": max((r["epoch"] for r in result.rows), default=0),
+            "stopped_early": result.stopped or None,
+            "splits": {k: {"documents": v.documents, "quotes": v.quotes} for k, v in result.splits.items()},
+            "scores": result.scores,
+        },
+    }
+
+
+def score_split(nlp: Language, dataset: Path, split: str) -> Evaluation:
+    """The pipeline's predictions on one split of the version, scored by curation's evaluation."""
+    golds = list(read_split(dataset, split))
+    blanks = [Document(id=d.id, source=d.source, text=d.text, meta=d.meta) for d in golds]
+    preds = list(annotate_documents(blanks, nlp))
+    return evaluate_documents(zip(golds, preds, strict=True), system=split)
+
+
+def _figures(ev: Evaluation) -> dict[str, float | None]:
+    """The figures meta.json keeps: quote P/R/F1 overall and per kind, speaker accuracy."""
+    quote = ev.row("QUOTE")
+    figures: dict[str, float | None] = {
+        "quote_p": quote.overlap.precision,
+        "quote_r": quote.overlap.recall,
+        "quote_f1": quote.overlap.f1,
+        "speaker_acc": quote.relations["speaker"].value if "speaker" in quote.relations else None,
+    }
+    for kind in ("direct", "indirect", "mixed"):
+        figures[f"{kind}_f1"] = ev.row("QUOTE", "kind", kind).overlap.f1
+    return {k: round(v, 4) if v is not None else None for k, v in figures.items()}
