@@ -103,7 +103,11 @@ def make_claim_finder(
         "min_length": 2,
         "scorer": {"@scorers": "spacy.span_finder_scorer.v1"},
     },
-    default_score_weights={f"spans_{SPANS_KEY}_f": 1.0, f"spans_{SPANS_KEY}_p": 0.0, f"spans_{SPANS_KEY}_r": 0.0},
+    default_score_weights={
+        f"spans_{SPANS_KEY}_f": 1.0,
+        f"spans_{SPANS_KEY}_p": 0.0,
+        f"spans_{SPANS_KEY}_r": 0.0,
+    },
 )
 def make_quote_finder(
     nlp: Language,

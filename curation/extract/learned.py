@@ -48,8 +48,8 @@ class QuoteFinder(SpanFinder):
             doc_scores = self.model.ops.to_numpy(scores[offset : offset + len(doc)])
             offset += len(doc)
             spans, span_scores = decode(doc_scores, threshold, min_length, max_length)
-            group = doc.spans[key] = [doc[s:e] for s, e in spans]
-            group.attrs["scores"] = span_scores
+            doc.spans[key] = [doc[s:e] for s, e in spans]
+            doc.spans[key].attrs["scores"] = span_scores
 
 
 def decode(
@@ -164,7 +164,9 @@ class LearnedQuotes:
         speaker = cue = None
         if found is not None:
             verb, subject = found
-            cue = syntax.as_mention(syntax.cue_span(verb) if verb.pos_ in ("VERB", "AUX") else verb.doc[verb.i : verb.i + 1])
+            cue = syntax.as_mention(
+                syntax.cue_span(verb) if verb.pos_ in ("VERB", "AUX") else verb.doc[verb.i : verb.i + 1]
+            )
             speaker = syntax.as_mention(subject) if subject is not None else None
         return Attribution(
             start=start,

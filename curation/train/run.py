@@ -98,9 +98,7 @@ def train_pipeline(
         for split in ("validation", "test"):
             if result.splits[split].documents:
                 result.scores[split] = _figures(score_split(nlp, dataset, split))
-        nlp.meta.update(
-            _meta(nlp, manifest, dataset, base_name, base_nlp, seed, result)
-        )
+        nlp.meta.update(_meta(nlp, manifest, dataset, base_name, base_nlp, seed, result))
         nlp.meta["name"] = model_name(manifest, seed)
         nlp.meta["version"] = curation.__version__
         staged = work / "pipeline"
@@ -152,7 +150,9 @@ def assemble(base: str, trained_dir: Path) -> Language:
 
 def model_name(manifest: dict[str, Any], seed: int) -> str:
     """spaCy meta name: the dataset and version it learned from, and the seed (`curation_news_v0_1_0_s0`)."""
-    slug = re.sub(r"[^a-z0-9]+", "_", f"{manifest.get('name', 'dataset')}_v{manifest.get('version', '0')}".lower())
+    slug = re.sub(
+        r"[^a-z0-9]+", "_", f"{manifest.get('name', 'dataset')}_v{manifest.get('version', '0')}".lower()
+    )
     return f"curation_{slug.strip('_')}_s{seed}"
 
 
@@ -181,7 +181,11 @@ def _meta(
                 "schema_fingerprint": manifest.get("schema_fingerprint"),
                 "silver": manifest.get("silver", False),
             },
-            "base": {"name": pipeline_name(base_nlp), "package": base, "version": base_nlp.meta.get("version")},
+            "base": {
+                "name": pipeline_name(base_nlp),
+                "package": base,
+                "version": base_nlp.meta.get("version"),
+            },
             "seed": seed,
             "learned": [train_config.FINDER],
             "best_epoch": best.get("epoch"),
