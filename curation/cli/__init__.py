@@ -9,6 +9,7 @@ from curation.cli import (  # noqa: F401  (importing registers the commands)
     quotes,
     schema,
     studio,
+    train,
 )
 from curation.cli.app import app
 

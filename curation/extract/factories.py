@@ -136,10 +136,10 @@ def make_quote_finder(
     "curation_learned_quotes",
     assigns=["doc._.attributions"],
     requires=["doc.spans", "token.dep"],
-    default_config={"spans_key": SPANS_KEY, "drop_unconfirmed": False, "min_score": 0.5},
+    default_config={"spans_key": SPANS_KEY, "drop_unconfirmed": False, "min_score": 0.5, "keep_rules": True},
 )
 def make_learned_quotes(
-    nlp: Language, name: str, spans_key: str, drop_unconfirmed: bool, min_score: float
+    nlp: Language, name: str, spans_key: str, drop_unconfirmed: bool, min_score: float, keep_rules: bool
 ) -> LearnedQuotes:
     """Learned quote contents joined to the rules' attributions, before `curation_speakers`."""
-    return LearnedQuotes(name, spans_key, drop_unconfirmed, min_score)
+    return LearnedQuotes(name, spans_key, drop_unconfirmed, min_score, keep_rules)

@@ -8,6 +8,7 @@ Two spaCy components, both trained or configured by `curation train` (curation.t
   start and end probabilities) in `doc.spans[key].attrs["scores"]`.
 - `curation_learned_quotes`: merges those spans into `doc._.attributions` after the rule components
   and before `curation_speakers`. The combination (documented in the README):
+  (with `keep_rules = false`, the learned spans alone: the "trained" column of bench/train.py)
   1. rules keep every quote they found that a learned span overlaps, and every direct quote (their marks
      are exact); a rule's indirect or mixed quote that no learned span confirms is dropped when
      `drop_unconfirmed` (the learned model is the better judge of marks-less content);
@@ -130,9 +131,12 @@ def governor(content: Span) -> tuple[Token, Span | None] | None:
 class LearnedQuotes:
     """Join the learned spans (doc.spans[spans_key]) to the rules' attributions (module docstring)."""
 
-    def __init__(self, name: str, spans_key: str, drop_unconfirmed: bool, min_score: float) -> None:
+    def __init__(
+        self, name: str, spans_key: str, drop_unconfirmed: bool, min_score: float, keep_rules: bool = True
+    ) -> None:
         self.name = name
         self.spans_key = spans_key
+        self.keep_rules = keep_rules
         self.drop_unconfirmed = drop_unconfirmed
         self.min_score = min_score
 
@@ -142,7 +146,7 @@ class LearnedQuotes:
         group = doc.spans[self.spans_key]
         scores = list(group.attrs.get("scores", [1.0] * len(group)))
         learned = [(s, float(v)) for s, v in zip(group, scores, strict=True) if v >= self.min_score]
-        rules = list(doc._.attributions or [])
+        rules = list(doc._.attributions or []) if self.keep_rules else []
         kept = [a for a in rules if self._keep(a, learned)]
         taken = [(a.start, a.end) for a in kept]
         for span, score in learned:

@@ -13,7 +13,8 @@ paragraphs. Canonical names come from `curation.extract.names`; PERSON entities 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -43,7 +44,7 @@ class Speakers:
             if a.speaker is None and a.kind == "direct":
                 a = self._find_cue(doc, a, quotes, resolved)
             if a.speaker is not None:
-                a = self._name(doc, a, persons, names)
+                a = self._name(doc, a, persons, names, resolved)
             resolved.append(a)
         doc._.attributions = resolved
         self.index = None
@@ -174,7 +175,14 @@ class Speakers:
 
     # -- names -----------------------------------------------------------------------------
 
-    def _name(self, doc: Doc, a: Attribution, persons: list[Span], names: NameIndex) -> Attribution:
+    def _name(
+        self,
+        doc: Doc,
+        a: Attribution,
+        persons: list[Span],
+        names: NameIndex,
+        previous: Sequence[Attribution] = (),
+    ) -> Attribution:
         """Set canonical (and resolve a pronoun speaker) for an attribution that has a speaker."""
         assert a.speaker is not None
         mention = doc.char_span(a.speaker.start, a.speaker.end, alignment_mode="expand")
@@ -188,6 +196,11 @@ class Speakers:
             return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)
         if len(mention) == 1 and mention[0].lower_ in lexicon.PERSON_PRONOUNS:
             person = self._antecedent(doc, mention[0], persons)
+            speaker = self._previous_speaker(doc, mention[0], previous, persons)
+            if speaker is not None and (person is None or speaker.start > person.start_char):
+                # "Syrsky acknowledged ... In a Telegram post, he stated": the one who was just reported
+                # speaking beats a name further back (the NER may have missed this one)
+                return replace(a, canonical=speaker.canonical, speaker_score=0.75)
             if person is None:
                 return replace(a, canonical=None, speaker_score=0.4)
             return replace(a, canonical=names.canonical(syntax.name_part(person)), speaker_score=0.75)
@@ -201,6 +214,27 @@ class Speakers:
         if groups and mention.root.ent_type_ in GROUP_LABELS:
             return replace(a, canonical=clean_name(groups[-1].text), speaker_score=0.8)
         return replace(a, canonical=None, speaker_score=0.7)
+
+    def _previous_speaker(
+        self, doc: Doc, pronoun: Token, previous: Sequence[Attribution], persons: list[Span]
+    ) -> _Named | None:
+        """The speaker of the latest attribution before `pronoun` within the look-back, when it names one
+        person (a PERSON mention, or a he/she already resolved to one)."""
+        if lexicon.PERSON_PRONOUNS.get(pronoun.lower_) not in ("male", "female"):
+            return None
+        assert self.index is not None
+        first_sent = self.index.sents[max(0, self.index.sent_number(pronoun) - self.lookback)]
+        for p in reversed(previous):
+            if p.speaker is None or p.canonical is None or p.speaker.end > pronoun.idx:
+                continue
+            if p.speaker.start < first_sent.start_char:
+                return None
+            words = p.speaker.text.lower()
+            named = any(p.speaker.start <= e.start_char and e.end_char <= p.speaker.end for e in persons)
+            if named or words in ("he", "she") or _person_like(doc, p.speaker.start, p.speaker.end):
+                return _Named(p.speaker.start, p.canonical)
+            return None
+        return None
 
     def _antecedent(self, doc: Doc, pronoun: Token, persons: list[Span]) -> Span | None:
         """The nearest named person before the pronoun, preferring sentence subjects."""
@@ -219,6 +253,24 @@ class Speakers:
             subjects = [p for p in candidates if p.root.dep_ in syntax.SUBJECT_DEPS]
             return (subjects or candidates)[-1]
         return None
+
+
+@dataclass(frozen=True)
+class _Named:
+    start: int
+    canonical: str
+
+
+def _person_like(doc: Doc, start: int, end: int) -> bool:
+    """A mention ending in a capitalised name the NER did not tag ("military chief Oleksandr Syrsky")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return (
+        span is not None
+        and len(span) >= 2
+        and span[-1].pos_ == "PROPN"
+        and span[-2].pos_ == "PROPN"
+        and span.root.ent_type_ not in GROUP_LABELS + ("GPE", "LOC", "FAC")
+    )
 
 
 def _grouped(a: Attribution, first: Attribution) -> Attribution:

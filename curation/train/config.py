@@ -37,6 +37,11 @@ gpu_allocator = null
 lang = "en"
 pipeline = ["{tok2vec}", "{finder}"]
 batch_size = 64
+disabled = []
+before_creation = null
+after_creation = null
+after_pipeline_creation = null
+vectors = {{"@vectors": "spacy.Vectors.v1"}}
 tokenizer = {{"@tokenizers": "spacy.Tokenizer.v1"}}
 
 [components]
@@ -79,6 +84,7 @@ max_length = 0
 
 [training]
 seed = ${{system.seed}}
+gpu_allocator = ${{system.gpu_allocator}}
 dropout = 0.1
 accumulate_gradient = 1
 patience = 0
@@ -120,6 +126,8 @@ spans_{key}_r = 0.0
 
 [initialize]
 vectors = null
+vocab_data = null
+lookups = null
 init_tok2vec = null
 before_init = null
 after_init = null

@@ -51,6 +51,7 @@ class TrainResult:
     splits: dict[str, SplitData] = field(default_factory=dict)
     scores: dict[str, dict[str, float | None]] = field(default_factory=dict)
     stopped: str = ""
+    chosen_on: str = "validation"
     seconds: float = 0.0
 
 
@@ -82,16 +83,20 @@ def train_pipeline(
         train_split, dev_split = result.splits["train"], result.splits["validation"]
         if train_split.quotes == 0:
             raise InputError(f"{dataset}: its train split has no QUOTE spans to learn from")
+        result.chosen_on = "validation"
         if dev_split.documents == 0:
-            raise InputError(
-                f"{dataset}: its validation split is empty, so no epoch can be chosen; export it again with "
-                "a validation share (curation export --validation 0.1) or more documents"
+            # A small version (one story: one group, one split) has no validation documents; say so and
+            # choose on train rather than refuse (the figures on validation are then missing, not faked).
+            result.chosen_on = "train"
+            stage(
+                f"warning: {dataset} has an empty validation split: the epoch is chosen on the train split "
+                "(export more documents, or a validation share, to choose on held-out data)"
             )
         steps_per_epoch = max(1, math.ceil(train_split.words / 2000))
         text = train_config.training_config(base_name, seed, max_epochs, steps_per_epoch, max_minutes)
         (work / "config.cfg").write_text(text, encoding="utf-8")
         stage(f"training ({train_split.documents} documents, {train_split.quotes} quotes)")
-        result.stopped = _run_spacy_training(work, on_row, result.rows)
+        result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows)
         stage("assembling the pipeline")
         nlp = assemble(base_name, work / "model" / "model-best")
         stage("scoring on validation and test")
@@ -110,7 +115,9 @@ def train_pipeline(
     return result
 
 
-def _run_spacy_training(work: Path, on_row: Callable[[Row], None] | None, rows: list[Row]) -> str:
+def _run_spacy_training(
+    work: Path, chosen_on: str, on_row: Callable[[Row], None] | None, rows: list[Row]
+) -> str:
     """spaCy's init_nlp + training loop on the written config; returns why it stopped early, if it did."""
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train
@@ -123,10 +130,11 @@ def _run_spacy_training(work: Path, on_row: Callable[[Row], None] | None, rows: 
 
     overrides = {
         "paths.train": str(work / "corpus" / "train.spacy"),
-        "paths.dev": str(work / "corpus" / "validation.spacy"),
+        "paths.dev": str(work / "corpus" / f"{chosen_on}.spacy"),
     }
     config = load_config(work / "config.cfg", overrides=overrides, interpolate=False)
     nlp = init_nlp(config)
+    (work / "model").mkdir(exist_ok=True)
     train_config.ROW_HOOK.append(hook)
     try:
         train(nlp, work / "model", stdout=io.StringIO(), stderr=io.StringIO())
@@ -189,6 +197,7 @@ def _meta(
             "seed": seed,
             "learned": [train_config.FINDER],
             "best_epoch": best.get("epoch"),
+            "epoch_chosen_on": result.chosen_on,
             "epochs_run": max((r["epoch"] for r in result.rows), default=0),
             "stopped_early": result.stopped or None,
             "splits": {k: {"documents": v.documents, "quotes": v.quotes} for k, v in result.splits.items()},

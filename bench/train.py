@@ -1,0 +1,142 @@
+"""Training benchmark: PolNeAR train -> `curation train` -> rules, trained and combined on PolNeAR dev, in one run.
+
+Steps (the project's own commands, as a user runs them):
+1. `curation ingest --format brat` the train corpus and `curation export` it (a version exists already:
+   export says nothing changed and it is reused);
+2. `curation train` the export (train split to learn, validation to choose the epoch), timed;
+3. on the dev corpus: rules only (`annotate` without --model), trained (the learned quote contents alone,
+   speakers and cues from the parse), combined (`annotate --model MODEL_DIR`), scored with
+   `curation evaluate`'s definitions (>= 0.3 overlap, one to one), side by side;
+4. throughput: raw `nlp.pipe` of the base model against `annotate_documents` with the trained pipeline.
+
+Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-minutes 30] [--seed 0]
+       [--model DIR (skip training: score an existing model)]
+Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
+weights trained on it may be committed or shipped.
+
+Figures of one run (2-core machine shared with other agents; see the closing note of issue 11):
+  (filled in from the last full run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import spacy
+
+from curation.annotate import annotate_documents
+from curation.evaluate import Evaluation, evaluate_documents
+from curation.extract.pipeline import build_pipeline, load_model
+from curation.ingest.brat import read_brat_corpus
+from curation.records import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path("/work/shared") if Path("/work/shared").is_dir() else ROOT.parent / "shared"
+WORK = ROOT / ".bench"
+CURATION = str(Path(sys.executable).with_name("curation"))
+FLOORS = {"QUOTE F1": 0.82, "indirect F1": 0.75, "direct F1": 0.92, "speaker acc": 0.93}
+COLUMNS = ("QUOTE P", "QUOTE R", "QUOTE F1", "direct F1", "indirect F1", "mixed F1", "speaker acc", "SPEAKER F1", "CUE F1")
+
+
+def run(*args: str) -> None:
+    print("$ curation " + " ".join(args), flush=True)
+    subprocess.run([CURATION, *args], check=True)
+
+
+def figures(ev: Evaluation) -> dict[str, float | None]:
+    quote = ev.row("QUOTE")
+    out = {
+        "QUOTE P": quote.overlap.precision,
+        "QUOTE R": quote.overlap.recall,
+        "QUOTE F1": quote.overlap.f1,
+        "speaker acc": quote.relations["speaker"].value,
+        "SPEAKER F1": ev.row("SPEAKER").overlap.f1,
+        "CUE F1": ev.row("CUE").overlap.f1,
+    }
+    for kind in ("direct", "indirect", "mixed"):
+        out[f"{kind} F1"] = ev.row("QUOTE", "kind", kind).overlap.f1
+    return out
+
+
+def fmt(x: float | None) -> str:
+    return "  -  " if x is None else f"{x:.3f}"
+
+
+def words_per_second(docs: list[Document], run_once: object, rounds: int) -> float:
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run_once()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return sum(len(d.text.split()) for d in docs) / statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--train", type=Path, default=SHARED / "polnear-train")
+    parser.add_argument("--dev", type=Path, default=SHARED / "polnear-dev")
+    parser.add_argument("--max-minutes", type=float, default=30)
+    parser.add_argument("--max-epochs", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", type=Path, help="An existing model directory: skip steps 1-2.")
+    parser.add_argument("--rounds", type=int, default=2, help="Timing rounds (median).")
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    WORK.mkdir(exist_ok=True)
+
+    train_seconds = None
+    model = args.model
+    if model is None:
+        gold = WORK / "polnear-train.jsonl"
+        run("ingest", str(args.train), "--format", "brat", "-o", str(gold), "-q")
+        run("export", str(gold), "--name", "polnear-train", "--out", str(WORK / "exports"), "-q")
+        dataset = sorted((WORK / "exports" / "polnear-train").glob("v*"), key=lambda p: p.stat().st_mtime)[-1]
+        model = WORK / "models" / f"polnear-train-{dataset.name}-s{args.seed}-{int(time.time())}"
+        started = time.perf_counter()
+        run("train", str(dataset), "-o", str(model), "--max-minutes", str(args.max_minutes),
+            "--max-epochs", str(args.max_epochs), "--seed", str(args.seed))
+        train_seconds = time.perf_counter() - started
+
+    golds = list(read_brat_corpus(args.dev, annotator="first"))
+    docs = [Document(id=g.id, source=g.source, text=g.text, meta=g.meta) for g in golds]
+    n_words = sum(len(d.text.split()) for d in docs)
+    print(f"\ndev corpus {args.dev}: {len(docs)} documents, {n_words} words; model {model}")
+    systems = {
+        "rules": build_pipeline(),
+        "trained": spacy.load(model, config={"components": {"curation_learned_quotes": {"keep_rules": False}}}),
+        "combined": spacy.load(model),
+    }
+    results = {}
+    for name, nlp in systems.items():
+        preds = list(annotate_documents(docs, nlp))
+        results[name] = figures(evaluate_documents(zip(golds, preds, strict=True), system=name))
+
+    print("\nquote content at >= 0.3 overlap, one to one (curation evaluate's definitions); PolNeAR dev")
+    print(f"{'':<10}" + "".join(f"{c:>13}" for c in COLUMNS))
+    for name, row in results.items():
+        print(f"{name:<10}" + "".join(f"{fmt(row[c]):>13}" for c in COLUMNS))
+    print("\nfloors (combined):", ", ".join(
+        f"{k} {fmt(results['combined'][k])} {'>=' if (results['combined'][k] or 0) >= v else '<'} {v}"
+        for k, v in FLOORS.items()
+    ))
+
+    base = load_model()
+    texts = [d.text for d in docs]
+    raw = words_per_second(docs, lambda: list(base.pipe(texts, batch_size=32)), args.rounds)
+    combined = systems["combined"]
+    ours = words_per_second(docs, lambda: list(annotate_documents(docs, combined, 32, 1)), args.rounds)
+    print(f"\nthroughput (median of {args.rounds}): raw nlp.pipe {raw:,.0f} words/s, annotate with the trained "
+          f"pipeline {ours:,.0f} words/s: {ours / raw:.2f}x (floor 0.7x)")
+    if train_seconds is not None:
+        print(f"training (curation train, wall clock): {train_seconds / 60:.1f} min (limit 30)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,109 @@
+"""`curation train`: a loadable spaCy pipeline learned from an exported dataset version."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from curation.cli.app import app, console, err_console, user_errors
+
+
+@app.command("train")
+@user_errors
+def train_cmd(
+    dataset: Annotated[
+        Path, typer.Argument(help="An exported dataset version (exports/NAME/vX.Y.Z) to learn from.")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The new model directory to write.")],
+    base: Annotated[
+        str | None,
+        typer.Option("--base", help="Base spaCy pipeline: tokens and tok2vec (default: CURATION_MODEL)."),
+    ] = None,
+    max_minutes: Annotated[
+        float, typer.Option("--max-minutes", min=0, help="Stop after this many minutes (0: no limit).")
+    ] = 0,
+    max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Passes over the train split.")] = 12,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the training run.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-epoch lines.")] = False,
+) -> None:
+    """Learn quote contents from the train split (epoch chosen on validation), joined with the rules.
+
+    The model directory loads with spacy.load(MODEL_DIR) and pre-annotates with
+    `curation annotate docs.jsonl -o pre.jsonl --model MODEL_DIR`; its meta.json names the dataset
+    version, base pipeline, seed and scores on the validation and test splits.
+
+    Example: curation train exports/news/v0.2.0 -o models/news-v0.2.0 --max-minutes 30
+    """
+    from curation.train import train_pipeline
+
+    def on_row(row: dict[str, Any]) -> None:
+        if not quiet:
+            err_console.print(
+                f"epoch {row['epoch']:>2}  step {row['step']:>5}  loss {row['loss']:>9.2f}  "
+                f"validation P {_f(row['precision'])} R {_f(row['recall'])} F {_f(row['f1'])}  "
+                f"{row['seconds']:>6.0f}s",
+                highlight=False,
+            )
+
+    def on_stage(message: str) -> None:
+        if not quiet:
+            err_console.print(f"[dim]{message}[/]", highlight=False)
+
+    result = train_pipeline(
+        dataset,
+        out,
+        base=base,
+        max_minutes=max_minutes,
+        max_epochs=max_epochs,
+        seed=seed,
+        on_row=on_row,
+        on_stage=on_stage,
+    )
+    table = Table(
+        title=f"trained {out} in {result.seconds / 60:.1f} min"
+        + (f" ({result.stopped})" if result.stopped else "")
+    )
+    for column in (
+        "split",
+        "docs",
+        "quotes",
+        "QUOTE P",
+        "QUOTE R",
+        "QUOTE F1",
+        "direct F1",
+        "indirect F1",
+        "mixed F1",
+        "speaker acc",
+    ):
+        table.add_column(column, justify="right" if column != "split" else "left")
+    for name, split in result.splits.items():
+        s = result.scores.get(name, {})
+        table.add_row(
+            name,
+            str(split.documents),
+            str(split.quotes),
+            *(
+                _f(s.get(k))
+                for k in (
+                    "quote_p",
+                    "quote_r",
+                    "quote_f1",
+                    "direct_f1",
+                    "indirect_f1",
+                    "mixed_f1",
+                    "speaker_acc",
+                )
+            ),
+        )
+    console.print(table)
+    console.print(
+        f"load it: spacy.load({str(out)!r}); annotate: curation annotate DOCS -o PRE --model {out}",
+        highlight=False,
+    )
+
+
+def _f(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
