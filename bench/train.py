@@ -1,4 +1,4 @@
-"""Training benchmark: PolNeAR train -> `curation train` -> rules, trained and combined on PolNeAR dev, in one run.
+"""Training benchmark: PolNeAR train -> `curation train` -> rules, trained, combined on PolNeAR dev.
 
 Steps (the project's own commands, as a user runs them):
 1. `curation ingest --format brat` the train corpus and `curation export` it (a version exists already:
@@ -41,7 +41,17 @@ SHARED = Path("/work/shared") if Path("/work/shared").is_dir() else ROOT.parent 
 WORK = ROOT / ".bench"
 CURATION = str(Path(sys.executable).with_name("curation"))
 FLOORS = {"QUOTE F1": 0.82, "indirect F1": 0.75, "direct F1": 0.92, "speaker acc": 0.93}
-COLUMNS = ("QUOTE P", "QUOTE R", "QUOTE F1", "direct F1", "indirect F1", "mixed F1", "speaker acc", "SPEAKER F1", "CUE F1")
+COLUMNS = (
+    "QUOTE P",
+    "QUOTE R",
+    "QUOTE F1",
+    "direct F1",
+    "indirect F1",
+    "mixed F1",
+    "speaker acc",
+    "SPEAKER F1",
+    "CUE F1",
+)
 
 
 def run(*args: str) -> None:
@@ -99,8 +109,18 @@ def main(argv: list[str] | None = None) -> int:
         dataset = sorted((WORK / "exports" / "polnear-train").glob("v*"), key=lambda p: p.stat().st_mtime)[-1]
         model = WORK / "models" / f"polnear-train-{dataset.name}-s{args.seed}-{int(time.time())}"
         started = time.perf_counter()
-        run("train", str(dataset), "-o", str(model), "--max-minutes", str(args.max_minutes),
-            "--max-epochs", str(args.max_epochs), "--seed", str(args.seed))
+        run(
+            "train",
+            str(dataset),
+            "-o",
+            str(model),
+            "--max-minutes",
+            str(args.max_minutes),
+            "--max-epochs",
+            str(args.max_epochs),
+            "--seed",
+            str(args.seed),
+        )
         train_seconds = time.perf_counter() - started
 
     golds = list(read_brat_corpus(args.dev, annotator="first"))
@@ -109,7 +129,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\ndev corpus {args.dev}: {len(docs)} documents, {n_words} words; model {model}")
     systems = {
         "rules": build_pipeline(),
-        "trained": spacy.load(model, config={"components": {"curation_learned_quotes": {"keep_rules": False}}}),
+        "trained": spacy.load(
+            model, config={"components": {"curation_learned_quotes": {"keep_rules": False}}}
+        ),
         "combined": spacy.load(model),
     }
     results = {}
@@ -121,18 +143,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':<10}" + "".join(f"{c:>13}" for c in COLUMNS))
     for name, row in results.items():
         print(f"{name:<10}" + "".join(f"{fmt(row[c]):>13}" for c in COLUMNS))
-    print("\nfloors (combined):", ", ".join(
-        f"{k} {fmt(results['combined'][k])} {'>=' if (results['combined'][k] or 0) >= v else '<'} {v}"
-        for k, v in FLOORS.items()
-    ))
+    print(
+        "\nfloors (combined):",
+        ", ".join(
+            f"{k} {fmt(results['combined'][k])} {'>=' if (results['combined'][k] or 0) >= v else '<'} {v}"
+            for k, v in FLOORS.items()
+        ),
+    )
 
     base = load_model()
     texts = [d.text for d in docs]
     raw = words_per_second(docs, lambda: list(base.pipe(texts, batch_size=32)), args.rounds)
     combined = systems["combined"]
     ours = words_per_second(docs, lambda: list(annotate_documents(docs, combined, 32, 1)), args.rounds)
-    print(f"\nthroughput (median of {args.rounds}): raw nlp.pipe {raw:,.0f} words/s, annotate with the trained "
-          f"pipeline {ours:,.0f} words/s: {ours / raw:.2f}x (floor 0.7x)")
+    print(
+        f"\nthroughput (median of {args.rounds}): raw nlp.pipe {raw:,.0f} words/s, annotate with the trained "
+        f"pipeline {ours:,.0f} words/s: {ours / raw:.2f}x (floor 0.7x)"
+    )
     if train_seconds is not None:
         print(f"training (curation train, wall clock): {train_seconds / 60:.1f} min (limit 30)")
     return 0

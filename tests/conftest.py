@@ -102,3 +102,31 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     home = tmp_path_factory.mktemp("curation-home")
     monkeypatch.setenv("CURATION_HOME", str(home))
     return home
+
+
+@pytest.fixture(scope="session")
+def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny pipeline trained by `curation train` from a silver export of the seeds (about a minute)."""
+    from curation.annotate import annotate_file
+    from curation.export.build import ExportOptions, export_dataset
+    from curation.export.splits import Ratios
+    from curation.extract.pipeline import build_pipeline
+    from curation.ingest import ingest
+    from curation.train import train_pipeline
+
+    work = tmp_path_factory.mktemp("trained")
+    ingest([SEEDS], work / "docs.jsonl")
+    annotate_file([work / "docs.jsonl"], work / "pre.jsonl", build_pipeline())
+    # Each seed its own group (they retell one story, 0.26-0.46 apart, so they would share one split); ratios
+    # give 3 train, 1 validation, 1 test document: the run chooses its epoch on validation as a real one does.
+    options = ExportOptions(
+        name="seeds-silver",
+        out=work / "exports",
+        silver=True,
+        ratios=Ratios(train=0.5, validation=0.3, test=0.2),
+        group_threshold=0.9,
+    )
+    exported = export_dataset(work / "pre.jsonl", options)
+    assert exported.splits == {"train": 3, "validation": 1, "test": 1}, exported.splits
+    train_pipeline(exported.version_dir, work / "model", max_epochs=2, seed=1)
+    return work / "model"

