@@ -31,47 +31,23 @@ from pathlib import Path
 import spacy
 
 from curation.annotate import annotate_documents
-from curation.evaluate import Evaluation, evaluate_documents
+from curation.evaluate import evaluate_documents
 from curation.extract.pipeline import build_pipeline, load_model
 from curation.ingest.brat import read_brat_corpus
 from curation.records import Document
+from curation.train.run import FIGURES, figures
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared") if Path("/work/shared").is_dir() else ROOT.parent / "shared"
 WORK = ROOT / ".bench"
 CURATION = str(Path(sys.executable).with_name("curation"))
 FLOORS = {"QUOTE F1": 0.82, "indirect F1": 0.75, "direct F1": 0.92, "speaker acc": 0.93}
-COLUMNS = (
-    "QUOTE P",
-    "QUOTE R",
-    "QUOTE F1",
-    "direct F1",
-    "indirect F1",
-    "mixed F1",
-    "speaker acc",
-    "SPEAKER F1",
-    "CUE F1",
-)
+COLUMNS = tuple(FIGURES.values())
 
 
 def run(*args: str) -> None:
     print("$ curation " + " ".join(args), flush=True)
     subprocess.run([CURATION, *args], check=True)
-
-
-def figures(ev: Evaluation) -> dict[str, float | None]:
-    quote = ev.row("QUOTE")
-    out = {
-        "QUOTE P": quote.overlap.precision,
-        "QUOTE R": quote.overlap.recall,
-        "QUOTE F1": quote.overlap.f1,
-        "speaker acc": quote.relations["speaker"].value,
-        "SPEAKER F1": ev.row("SPEAKER").overlap.f1,
-        "CUE F1": ev.row("CUE").overlap.f1,
-    }
-    for kind in ("direct", "indirect", "mixed"):
-        out[f"{kind} F1"] = ev.row("QUOTE", "kind", kind).overlap.f1
-    return out
 
 
 def fmt(x: float | None) -> str:
@@ -137,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     results = {}
     for name, nlp in systems.items():
         preds = list(annotate_documents(docs, nlp))
-        results[name] = figures(evaluate_documents(zip(golds, preds, strict=True), system=name))
+        values = figures(evaluate_documents(zip(golds, preds, strict=True), system=name))
+        results[name] = {FIGURES[k]: v for k, v in values.items()}
 
     print("\nquote content at >= 0.3 overlap, one to one (curation evaluate's definitions); PolNeAR dev")
     print(f"{'':<10}" + "".join(f"{c:>13}" for c in COLUMNS))

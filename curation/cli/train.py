@@ -38,6 +38,7 @@ def train_cmd(
     Example: curation train exports/news/v0.2.0 -o models/news-v0.2.0 --max-minutes 30
     """
     from curation.train import train_pipeline
+    from curation.train.run import FIGURES
 
     def on_row(row: dict[str, Any]) -> None:
         if not quiet:
@@ -66,39 +67,11 @@ def train_cmd(
         title=f"trained {out} in {result.seconds / 60:.1f} min"
         + (f" ({result.stopped})" if result.stopped else "")
     )
-    for column in (
-        "split",
-        "docs",
-        "quotes",
-        "QUOTE P",
-        "QUOTE R",
-        "QUOTE F1",
-        "direct F1",
-        "indirect F1",
-        "mixed F1",
-        "speaker acc",
-    ):
-        table.add_column(column, justify="right" if column != "split" else "left")
+    for column in ("split", "docs", "quotes", *FIGURES.values()):
+        table.add_column(column, justify="left" if column == "split" else "right")
     for name, split in result.splits.items():
-        s = result.scores.get(name, {})
-        table.add_row(
-            name,
-            str(split.documents),
-            str(split.quotes),
-            *(
-                _f(s.get(k))
-                for k in (
-                    "quote_p",
-                    "quote_r",
-                    "quote_f1",
-                    "direct_f1",
-                    "indirect_f1",
-                    "mixed_f1",
-                    "speaker_acc",
-                )
-            ),
-        )
-    console.print(table)
+        scores = result.scores.get(name, {})
+        table.add_row(name, str(split.documents), str(split.quotes), *(_f(scores.get(k)) for k in FIGURES))
     console.print(
         f"load it: spacy.load({str(out)!r}); annotate: curation annotate DOCS -o PRE --model {out}",
         highlight=False,

@@ -109,7 +109,7 @@ def train_pipeline(
         stage("scoring on validation and test")
         for split in ("validation", "test"):
             if result.splits[split].documents:
-                result.scores[split] = _figures(score_split(nlp, dataset, split))
+                result.scores[split] = figures(score_split(nlp, dataset, split))
         meta = json.loads((staged / "meta.json").read_text(encoding="utf-8"))
         meta.update(_meta(manifest, dataset, base_name, base_nlp, seed, result))
         (staged / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
@@ -218,15 +218,32 @@ def score_split(nlp: Language, dataset: Path, split: str) -> Evaluation:
     return evaluate_documents(zip(golds, preds, strict=True), system=split)
 
 
-def _figures(ev: Evaluation) -> dict[str, float | None]:
-    """The figures meta.json keeps: quote P/R/F1 overall and per kind, speaker accuracy."""
+# The figures a run reports (meta.json keys -> column titles), shared by the CLI table and bench/train.py.
+FIGURES: dict[str, str] = {
+    "quote_p": "QUOTE P",
+    "quote_r": "QUOTE R",
+    "quote_f1": "QUOTE F1",
+    "direct_f1": "direct F1",
+    "indirect_f1": "indirect F1",
+    "mixed_f1": "mixed F1",
+    "speaker_acc": "speaker acc",
+    "speaker_f1": "SPEAKER F1",
+    "cue_f1": "CUE F1",
+}
+
+
+def figures(ev: Evaluation) -> dict[str, float | None]:
+    """The FIGURES of one evaluation: quote P/R/F1 overall and per kind, speaker accuracy, SPEAKER and
+    CUE span F1 (curation evaluate's definitions)."""
     quote = ev.row("QUOTE")
-    figures: dict[str, float | None] = {
+    values: dict[str, float | None] = {
         "quote_p": quote.overlap.precision,
         "quote_r": quote.overlap.recall,
         "quote_f1": quote.overlap.f1,
         "speaker_acc": quote.relations["speaker"].value if "speaker" in quote.relations else None,
+        "speaker_f1": ev.row("SPEAKER").overlap.f1,
+        "cue_f1": ev.row("CUE").overlap.f1,
     }
     for kind in ("direct", "indirect", "mixed"):
-        figures[f"{kind}_f1"] = ev.row("QUOTE", "kind", kind).overlap.f1
-    return {k: round(v, 4) if v is not None else None for k, v in figures.items()}
+        values[f"{kind}_f1"] = ev.row("QUOTE", "kind", kind).overlap.f1
+    return {k: round(values[k], 4) if values[k] is not None else None for k in FIGURES}  # type: ignore[arg-type]
