@@ -12,12 +12,13 @@ installs it, so these tests never skip silently. The studio tests (tests/studio/
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from curation.records import Document, Provenance, Relation, Span, content_id
 from curation.studio.connection import Connection
 from curation.studio.server import (
     ServerState,
@@ -130,3 +131,38 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert exported.splits == {"train": 3, "validation": 1, "test": 1}, exported.splits
     train_pipeline(exported.version_dir, work / "model", max_epochs=2, seed=1)
     return work / "model"
+
+
+@pytest.fixture(scope="session")
+def make_quotes_record() -> Callable[..., Document]:
+    """Build a pre-annotation with several quotes (see quotes_record)."""
+    return quotes_record
+
+
+def quotes_record(
+    text: str, quotes: list[tuple[str, str, str, float]], source: str = "test", model_version: str = "m-1"
+) -> Document:
+    """A pre-annotation with one (quote, speaker, cue, score) per entry, each at the first occurrence of
+    its words, with the speaker and cue relations; a speaker shared by two quotes is one span."""
+    spans: dict[str, Span] = {}
+    relations = []
+    for quote, speaker, cue, score in quotes:
+        q, s, c = (
+            Span.at(text, label, text.index(words), text.index(words) + len(words), score=score)
+            for label, words in (("QUOTE", quote), ("SPEAKER", speaker), ("CUE", cue))
+        )
+        q.attrs["kind"] = "direct"
+        for span in (q, s, c):
+            spans.setdefault(span.id, span)
+        relations += [
+            Relation(head=q.id, tail=s.id, label="speaker"),
+            Relation(head=q.id, tail=c.id, label="cue"),
+        ]
+    return Document(
+        id=content_id(text),
+        source=source,
+        text=text,
+        spans=list(spans.values()),
+        relations=relations,
+        provenance=Provenance(model="test", model_version=model_version, reviewed=False),
+    )

@@ -283,6 +283,22 @@ def pull_cmd(
             highlight=False,
             soft_wrap=True,
         )
+    _mention_decisions(conn, project)
+
+
+def _mention_decisions(conn: Connection, project: str) -> None:
+    """Say so when the project has a decisions project: its answers are pulled with --mode decisions."""
+    from curation.studio.decisions import decisions_title
+    from curation.studio.project import find_project
+
+    decided = find_project(conn, decisions_title(project))
+    if decided is not None and decided.annotation_count:
+        console.print(
+            f"project {decided.title!r} holds {decided.annotation_count} answers not in this pull: "
+            f"curation pull --project {project} --mode decisions -o FILE",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def _push_decisions(

@@ -31,6 +31,7 @@ from curation.studio.connection import Connection, check
 from curation.studio.convert import DOC_ID, RECORD, task_record, task_text
 from curation.studio.decision_units import (
     CHOICES,
+    HTML,
     OUTCOMES,
     PREDICTED,
     UNIT,
@@ -211,7 +212,7 @@ class _Answer:
 
 @dataclass
 class _UnitState:
-    task: dict[str, Any]  # the task without its annotations
+    task_id: int
     heads: list[str]
     spans: list[Span]
     relations: list[Relation]
@@ -221,8 +222,11 @@ class _UnitState:
 
 @dataclass
 class _DocState:
+    """One document's units. Its text is kept once (from its first task), not once per unit."""
+
     doc_id: str
     source: str
+    task: dict[str, Any]  # id and the data task_record needs (text, hash, record), of one of its tasks
     units: dict[str, _UnitState] = field(default_factory=dict)
 
 
@@ -294,9 +298,12 @@ def _read_task(
         if text[span.start : span.end] != span.text:
             raise ValidationError(f"{where}: span {span.id} no longer matches the text")
     doc_id, source = str(data.get(DOC_ID)), str((data.get(RECORD) or {}).get("source", ""))
-    state = docs.setdefault(doc_id, _DocState(doc_id, source))
+    if doc_id not in docs:
+        kept = {k: v for k, v in data.items() if k not in (HTML, PREDICTED)}
+        docs[doc_id] = _DocState(doc_id, source, {"id": task.get("id"), "data": kept})
+    state = docs[doc_id]
     unit = _UnitState(
-        {k: v for k, v in task.items() if k not in ("annotations", "predictions", "drafts")},
+        int(task["id"]),
         list(predicted.get("heads") or []),
         spans,
         relations,
@@ -355,7 +362,7 @@ def _gold(state: _DocState, annotator: str, project: str) -> Document:
             "labels": sorted({s.label for u in state.units.values() for s in u.spans}),
             "decisions": dict(sorted(Counter(a.value for a in answers).items())),
             "annotation_ids": sorted(int(a.get("id") or 0) for a in anns),
-            "task_ids": sorted(int(u.task["id"]) for u in state.units.values()),
+            "task_ids": sorted(u.task_id for u in state.units.values()),
             "created_at": min(iso_time(a.get("created_at")) or "" for a in anns) or None,
             "updated_at": max(iso_time(a.get("updated_at")) or "" for a in anns) or None,
             "lead_time": sum(float(a.get("lead_time") or 0.0) for a in anns),
@@ -364,7 +371,7 @@ def _gold(state: _DocState, annotator: str, project: str) -> Document:
         }
     )
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end, s.label))
-    return task_record(first.task, ordered, list(relations.values()), provenance)
+    return task_record(state.task, ordered, list(relations.values()), provenance)
 
 
 def _for_editor(state: _DocState, project: str) -> Document:
@@ -391,7 +398,7 @@ def _for_editor(state: _DocState, project: str) -> Document:
         reviewed=False, model_version=first.model_version, decisions_project=project, to_fix=to_fix
     )
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end, s.label))
-    return task_record(first.task, ordered, list(relations.values()), provenance)
+    return task_record(state.task, ordered, list(relations.values()), provenance)
 
 
 def summary_lines(

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from curation.jsonl import write_documents
-from curation.records import Document, Relation, Span, content_id
 from curation.schema import get_schema
 from curation.studio.connection import client
 from curation.studio.decision_units import CHOICES, UNIT
@@ -26,30 +25,6 @@ QUOTES = [  # (quote, speaker, cue, score): pushed most doubtful first
     ("The vote passed.", "Ada", "said", 0.5),
     ("Rivers are rising.", "Cy", "warned", 0.7),
 ]
-
-
-def _record() -> Document:
-    def at(label: str, fragment: str, score: float) -> Span:
-        start = TEXT.index(fragment)
-        return Span.at(TEXT, label, start, start + len(fragment), score=score)
-
-    spans, relations = [], []
-    for quote, speaker, cue, score in QUOTES:
-        q, s, c = at("QUOTE", quote, score), at("SPEAKER", speaker, score), at("CUE", cue, score)
-        q.attrs["kind"] = "direct"
-        spans += [q, s, c]
-        relations += [
-            Relation(head=q.id, tail=s.id, label="speaker"),
-            Relation(head=q.id, tail=c.id, label="cue"),
-        ]
-    return Document(
-        id=content_id(TEXT),
-        source="browser-decisions",
-        text=TEXT,
-        spans=spans,
-        relations=relations,
-        provenance={"model": "test", "model_version": "browser-1", "reviewed": False},
-    )
 
 
 class Actions:
@@ -87,8 +62,10 @@ def _next_task(page: Any, previous: str) -> None:
     )
 
 
-def test_browser_decisions_accept_is_two_keys_and_pull_makes_gold(studio, editor, tmp_path: Path) -> None:
-    doc = _record()
+def test_browser_decisions_accept_is_two_keys_and_pull_makes_gold(
+    studio, editor, make_quotes_record, tmp_path: Path
+) -> None:
+    doc = make_quotes_record(TEXT, QUOTES, "browser-decisions", "browser-1")
     source = tmp_path / "pre.jsonl"
     write_documents(source, [doc])
     report = push_decisions(studio.conn, source, "browser-dec", labels=["QUOTE"])

@@ -10,43 +10,12 @@ from typer.testing import CliRunner
 
 from curation.cli import app
 from curation.jsonl import read_documents, write_documents
-from curation.records import Document, Relation, Span, content_id
+from curation.records import Document
 from curation.studio.connection import client
 from curation.studio.decision_units import CHOICE_NAME, PREDICTED, UNIT, VIEW_NAME
 from curation.studio.decisions import decisions_title, pull_decisions, push_decisions
 
 runner = CliRunner()
-
-
-def _record(text: str, quotes: list[tuple[str, str, str, float]], model_version: str = "m-1") -> Document:
-    """A pre-annotation with one (quote, speaker, cue, score) per entry, placed by string search."""
-    spans: dict[str, Span] = {}
-    relations = []
-    for quote, speaker, cue, score in quotes:
-        q, s, c = (
-            _at(text, label, frag, score)
-            for label, frag in (("QUOTE", quote), ("SPEAKER", speaker), ("CUE", cue))
-        )
-        q.attrs["kind"] = "direct"
-        for span in (q, s, c):
-            spans.setdefault(span.id, span)
-        relations += [
-            Relation(head=q.id, tail=s.id, label="speaker"),
-            Relation(head=q.id, tail=c.id, label="cue"),
-        ]
-    return Document(
-        id=content_id(text),
-        source=f"test/{text[:8]}",
-        text=text,
-        spans=list(spans.values()),
-        relations=relations,
-        provenance={"model": "test", "model_version": model_version, "reviewed": False},
-    )
-
-
-def _at(text: str, label: str, fragment: str, score: float) -> Span:
-    start = text.index(fragment)
-    return Span.at(text, label, start, start + len(fragment), score=score)
 
 
 DOCS = {
@@ -89,9 +58,11 @@ def _tasks(studio: Any, project_id: int) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def decision_source(tmp_path: Path) -> tuple[Path, dict[str, Document]]:
-    docs = {name: _record(text, quotes) for name, (text, quotes) in DOCS.items()}
-    docs["no quote"] = _record("Nothing is quoted in this short note.", [])
+def decision_source(tmp_path: Path, make_quotes_record: Any) -> tuple[Path, dict[str, Document]]:
+    docs = {
+        name: make_quotes_record(text, quotes, f"test/{text[:8]}") for name, (text, quotes) in DOCS.items()
+    }
+    docs["no quote"] = make_quotes_record("Nothing is quoted in this short note.", [])
     source = tmp_path / "pre.jsonl"
     write_documents(source, docs.values())
     return source, docs
@@ -127,6 +98,14 @@ def test_studio_decisions_round_trip_to_gold_and_export(studio, decision_source,
                 ls.annotations.create(
                     by_unit[f"{doc.id}:{quote.id}"]["id"], result=_answer(answer), lead_time=2.5
                 )
+
+    # A pull of the full editor's project says where the answers are.
+    runner.invoke(app, ["push", str(source), "--project", "dec", "-q"], env=env)
+    plain = runner.invoke(
+        app, ["pull", "--project", "dec", "-o", str(tmp_path / "plain.jsonl"), "-q"], env=env
+    )
+    assert plain.exit_code == 0, plain.output
+    assert "project 'dec · decisions' holds 7 answers not in this pull" in plain.stdout
 
     out, fix = tmp_path / "gold.jsonl", tmp_path / "fix.jsonl"
     pulled = runner.invoke(
