@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.errors import CurationError, ValidationError
+from curation.gold.store import MergeReport, merging
 from curation.jsonl import atomic_write, dump_document
 from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import LabelSchema, get_schema
@@ -188,6 +189,7 @@ class DecisionsPullReport:
     unchanged: int = 0  # gold records not newer than --since
     skipped: list[str] = field(default_factory=list)  # skipped (cancelled) tasks, described
     documents: list[DocumentDecisions] = field(default_factory=list)
+    store: MergeReport = field(default_factory=MergeReport)  # what the merge did to the gold store
 
     def total(self, outcome: str) -> int:
         return sum(row.count(outcome) for row in self.documents)
@@ -239,7 +241,8 @@ def pull_decisions(
     schema: LabelSchema | None = None,
     to_editor: Path | None = None,
 ) -> DecisionsPullReport:
-    """Write the gold records the decisions of "<project> · decisions" make (atomically).
+    """Merge the gold records the decisions of "<project> · decisions" make into the gold store `out`
+    (curation.gold.store: the file plain pulls merge into; lines of other projects are kept).
 
     `to_editor`, when given, receives the documents sent to the full editor: their prediction with
     the decisions applied (rejected units removed), unreviewed, ready for `curation push`.
@@ -257,18 +260,19 @@ def pull_decisions(
         if progress:
             progress(1, 0)
     editor: list[Document] = []
-    with atomic_write(out) as fh:
+    with merging(out, title, report.store) as store:
         for state in sorted(docs.values(), key=lambda d: (d.source, d.doc_id)):
             rows = _rows(state)
             report.documents.extend(rows)
             for row in rows:
                 if row.status != "gold":
-                    continue
+                    continue  # a gold record pulled before for it leaves the store, named
                 doc = _gold(state, row.annotator, title)
                 if since is not None and annotation_time(doc.provenance.updated_at) <= since:
                     report.unchanged += 1
+                    store.see(doc.id, row.annotator, None)  # still gold: its stored line stays
                     continue
-                fh.write(dump_document(doc) + "\n")
+                store.write(doc)
                 report.records += 1
             if any(row.status == "editor" for row in rows):
                 editor.append(_for_editor(state, title))
@@ -407,10 +411,14 @@ def summary_lines(
     """The pull summary: totals, then every document that is not gold, by what happens to it."""
     answers = report.answers
     counted = ", ".join(f"{answers.get(c.value, 0)} {c.value}" for c in CHOICES)
+    store = report.store
     lines = [
         f"{out}: {report.records} gold records from {report.project!r} ({report.tasks} tasks): "
         f"{counted}, {report.undecided} undecided, {len(report.skipped)} skipped"
-        + (f"; {report.unchanged} not changed since --since" if report.unchanged else "")
+        + (f"; {report.unchanged} not changed since --since" if report.unchanged else ""),
+        f"gold store: {store.added} added, {store.updated} updated, {store.kept} kept, "
+        f"{len(store.removed)} removed",
+        *(f"  {line}" for line in store.removed),
     ]
     if per_document:
         lines.append("document (source) [annotator]: units, answers, undecided -> status")

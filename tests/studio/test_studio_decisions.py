@@ -101,13 +101,11 @@ def test_studio_decisions_round_trip_to_gold_and_export(studio, decision_source,
 
     # A pull of the full editor's project says where the answers are.
     runner.invoke(app, ["push", str(source), "--project", "dec", "-q"], env=env)
-    plain = runner.invoke(
-        app, ["pull", "--project", "dec", "-o", str(tmp_path / "plain.jsonl"), "-q"], env=env
-    )
+    out, fix = tmp_path / "gold.jsonl", tmp_path / "fix.jsonl"
+    plain = runner.invoke(app, ["pull", "--project", "dec", "-o", str(out), "-q"], env=env)
     assert plain.exit_code == 0, plain.output
     assert "project 'dec · decisions' holds 7 answers not in this pull" in plain.stdout
 
-    out, fix = tmp_path / "gold.jsonl", tmp_path / "fix.jsonl"
     pulled = runner.invoke(
         app,
         [
@@ -139,6 +137,9 @@ def test_studio_decisions_round_trip_to_gold_and_export(studio, decision_source,
         "0 undecided -> gold" in text
     )
 
+    assert "gold store: 2 added, 0 updated, 0 kept, 0 removed" in text  # into the plain pull's store
+    again = pull_decisions(studio.conn, "dec", out)
+    assert (again.store.added, again.store.updated, again.store.removed) == (0, 2, [])
     gold = {d.id: d for d in read_documents(out)}
     assert set(gold) == {docs["all accepted"].id, docs["one rejected"].id}
     full = gold[docs["all accepted"].id]
