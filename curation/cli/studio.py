@@ -172,12 +172,13 @@ def push_cmd(
         raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
     settings = get_settings()
     conn = resolve(settings, url, api_key)
-    if mode == "decisions":
-        _push_decisions(conn, path, project, batch_size, timeout, quiet, decide)
-        return
 
     def waiting(message: str) -> None:
         err_console.print(message, highlight=False, markup=False, soft_wrap=True)
+
+    if mode == "decisions":
+        _push_decisions(conn, path, project, batch_size, timeout, quiet, decide, settings.home, waiting)
+        return
 
     with _progress("pushing", quiet) as advance:
         report = push(
@@ -309,12 +310,22 @@ def _push_decisions(
     timeout: float,
     quiet: bool,
     decide: list[str] | None,
+    lock_home: Path,
+    on_wait: Callable[[str], None],
 ) -> None:
     from curation.studio.decisions import push_decisions
 
     with _progress("pushing decisions", quiet) as advance:
         report = push_decisions(
-            conn, path, project, batch_size, import_timeout=timeout, progress=advance, labels=decide
+            conn,
+            path,
+            project,
+            batch_size,
+            import_timeout=timeout,
+            progress=advance,
+            labels=decide,
+            lock_home=lock_home,
+            on_wait=on_wait,
         )
     console.print(
         f"project {report.project!r} (id {report.project_id}): {report.units} decisions on "

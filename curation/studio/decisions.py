@@ -28,6 +28,7 @@ from curation.gold.store import MergeReport, merging
 from curation.jsonl import atomic_write, dump_document
 from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import LabelSchema, get_schema
+from curation.studio.concurrency import push_lock
 from curation.studio.connection import Connection, check
 from curation.studio.convert import DOC_ID, RECORD, task_record, task_text
 from curation.studio.decision_units import (
@@ -92,11 +93,14 @@ def push_decisions(
     progress: Progress | None = None,
     schema: LabelSchema | None = None,
     labels: list[str] | None = None,
+    lock_home: Path | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> DecisionsPushReport:
     """One task per decision unit of every document of `path`, into "<project> · decisions".
 
     `labels` narrows what is decided (default: every label that starts a relation, e.g. QUOTE and
     CLAIM); a unit already in the project (same document, same first span) is left as it is.
+    `lock_home` and `on_wait` are push's lock (curation.studio.concurrency).
     """
     schema = schema or get_schema()
     heads = head_labels(schema, labels)
@@ -106,29 +110,30 @@ def push_decisions(
     documents = scan(path, schema)  # every record validated before anything is sent
     plan, empty = _plan(path, documents, heads)
     check(conn)
-    info, changed = ensure_project(
-        conn, title, schema, decisions_config(schema), decisions_instructions(schema)
-    )
-    report = DecisionsPushReport(
-        title, info.id, conn.url, len(documents), len(plan), config_changed=changed, labels=heads
-    )
-    report.nothing_to_decide = empty
-    existing = existing_tasks(conn, info.id, key=UNIT)
-    refuse_changed_texts(plan, existing, path)
-    new = [e for e in plan if e.key not in existing]
-    report.already_there = len(plan) - len(new)
-    sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
+    with push_lock(lock_home, conn.url, title, on_wait):  # as push: one push per project at once
+        info, changed = ensure_project(
+            conn, title, schema, decisions_config(schema), decisions_instructions(schema)
+        )
+        report = DecisionsPushReport(
+            title, info.id, conn.url, len(documents), len(plan), config_changed=changed, labels=heads
+        )
+        report.nothing_to_decide = empty
+        existing = existing_tasks(conn, info.id, key=UNIT)
+        refuse_changed_texts(plan, existing, path)
+        new = [e for e in plan if e.key not in existing]
+        report.already_there = len(plan) - len(new)
+        sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
 
-    def task_of(entry: Entry, doc: Document) -> dict[str, Any]:
-        unit = next(u for u in units(doc, heads) if u.key == entry.key)
-        return unit_task(doc, unit, schema, entry.model_version)
+        def task_of(entry: Entry, doc: Document) -> dict[str, Any]:
+            unit = next(u for u in units(doc, heads) if u.key == entry.key)
+            return unit_task(doc, unit, schema, entry.model_version)
 
-    pairs = zip(new, read_at(path, [e.offset for e in new]), strict=True)
-    task_batches = ([task_of(entry, doc) for entry, doc in batch] for batch in batches(pairs, batch_size))
-    for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
-        report.created += sent
-        if progress:
-            progress(sent, len(new))
+        pairs = zip(new, read_at(path, [e.offset for e in new]), strict=True)
+        task_batches = ([task_of(entry, doc) for entry, doc in batch] for batch in batches(pairs, batch_size))
+        for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
+            report.created += sent
+            if progress:
+                progress(sent, len(new))
     return report
 
 
