@@ -162,6 +162,16 @@ class Provenance(BaseModel):
     )
     task_id: int | None = Field(default=None, description="The Label Studio task id.")
     project: str | None = Field(default=None, description="The Label Studio project title.")
+    # curation pull of layer projects (curation.layers)
+    layer: str | None = Field(
+        default=None, description="The annotation layer a one-layer record was pulled from."
+    )
+    layers: dict[str, dict[str, Any]] | None = Field(
+        default=None, description="A merged record: each layer's own provenance, by layer name."
+    )
+    layers_missing: list[str] | None = Field(
+        default=None, description="A merged record: layers of the schema its annotator has not done yet."
+    )
     # curation pull --mode decisions (one record per annotator from their accept/reject answers)
     mode: str | None = Field(
         default=None, description='"decisions" for a record pulled from a decisions project.'

@@ -42,6 +42,7 @@ class SpanLabelSpec(BaseModel):
     description: str
     color: str
     hotkey: str
+    example: str = ""  # a sentence with the span in [brackets], shown in the annotator instructions
     attrs: dict[str, AttrSpec] = Field(default_factory=dict)
 
 
@@ -53,6 +54,19 @@ class RelationSpec(BaseModel):
     to: list[str]
 
 
+class LayerSpec(BaseModel):
+    """One annotation layer: the labels an annotator draws in it, and labels of other layers it links to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: str = ""
+    labels: list[str]
+    links_to: list[str] = Field(default_factory=list)
+
+
+ALL_LAYER = "all"  # the one implicit layer of a schema that declares none
+
+
 class LabelSchema(BaseModel):
     """The whole label schema. Order of `spans` and of choice values is the export order."""
 
@@ -62,6 +76,7 @@ class LabelSchema(BaseModel):
     version: str
     spans: dict[str, SpanLabelSpec]
     relations: dict[str, RelationSpec]
+    layers: dict[str, LayerSpec] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _relations_name_known_labels(self) -> LabelSchema:
@@ -71,6 +86,35 @@ class LabelSchema(BaseModel):
                 raise ValueError(f"relation {name!r} names unknown span labels {sorted(unknown)}")
         return self
 
+    @model_validator(mode="after")
+    def _layers_cover_every_label_once(self) -> LabelSchema:
+        if not self.layers:
+            return self
+        owner: dict[str, str] = {}
+        for name, layer in self.layers.items():
+            unknown = set(layer.labels + layer.links_to) - set(self.spans)
+            if unknown:
+                raise ValueError(f"layer {name!r} names unknown span labels {sorted(unknown)}")
+            for label in layer.labels:
+                if label in owner:
+                    raise ValueError(f"span label {label!r} is in layers {owner[label]!r} and {name!r}")
+                owner[label] = name
+            if set(layer.links_to) & set(layer.labels):
+                raise ValueError(f"layer {name!r} links to its own labels {sorted(set(layer.links_to))}")
+        homeless = [label for label in self.spans if label not in owner]
+        if homeless:
+            raise ValueError(f"span labels {homeless} belong to no layer: add them to one under 'layers'")
+        for rel_name, rel in self.relations.items():
+            for head in rel.from_:
+                layer = self.layers[owner[head]]
+                seen = layer.labels + layer.links_to
+                if not set(rel.to) & set(seen):
+                    raise ValueError(
+                        f"relation {rel_name!r} from {head} (layer {owner[head]!r}) goes to {rel.to}, "
+                        f"none of which that layer shows: add one to its labels or links_to"
+                    )
+        return self
+
     @property
     def span_labels(self) -> list[str]:
         return list(self.spans)
@@ -78,6 +122,39 @@ class LabelSchema(BaseModel):
     @property
     def relation_labels(self) -> list[str]:
         return list(self.relations)
+
+    @property
+    def layer_names(self) -> list[str]:
+        """The annotation layers, in schema order; a schema without layers has one, "all"."""
+        return list(self.layers) or [ALL_LAYER]
+
+    def layer(self, name: str) -> LayerSpec:
+        """The layer called `name` ("all" is every label, whether or not the schema declares layers)."""
+        if name in self.layers:
+            return self.layers[name]
+        if name == ALL_LAYER:
+            return LayerSpec(description="every label", labels=self.span_labels)
+        raise KeyError(f"no layer {name!r} in the label schema (layers: {', '.join(self.layer_names)})")
+
+    def layer_of(self, label: str) -> str:
+        """The layer that owns a span label (where it is drawn and pulled from)."""
+        for name, layer in self.layers.items():
+            if label in layer.labels:
+                return name
+        return ALL_LAYER
+
+    def layer_relations(self, name: str) -> list[tuple[str, str, str]]:
+        """(relation, head label, tail label) pairs drawn in a layer: heads it owns, tails it shows."""
+        layer = self.layer(name)
+        shown = set(layer.labels) | set(layer.links_to)
+        return [
+            (rel_name, head, tail)
+            for rel_name, rel in self.relations.items()
+            for head in rel.from_
+            if head in layer.labels
+            for tail in rel.to
+            if tail in shown
+        ]
 
     def choice_values(self, label: str, attr: str) -> list[str]:
         return self.spans[label].attrs[attr].values

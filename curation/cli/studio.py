@@ -58,16 +58,19 @@ def start_cmd() -> None:
 
     Example: curation studio start
     """
-    from curation.studio.server import start
+    from curation.studio.server import start, state_path
 
     settings = get_settings()
     with err_console.status("starting Label Studio (the first start creates its database) ..."):
         state, started = start(settings.home, settings.studio_venv)
     console.print(f"Label Studio {'started' if started else 'already running'} at [bold]{state.url}[/]")
-    console.print(f"log in as {state.username} with password {state.password}", highlight=False)
     console.print(
-        f"(push and pull find it through {settings.home}/studio.json; stop it with 'curation studio stop')"
+        f"sign-up is by invitation only; the admin login ({state.username}) and its password are kept in "
+        f"{state_path(settings.home)} (readable by you only); "
+        "add annotators with 'curation studio user add NAME'",
+        highlight=False,
     )
+    console.print("(push and pull find the server through that file; stop it with 'curation studio stop')")
 
 
 @studio_app.command("stop")
@@ -90,9 +93,11 @@ def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
 
     Example: curation studio status
     """
+    from curation.studio.server import read_state, state_path
     from curation.studio.status import server_status
 
-    status = server_status(get_settings(), url, api_key)
+    settings = get_settings()
+    status = server_status(settings, url, api_key)
     console.print(f"{status.url}: Label Studio {status.version}", highlight=False, markup=False)
     if status.data_dir is not None:
         console.print(
@@ -103,6 +108,14 @@ def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
         )
     else:
         console.print("disk: not known (not the managed server)", highlight=False)
+    managed = read_state(settings.home)
+    if managed is not None and managed.url == status.url:
+        console.print(
+            f"admin login ({managed.username}) kept in {state_path(settings.home)}; annotators' logins are "
+            "printed once by 'curation studio user add' and kept nowhere",
+            highlight=False,
+            markup=False,
+        )
     if not status.projects:
         console.print("no projects yet (curation push FILE --project NAME creates one)")
     for p in status.projects:
@@ -125,15 +138,52 @@ def _size(n: int) -> str:
 
 
 @studio_app.command("config")
-def config_cmd() -> None:
-    """Print the labeling config (XML) generated from the label schema.
+@user_errors
+def config_cmd(
+    layer: Annotated[str, typer.Option("--layer", "-l", help="Layer ('all': every label).")] = "all",
+) -> None:
+    """Print the labeling config (XML) of one layer, generated from the label schema.
 
-    Example: curation studio config > config.xml
+    Example: curation studio config --layer attribution > config.xml
     """
     from curation.schema import get_schema
     from curation.studio.config import labeling_config
 
-    typer.echo(labeling_config(get_schema()))
+    schema = get_schema()
+    if layer not in schema.layer_names and layer != "all":
+        raise InputError(
+            f"no layer {layer!r} in the label schema; choose one of {', '.join(schema.layer_names)}"
+        )
+    typer.echo(labeling_config(schema, layer))
+
+
+user_app = typer.Typer(help="Annotator accounts (sign-up is by invitation only).", no_args_is_help=True)
+studio_app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+@user_errors
+def user_add_cmd(
+    name: Annotated[
+        str, typer.Argument(help="Annotator name (login NAME@curation.local) or e-mail address.")
+    ],
+    url: UrlOption = None,
+    api_key: KeyOption = None,
+) -> None:
+    """Create an annotator account and print its login once (the password is kept nowhere).
+
+    Example: curation studio user add alice
+    """
+    from curation.studio.connection import resolve
+    from curation.studio.users import add_user
+
+    user = add_user(resolve(get_settings(), url, api_key), name)
+    console.print(f"annotator account created at {user.url}", highlight=False)
+    console.print(f"  login: {user.email}", highlight=False)
+    console.print(f"  password: {user.password}", highlight=False)
+    console.print(
+        "give these to the annotator now: the password is not kept (they can change it in Label Studio)"
+    )
 
 
 @app.command("push")
@@ -147,6 +197,18 @@ def push_cmd(
     timeout: Annotated[
         float, typer.Option(min=0.001, help="Seconds to wait for each import request.")
     ] = 120.0,
+    layer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--layer",
+            "-l",
+            help="Annotation layer to push (repeatable; default: every layer of the schema, each to its "
+            "own project '<project> · <layer>'; 'all' puts every label in the one project '<project>').",
+        ),
+    ] = None,
+    overlap: Annotated[
+        int, typer.Option(min=1, help="How many different annotators get each task (for agreement).")
+    ] = 1,
     quiet: QuietOption = False,
     mode: ModeOption = "documents",
     decide: Annotated[
@@ -158,15 +220,16 @@ def push_cmd(
         ),
     ] = None,
 ) -> None:
-    """Send documents with their predictions to a Label Studio project, most doubtful first. Safe to rerun.
+    """Send documents with their predictions to Label Studio, one project per layer, most doubtful first.
+    Safe to rerun.
 
     --mode decisions sends one accept / reject / wrong speaker / wrong span task per predicted quote
     (or claim) to the project "PROJECT · decisions" instead.
 
-    Example: curation push .demo/preannotations.jsonl --project seeds --mode decisions
+    Example: curation push .demo/preannotations.jsonl --project seeds --layer attribution --overlap 2
     """
     from curation.studio.connection import resolve
-    from curation.studio.push import push
+    from curation.studio.push import push_layers
 
     if not path.is_file():
         raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
@@ -181,34 +244,29 @@ def push_cmd(
         return
 
     with _progress("pushing", quiet) as advance:
-        report = push(
-            conn,
-            path,
-            project,
-            batch_size=batch_size,
-            import_timeout=timeout,
-            progress=advance,
-            lock_home=settings.home,
-            on_wait=waiting,
-        )
-    console.print(
-        f"project {report.project!r} (id {report.project_id}): {report.created} tasks created, "
-        f"{report.already_there} already there, {report.predictions_added} predictions added; "
-        f"model version {report.model_version}",
-        highlight=False,
-        soft_wrap=True,
-    )
-    if report.duplicates_removed or report.predictions_restored:
+        reports = push_layers(
+            conn, path, project, layers=layer, overlap=overlap, batch_size=batch_size,
+            import_timeout=timeout, progress=advance, lock_home=settings.home, on_wait=waiting,
+        )  # fmt: skip
+    for report in reports:
         console.print(
-            f"another push ran at the same time: {report.duplicates_removed} duplicate tasks/predictions "
-            f"removed, {report.predictions_restored} lost predictions added again",
+            f"project {report.project!r} (id {report.project_id}): {report.created} tasks created, "
+            f"{report.already_there} already there, {report.predictions_added} predictions added; "
+            f"model version {report.model_version}; {overlap} annotator(s) per task",
             highlight=False,
+            soft_wrap=True,
         )
-    for kept in report.duplicates_kept:
-        err_console.print(f"duplicate kept: {kept}", highlight=False, markup=False, soft_wrap=True)
-    if report.config_changed:
-        console.print("labeling config set from the label schema")
-    console.print(f"open {report.url}/projects/{report.project_id}/data", highlight=False)
+        if report.duplicates_removed or report.predictions_restored:
+            console.print(
+                f"another push ran at the same time: {report.duplicates_removed} duplicate tasks/predictions "
+                f"removed, {report.predictions_restored} lost predictions added again",
+                highlight=False,
+            )
+        for kept in report.duplicates_kept:
+            err_console.print(f"duplicate kept: {kept}", highlight=False, markup=False, soft_wrap=True)
+        if report.config_changed:
+            console.print(f"labeling config of layer {report.layer!r} set from the label schema")
+        console.print(f"open {report.url}/projects/{report.project_id}/data", highlight=False)
 
 
 @app.command("pull")
@@ -274,6 +332,12 @@ def pull_cmd(
         err_console.print(
             f"{len(store.documents_removed)} documents left the store (no annotation of project "
             f"{project!r} left): {', '.join(store.documents_removed)}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if len(report.layers) > 1:
+        console.print(
+            f"read layers {', '.join(report.layers)} (each record marks its layer; readers merge them)",
             highlight=False,
             soft_wrap=True,
         )

@@ -30,7 +30,10 @@ from typing import Any, Literal
 
 from curation.errors import InputError
 from curation.jsonl import atomic_write, dump_document, iter_json_lines, parse_document
+from curation.layers import layer_of_record
+from curation.layers import merge_layers as merge_layer_parts
 from curation.records import Document, Provenance, Relation, Span, span_id
+from curation.schema import ALL_LAYER, get_schema
 
 Method = Literal["unanimous", "majority", "prefer", "reviewed"]
 METHODS: tuple[Method, ...] = ("unanimous", "majority", "prefer", "reviewed")
@@ -130,8 +133,13 @@ def annotator(doc: Document) -> str:
 
 
 def merge_layers(first: Document, second: Document) -> Document:
-    """One annotator's records of one document from two projects (layers): their spans and relations
-    together (a span both hold is kept once)."""
+    """One annotator's records of one document from two projects: layers merge as curation.layers says
+    (each label from the layer that owns it); records of no layer or of one layer twice are unioned
+    (a span both hold is kept once)."""
+    layers = {layer_of_record(first), layer_of_record(second)}
+    if ALL_LAYER not in layers and len(layers) == 2:
+        parts = {layer_of_record(first): first, layer_of_record(second): second}
+        return merge_layer_parts(parts, get_schema()).document
     spans = {s.id: s for s in first.spans} | {s.id: s for s in second.spans}
     relations = {(r.head, r.tail, r.label): r for r in [*first.relations, *second.relations]}
     merged = first.model_copy(deep=True)

@@ -12,9 +12,10 @@ from typing import Any
 from pydantic import ValidationError as PydanticValidationError
 
 from curation.errors import ValidationError
+from curation.layers import layer_view
 from curation.records import Document, Provenance, Relation, Span, text_hash
-from curation.schema import LabelSchema
-from curation.studio.config import LABELS_NAME, TEXT_NAME, AttrControl, attr_controls
+from curation.schema import ALL_LAYER, LabelSchema
+from curation.studio.config import LABELS_NAME, TEXT_NAME, AttrControl, attr_controls, relation_labels
 from curation.studio.offsets import OffsetMap
 
 DOC_ID = "doc_id"
@@ -38,10 +39,16 @@ def doubt(doc: Document) -> float:
     return min(scores, default=1.0)
 
 
-def prediction(doc: Document, schema: LabelSchema, model_version: str) -> dict[str, Any]:
-    """One Label Studio prediction: a region per span, its attributes, and the relations."""
+def prediction(
+    doc: Document, schema: LabelSchema, model_version: str, layer: str = ALL_LAYER
+) -> dict[str, Any]:
+    """One Label Studio prediction for one layer (default: every label): a region per span the layer
+    shows, its attributes, and the layer's relations (without a label when the layer's config has none:
+    then the label follows from the two ends, and no tag is drawn over the text)."""
+    doc = layer_view(doc, schema, layer)
     offsets = OffsetMap(doc.text)
-    controls = {(c.label, c.attr): c for c in attr_controls(schema)}
+    controls = {(c.label, c.attr): c for c in attr_controls(schema, layer)}
+    labelled = bool(relation_labels(schema, layer))
     result: list[dict[str, Any]] = []
     for span in doc.spans:
         where = {"start": offsets.to_utf16(span.start), "end": offsets.to_utf16(span.end)}
@@ -78,7 +85,7 @@ def prediction(doc: Document, schema: LabelSchema, model_version: str) -> dict[s
                 "to_id": rel.tail,
                 "type": "relation",
                 "direction": "right",
-                "labels": [rel.label],
+                "labels": [rel.label] if labelled else [],
             }
         )
     return {"model_version": model_version, "score": doubt(doc), "result": result}

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from curation.errors import CurationError, ServerError
-from curation.schema import LabelSchema
+from curation.schema import ALL_LAYER, LabelSchema
 from curation.studio.concurrency import settle_new_project
 from curation.studio.config import config_vocabulary, instructions_html, labeling_config
 from curation.studio.connection import Connection, client, server_errors
@@ -53,33 +53,40 @@ def ensure_project(
     schema: LabelSchema,
     config: str | None = None,
     instructions: str | None = None,
+    layer: str = ALL_LAYER,
+    overlap: int = 1,
 ) -> tuple[ProjectInfo, bool]:
-    """Create the project, or bring an existing one's config up to the schema. Returns (info, changed).
+    """Create the project of one layer, or bring an existing one's config up to the schema and its
+    overlap to `overlap`. Returns (info, changed: whether the labeling config was set).
 
-    `config` and `instructions` default to the full editor's (labeling_config, instructions_html);
-    a decisions project passes its own.
+    `config` and `instructions` default to the full editor's of `layer` (labeling_config,
+    instructions_html); a decisions project passes its own.
     """
-    config = config or labeling_config(schema)
-    instructions = instructions or instructions_html(schema)
+    config = config or labeling_config(schema, layer)
+    instructions = instructions or instructions_html(schema, layer)
     project = find_project(conn, title)
     ls = client(conn)
+    settings = {
+        "expert_instruction": instructions,
+        "show_instruction": True,
+        "description": _description(schema, layer),
+        **overlap_settings(overlap),
+    }
     if project is None:
         with server_errors(conn, f"creating project {title!r}"):
-            created = ls.projects.create(
-                title=title,
-                label_config=config,
-                expert_instruction=instructions,
-                show_instruction=True,
-                description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
-            )
+            created = ls.projects.create(title=title, label_config=config, **settings)
         winner = settle_new_project(conn, title, int(created.id or 0))
         if winner is None:
             return _info(created), True
         with server_errors(conn, f"reading project {title!r}"):
             return _info(ls.projects.get(winner)), False
     with server_errors(conn, f"reading project {title!r}"):
-        current = ls.projects.get(project.id).label_config or ""
+        current_project = ls.projects.get(project.id)
+        current = current_project.label_config or ""
     if current.strip() == config.strip():
+        if int(getattr(current_project, "maximum_annotations", 1) or 1) != overlap:
+            with server_errors(conn, f"setting the overlap of project {title!r}"):
+                ls.projects.update(project.id, **overlap_settings(overlap))
         return project, False
     orphaned = config_vocabulary(current) - config_vocabulary(config) if current else set()
     if orphaned and project.annotation_count:
@@ -88,14 +95,29 @@ def ensure_project(
             f"its {project.annotation_count} annotations may use; pull them first and push to a new project"
         )
     with server_errors(conn, f"updating the labeling config of project {title!r}"):
-        ls.projects.update(
-            project.id,
-            label_config=config,
-            expert_instruction=instructions,
-            show_instruction=True,
-            description=f"label schema {schema.name} {schema.version} ({schema.fingerprint()})",
-        )
+        ls.projects.update(project.id, label_config=config, **settings)
     return project, True
+
+
+def overlap_settings(overlap: int) -> dict[str, Any]:
+    """Project settings so that `overlap` different annotators each get every task in the label stream.
+
+    maximum_annotations is how many annotators a task goes to; overlap_cohort_percentage=100 applies it
+    to every task; show_overlap_first hands out tasks still short of annotators before fresh ones.
+    Each annotator starts from the predictions (the editor pre-fills them for every new annotation).
+    """
+    if overlap < 1:
+        raise CurationError(f"overlap must be at least 1 (got {overlap})")
+    return {
+        "maximum_annotations": overlap,
+        "overlap_cohort_percentage": 100,
+        "show_overlap_first": overlap > 1,
+    }
+
+
+def _description(schema: LabelSchema, layer: str) -> str:
+    where = "" if layer == ALL_LAYER else f", layer {layer}"
+    return f"label schema {schema.name} {schema.version} ({schema.fingerprint()}){where}"
 
 
 def set_model_version(conn: Connection, project: ProjectInfo, model_version: str) -> None:

@@ -15,12 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from curation.errors import CurationError
 from curation.gold.store import MergeReport, merging
+from curation.layers import layer_title, split_title
 from curation.records import Document, Provenance
-from curation.schema import LabelSchema, get_schema
+from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, document_from_task
-from curation.studio.project import ProjectInfo, require_project
+from curation.studio.project import ProjectInfo, find_project
 from curation.studio.tasks import iter_tasks, task_ids
 
 Progress = Callable[[int, int], None]  # (tasks just read, total so far unknown: 0)
@@ -37,6 +39,7 @@ class PullReport:
     cancelled: list[str] = field(default_factory=list)  # "task 12 by a@b.c" for each skipped annotation
     unchanged: int = 0  # annotations not newer than --since
     store: MergeReport = field(default_factory=MergeReport)  # what the merge did to the output file
+    layers: list[str] = field(default_factory=list)  # the layer projects read ("all": one project)
 
 
 def pull(
@@ -50,27 +53,53 @@ def pull(
 ) -> PullReport:
     """Merge the gold records of `project` into the store `out` (atomically: nothing half-written).
 
-    `review_of` marks every record as a reviewer's record settling that project's conflicts.
+    `project` is a project title, or the name its layers were pushed under ("seeds" for "seeds ·
+    attribution" and "seeds · claims"): then each layer project is pulled into the store, every record
+    marked with its layer (provenance.layer); curation.layers.merge_layers puts one annotator's layers
+    of a document back together when the store is read. `review_of` marks every record as a reviewer's
+    record settling that project's conflicts.
     """
     schema = schema or get_schema()
     check(conn)
-    info = require_project(conn, project)
-    report = PullReport(project, info.id, conn.url)
+    sources = layer_projects(conn, project, schema)
+    report = PullReport(project, sources[0][1].id, conn.url, layers=[layer for layer, _ in sources])
     users = annotators(conn)
-    versions = PredictionVersions(conn, info.id)
     documents: set[str] = set()
-    with merging(out, info.title, report.store) as store:
-        for task in annotated_tasks(conn, info):
-            report.tasks += 1
-            for doc in task_records(task, info, users, versions, schema, report, since, store.see):
-                doc.provenance.review_of = review_of
-                store.write(doc)
-                report.records += 1
-                documents.add(doc.id)
-            if progress:
-                progress(1, 0)
+    for layer, info in sources:
+        versions = PredictionVersions(conn, info.id)
+        with merging(out, info.title, report.store) as store:
+            for task in annotated_tasks(conn, info):
+                report.tasks += 1
+                for doc in task_records(task, info, users, versions, schema, report, since, store.see):
+                    doc.provenance.review_of = review_of
+                    if layer != ALL_LAYER:
+                        doc.provenance.layer = layer
+                    store.write(doc)
+                    report.records += 1
+                    documents.add(doc.id)
+                if progress:
+                    progress(1, 0)
     report.documents = len(documents)
     return report
+
+
+def layer_projects(conn: Connection, project: str, schema: LabelSchema) -> list[tuple[str, ProjectInfo]]:
+    """The projects to pull: the one titled `project`, else those of its layers ("<project> · <layer>")."""
+    exact = find_project(conn, project)
+    if exact is not None:
+        return [(split_title(project, schema)[1], exact)]
+    found = []
+    for layer in schema.layer_names:
+        info = find_project(conn, layer_title(project, layer))
+        if info is not None:
+            found.append((layer, info))
+    if not found:
+        titles = ", ".join(repr(layer_title(project, layer)) for layer in schema.layer_names)
+        raise CurationError(
+            f"{conn.url}: no project titled {project!r} nor any of its layers ({titles}); "
+            "push documents to it first or check the name"
+        )
+    return found
 
 
 def annotated_tasks(conn: Connection, info: ProjectInfo) -> Iterator[dict[str, Any]]:

@@ -25,8 +25,9 @@ import httpx
 
 from curation.errors import InputError, ServerError, ValidationError
 from curation.jsonl import iter_json_lines, parse_document
+from curation.layers import layer_title
 from curation.records import Document, text_hash
-from curation.schema import LabelSchema, get_schema
+from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.concurrency import push_lock, remove_duplicates
 from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
@@ -50,6 +51,7 @@ class PushReport:
     predictions_added: int = 0
     model_version: str = ""
     config_changed: bool = False
+    layer: str = ALL_LAYER
     duplicates_removed: int = 0  # tasks and predictions a concurrent push added twice, removed
     predictions_restored: int = 0  # predictions missing after a concurrent push, added again
     duplicates_kept: list[str] = field(default_factory=list)  # annotated duplicates left for a person
@@ -74,6 +76,34 @@ class Existing:
     model_versions: frozenset[str]
 
 
+def push_layers(
+    conn: Connection,
+    path: Path,
+    project: str,
+    layers: list[str] | None = None,
+    overlap: int = 1,
+    schema: LabelSchema | None = None,
+    **options: Any,
+) -> list[PushReport]:
+    """Push every document of `path` to one project per annotation layer ("<project> · <layer>").
+
+    `layers` picks some (default: every layer of the schema); each project gets its layer's labeling
+    config and predictions, and `overlap` annotators per task. `options` go to `push` (batch_size,
+    import_timeout, progress, lock_home, on_wait). Safe to rerun, layer by layer.
+    """
+    schema = schema or get_schema()
+    chosen = layers or schema.layer_names
+    for name in chosen:
+        try:
+            schema.layer(name)
+        except KeyError as exc:
+            raise ValidationError(str(exc.args[0])) from None
+    return [
+        push(conn, path, layer_title(project, name), schema=schema, layer=name, overlap=overlap, **options)
+        for name in chosen
+    ]
+
+
 def push(
     conn: Connection,
     path: Path,
@@ -84,8 +114,11 @@ def push(
     schema: LabelSchema | None = None,
     lock_home: Path | None = None,
     on_wait: Callable[[str], None] | None = None,
+    layer: str = ALL_LAYER,
+    overlap: int = 1,
 ) -> PushReport:
-    """Push every document of `path` to `project` (created if missing). Safe to rerun, and safe to
+    """Push every document of `path` to `project` (created if missing), as `layer` shows it (default:
+    every label in one project), for `overlap` annotators per task. Safe to rerun, and safe to
     run twice at once (curation.studio.concurrency): `lock_home` is the state dir whose lock makes a
     second push from this machine wait (`on_wait` hears why); any server gets the read-back guard.
 
@@ -93,7 +126,7 @@ def push(
     stops the push with an error once the server has settled, and a rerun sends only the rest.
     """
     schema = schema or get_schema()
-    entries = scan(path, schema)
+    entries = scan(path, schema, layer)
     if not entries:
         raise InputError(
             f"{path}: no documents to push (the file is empty); give the JSONL written by "
@@ -101,7 +134,9 @@ def push(
         )
     check(conn)
     with push_lock(lock_home, conn.url, project, on_wait):
-        return _push(conn, path, project, entries, schema, batch_size, import_timeout, progress)
+        return _push(
+            conn, path, project, entries, schema, batch_size, import_timeout, progress, layer, overlap
+        )
 
 
 def _push(
@@ -113,9 +148,13 @@ def _push(
     batch_size: int,
     import_timeout: float | None,
     progress: Progress | None,
+    layer: str = ALL_LAYER,
+    overlap: int = 1,
 ) -> PushReport:
-    info, changed = ensure_project(conn, project, schema)
-    report = PushReport(project, info.id, conn.url, documents=len(entries), config_changed=changed)
+    info, changed = ensure_project(conn, project, schema, layer=layer, overlap=overlap)
+    report = PushReport(
+        project, info.id, conn.url, documents=len(entries), config_changed=changed, layer=layer
+    )
     report.model_version = _main_version(entries)
     existing = existing_tasks(conn, info.id)
     refuse_changed_texts(entries, existing, path)
@@ -132,7 +171,7 @@ def _push(
             progress(sent, total)
 
     task_batches = (
-        [_task(d, schema) for d in batch]
+        [_task(d, schema, layer) for d in batch]
         for batch in batches(read_at(path, [e.offset for e in new]), batch_size)
     )
     for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
@@ -145,7 +184,7 @@ def _push(
         if not group:
             continue
         preds = [
-            {"task": existing[d.id].task_id, **_prediction(d, schema)}
+            {"task": existing[d.id].task_id, **_prediction(d, schema, layer)}
             for d in read_at(path, [e.offset for e in group])
         ]
         _import_predictions(sender, info.id, preds)
@@ -211,7 +250,7 @@ def _converge(
         )
     if missing:
         for batch in batches(read_at(path, [e.offset for e in missing]), DEFAULT_BATCH):
-            preds = [{"task": existing[d.id].task_id, **_prediction(d, schema)} for d in batch]
+            preds = [{"task": existing[d.id].task_id, **_prediction(d, schema, report.layer)} for d in batch]
             _import_predictions(conn, project_id, preds)
         report.predictions_restored = len(missing)
         again = remove_duplicates(conn, project_id)
@@ -240,12 +279,12 @@ def pipelined(
             yield pending[1]
 
 
-def _task(doc: Document, schema: LabelSchema) -> dict[str, Any]:
-    return {"data": task_data(doc), "predictions": [_prediction(doc, schema)]}
+def _task(doc: Document, schema: LabelSchema, layer: str) -> dict[str, Any]:
+    return {"data": task_data(doc), "predictions": [_prediction(doc, schema, layer)]}
 
 
-def _prediction(doc: Document, schema: LabelSchema) -> dict[str, Any]:
-    return prediction(doc, schema, model_version_of(doc))
+def _prediction(doc: Document, schema: LabelSchema, layer: str) -> dict[str, Any]:
+    return prediction(doc, schema, model_version_of(doc), layer)
 
 
 def import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]]) -> None:
@@ -265,7 +304,7 @@ def _import_predictions(conn: Connection, project_id: int, predictions: list[dic
         client(conn).projects.import_predictions(project_id, request=cast(Any, predictions))
 
 
-def scan(path: Path, schema: LabelSchema) -> list[Entry]:
+def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER) -> list[Entry]:
     """Validate every record and its prediction before anything is sent; order by doubt (lowest first).
 
     Label Studio's own LabelInterface checks each prediction against the generated config, so a
@@ -273,7 +312,7 @@ def scan(path: Path, schema: LabelSchema) -> list[Entry]:
     """
     from label_studio_sdk.label_interface import LabelInterface
 
-    interface = LabelInterface(labeling_config(schema))
+    interface = LabelInterface(labeling_config(schema, layer))
     entries: list[Entry] = []
     seen: set[str] = set()
     for lineno, offset, obj in _lines_with_offsets(path):
@@ -284,7 +323,9 @@ def scan(path: Path, schema: LabelSchema) -> list[Entry]:
             raise ValidationError(
                 f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
             )
-        errors = _flatten(interface.validate_prediction(prediction(doc, schema, version), return_errors=True))
+        errors = _flatten(
+            interface.validate_prediction(prediction(doc, schema, version, layer), return_errors=True)
+        )
         if errors:
             raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
         if doc.id in seen:

@@ -46,6 +46,9 @@ _OFFLINE = {
     "SENTRY_DSN": "",
     "FRONTEND_SENTRY_DSN": "",
 }
+# Nobody who merely reaches the server can make an account: sign-up needs the organisation's
+# invitation link, which only the admin (and `curation studio user add`) reads.
+_INVITE_ONLY = {"LABEL_STUDIO_DISABLE_SIGNUP_WITHOUT_LINK": "true"}
 
 
 @dataclass
@@ -109,6 +112,7 @@ def server_env(data_dir: Path) -> dict[str, str]:
         if k not in _LEAKY_NAMES and not k.startswith(("LABEL_STUDIO_", "HEARTEX_"))
     }
     env.update(_OFFLINE)
+    env.update(_INVITE_ONLY)
     env["LABEL_STUDIO_BASE_DATA_DIR"] = str(data_dir)
     for name in ("CONFIG", "DATA", "CACHE"):
         env[f"XDG_{name}_HOME"] = str(data_dir / "xdg" / name.lower())

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from curation.cli import app
 from curation.errors import CurationError
 from curation.jsonl import read_documents, write_documents
+from curation.layers import merge_records
 from curation.schema import SCHEMA_PATH, get_schema, load_schema
 from curation.studio.connection import client
 from curation.studio.push import push
@@ -47,12 +48,19 @@ def test_studio_cli_push_then_pull_with_environment_connection(studio, make_reco
     again = runner.invoke(app, ["push", str(source), "--project", "cli", "-q"], env=_env(studio))
     assert "0 tasks created, 1 already there" in again.stdout
     ls = client(studio.conn)
-    [task] = [t.model_dump() for t in ls.tasks.list(project=_project_id(studio, "cli"), fields="all")]
+    project_id = _project_id(studio, "cli · attribution")
+    [task] = [t.model_dump() for t in ls.tasks.list(project=project_id, fields="all")]
     ls.annotations.create(task["id"], result=task["predictions"][0]["result"])
     pulled = runner.invoke(app, ["pull", "--project", "cli", "-o", str(out), "-q"], env=_env(studio))
     assert pulled.exit_code == 0, pulled.output
-    [gold] = list(read_documents(out))
+    assert "read layers attribution, claims" in pulled.stdout
+    [stored] = list(read_documents(out))
+    assert stored.provenance.layer == "attribution" and stored.provenance.project == "cli · attribution"
+    [merged] = list(merge_records([stored], get_schema()))
+    gold = merged.document
     assert [(s.label, s.text) for s in gold.spans] == [(s.label, s.text) for s in doc.spans]
+    assert {r.label for r in gold.relations} == {"speaker", "cue"}
+    assert gold.provenance.layers_missing == ["claims"] and gold.provenance.project == "cli"
 
 
 @pytest.mark.parametrize(
@@ -93,14 +101,15 @@ def test_studio_cli_managed_server_start_status_stop_and_down(studio_template, m
         assert started.exit_code == 0, started.output
         state = read_state(home)
         assert state is not None and state.pid and state.url in started.stdout
-        assert f"log in as {user} with password {password}" in started.stdout and token not in started.output
+        assert password not in started.output and token not in started.output  # never printed
+        assert f"admin login ({user})" in started.stdout and "studio.json" in started.stdout
         assert stat.S_IMODE(os.stat(home / "studio.json").st_mode) == 0o600
         twice = runner.invoke(app, ["studio", "start"], env=env)
         assert "already running" in twice.stdout and read_state(home) == state
         assert runner.invoke(app, ["push", str(source), "-p", "managed", "-q"], env=env).exit_code == 0
         status = runner.invoke(app, ["studio", "status"], env=env)
-        assert status.exit_code == 0 and "managed: 1 tasks, 0 annotations" in status.stdout
-        assert "1.23" in status.stdout
+        assert status.exit_code == 0 and "managed · attribution: 1 tasks, 0 annotations" in status.stdout
+        assert "1.23" in status.stdout and "admin login" in status.stdout and password not in status.stdout
 
         stopped = runner.invoke(app, ["studio", "stop"], env=env)
         assert "stopped" in stopped.stdout
@@ -129,6 +138,7 @@ def test_studio_schema_change_updates_config_but_never_orphans_annotations(
     write_documents(source, [doc])
     report = push(studio.conn, source, "schema-change")
     raw["spans"]["SOURCE_DOC"] = {"description": "a cited document", "color": "#000000", "hotkey": "d"}
+    raw["layers"]["attribution"]["labels"].append("SOURCE_DOC")
     grown = tmp_path / "grown.yaml"
     grown.write_text(json.dumps(raw), encoding="utf-8")
     assert push(studio.conn, source, "schema-change", schema=load_schema(grown)).config_changed
@@ -140,12 +150,13 @@ def test_studio_schema_change_updates_config_but_never_orphans_annotations(
     ls.annotations.create(task["id"], result=task["predictions"][0]["result"])
     del raw["spans"]["CUE"]
     raw["relations"].pop("cue")
+    raw["layers"]["attribution"]["labels"].remove("CUE")
     shrunk = tmp_path / "shrunk.yaml"
     shrunk.write_text(json.dumps(raw), encoding="utf-8")
     write_documents(
         source, [make_record("Max said it rained.", SPEAKER="Max")]
     )  # nothing the new schema lacks
-    with pytest.raises(CurationError, match=r"no longer has \['label:CUE', 'relation:cue'\]"):
+    with pytest.raises(CurationError, match=r"no longer has \['label:CUE'\]"):
         push(studio.conn, source, "schema-change", schema=load_schema(shrunk))
     assert 'value="CUE"' in (client(studio.conn).projects.get(report.project_id).label_config or "")
 
