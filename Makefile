@@ -49,8 +49,8 @@ demo: setup studio-setup
 	$(CURATION) studio start
 	$(CURATION) push $(WORK)/preannotations.jsonl --project seeds
 	$(CURATION) studio status
-	@echo "Open the Label Studio URL above and log in with the user and password 'studio start' printed;"
-	@echo "'.venv/bin/curation studio stop' stops it."
+	@echo "Open the Label Studio URL above; the admin login is in .curation/studio.json (readable by you only);"
+	@echo "add annotators with '.venv/bin/curation studio user add NAME'; '.venv/bin/curation studio stop' stops it."
 
 test: setup studio-setup
 	$(VENV)/bin/ruff check curation tests bench
