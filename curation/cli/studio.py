@@ -157,7 +157,10 @@ def config_cmd(
     typer.echo(labeling_config(schema, layer))
 
 
-user_app = typer.Typer(help="Annotator accounts (sign-up is by invitation only).", no_args_is_help=True)
+user_app = typer.Typer(
+    help="Annotator accounts (sign-up is by invitation only). Example: curation studio user add alice",
+    no_args_is_help=True,
+)
 studio_app.add_typer(user_app, name="user")
 
 
