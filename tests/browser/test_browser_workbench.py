@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from curation.cli.app import app
 from curation.jsonl import read_documents
+from curation.records import Document, Span, content_id
 from curation.studio.connection import client
 from curation.studio.pull import pull
 from curation.studio.push import push_layers
@@ -149,9 +150,14 @@ def test_everything_in_one_project_for_comparison(studio, seed_projects, annotat
     )
 
 
-def test_a_quote_without_a_kind_cannot_be_submitted(studio, annotator, make_record, tmp_path) -> None:
+def test_a_quote_without_a_kind_cannot_be_submitted(studio, annotator, tmp_path) -> None:
     text = "The mayor spoke at noon. Taxes will rise next spring, she told the council on Monday."
-    doc = make_record(text, SPEAKER="The mayor")
+    doc = Document(
+        id=content_id(text),
+        text=text,
+        spans=[Span.at(text, "SPEAKER", 0, len("The mayor"), attrs={"canonical": "mayor"}, score=0.9)],
+        provenance={"model": "test", "model_version": "kind-1", "reviewed": False},
+    )
     path = tmp_path / "pre.jsonl"
     path.write_text(doc.model_dump_json() + "\n", encoding="utf-8")
     [report] = push_layers(studio.conn, path, "kind-required", layers=["attribution"])
@@ -192,12 +198,9 @@ def test_a_quote_without_a_kind_cannot_be_submitted(studio, annotator, make_reco
     assert [r["text"] for r in drawn] == [words] and drawn[0]["choices"] == {}
 
     annotator.submit()
-    warning = page.locator(".ant-modal-content, [class*=modal]", has_text="needs a kind")
-    assert warning.first.is_visible()
+    page.get_by_text("needs a kind").first.wait_for(timeout=15_000)  # the editor says why
     assert int(client(studio.conn).tasks.get(task_id).total_annotations or 0) == 0  # nothing stored
-
-    page.keyboard.press("Escape")
-    page.locator(".ant-modal-content button, [class*=modal] button").first.click()
+    page.get_by_role("button", name="OK").first.click()
     page.wait_for_timeout(300)
     annotator.select_region(drawn[0]["id"])
     annotator.set_choice("quote_kind", "indirect")

@@ -122,7 +122,7 @@ def test_studio_cli_managed_server_start_status_stop_and_down(studio_template, m
         again = runner.invoke(app, ["studio", "start"], env=env)
         assert again.exit_code == 0, again.output
         status = runner.invoke(app, ["studio", "status"], env=env)
-        assert "managed: 1 tasks" in status.stdout  # the data survived the stop
+        assert "managed · attribution: 1 tasks" in status.stdout  # the data survived the stop
     finally:
         state = read_state(home)
         if state is not None and state.pid:
