@@ -42,7 +42,16 @@ def _push_pair(
     for home in homes:
         env = {**os.environ, "CURATION_HOME": str(home), "LABEL_STUDIO_URL": studio.url}
         env["LABEL_STUDIO_API_KEY"] = studio.token
-        cmd = [str(Path(sys.executable).parent / "curation"), "push", str(source), "--project", project, "-q"]
+        cmd = [
+            str(Path(sys.executable).parent / "curation"),
+            "push",
+            str(source),
+            "--project",
+            project,
+            "--layer",
+            "all",
+            "-q",
+        ]
         procs.append(
             subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         )

@@ -100,7 +100,7 @@ def test_studio_decisions_round_trip_to_gold_and_export(studio, decision_source,
                 )
 
     # A pull of the full editor's project says where the answers are.
-    runner.invoke(app, ["push", str(source), "--project", "dec", "-q"], env=env)
+    runner.invoke(app, ["push", str(source), "--project", "dec", "--layer", "all", "-q"], env=env)
     out, fix = tmp_path / "gold.jsonl", tmp_path / "fix.jsonl"
     plain = runner.invoke(app, ["pull", "--project", "dec", "-o", str(out), "-q"], env=env)
     assert plain.exit_code == 0, plain.output

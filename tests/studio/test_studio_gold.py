@@ -141,7 +141,9 @@ def three(studio: Any, seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory
     work = tmp_path_factory.mktemp("gold")
     exact = [exact_version(p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))]
     write_documents(work / "pre.jsonl", exact)
-    cli(studio, "push", str(work / "pre.jsonl"), "--project", PROJECT, "-q", *server(studio))
+    cli(
+        studio, "push", str(work / "pre.jsonl"), "--project", PROJECT, "--layer", "all", "-q", *server(studio)
+    )
     project_id = next(p.id for p in client(studio.conn).projects.list() if p.title == PROJECT)
     tasks = tasks_by_document(studio.conn, project_id)
     versions: dict[str, dict[str, Document]] = {who: {} for who in ANNOTATORS}
@@ -282,7 +284,17 @@ def test_studio_gold_pull_since_accumulates_and_export_bump_keeps_every_document
 ) -> None:
     docs = [make_record(f"Report {i}: Ida said the vote is on.", SPEAKER="Ida", CUE="said") for i in range(5)]
     write_documents(tmp_path / "pre.jsonl", docs)
-    cli(studio, "push", str(tmp_path / "pre.jsonl"), "--project", "store", "-q", *server(studio))
+    cli(
+        studio,
+        "push",
+        str(tmp_path / "pre.jsonl"),
+        "--project",
+        "store",
+        "--layer",
+        "all",
+        "-q",
+        *server(studio),
+    )
     project_id = next(p.id for p in client(studio.conn).projects.list() if p.title == "store")
     tasks = tasks_by_document(studio.conn, project_id)
     ids = [annotate(studio.conn, tasks[d.id], d, "admin@curation.local") for d in docs]

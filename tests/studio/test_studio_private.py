@@ -52,7 +52,7 @@ def test_managed_server_is_private_and_leaves_no_export_copies(
     try:
         started = runner.invoke(app, ["studio", "start"], env=env)
         assert started.exit_code == 0, started.output
-        pushed = runner.invoke(app, ["push", str(source), "-p", "private", "-q"], env=env)
+        pushed = runner.invoke(app, ["push", str(source), "-p", "private", "--layer", "all", "-q"], env=env)
         assert pushed.exit_code == 0, pushed.output
         state = read_state(home)
         assert state is not None
@@ -60,7 +60,7 @@ def test_managed_server_is_private_and_leaves_no_export_copies(
         [project] = [p for p in ls.projects.list() if p.title == "private"]
         for task in ls.tasks.list(project=project.id, fields="all"):
             ls.annotations.create(task.id, result=task.predictions[0].result)  # type: ignore[index]
-        again = runner.invoke(app, ["push", str(source), "-p", "private", "-q"], env=env)
+        again = runner.invoke(app, ["push", str(source), "-p", "private", "--layer", "all", "-q"], env=env)
         assert "3 already there" in again.stdout
         pulled = runner.invoke(app, ["pull", "-p", "private", "-o", str(out), "-q"], env=env)
         assert pulled.exit_code == 0, pulled.output
