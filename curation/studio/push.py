@@ -190,7 +190,10 @@ def _push(
         _import_predictions(sender, info.id, preds)
         report.predictions_added += len(preds)
         tick(len(preds))
-    _converge(sender, info.id, path, entries, schema, report)
+    if report.created or report.predictions_added:
+        # Only a push that sent something can have doubled anything; the last of several sending
+        # pushes to finish reads back after all their imports. A no-op push stays a cheap check.
+        _converge(sender, info.id, path, entries, schema, report)
     if report.model_version and info.model_version != report.model_version:
         set_model_version(conn, info, report.model_version)
     return report
