@@ -249,8 +249,6 @@ class IndirectQuotes:
         span, subject, rule = found
         if span.end - span.start < self.min_tokens or span.start <= subject.i < span.end:
             return None  # a subject inside the content is a misparse, not the speaker
-        if rule == "indirect_object" and _bare_noun_phrase(span, fragments) and not _says(verb):
-            return None  # "will push more gains": an object of an action, not something said
         return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
 
     def _from_noun(self, noun: Token, fragments: list[Mention]) -> Attribution | None:
@@ -350,21 +348,6 @@ class IndirectQuotes:
             cue=syntax.as_mention(cue),
             rule=rule if kind == "indirect" else "mixed",
         )
-
-
-def _says(verb: Token) -> bool:
-    """A verb whose object can be what was said ("criticized the plan"), unlike a mere intention."""
-    lemma = verb.lemma_.lower()
-    return lemma in lexicon.SPEECH_VERBS or lemma in lexicon.OBJECT_CONTENT_VERBS
-
-
-def _bare_noun_phrase(span: Span, fragments: list[Mention]) -> bool:
-    """Content without a speech event of its own: no verb in it and no quoted words ("the proposal",
-    "US discussions"), as opposed to "urged Moscow TO SIGN ..." or "called it “a disgrace”"."""
-    start, end = span.start_char, span.end_char
-    if any(f.start < end and f.end > start for f in fragments):
-        return False
-    return not any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _passive_without_agent(speaker: Span, cue: Span) -> bool:
