@@ -14,8 +14,16 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures of one run (2-core machine shared with other agents; see the closing note of issue 11):
-  (filled in from the last full run)
+Figures of one run (30 Nov 2026; 2-core machine shared with seven other agents, load average 16-24:
+their test suites, Label Studio servers, a scale profiler): `curation train` on PolNeAR train v0.1.0
+(700 train / 67 validation / 71 test documents) stopped by --max-minutes 22 after 2 epochs (36.5 min
+wall clock with reading and scoring); span F1 on validation (exact bounds) 0.230 then 0.255.
+                QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
+  rules           0.897    0.650     0.754      0.927        0.647     0.745        0.919       0.704   0.718
+  trained         0.901    0.211     0.342      0.732        0.059     0.357        0.689       0.262   0.253
+  combined        0.896    0.653     0.755      0.926        0.648     0.747        0.917       0.705   0.718
+  (rules column with the bare-noun-object filter since removed; floors NOT met: QUOTE F1 0.82,
+  indirect F1 0.75, speaker acc 0.93)
 """
 
 from __future__ import annotations
