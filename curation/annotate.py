@@ -7,25 +7,106 @@ relations and provenance from `curation.extract.pipeline.to_record`.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from curation.errors import InputError
-from curation.extract.pipeline import to_record
+from curation.extract.chunks import CHUNK_CHARS, chunk_bounds, shift_attribution, shift_claim
+from curation.extract.pipeline import build_record, to_record
+from curation.extract.types import Attribution, Claim
 from curation.jsonl import atomic_write, dump_document, read_documents
 from curation.records import Document
 
 
 def annotate_documents(
-    docs: Iterable[Document], nlp: Language, batch_size: int = 32, n_process: int = 1
+    docs: Iterable[Document],
+    nlp: Language,
+    batch_size: int = 32,
+    n_process: int = 1,
+    skipped: list[str] | None = None,
+    chunk_chars: int = CHUNK_CHARS,
 ) -> Iterator[Document]:
-    """Yield each document with the pipeline's predictions (replacing earlier predicted spans)."""
-    pairs = ((d.text, d) for d in docs)
-    for doc, base in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size, n_process=n_process):
-        yield to_record(doc, base, nlp)
+    """Yield each document with the pipeline's predictions (replacing earlier predicted spans), in
+    input order.
+
+    A text longer than `chunk_chars` (or the pipeline's max_length) goes through the pipeline in
+    pieces (`curation.extract.chunks`) whose predictions are shifted back. A document the pipeline or
+    the record check fails on is left out and named in `skipped` (id and reason); the rest go on.
+    """
+    size = min(chunk_chars, nlp.max_length)
+    pending: deque[_Pending] = deque()
+    _FAILURES.clear()
+    # Our components' failures (spaCy's set_error_handler breaks on this version's parser: set the default).
+    nlp.default_error_handler = _note_failure
+
+    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+        for seq, base in enumerate(docs):
+            bounds = chunk_bounds(base.text, size)
+            pending.append(_Pending(seq, base, bounds))
+            for k, (start, end) in enumerate(bounds):
+                yield base.text[start:end], (seq, k)
+
+    def finish(item: _Pending) -> Iterator[Document]:
+        error = _FAILURES.pop(item.seq, None)
+        if len(item.docs) == len(item.bounds) and error is None:
+            try:
+                yield _record(item, nlp)
+                return
+            except Exception as exc:  # noqa: BLE001 (one bad document must not end the run)
+                error = f"{type(exc).__name__}: {exc}"
+        if skipped is not None:
+            where = f"document {item.base.id} ({item.base.source})"
+            skipped.append(f"{where}: not annotated, {error or 'failed'}")
+
+    stream = nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    for doc, (seq, k) in stream:
+        while pending[0].seq < seq:  # the pipeline dropped a whole document (its error handler)
+            yield from finish(pending.popleft())
+        pending[0].docs[k] = doc
+        if k == len(pending[0].bounds) - 1:
+            yield from finish(pending.popleft())
+    while pending:
+        yield from finish(pending.popleft())
+
+
+@dataclass
+class _Pending:
+    """A document whose pieces are in the pipeline: the pieces back so far, by number."""
+
+    seq: int
+    base: Document
+    bounds: list[tuple[int, int]]
+    docs: dict[int, Doc] = field(default_factory=dict)
+
+
+def _record(item: _Pending, nlp: Language) -> Document:
+    if len(item.bounds) == 1:
+        return to_record(item.docs[0], item.base, nlp)
+    attributions: list[Attribution] = []
+    claims: list[Claim] = []
+    for k, (start, _end) in enumerate(item.bounds):
+        doc = item.docs[k]
+        attributions += [shift_attribution(a, start) for a in doc._.attributions or []]
+        claims += [shift_claim(c, start) for c in doc._.claims or []]
+    return build_record(item.base, attributions, claims, nlp)
+
+
+# Why a document failed, by its number in the run: filled by the pipeline's error handler (in this
+# process; with n_process > 1 the reason stays in the worker and the document is reported as failed).
+_FAILURES: dict[int, str] = {}
+
+
+def _note_failure(proc_name: str, proc: object, docs: list[Doc], exc: Exception) -> None:
+    """spaCy's error handler: note the failed piece's document and let the pipeline go on."""
+    for doc in docs:
+        context = getattr(doc, "_context", None)
+        if isinstance(context, tuple):
+            _FAILURES[context[0]] = f"{proc_name}: {type(exc).__name__}: {exc}"
 
 
 def read_inputs(paths: Sequence[Path], skipped: list[str] | None = None) -> Iterator[Document]:
@@ -72,7 +153,7 @@ def annotate_file(
     """
     stats = AnnotateStats()
     with atomic_write(out) as fh:
-        for record in annotate_documents(read_inputs(paths, skipped), nlp, batch_size, n_process):
+        for record in annotate_documents(read_inputs(paths, skipped), nlp, batch_size, n_process, skipped):
             fh.write(dump_document(record) + "\n")
             stats.documents += 1
             stats.words += len(record.text.split())

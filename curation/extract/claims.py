@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from curation.extract import syntax
+from curation.extract.ranges import Enclosing
 from curation.extract.types import Attribution, Claim, Rejection, register_extensions
 
 # --- Lexicons (lemmas, lower case) -----------------------------------------------------------------
@@ -373,14 +375,14 @@ def next_word(token: Token) -> str:
 
 
 def is_question(head: Token, tokens: list[Token]) -> bool:
-    sent_tail = [t for t in head.sent if not (t.is_space or t.is_quote)]
+    sent_tail = [t for t in syntax.sentence(head) if not (t.is_space or t.is_quote)]
     subjects = [c for c in head.children if c.dep_ in SUBJECT_DEPS]
     return (
         any(t.text == "?" for t in tokens)
         or next_word(tokens[-1]) == "?"
-        or (head == head.sent.root and bool(sent_tail) and sent_tail[-1].text == "?")
+        or (head == syntax.sentence(head).root and bool(sent_tail) and sent_tail[-1].text == "?")
         # a headline question without its mark: "Who Was in a Hospital ..."
-        or (head == head.sent.root and any(c.tag_ in ("WP", "WRB") for c in subjects))
+        or (head == syntax.sentence(head).root and any(c.tag_ in ("WP", "WRB") for c in subjects))
     )
 
 
@@ -391,7 +393,7 @@ def is_background(head: Token, tokens: list[Token]) -> bool:
 
 def is_advertising(head: Token, tokens: list[Token]) -> bool:
     words = {t.lower_ for t in tokens} | {t.lemma_.lower() for t in tokens}
-    sent_words = [t for t in head.sent if not (t.is_space or t.is_quote or t.is_punct)]
+    sent_words = [t for t in syntax.sentence(head) if not (t.is_space or t.is_quote or t.is_punct)]
     return (
         bool(words & ADVERTISING_WORDS)
         or any(t.like_url for t in tokens)
@@ -571,14 +573,19 @@ def reports_words(doc: Doc, attribution: Attribution) -> bool:
     return True
 
 
-def enclosing_attribution(start: int, end: int, attributions: list[Attribution]) -> Attribution | None:
+def quote_index(attributions: list[Attribution]) -> Enclosing[Attribution]:
+    """The quotes indexed by their content's range (looked up per token and per clause)."""
+    return Enclosing(attributions, lambda a: (a.start, a.end))
+
+
+def enclosing_attribution(start: int, end: int, attributions: Enclosing[Attribution]) -> Attribution | None:
     """The quote whose content contains the character range (the smallest, if quotes nest)."""
-    inside = [a for a in attributions if a.start <= start and end <= a.end]
+    inside = attributions.all(start, end)
     return min(inside, key=lambda a: a.end - a.start) if inside else None
 
 
 def char_range(
-    text: str, tokens: list[Token], head: Token, attributions: list[Attribution]
+    text: str, tokens: list[Token], head: Token, attributions: Enclosing[Attribution]
 ) -> tuple[int, int, bool]:
     """Character range of the clause, cut to the head's line and kept out of quotes it does not own;
     and whether someone else's quote cut its end off."""
@@ -591,7 +598,7 @@ def char_range(
     if owner is not None:
         return max(start, owner.start), min(end, owner.end), False
     quote_cut = False
-    for att in attributions:  # the author's clause must not swallow someone else's words
+    for att in attributions.overlapping(start, end):  # the clause must not swallow someone else's words
         if att.start < end and start < att.end:
             if att.start >= head.idx:
                 end, quote_cut = min(end, att.start), True
@@ -621,7 +628,7 @@ def tokens_in(head: Token, start: int, end: int, tokens: list[Token], quote_cut:
     return trim([t for t in kept if t.i not in dangling])
 
 
-def segment_roots(sent: Span, text: str, attributions: list[Attribution]) -> list[Token]:
+def segment_roots(sent: Span, text: str, attributions: Enclosing[Attribution]) -> list[Token]:
     """Where clauses start: the sentence root, plus any verb whose head lies on another line (the
     parser merges a headline into the next sentence) or outside the quote it is in (the content of
     "with officials saying that ..." is a clause even when the parse hangs it deep in a phrase)."""
@@ -665,9 +672,9 @@ def find_claims(
     """All claims of `doc`, in text order; each clause turned down is appended to `rejections` (if
     given) with the rule that turned it down."""
     # Only quotes that hold someone's assertion cut the author's clauses and lend their speaker.
-    atts = [a for a in attributions or [] if reports_words(doc, a)]
+    atts = quote_index([a for a in attributions or [] if reports_words(doc, a)])
     text = doc.text  # built by joining every token: once per document, not per clause
-    cues = {a.cue.start for a in atts if a.cue is not None}
+    cues = {a.cue.start for a in atts.items if a.cue is not None}
     claims: dict[tuple[int, int], Claim] = {}
     for sent in doc.sents:
         for head, split in clause_heads(segment_roots(sent, text, atts), split_conjuncts):

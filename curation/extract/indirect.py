@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
+from curation.extract.ranges import Enclosing, Ranges
 from curation.extract.types import Attribution, Mention
 
 BACKGROUND_WORDS = lexicon.words("where which while as when whereas who after before since")
@@ -142,23 +143,26 @@ class IndirectQuotes:
         self.cognition = cognition
         self.nominal = nominal
         self.index: syntax.DocIndex | None = None  # set per document in __call__
+        self.fragments: Enclosing[Mention] = Enclosing([], _bounds)  # the document's, set in __call__
         self.min_tokens = min_tokens
 
     def __call__(self, doc: Doc) -> Doc:
         found: list[Attribution] = list(doc._.attributions or [])
         direct = [(a.start, a.end) for a in found if a.kind == "direct"]
         fragments: list[Mention] = list(doc._.quoted_fragments or [])
-        self.index = syntax.DocIndex(doc)
-        quoted = direct + [(f.start, f.end) for f in fragments]  # verbs inside quotes are not cues
+        self.index = syntax.doc_index(doc)
+        self.fragments = Enclosing(fragments, _bounds)
+        quoted = Ranges(direct + [(f.start, f.end) for f in fragments])  # verbs inside quotes are not cues
+        direct_ranges = Ranges(direct)
         for token in doc:
-            if _inside(token.idx, quoted):
+            if token.idx in quoted:
                 continue
             attribution = (
                 self._from_verb(token, fragments)
                 or self._from_noun(token, fragments)
                 or self._from_according(token, fragments)
             )
-            if attribution is None or _mostly_covered(attribution, direct):
+            if attribution is None or _mostly_covered(attribution, direct_ranges):
                 continue
             found.append(attribution)
         found += self._quoted_objects(doc, found, fragments)
@@ -175,8 +179,9 @@ class IndirectQuotes:
         utterance ("chanted “What curfew?”") is a direct quote; words filling a slot of the writer's
         sentence ("branded him a “liar”") make a mixed quote over the object phrase, marks included."""
         out = []
+        enclosing = Enclosing(found, _bounds)
         for f in fragments:
-            if any(a.start <= f.start and f.end <= a.end for a in found):
+            if enclosing.any(f.start, f.end):
                 continue
             span = doc.char_span(f.start, f.end, alignment_mode="expand")
             if span is None:
@@ -214,6 +219,7 @@ class IndirectQuotes:
         """ "NAME: words" lines, unless the words are already a direct quote."""
         assert self.index is not None
         text = self.index.text
+        taken = Ranges((a.start, a.end) for a in found)
         out = []
         pos = 0
         for line in text.split("\n"):
@@ -223,9 +229,9 @@ class IndirectQuotes:
             if parts is None:
                 continue
             s0, s1, c0, c1 = parts
-            if any(a.start < c1 and c0 < a.end for a in found):
+            if taken.overlaps(c0, c1):
                 continue
-            inner = [f for f in fragments if c0 <= f.start and f.end <= c1]
+            inner = [f for f in self.fragments.overlapping(c0, c1) if c0 <= f.start and f.end <= c1]
             out.append(
                 Attribution(
                     start=c0,
@@ -328,7 +334,7 @@ class IndirectQuotes:
         self, span: Span, rule: str, speaker: Span | None, cue: Span, fragments: list[Mention]
     ) -> Attribution:
         start, end = span.start_char, span.end_char
-        inner = [f for f in fragments if f.start < end and f.end > start]
+        inner = self.fragments.overlapping(start, end)
         kind = "indirect"
         score = lexicon.SCORES[rule]
         if inner:
@@ -364,13 +370,15 @@ def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
     """Drop parse-found attributions whose cue sits inside another's content ("X said she PLANS to
     ..."): the outer one is what the annotator marks. Direct quotes, "according to" and "NAME:" lines
     are never dropped."""
-    contents = [(a.start, a.end) for a in found]
+    contents = Enclosing(found, _bounds)
     return [
         a
         for a in found
         if a.rule not in WEAK_RULES
         or a.cue is None
-        or not any(s <= a.cue.start < e for s, e in contents if (s, e) != (a.start, a.end))
+        or not any(
+            (b.start, b.end) != (a.start, a.end) for b in contents.all(a.cue.start, a.cue.start + 1)
+        )
     ]
 
 
@@ -448,11 +456,10 @@ def speaker_line(text: str, start: int, end: int) -> tuple[int, int, int, int] |
 SPEAKER_LINE = re.compile(r"[\"“'‘]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): +(\S.*)")
 
 
-def _inside(offset: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(s <= offset < e for s, e in ranges)
+def _bounds(x: Attribution | Mention) -> tuple[int, int]:
+    return x.start, x.end
 
 
-def _mostly_covered(a: Attribution, ranges: list[tuple[int, int]]) -> bool:
+def _mostly_covered(a: Attribution, ranges: Ranges) -> bool:
     """True when direct quotes already cover half of this content (the verb introduced them)."""
-    covered = sum(max(0, min(a.end, e) - max(a.start, s)) for s, e in ranges)
-    return covered >= 0.5 * (a.end - a.start)
+    return ranges.covered(a.start, a.end) >= 0.5 * (a.end - a.start)

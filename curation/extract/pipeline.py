@@ -62,10 +62,18 @@ def pipeline_name(nlp: Language) -> str:
 
 def to_record(doc: Doc, base: Document, nlp: Language | None = None) -> Document:
     """`base` with spans and relations from `doc._.attributions` and `doc._.claims`, and provenance."""
-    builder = _RecordBuilder(doc.text)
-    for a in doc._.attributions or []:
+    return build_record(base, doc._.attributions or [], doc._.claims or [], nlp)
+
+
+def build_record(
+    base: Document, attributions: Iterable[Attribution], claims: Iterable[Claim], nlp: Language | None = None
+) -> Document:
+    """`base` with spans and relations from attributions and claims (offsets into `base.text`): one
+    Doc's (`to_record`) or the pieces' of a long document, shifted back (`curation.annotate`)."""
+    builder = _RecordBuilder(base.text)
+    for a in attributions:
         builder.add_attribution(a)
-    for c in doc._.claims or []:
+    for c in claims:
         builder.add_claim(c)
     provenance = base.provenance
     if nlp is not None:

@@ -12,15 +12,18 @@ paragraphs. Canonical names come from `curation.extract.names`; PERSON entities 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
 from curation.extract.names import NameIndex, clean_name
+from curation.extract.ranges import Ranges
 from curation.extract.types import Attribution
 
 BYLINE = re.compile(r"^[\"'”’»]*[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*((?:[A-Z][\w.’'-]*[ \t\xa0]?){1,5})")
@@ -33,12 +36,17 @@ class Speakers:
         self.window = window
         self.lookback = lookback_sentences
         self.index: syntax.DocIndex | None = None  # set per document in __call__
+        self.groups: list[Span] = []  # the document's ORG/GPE/NORP entities, set in __call__
 
     def __call__(self, doc: Doc) -> Doc:
-        self.index = syntax.DocIndex(doc)
-        persons = syntax.person_entities(doc)
+        self.index = syntax.doc_index(doc)
+        persons = syntax.person_entities(doc)  # in text order, like doc.ents
+        self.person_starts = [p.start for p in persons]
+        self.groups = [e for e in doc.ents if e.label_ in GROUP_LABELS]
+        self.group_starts = [e.start for e in self.groups]
         names = NameIndex(syntax.name_part(e) for e in persons)
-        quotes = [(a.start, a.end) for a in doc._.attributions or [] if a.kind == "direct"]
+        direct = [(a.start, a.end) for a in doc._.attributions or [] if a.kind == "direct"]
+        quotes = QuoteMarks(Ranges(direct), Ranges((s - 2, s) for s, _ in direct))
         resolved: list[Attribution] = []
         for a in sorted(doc._.attributions or [], key=lambda x: x.start):
             if a.speaker is None and a.kind == "direct":
@@ -48,12 +56,13 @@ class Speakers:
             resolved.append(a)
         doc._.attributions = resolved
         self.index = None
+        self.groups = []
         return doc
 
     # -- cues and speakers of direct quotes ---------------------------------------------------
 
     def _find_cue(
-        self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]], previous: list[Attribution]
+        self, doc: Doc, a: Attribution, quotes: QuoteMarks, previous: list[Attribution]
     ) -> Attribution:
         text = self._text()
         byline = _dash_byline(doc, text, a)
@@ -83,12 +92,8 @@ class Speakers:
             )
             shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
             return _grouped(found, shared[-1]) if shared else found
-        before = [p for p in previous if p.speaker is not None and p.end <= a.start]
-        same_paragraph = [p for p in before if p.kind == "direct" and "\n" not in text[p.end : a.start]]
-        if same_paragraph:  # the paragraph's quoted speaker goes on, whatever was reported in between
-            before = same_paragraph
-        if before and _same_turn(text, before[-1], a):
-            last = before[-1]
+        last = _last_speaker_before(text, previous, a)
+        if last is not None and _same_turn(text, last, a):
             rule = "direct_continued" if last.kind == "direct" else "direct_nearby"
             if last.kind == "direct" and "\n" not in text[last.end : a.start]:
                 a = _grouped(a, last)  # “A,” he said. “B.”: one quote in two segments
@@ -103,7 +108,7 @@ class Speakers:
         return a
 
     def _cue_after(
-        self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]
+        self, doc: Doc, a: Attribution, quotes: QuoteMarks
     ) -> tuple[Token | None, bool]:
         """A reporting verb after the closing mark, in the same sentence ("...,” said X, a ... of Y")."""
         after = doc.char_span(a.end, min(len(self._text()), a.end + 2), alignment_mode="expand")
@@ -127,7 +132,7 @@ class Speakers:
         return None, False
 
     def _cue_before(
-        self, doc: Doc, a: Attribution, quotes: list[tuple[int, int]]
+        self, doc: Doc, a: Attribution, quotes: QuoteMarks
     ) -> tuple[Token | None, bool]:
         """The verb introducing the quote from before it, in the same sentence.
 
@@ -153,7 +158,7 @@ class Speakers:
         nearest_verb: Token | None = None
         for k in range(j, lowest - 1, -1):
             tok = doc[k]
-            if any(s <= tok.idx < e for s, e in quotes):
+            if tok.idx in quotes.inside:
                 break
             if syntax.is_reporting_verb(tok):
                 return tok, True
@@ -191,7 +196,9 @@ class Speakers:
         relative = syntax.antecedent_of_relative(mention.root) if len(mention) == 1 else None
         if relative is not None:  # "who said": the mention stays "who", the name comes from its noun
             mention = syntax.mention_span(relative)
-        named = [p for p in persons if p.start >= mention.start and p.end <= mention.end]
+        first = bisect.bisect_left(self.person_starts, mention.start)
+        last = bisect.bisect_left(self.person_starts, mention.end)
+        named = [p for p in persons[first:last] if p.end <= mention.end]
         if named:
             return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)
         if len(mention) == 1 and mention[0].lower_ in lexicon.PERSON_PRONOUNS:
@@ -210,7 +217,8 @@ class Speakers:
             return replace(a, canonical=names.canonical(name), speaker_score=0.8)
         if mention.root.pos_ == "PROPN" and mention.root.ent_type_ not in GROUP_LABELS:
             return replace(a, canonical=clean_name(name), speaker_score=0.75)
-        groups = [e for e in doc.ents if e.label_ in GROUP_LABELS and mention.start <= e.start < mention.end]
+        lo = bisect.bisect_left(self.group_starts, mention.start)
+        groups = self.groups[lo : bisect.bisect_left(self.group_starts, mention.end)]
         if groups and mention.root.ent_type_ in GROUP_LABELS:
             return replace(a, canonical=clean_name(groups[-1].text), speaker_score=0.8)
         return replace(a, canonical=None, speaker_score=0.7)
@@ -245,9 +253,9 @@ class Speakers:
         here = self.index.sent_number(pronoun)
         for k in range(here, max(-1, here - self.lookback - 1), -1):
             sent = sents[k]
-            candidates = [
-                p for p in persons if p.start >= sent.start and p.end <= sent.end and p.end <= pronoun.i
-            ]
+            first = bisect.bisect_left(self.person_starts, sent.start)
+            last = bisect.bisect_left(self.person_starts, sent.end)
+            candidates = [p for p in persons[first:last] if p.end <= sent.end and p.end <= pronoun.i]
             if not candidates:
                 continue
             subjects = [p for p in candidates if p.root.dep_ in syntax.SUBJECT_DEPS]
@@ -313,7 +321,10 @@ def _postposed_subject(verb: Token) -> Token | None:
 def _words_between(doc: Doc, quote_end: int, verb: Token) -> Span | None:
     """ "“...,” Tulsa police Chief Chuck Jordan said": when the parse hangs the verb inside the quote,
     the noun phrase between the closing mark and the post-posed verb is still the speaker."""
-    tokens = [t for t in doc[: verb.i] if t.idx >= quote_end and not (t.is_punct or t.is_space)]
+    i = verb.i
+    while i > 0 and doc[i - 1].idx >= quote_end:  # walk back to the quote, not over the whole document
+        i -= 1
+    tokens = [t for t in doc[i : verb.i] if not (t.is_punct or t.is_space)]
     if not tokens or len(tokens) > 8 or tokens[-1].pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     if any(t.pos_ in ("AUX", "ADP", "SCONJ", "CCONJ") for t in tokens):
@@ -335,8 +346,31 @@ def _participle_owner(verb: Token) -> Token | None:
     return owner
 
 
-def _starts_quote(tok: Token, quotes: list[tuple[int, int]]) -> bool:
-    return any(s - 2 <= tok.idx < s for s, _ in quotes)
+def _starts_quote(tok: Token, quotes: QuoteMarks) -> bool:
+    return tok.idx in quotes.openings
+
+
+def _last_speaker_before(text: str, previous: list[Attribution], a: Attribution) -> Attribution | None:
+    """The last attribution with a speaker that ends before `a`: within `a`'s paragraph, the last
+    direct quote if there is one (the paragraph's quoted speaker goes on, whatever was reported in
+    between), else the last of any kind."""
+    paragraph_start = text.rfind("\n", 0, a.start) + 1
+    fallback = None
+    for p in reversed(previous):
+        if p.speaker is None or p.end > a.start:
+            continue
+        if p.kind == "direct" and p.end >= paragraph_start:
+            return p
+        if fallback is None:
+            fallback = p
+    return fallback
+
+
+class QuoteMarks(NamedTuple):
+    """The document's direct quotes: their contents, and the two characters before each."""
+
+    inside: Ranges
+    openings: Ranges
 
 
 def _same_turn(text: str, last: Attribution, a: Attribution) -> bool:

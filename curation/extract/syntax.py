@@ -153,6 +153,24 @@ class DocIndex:
         return self._sent_of[token.i]
 
 
+_LAST_INDEX: list[DocIndex] = []  # the index of the Doc the pipeline is on (one at a time)
+
+
+def doc_index(doc: Doc) -> DocIndex:
+    """The DocIndex of `doc`, built once and shared by the components that run on it one after the
+    other (sentence boundaries are fixed once the parser ran); a new Doc replaces it."""
+    if _LAST_INDEX and _LAST_INDEX[0].doc is doc and len(_LAST_INDEX[0]._sent_of) == len(doc):
+        return _LAST_INDEX[0]
+    index = DocIndex(doc)
+    _LAST_INDEX[:] = [index]
+    return index
+
+
+def sentence(token: Token) -> Span:
+    """`token.sent` without its cost: spaCy's checks the whole document's annotation on every call."""
+    return doc_index(token.doc).sent(token)
+
+
 def name_part(ent: Span) -> str:
     """The name inside a PERSON entity: its trailing run of proper nouns ("Ukrainian military chief
     Oleksandr Syrsky" -> "Oleksandr Syrsky"), brackets and possessives kept for `clean_name`."""
