@@ -11,16 +11,20 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from curation.errors import InputError
 from curation.extract.chunks import CHUNK_CHARS, chunk_bounds, shift_attribution, shift_claim
-from curation.extract.pipeline import build_record, to_record
+from curation.extract.pipeline import build_pipeline, build_record, to_record
 from curation.extract.types import Attribution, Claim
 from curation.jsonl import atomic_write, dump_document, read_documents
 from curation.records import Document
+
+if TYPE_CHECKING:
+    from curation.cluster import DaskOptions
 
 
 def annotate_documents(
@@ -131,38 +135,110 @@ def read_inputs(paths: Sequence[Path], skipped: list[str] | None = None) -> Iter
 
 @dataclass
 class AnnotateStats:
-    """What one run wrote: documents and spans per label."""
+    """What one run (or one partition of it) wrote: documents, words and spans per label."""
 
     documents: int = 0
     words: int = 0
     labels: dict[str, int] = field(default_factory=dict)
 
+    def add(self, record: Document) -> None:
+        self.documents += 1
+        self.words += len(record.text.split())
+        for span in record.spans:
+            self.labels[span.label] = self.labels.get(span.label, 0) + 1
+
+    def merge(self, other: AnnotateStats) -> None:
+        self.documents += other.documents
+        self.words += other.words
+        for label, n in other.labels.items():
+            self.labels[label] = self.labels.get(label, 0) + n
+
 
 def annotate_file(
     paths: Sequence[Path],
     out: Path,
-    nlp: Language,
+    nlp: Language | None = None,
     batch_size: int = 32,
     n_process: int = 1,
-    on_document: Callable[[Document], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
     skipped: list[str] | None = None,
+    dask: DaskOptions | None = None,
+    model: str | None = None,
 ) -> AnnotateStats:
     """Annotate `paths` into `out` atomically (nothing half-written if interrupted or failing).
 
     No document at all is an InputError, and `out` is left as it was (not replaced by an empty file).
+    With `dask`, partitions of documents go to the workers of a Dask cluster (each loads the pipeline
+    named by `model` once) and come back in input order; otherwise `nlp` (or the pipeline named by
+    `model`) runs here with `n_process` processes. `on_progress(n)` is told of every n documents done.
     """
     stats = AnnotateStats()
+    docs = read_inputs(paths, skipped)
     with atomic_write(out) as fh:
-        for record in annotate_documents(read_inputs(paths, skipped), nlp, batch_size, n_process, skipped):
-            fh.write(dump_document(record) + "\n")
-            stats.documents += 1
-            stats.words += len(record.text.split())
-            for span in record.spans:
-                stats.labels[span.label] = stats.labels.get(span.label, 0) + 1
-            if on_document is not None:
-                on_document(record)
+        if dask is not None:
+            for part in _on_dask(docs, dask, model, batch_size):
+                fh.writelines(line + "\n" for line in part.lines)
+                stats.merge(part.stats)
+                if skipped is not None:
+                    skipped.extend(part.skipped)
+                if on_progress is not None:
+                    on_progress(part.inputs)
+        else:
+            nlp = nlp or build_pipeline(model)
+            before = 0
+            for record in annotate_documents(docs, nlp, batch_size, n_process, skipped):
+                fh.write(dump_document(record) + "\n")
+                stats.add(record)
+                if on_progress is not None:
+                    done = stats.documents + (len(skipped) if skipped else 0)
+                    on_progress(done - before)
+                    before = done
         if stats.documents == 0:
             raise InputError(
                 f"no documents to annotate in {', '.join(map(str, paths))}; give docs.jsonl or article files"
             )
     return stats
+
+
+# -- the Dask engine -------------------------------------------------------------------------------
+
+
+@dataclass
+class Partition:
+    """What a worker sends back for one partition: the records as JSON lines, in input order."""
+
+    inputs: int
+    lines: list[str]
+    stats: AnnotateStats
+    skipped: list[str]
+
+
+_PIPELINES: dict[str | None, Language] = {}  # per process: a Dask worker loads its pipeline once
+
+
+def cached_pipeline(model: str | None = None) -> Language:
+    """The pipeline named `model` (default: the settings'), loaded on first use in this process."""
+    if model not in _PIPELINES:
+        _PIPELINES[model] = build_pipeline(model)
+    return _PIPELINES[model]
+
+
+def annotate_partition(docs: list[Document], model: str | None, batch_size: int) -> Partition:
+    """Run on a worker: annotate a partition with the worker's pipeline (same rules as one process)."""
+    skipped: list[str] = []
+    stats = AnnotateStats()
+    lines = []
+    for record in annotate_documents(docs, cached_pipeline(model), batch_size, 1, skipped):
+        lines.append(dump_document(record))
+        stats.add(record)
+    return Partition(len(docs), lines, stats, skipped)
+
+
+def _on_dask(
+    docs: Iterable[Document], options: DaskOptions, model: str | None, batch_size: int
+) -> Iterator[Partition]:
+    from curation.cluster import dask_client, map_ordered, partitioned
+
+    with dask_client(options.workers, options.scheduler) as client:
+        parts = partitioned(docs, options.partition_size or batch_size)
+        yield from map_ordered(client, annotate_partition, parts, model, batch_size)

@@ -13,10 +13,12 @@ in input order, so client memory stays flat in corpus size and the output is det
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from curation.errors import InputError
@@ -32,12 +34,24 @@ R = TypeVar("R")
 WORKER_ENVIRON = {"OMP_NUM_THREADS": 1, "MKL_NUM_THREADS": 1, "OPENBLAS_NUM_THREADS": 1}
 
 
+@dataclass(frozen=True)
+class DaskOptions:
+    """How to reach the cluster: `scheduler` (an address) if given, else a local one of `workers`."""
+
+    workers: int = 2
+    scheduler: str | None = None
+    partition_size: int | None = None  # documents per task; None: the command's default
+
+
 @contextlib.contextmanager
 def dask_client(workers: int = 2, scheduler: str | None = None) -> Iterator[Client]:
     """A Client of a new local cluster of `workers` processes, or of the scheduler at `scheduler`
     (an address such as tcp://10.0.0.5:8786; workers there need curation and the spaCy model)."""
     import dask
     import distributed  # before dask.config.set: importing it would add its defaults back
+
+    # The cluster's own chatter (workers killed on Ctrl-C, cancelled tasks) is not the user's business.
+    logging.getLogger("distributed").setLevel(logging.ERROR)
 
     with (
         tempfile.TemporaryDirectory(prefix="curation-dask-") as scratch,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from curation.cli.app import app, console, err_console, progress_bar, user_errors
+from curation.cli.app import Engine, app, console, err_console, fail, progress_bar, user_errors
 from curation.jsonl import read_documents
 from curation.summary import summarize
 
@@ -30,17 +30,35 @@ def annotate_cmd(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch.")
     ] = 32,
+    engine: Annotated[
+        Engine,
+        typer.Option("--engine", help="spacy: this machine (--n-process); dask: a Dask cluster."),
+    ] = Engine.spacy,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="--engine dask: worker processes of a local cluster.")
+    ] = 2,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="--engine dask: address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786) "
+            "instead of a local cluster.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary line.")] = False,
 ) -> None:
     """Find quotes, speakers, cues and claims; write one record per document with scored spans.
 
     Example: curation annotate docs.jsonl -o preannotations.jsonl --n-process 2
+    Example: curation annotate docs.jsonl -o preannotations.jsonl --engine dask --workers 4
     """
     # spaCy is imported here, not at module level, so that every other command starts fast.
     from curation.annotate import annotate_file
-    from curation.extract.pipeline import build_pipeline
+    from curation.cluster import DaskOptions
 
-    nlp = build_pipeline(model)
+    if scheduler is not None and engine is not Engine.dask:
+        raise fail("--scheduler needs --engine dask")
+    dask = DaskOptions(workers=workers, scheduler=scheduler) if engine is Engine.dask else None
     skipped: list[str] = []
     progress = progress_bar(quiet)
     try:
@@ -49,11 +67,12 @@ def annotate_cmd(
             stats = annotate_file(
                 inputs,
                 out,
-                nlp,
                 batch_size=batch_size,
                 n_process=n_process,
-                on_document=lambda _record: progress.advance(task),
+                on_progress=lambda n: progress.advance(task, n),
                 skipped=skipped,
+                dask=dask,
+                model=model,
             )
     finally:
         for message in skipped:

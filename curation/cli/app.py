@@ -6,6 +6,7 @@ Commands are thin: check arguments, call one library function, print. A library 
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
@@ -37,6 +38,13 @@ err_console = Console(stderr=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+
+class Engine(enum.StrEnum):
+    """Where per-document work runs (annotate, export): this machine's processes, or a Dask cluster."""
+
+    spacy = "spacy"
+    dask = "dask"
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
