@@ -70,8 +70,9 @@ def annotate_code(records: Path, out: Path, engine: str) -> str:
         "dask": ", dask=DaskOptions(workers=2)",
     }[engine]
     return (
+        "from pathlib import Path\n"
         "from curation.annotate import annotate_file\nfrom curation.cluster import DaskOptions\n"
-        f"annotate_file([{str(records)!r}], {str(out)!r}{options})\n"
+        f"annotate_file([Path({str(records)!r})], Path({str(out)!r}){options})\n"
     )
 
 
