@@ -193,8 +193,8 @@ def measure_agreement(
 
     schema = schema or get_schema()
     labels = schema.span_labels
-    index = RecordIndex(path)
-    pre_index = RecordIndex(pre) if pre is not None else None
+    index = RecordIndex(path, schema)
+    pre_index = RecordIndex(pre, schema) if pre is not None else None
     tokenizer = spacy.blank("en").tokenizer
     report = AgreementReport(corrections={label: Corrections() for label in labels})
     pooled = Scorer(system="annotators", threshold=threshold, schema=schema, worst=0)

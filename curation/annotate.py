@@ -22,6 +22,7 @@ from curation.extract.pipeline import build_pipeline, build_record, to_record
 from curation.extract.types import Attribution, Claim
 from curation.jsonl import atomic_write, dump_document, read_documents
 from curation.records import Document
+from curation.schema import LabelSchema
 
 if TYPE_CHECKING:
     from curation.cluster import DaskOptions
@@ -113,7 +114,9 @@ def _note_failure(proc_name: str, proc: object, docs: list[Doc], exc: Exception)
             _FAILURES[context[0]] = f"{proc_name}: {type(exc).__name__}: {exc}"
 
 
-def read_inputs(paths: Sequence[Path], skipped: list[str] | None = None) -> Iterator[Document]:
+def read_inputs(
+    paths: Sequence[Path], skipped: list[str] | None = None, schema: LabelSchema | None = None
+) -> Iterator[Document]:
     """Records from docs.jsonl files (as written by ingest) or raw paths ingested on the fly.
 
     JSONL files are read as records when every path is one; anything else goes through
@@ -121,7 +124,7 @@ def read_inputs(paths: Sequence[Path], skipped: list[str] | None = None) -> Iter
     """
     if paths and all(p.suffix == ".jsonl" and p.is_file() for p in paths):
         for path in paths:
-            yield from read_documents(path)
+            yield from read_documents(path, schema)
         return
     from curation.ingest import IngestReport, iter_documents
 

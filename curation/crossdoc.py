@@ -26,6 +26,7 @@ from pathlib import Path
 
 from curation.jsonl import read_documents
 from curation.records import Document
+from curation.schema import LabelSchema, get_schema
 
 
 @cache
@@ -44,9 +45,6 @@ DEFAULT_CONTAINMENT = 0.6
 
 # The span label and relations this view reads, by their role in the label schema
 # (schemas/labels.yaml; a test checks that the schema still has them).
-QUOTE_LABEL = "QUOTE"
-SPEAKER_RELATION = "speaker"
-CUE_RELATION = "cue"
 
 _WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
@@ -170,20 +168,24 @@ def speaker_name(canonical: object, mention: str) -> str | None:
     return mention if content_words(normalise_words(mention)) else None
 
 
-def quotes_of(doc: Document) -> list[QuoteOccurrence]:
-    """The QUOTE spans of one record with their speaker (via `speaker`) and cue (via `cue`)."""
+def quotes_of(doc: Document, schema: LabelSchema | None = None) -> list[QuoteOccurrence]:
+    """The quote spans of one record with their speaker and cue (the schema's quote, speaker and cue
+    roles; the packaged schema when None), each linked to the quote by a relation."""
+    schema = schema or get_schema()
+    quote, speaker_label, cue_label = (schema.role_label(r) for r in ("quote", "speaker", "cue"))
     by_id = doc.spans_by_id()
     speaker_of: dict[str, str] = {}
     cue_of: dict[str, str] = {}
     for rel in doc.relations:
-        if rel.label == SPEAKER_RELATION:
+        tail = by_id.get(rel.tail)
+        if tail is not None and tail.label == speaker_label:
             speaker_of.setdefault(rel.head, rel.tail)
-        elif rel.label == CUE_RELATION:
+        elif tail is not None and tail.label == cue_label:
             cue_of.setdefault(rel.head, rel.tail)
     annotator = doc.provenance.annotator
     out: list[QuoteOccurrence] = []
     for span in doc.spans:
-        if span.label != QUOTE_LABEL:
+        if span.label != quote:
             continue
         speaker = by_id.get(speaker_of.get(span.id, ""))
         cue = by_id.get(cue_of.get(span.id, ""))
@@ -249,6 +251,7 @@ def group_quotes(
     min_docs: int = 2,
     threshold: float = DEFAULT_CONTAINMENT,
     on_document: Callable[[Document], None] | None = None,
+    schema: LabelSchema | None = None,
 ) -> list[QuoteGroup]:
     """Group the quotes of `documents` that report the same words in at least `min_docs` documents.
 
@@ -261,7 +264,7 @@ def group_quotes(
     by_trigram: dict[tuple[str, ...], list[int]] = defaultdict(list)
     forest = _UnionFind()
     for doc in documents:
-        for occ in quotes_of(doc):
+        for occ in quotes_of(doc, schema):
             w = normalise_words(occ.verbatim)
             if content_words(w) < MIN_CONTENT_WORDS:
                 continue
@@ -303,6 +306,13 @@ def group_quotes_in_file(
     min_docs: int = 2,
     threshold: float = DEFAULT_CONTAINMENT,
     on_document: Callable[[Document], None] | None = None,
+    schema: LabelSchema | None = None,
 ) -> list[QuoteGroup]:
     """`group_quotes` over a JSONL records file, streamed (a bad line is an InputError naming it)."""
-    return group_quotes(read_documents(path), min_docs=min_docs, threshold=threshold, on_document=on_document)
+    return group_quotes(
+        read_documents(path, schema),
+        min_docs=min_docs,
+        threshold=threshold,
+        on_document=on_document,
+        schema=schema,
+    )

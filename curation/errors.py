@@ -19,5 +19,9 @@ class ValidationError(CurationError):
     """A record that does not satisfy the label schema or its own offsets."""
 
 
+class SchemaError(CurationError):
+    """A label schema that lacks what the code or the data needs (a role, a label, a value)."""
+
+
 class ServerError(CurationError):
     """A Label Studio server that is down, refuses the token, or answers unexpectedly."""

@@ -17,7 +17,8 @@ from typing import IO, Any
 from pydantic import ValidationError as PydanticValidationError
 
 from curation.errors import InputError, ValidationError
-from curation.records import Document
+from curation.records import Document, schema_context
+from curation.schema import LabelSchema
 
 
 def output_mode(directory: bool = False) -> int:
@@ -99,10 +100,10 @@ def iter_json_lines(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
             raise InputError(f"{p}: cannot read ({exc.strerror})") from None
 
 
-def parse_document(obj: dict[str, Any], where: str) -> Document:
-    """Validate one record; the error names `where` (file:line) and the first problems."""
+def parse_document(obj: dict[str, Any], where: str, schema: LabelSchema | None = None) -> Document:
+    """Validate one record against `schema`; the error names `where` (file:line) and the first problems."""
     try:
-        return Document.model_validate(obj)
+        return Document.model_validate(obj, context=schema_context(schema))
     except RecursionError:
         raise ValidationError(f"{where}: invalid record (nested too deeply)") from None
     except PydanticValidationError as exc:
@@ -111,10 +112,10 @@ def parse_document(obj: dict[str, Any], where: str) -> Document:
         raise ValidationError(f"{where}: invalid record ({loc}: {first['msg']})") from None
 
 
-def read_documents(path: Path | str) -> Iterator[Document]:
-    """Stream validated Documents from a JSONL file."""
+def read_documents(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:
+    """Stream Documents from a JSONL file, validated against `schema` (the packaged one when None)."""
     for lineno, obj in iter_json_lines(path):
-        yield parse_document(obj, f"{path}:{lineno}")
+        yield parse_document(obj, f"{path}:{lineno}", schema)
 
 
 def dump_document(doc: Document) -> str:

@@ -1,7 +1,9 @@
 """The document record: one JSON object per line, shared by every command and outside tools.
 
 Offsets are Python string indices (code points) into `text`; `text[start:end] == span.text` is
-checked on every load. Labels, attributes and relations are checked against the label schema.
+checked on every load. Labels, attributes and relations are checked against the label schema passed
+in the validation context (`Document.checked(obj, schema)`, `read_documents(path, schema)`), else the
+packaged schema.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     model_serializer,
     model_validator,
 )
@@ -52,6 +55,14 @@ def update_stamp(provenance: Provenance | Mapping[str, Any]) -> str:
     except ValueError:
         return stamp  # not a timestamp: compared as text
     return moment.astimezone(UTC).isoformat() if moment.tzinfo is not None else stamp
+
+
+SCHEMA_CONTEXT = "schema"  # the pydantic validation-context key holding the LabelSchema to check against
+
+
+def schema_context(schema: LabelSchema | None) -> dict[str, Any] | None:
+    """The validation context that makes Document validation check against `schema`."""
+    return {SCHEMA_CONTEXT: schema} if schema is not None else None
 
 
 def span_id(label: str, start: int, end: int) -> str:
@@ -237,9 +248,16 @@ class Document(BaseModel):
     provenance: Provenance = Field(default_factory=Provenance)
     removed: list[Removed] = Field(default_factory=list)
 
+    @classmethod
+    def checked(cls, obj: Any, schema: LabelSchema | None = None) -> Document:
+        """Validate `obj` against `schema` (the packaged schema when None): the way to build a record
+        under the schema a command was given. (`Document(...)` checks against the packaged schema.)"""
+        return cls.model_validate(obj, context=schema_context(schema))
+
     @model_validator(mode="after")
-    def _consistent(self) -> Document:
-        problems = record_problems(self, get_schema())
+    def _consistent(self, info: ValidationInfo) -> Document:
+        schema = (info.context or {}).get(SCHEMA_CONTEXT) or get_schema()
+        problems = record_problems(self, schema)
         if problems:
             raise ValueError("; ".join(problems[:5]) + (" ..." if len(problems) > 5 else ""))
         return self

@@ -1,7 +1,13 @@
-"""The label schema (schemas/labels.yaml), loaded once and typed.
+"""The label schema (schemas/labels.yaml by default), typed: one value that travels with the data.
 
-Everything that names a label reads it from here: record validation, the Label Studio config,
-the dataset features, the docs. Nothing else in the code base spells a label list out.
+Everything that names a label reads it from a LabelSchema: record validation, the Label Studio config,
+the dataset features, the docs. Commands take it explicitly (`--schema FILE`, else CURATION_SCHEMA, else
+the packaged file; see `resolve_schema`) and pass it down; an exported version ships its copy beside the
+manifest and is read back with it (as Argilla's Settings travel with a dataset).
+
+Code that needs "the quote label" asks for a role (`schema.role_label("quote")`), never for a name:
+renaming QUOTE in the YAML is a one-file change, and a schema without a role the code needs is an error
+that names the role.
 """
 
 from __future__ import annotations
@@ -13,8 +19,12 @@ from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from curation.errors import InputError, SchemaError
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "labels.yaml"
+SCHEMA_FILE = "labels.yaml"  # the schema's file name inside an exported version
 
 
 class AttrSpec(BaseModel):
@@ -43,6 +53,9 @@ class SpanLabelSpec(BaseModel):
     color: str
     hotkey: str
     example: str = ""  # a sentence with the span in [brackets], shown in the annotator instructions
+    role: str | None = Field(
+        default=None, description="What the code reads this label as (quote, speaker, cue, claim); optional."
+    )
     attrs: dict[str, AttrSpec] = Field(default_factory=dict)
 
 
@@ -115,6 +128,34 @@ class LabelSchema(BaseModel):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _roles_are_unique(self) -> LabelSchema:
+        roles = [spec.role for spec in self.spans.values() if spec.role]
+        doubled = sorted({r for r in roles if roles.count(r) > 1})
+        if doubled:
+            raise ValueError(f"roles {doubled} are given to more than one label")
+        return self
+
+    def role_label(self, role: str) -> str:
+        """The span label playing `role` ("quote" -> "QUOTE"); a SchemaError when no label has it."""
+        for label, spec in self.spans.items():
+            if spec.role == role:
+                return label
+        raise SchemaError(
+            f"label schema {self.name} {self.version}: no span label has role {role!r} "
+            f"(add `role: {role}` to the label that plays it)"
+        )
+
+    def has_role(self, role: str) -> bool:
+        return any(spec.role == role for spec in self.spans.values())
+
+    def relation_between(self, head: str, tail: str) -> str | None:
+        """The relation the schema allows from a `head` span to a `tail` span (the first, if several)."""
+        for name, rel in self.relations.items():
+            if head in rel.from_ and tail in rel.to:
+                return name
+        return None
+
     @property
     def span_labels(self) -> list[str]:
         return list(self.spans)
@@ -166,11 +207,33 @@ class LabelSchema(BaseModel):
 
 
 def load_schema(path: Path | str) -> LabelSchema:
-    with open(path, encoding="utf-8") as fh:
-        return LabelSchema.model_validate(yaml.safe_load(fh))
+    """A label schema from a YAML file; an unreadable or invalid file is an InputError naming it."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return LabelSchema.model_validate(yaml.safe_load(fh))
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the label schema ({exc.strerror})") from None
+    except (yaml.YAMLError, PydanticValidationError) as exc:
+        first = str(exc).splitlines()
+        raise InputError(f"{path}: not a valid label schema ({' '.join(first[:3])})") from None
+
+
+def schema_yaml(schema: LabelSchema) -> str:
+    """The schema as YAML, in its own order: what an exported version ships beside its manifest."""
+    data = schema.model_dump(by_alias=True, exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
 @cache
 def get_schema() -> LabelSchema:
-    """The project's label schema (cached: it does not change while a process runs)."""
+    """The packaged label schema (schemas/labels.yaml): the default when no schema is passed."""
     return load_schema(SCHEMA_PATH)
+
+
+def resolve_schema(path: Path | str | None = None) -> LabelSchema:
+    """The schema a command works with: `path` (--schema), else CURATION_SCHEMA, else the packaged one."""
+    if path is None:
+        from curation.settings import get_settings
+
+        path = get_settings().schema_path
+    return get_schema() if path is None else load_schema(path)

@@ -26,6 +26,11 @@ class Settings(BaseSettings):
         default=Path(".studio-venv"),
         description="virtual environment holding the managed Label Studio server",
     )
+    schema_path: Path | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CURATION_SCHEMA"),
+        description="label schema YAML every command uses when --schema is not given",
+    )
     label_studio_url: str | None = Field(
         default=None, validation_alias=AliasChoices("LABEL_STUDIO_URL", "CURATION_LABEL_STUDIO_URL")
     )

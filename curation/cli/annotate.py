@@ -9,6 +9,7 @@ import typer
 from rich.markup import escape
 
 from curation.cli.app import Engine, app, console, err_console, fail, progress_bar, user_errors
+from curation.cli.options import JsonOption, ModelOption, OutFile, QuietOption, SchemaOption
 from curation.jsonl import read_documents
 from curation.summary import summarize
 
@@ -20,12 +21,8 @@ def annotate_cmd(
         list[Path],
         typer.Argument(help="docs.jsonl from `curation ingest`, or raw paths (ingested on the fly)."),
     ],
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="The JSONL file of pre-annotated records to write.")
-    ],
-    model: Annotated[
-        str | None, typer.Option("--model", help="spaCy pipeline to use (default: CURATION_MODEL).")
-    ] = None,
+    out: OutFile,
+    model: ModelOption = None,
     n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")] = 1,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch.")
@@ -45,7 +42,8 @@ def annotate_cmd(
             "instead of a local cluster.",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or summary line.")] = False,
+    quiet: QuietOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Find quotes, speakers, cues and claims; write one record per document with scored spans.
 
@@ -59,6 +57,10 @@ def annotate_cmd(
     if scheduler is not None and engine is not Engine.dask:
         raise fail("--scheduler needs --engine dask")
     dask = DaskOptions(workers=workers, scheduler=scheduler) if engine is Engine.dask else None
+    from curation.extract.pipeline import OutputLabels
+    from curation.schema import resolve_schema
+
+    OutputLabels.of(resolve_schema(schema))  # the schema must hold what the extractor writes
     skipped: list[str] = []
     progress = progress_bar(quiet)
     try:
@@ -77,13 +79,12 @@ def annotate_cmd(
     finally:
         for message in skipped:
             err_console.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
-    if not quiet:
-        labels = ", ".join(f"{n} {label}" for label, n in sorted(stats.labels.items()))
-        console.print(
-            f"annotated {stats.documents} documents ({stats.words} words): {labels or 'no spans'} -> {out}"
-            + (f"; skipped {len(skipped)}" if skipped else ""),
-            highlight=False,
-        )
+    found = ", ".join(f"{n} {label}" for label, n in sorted(stats.labels.items()))
+    console.print(
+        f"annotated {stats.documents} documents ({stats.words} words): {found or 'no spans'} -> {out}"
+        + (f"; skipped {len(skipped)}" if skipped else ""),
+        highlight=False,
+    )
 
 
 def _count_records(inputs: list[Path]) -> int | None:
@@ -102,13 +103,24 @@ def _count_records(inputs: list[Path]) -> int | None:
 def summary_cmd(
     path: Annotated[Path, typer.Argument(help="Pre-annotated (or gold) records, e.g. preannotations.jsonl.")],
     words: Annotated[int, typer.Option("--words", min=1, help="First words of each quote to show.")] = 8,
+    as_json: JsonOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Print, per document, its quotes by kind with speaker and first words, and its claims count.
 
     Example: curation summary preannotations.jsonl
     """
-    for record in read_documents(path):
-        s = summarize(record, first_words=words)
+    import dataclasses
+    import json
+
+    from curation.schema import resolve_schema
+
+    labels = resolve_schema(schema)
+    for record in read_documents(path, labels):
+        s = summarize(record, first_words=words, schema=labels)
+        if as_json:  # one JSON object per document (JSON lines), streamed
+            typer.echo(json.dumps(dataclasses.asdict(s), ensure_ascii=False))
+            continue
         total = sum(len(v) for v in s.quotes.values())
         console.rule(f"[bold]{escape(s.title)}[/] [dim]{s.id}[/]", align="left")
         counts = ", ".join(f"{len(v)} {kind}" for kind, v in s.quotes.items())

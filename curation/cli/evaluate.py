@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
+from curation.cli.options import JsonOption, ModelOption, QuietOption, SchemaOption
 from curation.evaluate.metrics import DEFAULT_THRESHOLD
 
 
@@ -27,16 +28,13 @@ def evaluate_command(
     threshold: Annotated[
         float, typer.Option(help="Share of a gold span a prediction must cover to match it.")
     ] = DEFAULT_THRESHOLD,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the figures as JSON instead of a table.")
-    ] = False,
+    as_json: JsonOption = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
     ] = None,
-    model: Annotated[
-        str | None, typer.Option(help="spaCy pipeline for --system spacy (default: settings).")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    model: ModelOption = None,
+    quiet: QuietOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Score predictions against gold: P/R/F1 per label and quote kind, speaker and cue accuracy, char F1.
 
@@ -47,6 +45,7 @@ def evaluate_command(
     from curation.evaluate.report import render_html, render_table, to_json, unscored_labels
     from curation.evaluate.run import evaluate_paths
     from curation.jsonl import atomic_write
+    from curation.schema import resolve_schema
 
     preds, systems = pred or [], system or []
     if html is not None and html.is_dir():
@@ -60,6 +59,7 @@ def evaluate_command(
             systems,
             threshold=threshold,
             model=model,
+            schema=resolve_schema(schema),
             on_total=lambda total: progress.update(task, total=total),
             on_document=lambda: progress.advance(task),
         )
@@ -95,10 +95,9 @@ def agreement_command(
     threshold: Annotated[
         float, typer.Option(help="Share of a span the other annotator's span must cover (overlap F1).")
     ] = DEFAULT_THRESHOLD,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print the figures as JSON instead of tables.")
-    ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Agreement between annotators (span F1, Cohen's kappa, Krippendorff's alpha) and their corrections.
 
@@ -109,12 +108,17 @@ def agreement_command(
     import json
 
     from curation.agreement import measure_agreement, render_agreement
+    from curation.schema import resolve_schema
 
     progress = progress_bar(quiet)
     with progress:
         task = progress.add_task("comparing annotators", total=None)
         report = measure_agreement(
-            records, pre, threshold=threshold, on_document=lambda: progress.advance(task)
+            records,
+            pre,
+            threshold=threshold,
+            schema=resolve_schema(schema),
+            on_document=lambda: progress.advance(task),
         )
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -10,6 +10,7 @@ from rich.markup import escape
 
 from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
 from curation.cli.gold import MinAgreeOption, PreferOption, policy_of, print_adjudication
+from curation.cli.options import QuietOption, SchemaOption
 from curation.gold.adjudicate import METHODS, Method
 
 if TYPE_CHECKING:
@@ -67,7 +68,8 @@ def export_cmd(
     ] = "majority",
     min_agree: MinAgreeOption = None,
     prefer: PreferOption = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: QuietOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Write the next immutable version of a dataset: parquet configs, card, manifest, changelog.
 
@@ -79,6 +81,7 @@ def export_cmd(
     Example: curation export gold.jsonl --name quotes-news --bump minor --push-to-hub me/quotes-news --dry-run
     """
     from curation.export import ExportOptions, Ratios, export_dataset
+    from curation.schema import resolve_schema
 
     if bump and version:
         raise fail("give --bump or --version, not both")
@@ -93,6 +96,7 @@ def export_cmd(
         keep_annotator_ids=keep_annotator_ids,
         keep_paths=keep_paths,
         adjudication=policy_of(adjudicate, min_agree, prefer),
+        schema=resolve_schema(schema),
     )
     with progress_bar(quiet) as progress:
         task = progress.add_task("reading records", total=None)

@@ -51,7 +51,9 @@ def print_adjudication(report: AdjudicationReport, what: str = "adjudicated") ->
 @user_errors
 def adjudicate_cmd(
     records: Annotated[Path, typer.Argument(help="Pulled records (several annotators per document).")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="One record per document (JSONL).")],
+    output: Annotated[
+        Path, typer.Option("--out", "-o", help="One record per document (JSONL).", metavar="FILE")
+    ],
     method: MethodOption = "majority",
     min_agree: MinAgreeOption = None,
     prefer: PreferOption = None,

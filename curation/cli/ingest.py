@@ -12,9 +12,11 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.options import OutFile, QuietOption, SchemaOption
 from curation.ingest import IngestReport, ingest
 from curation.ingest.paths import Format
 from curation.records import Document
+from curation.schema import resolve_schema
 
 
 class InputFormat(enum.StrEnum):
@@ -30,7 +32,7 @@ def ingest_cmd(
     paths: Annotated[
         list[Path], typer.Argument(help="Text files, folders (read recursively), JSONL files, brat folders.")
     ],
-    out: Annotated[Path, typer.Option("--out", "-o", help="The JSONL file of document records to write.")],
+    out: OutFile,
     text_field: Annotated[
         str, typer.Option("--text-field", help="JSONL field that holds the article text.")
     ] = "text",
@@ -42,7 +44,8 @@ def ingest_cmd(
         Path | None,
         typer.Option("--mapping", help="brat label mapping (default: schemas/mappings/polnear.yaml)."),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display or summary.")] = False,
+    quiet: QuietOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """Read articles into document records; boilerplate goes to each record's `removed`.
 
@@ -65,6 +68,7 @@ def ingest_cmd(
                 text_field=text_field,
                 fmt=cast(Format, fmt.value),
                 mapping=mapping,
+                schema=resolve_schema(schema),
             )
     finally:
         _print_problems(report)

@@ -13,7 +13,9 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
 from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.options import JsonOption, QuietOption, SchemaOption
 from curation.crossdoc import DEFAULT_CONTAINMENT, QuoteGroup, group_quotes_in_file
+from curation.schema import resolve_schema
 
 
 def groups_as_json(groups: list[QuoteGroup]) -> str:
@@ -66,17 +68,18 @@ def quotes_cmd(
     min_docs: Annotated[
         int, typer.Option("--min-docs", min=1, help="Show quotes reported by at least this many documents.")
     ] = 2,
-    threshold: Annotated[
+    containment: Annotated[
         float,
         typer.Option(
-            "--threshold",
+            "--containment",
             min=0.0,
             max=1.0,
-            help="Share of the shorter quote's word 3-grams found in the other.",
+            help="Share of the shorter quote's word 3-grams that must occur in the other to group them.",
         ),
     ] = DEFAULT_CONTAINMENT,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    schema: SchemaOption = None,
 ) -> None:
     """List quotes grouped across documents, each outlet's attribution, and flag different speakers.
 
@@ -87,7 +90,11 @@ def quotes_cmd(
     ) as progress:
         task = progress.add_task("read", total=None)
         groups = group_quotes_in_file(
-            records, min_docs=min_docs, threshold=threshold, on_document=lambda _: progress.advance(task)
+            records,
+            min_docs=min_docs,
+            threshold=containment,
+            on_document=lambda _: progress.advance(task),
+            schema=resolve_schema(schema),
         )
     if as_json:
         typer.echo(groups_as_json(groups))

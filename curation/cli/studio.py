@@ -16,10 +16,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.options import KeyOption, ProjectOption, QuietOption, SchemaOption, UrlOption
 from curation.errors import InputError
 from curation.settings import get_settings
 
 if TYPE_CHECKING:
+    from curation.schema import LabelSchema
     from curation.studio.connection import Connection
 
 studio_app = typer.Typer(
@@ -28,19 +30,6 @@ studio_app = typer.Typer(
 )
 app.add_typer(studio_app, name="studio")
 
-UrlOption = Annotated[
-    str | None,
-    typer.Option("--url", help="Label Studio URL (default: LABEL_STUDIO_URL, else the managed server)."),
-]
-KeyOption = Annotated[
-    str | None,
-    typer.Option(
-        "--api-key",
-        help="API token (default: LABEL_STUDIO_API_KEY, else the managed server's).",
-        show_default=False,
-    ),
-]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 ModeOption = Annotated[
     Literal["documents", "decisions"],
     typer.Option(
@@ -141,20 +130,21 @@ def _size(n: int) -> str:
 @user_errors
 def config_cmd(
     layer: Annotated[str, typer.Option("--layer", "-l", help="Layer ('all': every label).")] = "all",
+    schema: SchemaOption = None,
 ) -> None:
     """Print the labeling config (XML) of one layer, generated from the label schema.
 
     Example: curation studio config --layer attribution > config.xml
     """
-    from curation.schema import get_schema
+    from curation.schema import resolve_schema
     from curation.studio.config import labeling_config
 
-    schema = get_schema()
-    if layer not in schema.layer_names and layer != "all":
+    labels = resolve_schema(schema)
+    if layer not in labels.layer_names and layer != "all":
         raise InputError(
-            f"no layer {layer!r} in the label schema; choose one of {', '.join(schema.layer_names)}"
+            f"no layer {layer!r} in the label schema; choose one of {', '.join(labels.layer_names)}"
         )
-    typer.echo(labeling_config(schema, layer))
+    typer.echo(labeling_config(labels, layer))
 
 
 user_app = typer.Typer(
@@ -193,7 +183,7 @@ def user_add_cmd(
 @user_errors
 def push_cmd(
     path: Annotated[Path, typer.Argument(help="Pre-annotations (JSONL from 'curation annotate').")],
-    project: Annotated[str, typer.Option("--project", "-p", help="Project title (created if missing).")],
+    project: ProjectOption,
     url: UrlOption = None,
     api_key: KeyOption = None,
     batch_size: Annotated[int, typer.Option(min=1, help="Tasks per import request.")] = 500,
@@ -213,6 +203,7 @@ def push_cmd(
         int, typer.Option(min=1, help="How many different annotators get each task (for agreement).")
     ] = 1,
     quiet: QuietOption = False,
+    schema: SchemaOption = None,
     mode: ModeOption = "documents",
     decide: Annotated[
         list[str] | None,
@@ -231,6 +222,7 @@ def push_cmd(
 
     Example: curation push .demo/preannotations.jsonl --project seeds --layer attribution --overlap 2
     """
+    from curation.schema import resolve_schema
     from curation.studio.connection import resolve
     from curation.studio.push import push_layers
 
@@ -238,18 +230,21 @@ def push_cmd(
         raise InputError(f"{path}: no such file; give the JSONL written by 'curation annotate'")
     settings = get_settings()
     conn = resolve(settings, url, api_key)
+    labels = resolve_schema(schema)
 
     def waiting(message: str) -> None:
         err_console.print(message, highlight=False, markup=False, soft_wrap=True)
 
     if mode == "decisions":
-        _push_decisions(conn, path, project, batch_size, timeout, quiet, decide, settings.home, waiting)
+        _push_decisions(
+            conn, path, project, batch_size, timeout, quiet, decide, settings.home, waiting, labels
+        )
         return
 
     with _progress("pushing", quiet) as advance:
         reports = push_layers(
             conn, path, project, layers=layer, overlap=overlap, batch_size=batch_size,
-            import_timeout=timeout, progress=advance, lock_home=settings.home, on_wait=waiting,
+            import_timeout=timeout, progress=advance, lock_home=settings.home, on_wait=waiting, schema=labels,
         )  # fmt: skip
     for report in reports:
         console.print(
@@ -275,14 +270,17 @@ def push_cmd(
 @app.command("pull")
 @user_errors
 def pull_cmd(
-    project: Annotated[str, typer.Option("--project", "-p", help="Project title.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Gold store (JSONL) to merge into.")],
+    project: ProjectOption,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Gold store (JSONL) to merge into.", metavar="FILE")
+    ],
     since: Annotated[
         datetime | None, typer.Option(help="Only annotations updated after this time (ISO; UTC if no zone).")
     ] = None,
     url: UrlOption = None,
     api_key: KeyOption = None,
     quiet: QuietOption = False,
+    schema: SchemaOption = None,
     mode: ModeOption = "documents",
     to_editor: Annotated[
         Path | None,
@@ -305,26 +303,35 @@ def pull_cmd(
 
     Example: curation pull --project seeds -o gold.jsonl --since 2026-01-31T12:00
     """
+    from curation.schema import resolve_schema
     from curation.studio.connection import resolve
     from curation.studio.pull import pull
 
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
     conn = resolve(get_settings(), url, api_key)
+    labels = resolve_schema(schema)
     if mode == "decisions":
-        _pull_decisions(conn, project, output, since, quiet, to_editor, per_document)
+        _pull_decisions(conn, project, out, since, quiet, to_editor, per_document, labels)
         return
     with _progress("pulling", quiet) as advance:
-        report = pull(conn, project, output, since=since, progress=advance)
+        report = pull(conn, project, out, since=since, progress=advance, schema=labels)
     console.print(
         f"pulled {report.records} records ({report.documents} documents, {report.tasks} annotated tasks)"
         + (f", {report.unchanged} not changed since {since.isoformat()}" if since else ""),
         highlight=False,
         soft_wrap=True,
     )
+    if report.tasks == 0:
+        err_console.print(
+            f"hint: no task of project {project!r} has a submitted annotation yet: open "
+            f"{report.url}/projects/{report.project_id}/data, annotate and press Submit, then pull again",
+            highlight=False,
+            soft_wrap=True,
+        )
     store = report.store
     console.print(
-        f"{output}: {store.added} annotations added, {store.updated} updated, {store.kept} kept, "
+        f"{out}: {store.added} annotations added, {store.updated} updated, {store.kept} kept, "
         f"{len(store.removed)} removed",
         highlight=False,
         soft_wrap=True,
@@ -379,6 +386,7 @@ def _push_decisions(
     decide: list[str] | None,
     lock_home: Path,
     on_wait: Callable[[str], None],
+    schema: LabelSchema,
 ) -> None:
     from curation.studio.decisions import push_decisions
 
@@ -393,6 +401,7 @@ def _push_decisions(
             labels=decide,
             lock_home=lock_home,
             on_wait=on_wait,
+            schema=schema,
         )
     console.print(
         f"project {report.project!r} (id {report.project_id}): {report.units} decisions on "
@@ -421,11 +430,14 @@ def _pull_decisions(
     quiet: bool,
     to_editor: Path | None,
     per_document: bool,
+    schema: LabelSchema,
 ) -> None:
     from curation.studio.decisions import pull_decisions, summary_lines
 
     with _progress("pulling decisions", quiet) as advance:
-        report = pull_decisions(conn, project, output, since=since, progress=advance, to_editor=to_editor)
+        report = pull_decisions(
+            conn, project, output, since=since, progress=advance, to_editor=to_editor, schema=schema
+        )
     for line in summary_lines(report, output, project, to_editor, per_document):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
 

@@ -7,24 +7,22 @@
   machine records (and predictions) keep the latest `curation.records.update_stamp` (updated_at in UTC),
   then the later line.
   Skipped annotations (provenance.cancelled) are not records of anything and are left out.
-- A dataset version directory (exports/NAME/vX.Y.Z/) is read from data/documents/*.parquet, row group by
-  row group; label and choice columns may hold ClassLabel ids or strings.
+- A dataset version directory (exports/NAME/vX.Y.Z/) is read by `curation.export.reader`, with the
+  label schema the version ships (labels.yaml beside its manifest).
 - `--system spacy` runs the built-in pre-annotator over the gold texts as they stream by.
 """
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from curation.errors import InputError
 from curation.gold.adjudicate import AdjudicationReport, one_record
 from curation.jsonl import parse_document, parse_json
-from curation.records import Document, span_id, update_stamp
+from curation.records import Document, update_stamp
 from curation.schema import LabelSchema, get_schema
 
 
@@ -38,8 +36,9 @@ class _Entry:
 class RecordIndex:
     """Random access to the records of a JSONL file by document id (latest record per id)."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, schema: LabelSchema | None = None) -> None:
         self.path = Path(path)
+        self.schema = schema  # records are validated against it when read (the packaged one when None)
         self.entries: dict[str, _Entry] = {}  # the latest record per id
         self.versions: dict[str, list[_Entry]] = {}  # every record per id, in file order
         self.labels: set[str] = set()  # span labels that occur in the file
@@ -91,7 +90,7 @@ class RecordIndex:
         with open(self.path, "rb") as fh:
             fh.seek(entry.offset)
             obj = parse_json(fh.readline(), f"{self.path}:{entry.lineno}")
-        return parse_document(obj, f"{self.path}:{entry.lineno}")
+        return parse_document(obj, f"{self.path}:{entry.lineno}", self.schema)
 
     def get(self, doc_id: str) -> Document | None:
         """The latest record with this id (None when there is none)."""
@@ -130,7 +129,9 @@ class Gold:
     def __iter__(self) -> Iterator[Document]:
         if self.index is not None:
             return self._adjudicated(self.index)
-        return read_dataset_dir(self.path, self.schema)
+        from curation.export.reader import read_version  # pyarrow and datasets: only for a version
+
+        return read_version(self.path)
 
     def _adjudicated(self, index: RecordIndex) -> Iterator[Document]:
         """One record per id: several annotators' versions are adjudicated, never the latest taken."""
@@ -148,13 +149,16 @@ def open_gold(path: Path | str, schema: LabelSchema | None = None) -> Gold:
     """A records JSONL (indexed now) or a dataset version directory (read when iterated)."""
     p = Path(path)
     if p.is_dir():
+        from curation.export.reader import dataset_files, version_schema
+
         dataset_files(p)  # fail now, not halfway, when it holds no documents
-        return Gold(p, schema or get_schema())
+        return Gold(p, version_schema(p))  # a version is read with the schema it was written with
     if not p.exists():
         raise InputError(
             f"{p}: no such file or directory; give a records .jsonl or an exported dataset version"
         )
-    return Gold(p, schema or get_schema(), RecordIndex(p))
+    schema = schema or get_schema()
+    return Gold(p, schema, RecordIndex(p, schema))
 
 
 def read_gold(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:
@@ -162,93 +166,11 @@ def read_gold(path: Path | str, schema: LabelSchema | None = None) -> Iterator[D
     return iter(open_gold(path, schema))
 
 
-def dataset_files(root: Path, split: str | None = None) -> list[Path]:
-    """The documents parquet files of an exported version (data/documents/<split>-*.parquet)."""
-    name = f"{split}-*.parquet" if split else "*.parquet"
-    for folder in ("data/documents", "documents", "*/data/documents"):
-        files = sorted(root.glob(f"{folder}/{name}"))
-        if files:
-            return files
-    raise InputError(
-        f"{root}: no data/documents/*.parquet here; give a dataset version directory "
-        "(exports/NAME/vX.Y.Z) or a records .jsonl"
-    )
-
-
-def read_dataset_dir(root: Path, schema: LabelSchema, split: str | None = None) -> Iterator[Document]:
-    """Documents from the parquet files of an exported dataset version (one split, or all of them),
-    row group by row group."""
-    import pyarrow.parquet as pq
-
-    seen: set[str] = set()
-    for file in dataset_files(root, split):
-        parquet = pq.ParquetFile(file)
-        for batch in parquet.iter_batches(batch_size=256):
-            for number, row in enumerate(batch.to_pylist()):
-                doc = _row_document(row, schema, f"{file} (row {number})")
-                if doc.id not in seen:  # one record per document (splits do not share documents)
-                    seen.add(doc.id)
-                    yield doc
-
-
-def _decode(value: Any, names: list[str]) -> Any:
-    """A ClassLabel id back to its name; names pass through."""
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
-        return names[value]
-    return value
-
-
-def _json_field(value: Any) -> dict[str, Any]:
-    if isinstance(value, str):
-        try:
-            loaded = json.loads(value)
-        except json.JSONDecodeError:
-            return {}
-        return loaded if isinstance(loaded, dict) else {}
-    return value if isinstance(value, dict) else {}
-
-
-def _row_document(row: dict[str, Any], schema: LabelSchema, where: str) -> Document:
-    spans = []
-    for raw in row.get("spans") or []:
-        label = _decode(raw.get("label"), schema.span_labels)
-        spec = schema.spans.get(label)
-        attrs = {}
-        for name, attr in spec.attrs.items() if spec else ():
-            for column in (name, f"{str(label).lower()}_{name}"):
-                if raw.get(column) is not None:
-                    attrs[name] = _decode(raw[column], attr.values) if attr.type == "choice" else raw[column]
-        extra = {k: raw[k] for k in ("group", "score") if raw.get(k) is not None}
-        spans.append(
-            {
-                "id": raw.get("id") or span_id(str(label), raw["start"], raw["end"]),
-                "start": raw["start"],
-                "end": raw["end"],
-                "label": label,
-                "text": raw.get("text") or row["text"][raw["start"] : raw["end"]],
-                "attrs": attrs,
-                **extra,
-            }
-        )
-    relations = [
-        {"head": r["head"], "tail": r["tail"], "label": _decode(r["label"], schema.relation_labels)}
-        for r in row.get("relations") or []
-    ]
-    obj = {
-        "id": row["id"],
-        "source": row.get("source") or "",
-        "text": row["text"],
-        "meta": _json_field(row.get("meta")),
-        "spans": spans,
-        "relations": relations,
-        "provenance": _json_field(row.get("provenance")),
-    }
-    return parse_document(obj, where)
-
-
-def pair_with_file(gold: Iterable[Document], pred: Path | str) -> Iterator[tuple[Document, Document | None]]:
+def pair_with_file(
+    gold: Iterable[Document], pred: Path | str, schema: LabelSchema | None = None
+) -> Iterator[tuple[Document, Document | None]]:
     """(gold, prediction with the same id or None) for each gold document."""
-    index = RecordIndex(pred)
+    index = RecordIndex(pred, schema)
     for doc in gold:
         found = index.get(doc.id)
         if found is not None and found.text != doc.text:
@@ -260,7 +182,7 @@ def pair_with_file(gold: Iterable[Document], pred: Path | str) -> Iterator[tuple
 
 
 def pair_with_system(
-    gold: Iterable[Document], system: str, model: str | None = None
+    gold: Iterable[Document], system: str, model: str | None = None, schema: LabelSchema | None = None
 ) -> Iterator[tuple[Document, Document | None]]:
     """(gold, the built-in system's prediction on the gold text) for each gold document."""
     if system != "spacy":
@@ -271,7 +193,7 @@ def pair_with_system(
     from curation.annotate import annotate_documents
     from curation.extract.pipeline import build_pipeline
 
-    nlp = build_pipeline(model)
+    nlp = build_pipeline(model, schema)
     waiting: deque[Document] = deque()
 
     def bare() -> Iterator[Document]:

@@ -9,6 +9,7 @@ from curation.errors import InputError
 from curation.evaluate.loading import open_gold, pair_with_file, pair_with_system
 from curation.evaluate.metrics import DEFAULT_THRESHOLD, Evaluation, evaluate_documents
 from curation.records import Document
+from curation.schema import LabelSchema
 
 Pairs = Iterable[tuple[Document, Document | None]]
 
@@ -35,25 +36,30 @@ def evaluate_paths(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     model: str | None = None,
+    schema: LabelSchema | None = None,
     on_total: Callable[[int], None] | None = None,
     on_document: Callable[[], None] | None = None,
 ) -> list[Evaluation]:
     """Score each prediction file and each built-in system against `gold` (streamed once per system).
 
     on_total gets the number of documents to score when it is known (a records file), for a progress bar.
+    `schema` reads a records file (the packaged one when None); a dataset version is read and scored with
+    the schema it ships.
     """
     if not preds and not systems:
         raise InputError("nothing to evaluate: give --pred FILE (records) or --system spacy")
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"--threshold {threshold} must be between 0 and 1 (share of the gold span)")
-    source = open_gold(gold)
+    source = open_gold(gold, schema)
     if on_total is not None and source.total is not None:
         on_total(source.total * (len(preds) + len(systems)))
     labels = source.labels
     results = []
     for pred, name in zip(preds, _system_names(preds), strict=True):
-        pairs = _watch(pair_with_file(source, pred), on_document)
-        ev = evaluate_documents(pairs, system=name, threshold=threshold, doc_labels=labels)
+        pairs = _watch(pair_with_file(source, pred, source.schema), on_document)
+        ev = evaluate_documents(
+            pairs, system=name, threshold=threshold, schema=source.schema, doc_labels=labels
+        )
         if ev.documents and ev.without_prediction == ev.documents:
             raise InputError(
                 f"{pred}: none of its records has the id of a gold document in {gold}; "
@@ -61,6 +67,10 @@ def evaluate_paths(
             )
         results.append(ev)
     for system in systems:
-        pairs = _watch(pair_with_system(source, system, model), on_document)
-        results.append(evaluate_documents(pairs, system=system, threshold=threshold, doc_labels=labels))
+        pairs = _watch(pair_with_system(source, system, model, source.schema), on_document)
+        results.append(
+            evaluate_documents(
+                pairs, system=system, threshold=threshold, schema=source.schema, doc_labels=labels
+            )
+        )
     return results

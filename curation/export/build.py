@@ -49,7 +49,7 @@ from curation.export.writer import ParquetSink, data_file
 from curation.gold.adjudicate import AdjudicationReport, Policy, adjudicate_file
 from curation.jsonl import atomic_write, iter_json_lines, parse_document, set_output_modes
 from curation.records import Document, update_stamp
-from curation.schema import get_schema
+from curation.schema import SCHEMA_FILE, LabelSchema, get_schema, schema_yaml
 from curation.settings import get_settings
 
 TMP_SUFFIX = ".tmp"
@@ -75,6 +75,7 @@ class ExportOptions:
     keep_paths: bool = False  # True: `source` keeps its local directories
     home: Path | None = None  # state dir holding the annotator pseudonyms; None: the CURATION_HOME setting
     adjudication: Policy = field(default_factory=Policy)  # several annotators of one document
+    schema: LabelSchema = field(default_factory=get_schema)  # shipped beside the manifest as labels.yaml
 
 
 @dataclass
@@ -132,14 +133,20 @@ def record_rank(doc: Document, digest: str) -> tuple[bool, str, str]:
     return (doc.provenance.reviewed, update_stamp(doc.provenance), digest)
 
 
-def scan(path: Path, silver: bool, grouper: NearDuplicateGrouper, progress: Progress | None = None) -> Scan:
+def scan(
+    path: Path,
+    silver: bool,
+    grouper: NearDuplicateGrouper,
+    progress: Progress | None = None,
+    schema: LabelSchema | None = None,
+) -> Scan:
     """First pass: validate everything, choose one record per id, group near-duplicates."""
     choices: dict[str, Choice] = {}
     unreviewed: set[str] = set()
     provenance = ProvenanceSummary()
     records = 0
     for lineno, obj in iter_json_lines(path):
-        doc = parse_document(obj, f"{path}:{lineno}")
+        doc = parse_document(obj, f"{path}:{lineno}", schema)
         records += 1
         if progress and records % 500 == 0:
             progress("checking records", records, None)
@@ -227,7 +234,7 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
     parent = versions[-1] if versions else None
     parent_dir = dataset_dir / parent.dirname if parent else None
     grouper = NearDuplicateGrouper(options.group_threshold)
-    found = scan(path, options.silver, grouper, progress)
+    found = scan(path, options.silver, grouper, progress, options.schema)
     if progress:
         progress("grouping near-duplicate documents", 0, None)
     groups = grouper.groups()
@@ -235,7 +242,7 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
     splits = assign_splits(groups, options.ratios, previous)
     header = {
         "format": FORMAT,
-        "schema": get_schema().fingerprint(),
+        "schema": options.schema.fingerprint(),
         "silver": options.silver,
         "tokenizer": pipeline_label(nlp),
         "privacy": {"annotator_ids": options.keep_annotator_ids, "paths": options.keep_paths},
@@ -347,8 +354,11 @@ def remove_leftovers(dataset_dir: Path) -> list[Path]:
 def write_version(
     work: Path, plan: Plan, version: Version, nlp: Language, progress: Progress | None
 ) -> Changelog:
-    """Fill a (temporary) version directory: parquet files, card, manifest, changelog."""
-    schema = get_schema()
+    """Fill a (temporary) version directory: parquet files, card, manifest, changelog, and the label
+    schema the version was written with (labels.yaml beside the manifest: readers decode it with it)."""
+    schema = plan.options.schema
+    with atomic_write(work / SCHEMA_FILE) as fh:
+        fh.write(schema_yaml(schema))
     features = config_features(schema)
     sink = ParquetSink(work, features)
     home = plan.options.home if plan.options.home is not None else get_settings().home
@@ -396,7 +406,7 @@ def write_version(
 
 
 def build_manifest(plan: Plan, version: Version) -> dict[str, Any]:
-    schema = get_schema()
+    schema = plan.options.schema
     sizes = plan.split_sizes()
     return {
         "name": plan.options.name,
@@ -446,7 +456,7 @@ def write_rows(
         doc_id = chosen.get(lineno)
         if doc_id is None:
             continue
-        doc = parse_document(obj, f"{path}:{lineno}")
+        doc = parse_document(obj, f"{path}:{lineno}", plan.options.schema)
         if doc.id != doc_id or document_digest(doc) != choices[doc_id].digest:
             raise InputError(f"{path}: changed while being exported (line {lineno}); run the export again")
         split = plan.splits[doc_id]

@@ -15,7 +15,7 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
-from curation.export.features import UNIT_CONFIGS, tag_column
+from curation.export.features import tag_column, unit_configs
 from curation.export.splits import SPLITS, Ratios
 from curation.export.writer import DATA_DIR
 from curation.gold.adjudicate import AdjudicationReport
@@ -241,7 +241,7 @@ def body(info: CardInfo) -> str:
         " int32), relations, `reviewed`, and `meta`/`provenance` as JSON strings (their keys vary by"
         " source).",
     ]
-    for config, label in UNIT_CONFIGS.items():
+    for config, label in unit_configs(info.schema).items():
         lines.append(
             f"- `{config}`: one row per {label} span: its text, offsets and attributes, the mention each"
             " relation links it to (the first by offset if several; empty when none: a claim with no speaker"

@@ -2,7 +2,8 @@
 
 Both the export (to write CHANGELOG.md) and `curation diff` call `diff_versions` on version
 directories, so they say the same thing. Documents are compared by the content hash the manifest
-keeps for each; spans and relations are read back only for documents whose hash changed, streaming the
+keeps for each; spans and relations are read back (by `curation.export.reader`, with
+the schema each version ships) only for documents whose hash changed, streaming the
 parquet files batch by batch. A span with the same label and offsets whose attributes differ is
 "changed", counted per attribute (QUOTE.kind); a relation is added or removed (same label, same ends).
 Which annotators' work a version holds comes from its manifest (documents per annotator).
@@ -16,13 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
-from datasets import Features
-
+from curation.export.reader import read_version
 from curation.export.versions import read_manifest
-from curation.export.writer import DATA_DIR
 
 SpanKey = tuple[str, int, int]  # label, start, end
 RelationKey = tuple[SpanKey, SpanKey, str]  # head, tail, relation label
@@ -140,38 +136,20 @@ Units = tuple[dict[SpanKey, tuple[Any, ...]], set[RelationKey]]
 
 def iter_units(version_dir: Path, ids: set[str]) -> Iterator[tuple[str, Units]]:
     """(document id, (spans keyed (label, start, end) -> ((attribute, value), ...), relations)) for the
-    given ids; relations are keyed by their ends' span keys and their label."""
+    given ids, read by the one reader of a version; relations are keyed by their ends' span keys and label."""
     if not ids:
         return
-    wanted = pa.array(sorted(ids), pa.string())
-    for path in sorted((version_dir / DATA_DIR / "documents").glob("*.parquet")):
-        parquet = pq.ParquetFile(path)
-        features = Features.from_arrow_schema(parquet.schema_arrow)
-        labels = features["spans"].feature["label"]
-        relation_names = _relation_names(features)
-        for batch in parquet.iter_batches(columns=["id", "spans", "relations"], batch_size=1000):
-            for row in batch.filter(pc.is_in(batch.column("id"), value_set=wanted)).to_pylist():
-                spans = {}
-                keys: dict[str, SpanKey] = {}
-                for span in row["spans"]:
-                    compared = sorted(set(span) - {"id", "label", "start", "end", "score"})
-                    key = (labels.int2str(span["label"]), span["start"], span["end"])
-                    keys[span["id"]] = key
-                    spans[key] = tuple((n, span[n]) for n in compared)
-                links = {
-                    (keys[r["head"]], keys[r["tail"]], relation_names(r["label"]))
-                    for r in row["relations"] or []
-                    if r["head"] in keys and r["tail"] in keys
-                }
-                yield row["id"], (spans, links)
-
-
-def _relation_names(features: Features) -> Any:
-    """A relation label as its name (the column holds ClassLabel ids; older exports may hold names)."""
-    feature = features["relations"].feature["label"] if "relations" in features else None
-    if feature is not None and hasattr(feature, "int2str"):
-        return lambda value: feature.int2str(value) if isinstance(value, int) else str(value)
-    return str
+    for doc in read_version(version_dir, ids):
+        spans: dict[SpanKey, tuple[Any, ...]] = {}
+        keys: dict[str, SpanKey] = {}
+        for span in doc.spans:
+            key = keys[span.id] = (span.label, span.start, span.end)
+            compared = {"text": span.text, "group": span.group, **span.attrs}
+            spans[key] = tuple(sorted(compared.items()))
+        links = {
+            (keys[r.head], keys[r.tail], r.label) for r in doc.relations if r.head in keys and r.tail in keys
+        }
+        yield doc.id, (spans, links)
 
 
 def diff_versions(old_dir: Path | None, new_dir: Path) -> Changelog:

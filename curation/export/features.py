@@ -12,10 +12,14 @@ from datasets import ClassLabel, Features, List, Value
 
 from curation.schema import AttrSpec, LabelSchema
 
-# The two "one row per annotated unit" configs and the span label each is built around.
-UNIT_CONFIGS: dict[str, str] = {"quotes": "QUOTE", "claims": "CLAIM"}
-CONFIG_NAMES: tuple[str, ...] = ("documents", *UNIT_CONFIGS, "tokens")
+# The "one row per annotated unit" configs: named after the role of the span label each is built around.
+UNIT_ROLES: tuple[str, ...] = ("quote", "claim")
 OUTSIDE = "O"
+
+
+def unit_configs(schema: LabelSchema) -> dict[str, str]:
+    """Config name -> span label of the unit configs the schema has ("quotes" -> its quote label)."""
+    return {f"{role}s": schema.role_label(role) for role in UNIT_ROLES if schema.has_role(role)}
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def tokens_features(schema: LabelSchema) -> Features:
 def config_features(schema: LabelSchema) -> dict[str, Features]:
     """Features of every config, keyed by config name, in the order configs are listed in the card."""
     features = {"documents": documents_features(schema)}
-    for config, label in UNIT_CONFIGS.items():
+    for config, label in unit_configs(schema).items():
         features[config] = unit_features(schema, label)
     features["tokens"] = tokens_features(schema)
     return features

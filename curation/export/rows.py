@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 
 from curation.export.features import (
-    UNIT_CONFIGS,
     bio_names,
     outgoing_relations,
     relation_tail_attrs,
     span_attr_columns,
     tag_column,
+    unit_configs,
 )
 from curation.export.text import Sentences, TextAnalyzer, Tokens
 from curation.export.text import sentences as sentence_bounds
@@ -51,7 +51,7 @@ class RowBuilder:
         tokens = self.analyzer.tokenize(doc.text)
         sentences = sentence_bounds(doc.text)
         out: dict[str, list[Row]] = {"documents": [self.document_row(doc, reviewed)]}
-        for config, label in UNIT_CONFIGS.items():
+        for config, label in unit_configs(self.schema).items():
             out[config] = self.unit_rows(doc, label, sentences)
         out["tokens"] = [self.token_row(doc, tokens)]
         return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import spacy
@@ -10,11 +11,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import curation
-from curation.errors import InputError
+from curation.errors import InputError, SchemaError
 from curation.extract import factories  # noqa: F401  (registers the factories in this process)
 from curation.extract.types import Attribution, Claim, Mention
 from curation.records import Document, Provenance, Relation, Span, span_id
-from curation.schema import get_schema
+from curation.schema import LabelSchema, get_schema
 from curation.settings import get_settings
 
 PARAGRAPHS = "curation_paragraphs"  # runs before the parser
@@ -34,8 +35,65 @@ def load_model(model: str | None = None, exclude: Iterable[str] = ()) -> Languag
         ) from exc
 
 
-def add_components(nlp: Language) -> Language:
-    """Add our components after the model's own (the paragraph breaks before its parser)."""
+# What the extractor writes, by role: each span role with the attribute values its rules set, and the
+# relations it draws (head role, tail role). The schema names them; `OutputLabels.of` checks it can.
+WRITES: dict[str, dict[str, tuple[str, ...] | None]] = {
+    "quote": {"kind": ("direct", "indirect", "mixed")},
+    "speaker": {"canonical": None},  # free text
+    "cue": {},
+    "claim": {"checkworthy": ("high", "low")},
+}
+RELATES: tuple[tuple[str, str], ...] = (("quote", "speaker"), ("quote", "cue"), ("claim", "speaker"))
+
+
+@dataclass(frozen=True)
+class OutputLabels:
+    """The schema's names for what the extractor writes (its span labels by role, its relations)."""
+
+    spans: dict[str, str]  # role -> label
+    relations: dict[tuple[str, str], str]  # (head role, tail role) -> relation label
+
+    @classmethod
+    def of(cls, schema: LabelSchema) -> OutputLabels:
+        """Check that `schema` can hold every label, attribute value and relation the extractor writes;
+        a SchemaError naming each missing one otherwise (raised when the pipeline is built, not when a
+        span would silently be dropped)."""
+        missing: list[str] = []
+        spans: dict[str, str] = {}
+        for role, attrs in WRITES.items():
+            if not schema.has_role(role):
+                missing.append(f"a span label with role {role!r}")
+                continue
+            label = spans[role] = schema.role_label(role)
+            for attr, values in attrs.items():
+                spec = schema.spans[label].attrs.get(attr)
+                if spec is None:
+                    missing.append(f"attribute {label}.{attr}")
+                elif values is not None:
+                    missing += [f"value {label}.{attr}={v!r}" for v in values if v not in spec.values]
+        relations: dict[tuple[str, str], str] = {}
+        for head, tail in RELATES:
+            if head in spans and tail in spans:
+                name = schema.relation_between(spans[head], spans[tail])
+                if name is None:
+                    missing.append(f"a relation from {spans[head]} to {spans[tail]}")
+                else:
+                    relations[(head, tail)] = name
+        if missing:
+            raise SchemaError(
+                f"label schema {schema.name} {schema.version} lacks what the extractor writes: "
+                + "; ".join(missing)
+            )
+        return cls(spans, relations)
+
+
+def add_components(nlp: Language, schema: LabelSchema | None = None) -> Language:
+    """Add our components after the model's own (the paragraph breaks before its parser).
+
+    `schema` (the packaged one by default) must hold every label the components write: checked here,
+    so a renamed or missing label is an error now rather than spans dropped later.
+    """
+    OutputLabels.of(schema or get_schema())
     if PARAGRAPHS not in nlp.pipe_names:
         before = "parser" if "parser" in nlp.pipe_names else None
         nlp.add_pipe(PARAGRAPHS, before=before)
@@ -45,9 +103,9 @@ def add_components(nlp: Language) -> Language:
     return nlp
 
 
-def build_pipeline(model: str | None = None) -> Language:
+def build_pipeline(model: str | None = None, schema: LabelSchema | None = None) -> Language:
     """The model named by the settings (or `model`) with the extraction components added."""
-    return add_components(load_model(model))
+    return add_components(load_model(model), schema)
 
 
 def model_version(nlp: Language) -> str:
@@ -60,17 +118,25 @@ def pipeline_name(nlp: Language) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
 
 
-def to_record(doc: Doc, base: Document, nlp: Language | None = None) -> Document:
-    """`base` with spans and relations from `doc._.attributions` and `doc._.claims`, and provenance."""
-    return build_record(base, doc._.attributions or [], doc._.claims or [], nlp)
+def to_record(
+    doc: Doc, base: Document, nlp: Language | None = None, schema: LabelSchema | None = None
+) -> Document:
+    """`base` with spans and relations from `doc._.attributions` and `doc._.claims`, and provenance,
+    written with the labels of `schema` (the packaged one by default)."""
+    return build_record(base, doc._.attributions or [], doc._.claims or [], nlp, schema)
 
 
 def build_record(
-    base: Document, attributions: Iterable[Attribution], claims: Iterable[Claim], nlp: Language | None = None
+    base: Document,
+    attributions: Iterable[Attribution],
+    claims: Iterable[Claim],
+    nlp: Language | None = None,
+    schema: LabelSchema | None = None,
 ) -> Document:
     """`base` with spans and relations from attributions and claims (offsets into `base.text`): one
     Doc's (`to_record`) or the pieces' of a long document, shifted back (`curation.annotate`)."""
-    builder = _RecordBuilder(base.text)
+    schema = schema or get_schema()
+    builder = _RecordBuilder(base.text, OutputLabels.of(schema))
     for a in attributions:
         builder.add_attribution(a)
     for c in claims:
@@ -90,15 +156,15 @@ def build_record(
         "relations": builder.relations_dump(),
         "provenance": provenance.model_dump(),
     }
-    return Document.model_validate(base.model_dump() | fields)
+    return Document.checked(base.model_dump() | fields, schema)
 
 
 class _RecordBuilder:
-    """Collects spans (shared SPEAKER and CUE spans once) and relations for one document."""
+    """Collects spans (shared speaker and cue spans once) and relations for one document."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, labels: OutputLabels) -> None:
         self.text = text
-        self.schema = get_schema()
+        self.labels = labels
         self.by_id: dict[str, Span] = {}
         self.relations: list[Relation] = []
         self._relation_keys: set[tuple[str, str, str]] = set()
@@ -115,15 +181,16 @@ class _RecordBuilder:
 
     def _span(
         self,
-        label: str,
+        role: str,
         m: Mention,
         score: float,
         attrs: dict[str, object],
         rule: str,
         group: str | None = None,
     ) -> str | None:
-        if label not in self.schema.spans or m.end <= m.start or self.text[m.start : m.end] != m.text:
-            return None
+        if m.end <= m.start or self.text[m.start : m.end] != m.text:
+            return None  # a component's offsets that do not fit the text (a bug there; never written)
+        label = self.labels.spans[role]
         sid = span_id(label, m.start, m.end)
         existing = self.by_id.get(sid)
         if existing is None or (existing.score or 0) < score:
@@ -139,9 +206,10 @@ class _RecordBuilder:
             )
         return sid
 
-    def _relate(self, head: str | None, tail: str | None, label: str) -> None:
-        if head is None or tail is None or label not in self.schema.relations:
+    def _relate(self, head: str | None, tail: str | None, roles: tuple[str, str]) -> None:
+        if head is None or tail is None:
             return
+        label = self.labels.relations[roles]
         key = (head, tail, label)
         if key not in self._relation_keys:
             self._relation_keys.add(key)
@@ -149,19 +217,19 @@ class _RecordBuilder:
 
     def add_attribution(self, a: Attribution) -> None:
         group = str(a.extra["group"]) if a.extra.get("group") else None
-        quote = self._span("QUOTE", Mention(a.start, a.end, a.text), a.score, {"kind": a.kind}, a.rule, group)
+        quote = self._span("quote", Mention(a.start, a.end, a.text), a.score, {"kind": a.kind}, a.rule, group)
         # The speaker and the cue were found by the same rule as the quote.
         if a.speaker is not None:
             score = a.speaker_score if a.speaker_score is not None else a.score
-            speaker = self._span("SPEAKER", a.speaker, score, {"canonical": a.canonical}, a.rule)
-            self._relate(quote, speaker, "speaker")
+            speaker = self._span("speaker", a.speaker, score, {"canonical": a.canonical}, a.rule)
+            self._relate(quote, speaker, ("quote", "speaker"))
         if a.cue is not None:
-            self._relate(quote, self._span("CUE", a.cue, a.score, {}, a.rule), "cue")
+            self._relate(quote, self._span("cue", a.cue, a.score, {}, a.rule), ("quote", "cue"))
 
     def add_claim(self, c: Claim) -> None:
         claim = self._span(
-            "CLAIM", Mention(c.start, c.end, c.text), c.score, {"checkworthy": c.checkworthy}, c.rule
+            "claim", Mention(c.start, c.end, c.text), c.score, {"checkworthy": c.checkworthy}, c.rule
         )
         if c.speaker is not None:
-            speaker = self._span("SPEAKER", c.speaker, c.score, {"canonical": c.canonical}, c.rule)
-            self._relate(claim, speaker, "speaker")
+            speaker = self._span("speaker", c.speaker, c.score, {"canonical": c.canonical}, c.rule)
+            self._relate(claim, speaker, ("claim", "speaker"))

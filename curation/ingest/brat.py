@@ -109,13 +109,16 @@ def _load_mapping_cached(path: Path) -> BratMapping:
         first = exc.errors()[0]
         loc = ".".join(str(x) for x in first["loc"]) or "mapping"
         raise InputError(f"{path}: invalid brat mapping ({loc}: {first['msg']})") from None
-    mapping.check(get_schema(), str(path))
     return mapping
 
 
-def load_mapping(path: Path | str | None = None) -> BratMapping:
-    """The mapping at `path` (default: the PolNeAR mapping shipped with the project)."""
-    return _load_mapping_cached(Path(path) if path is not None else DEFAULT_MAPPING)
+def load_mapping(path: Path | str | None = None, schema: LabelSchema | None = None) -> BratMapping:
+    """The mapping at `path` (default: the PolNeAR mapping shipped with the project), checked against
+    `schema` (the packaged one when None): every label, kind and relation it names must exist there."""
+    where = Path(path) if path is not None else DEFAULT_MAPPING
+    mapping = _load_mapping_cached(where)
+    mapping.check(schema or get_schema(), str(where))
+    return mapping
 
 
 @dataclass
@@ -357,7 +360,15 @@ class _Builder:
 
 
 def build_document(
-    text: str, ann: AnnFile, mapping: BratMapping, *, source: str, annotator: str, name: str, ann_file: str
+    text: str,
+    ann: AnnFile,
+    mapping: BratMapping,
+    *,
+    source: str,
+    annotator: str,
+    name: str,
+    ann_file: str,
+    schema: LabelSchema | None = None,
 ) -> Document:
     """Turn one parsed .ann over its text into a gold Document (see the module docstring)."""
     build = _Builder(text)
@@ -400,7 +411,7 @@ def build_document(
                         build.relate(head_sid, tail_sid, relation)
     spans = sorted(build.spans.values(), key=lambda s: (s.start, s.end, s.label))
     try:
-        return _document(text, spans, build, mapping, source, annotator, name, ann_file)
+        return _document(text, spans, build, mapping, source, annotator, name, ann_file, schema)
     except PydanticValidationError as exc:
         problem = "; ".join(str(e["msg"]) for e in exc.errors())
         raise InputError(f"{ann_file}: not a valid record under the label schema: {problem}") from None
@@ -415,17 +426,22 @@ def _document(
     annotator: str,
     name: str,
     ann_file: str,
+    schema: LabelSchema | None,
 ) -> Document:
-    return Document(
-        id=content_id(text),
-        source=source,
-        text=text,
-        meta={"name": name},
-        spans=spans,
-        relations=list(build.relations.values()),
-        provenance=Provenance(
-            source="brat", corpus=mapping.name, file=ann_file, annotator=annotator, reviewed=True
-        ),
+    provenance = Provenance(
+        source="brat", corpus=mapping.name, file=ann_file, annotator=annotator, reviewed=True
+    )
+    return Document.checked(
+        {
+            "id": content_id(text),
+            "source": source,
+            "text": text,
+            "meta": {"name": name},
+            "spans": spans,
+            "relations": list(build.relations.values()),
+            "provenance": provenance,
+        },
+        schema,
     )
 
 
@@ -486,6 +502,7 @@ def read_brat_corpus(
     *,
     annotator: str = "first",
     errors: list[str] | None = None,
+    schema: LabelSchema | None = None,
 ) -> Iterator[Document]:
     """Stream gold Documents from a brat corpus, in file-name order.
 
@@ -495,7 +512,7 @@ def read_brat_corpus(
     an unannotated text is not gold. With `errors`, an .ann file that cannot be read as gold is skipped
     and its message appended there (reading goes on); without it, the first such file raises.
     """
-    rules = load_mapping(mapping)
+    rules = load_mapping(mapping, schema)
     root = Path(root)
     for txt, anns in _corpus_files(root):
         if annotator == "first":
@@ -522,6 +539,7 @@ def read_brat_corpus(
                     annotator=who or ann_path.stem,
                     name=txt.stem,
                     ann_file=str(ann_path),
+                    schema=schema,
                 )
             except InputError as exc:
                 if errors is None:

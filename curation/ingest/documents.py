@@ -17,6 +17,7 @@ from curation.ingest.readers import RawText, Skipped, read_jsonl_file, read_text
 from curation.ingest.report import IngestReport
 from curation.jsonl import atomic_write, dump_document
 from curation.records import Document, content_id
+from curation.schema import LabelSchema
 
 _TITLE_CHARS = 200
 
@@ -29,6 +30,7 @@ def iter_documents(
     fmt: Format = "auto",
     mapping: Path | None = None,
     exclude: Path | None = None,
+    schema: LabelSchema | None = None,
 ) -> Iterator[Document]:
     """Stream one Document per distinct article found under `paths`.
 
@@ -48,7 +50,7 @@ def iter_documents(
         if item.fmt == "ignored":
             report.ignored += 1
             continue
-        for found in _read(item, text_field, mapping):
+        for found in _read(item, text_field, mapping, schema):
             if isinstance(found, Skipped):
                 report.skip(found.message, found.reason)
                 continue
@@ -67,25 +69,27 @@ def iter_documents(
             yield doc
 
 
-def _read(item: Input, text_field: str, mapping: Path | None) -> Iterator[RawText | Document | Skipped]:
+def _read(
+    item: Input, text_field: str, mapping: Path | None, schema: LabelSchema | None
+) -> Iterator[RawText | Document | Skipped]:
     if item.fmt == "text":
         yield read_text_file(item.path, item.display)
     elif item.fmt == "jsonl":
-        yield from read_jsonl_file(item.path, item.display, text_field)
+        yield from read_jsonl_file(item.path, item.display, text_field, schema)
     elif item.fmt == "brat":
-        yield from _read_brat(item, mapping)
+        yield from _read_brat(item, mapping, schema)
     elif item.fmt == "error":
         yield Skipped(f"{item.display}: {item.problem}", item.reason)
 
 
-def _read_brat(item: Input, mapping: Path | None) -> Iterator[Document | Skipped]:
+def _read_brat(item: Input, mapping: Path | None, schema: LabelSchema | None) -> Iterator[Document | Skipped]:
     """Gold records from a brat corpus; an .ann file that is not valid gold is skipped with its message
     (the rest of the corpus goes on); a corpus-wide error (mapping, layout) ends that corpus."""
     from curation.ingest.brat import read_brat_corpus
 
     errors: list[str] = []
     try:
-        for record in read_brat_corpus(item.path, mapping, errors=errors):
+        for record in read_brat_corpus(item.path, mapping, errors=errors, schema=schema):
             yield from (Skipped(message, "brat") for message in errors)
             errors.clear()
             yield record
@@ -160,6 +164,7 @@ def ingest(
     text_field: str = "text",
     fmt: Format = "auto",
     mapping: Path | None = None,
+    schema: LabelSchema | None = None,
 ) -> IngestReport:
     """Write the documents under `paths` to the JSONL file `out`, atomically.
 
@@ -168,7 +173,9 @@ def ingest(
     `on_document` is called after each document is written (progress display).
     """
     report = report if report is not None else IngestReport()
-    docs = iter_documents(paths, report=report, text_field=text_field, fmt=fmt, mapping=mapping, exclude=out)
+    docs = iter_documents(
+        paths, report=report, text_field=text_field, fmt=fmt, mapping=mapping, exclude=out, schema=schema
+    )
     with atomic_write(out) as fh:
         for doc in docs:
             fh.write(dump_document(doc) + "\n")

@@ -15,6 +15,7 @@ from typing import Any
 from curation.errors import CurationError, InputError
 from curation.jsonl import parse_document, parse_json
 from curation.records import Document
+from curation.schema import LabelSchema
 
 #: A NUL byte in the first block is the usual sign of a binary file (images, PDFs, archives).
 _SNIFF_BYTES = 8192
@@ -71,7 +72,9 @@ def read_text_file(path: Path, display: str) -> RawText | Skipped:
     return RawText(text=text, source=display, fmt="text", where=display)
 
 
-def read_jsonl_file(path: Path, display: str, text_field: str) -> Iterator[RawText | Document | Skipped]:
+def read_jsonl_file(
+    path: Path, display: str, text_field: str, schema: LabelSchema | None = None
+) -> Iterator[RawText | Document | Skipped]:
     """Each line of a JSONL file: a text record (cleaned later) or a full document record."""
     try:
         fh = open(path, "rb")  # noqa: SIM115 (closed by the with below)
@@ -83,14 +86,16 @@ def read_jsonl_file(path: Path, display: str, text_field: str) -> Iterator[RawTe
     found = False
     with fh:
         for lineno, raw in enumerate(fh, start=1):
-            for item in _jsonl_line(raw, f"{display}:{lineno}", text_field):
+            for item in _jsonl_line(raw, f"{display}:{lineno}", text_field, schema):
                 found = True
                 yield item
     if not found:
         yield Skipped(f"{display}: empty (no JSON lines); remove it or fill it", "empty")
 
 
-def _jsonl_line(raw: bytes, where: str, text_field: str) -> Iterator[RawText | Document | Skipped]:
+def _jsonl_line(
+    raw: bytes, where: str, text_field: str, schema: LabelSchema | None = None
+) -> Iterator[RawText | Document | Skipped]:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -110,7 +115,7 @@ def _jsonl_line(raw: bytes, where: str, text_field: str) -> Iterator[RawText | D
         return
     if any(key in obj for key in _RECORD_KEYS):
         try:
-            yield parse_document(obj, where)
+            yield parse_document(obj, where, schema)
         except CurationError as exc:
             yield Skipped(
                 f"{exc}; fix the record or drop its spans to ingest it as plain text", "invalid-record"

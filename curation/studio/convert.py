@@ -97,7 +97,7 @@ def document_from_task(
     """Rebuild the document record from a task and one annotation's result, checking every region."""
     text = task_text(task)
     spans, relations = regions_to_spans(result, text, schema, where=f"task {task.get('id')}")
-    return task_record(task, spans, relations, provenance)
+    return task_record(task, spans, relations, provenance, schema)
 
 
 def task_text(task: dict[str, Any]) -> str:
@@ -116,23 +116,31 @@ def task_text(task: dict[str, Any]) -> str:
 
 
 def task_record(
-    task: dict[str, Any], spans: list[Span], relations: list[Relation], provenance: Provenance
+    task: dict[str, Any],
+    spans: list[Span],
+    relations: list[Relation],
+    provenance: Provenance,
+    schema: LabelSchema | None = None,
 ) -> Document:
-    """The document record of a task (text, source, meta, removed from its data) with these spans."""
+    """The document record of a task (text, source, meta, removed from its data) with these spans,
+    checked against `schema` (the packaged one when None)."""
     data = task.get("data") or {}
     task_id = task.get("id")
     text = task_text(task)
     extra = data.get(RECORD) or {}
     try:
-        return Document(
-            id=data.get(DOC_ID) or f"task-{task_id}",
-            source=extra.get("source", ""),
-            text=text,
-            meta=extra.get("meta", {}),
-            removed=extra.get("removed", []),
-            spans=spans,
-            relations=relations,
-            provenance=provenance,
+        return Document.checked(
+            {
+                "id": data.get(DOC_ID) or f"task-{task_id}",
+                "source": extra.get("source", ""),
+                "text": text,
+                "meta": extra.get("meta", {}),
+                "removed": extra.get("removed", []),
+                "spans": spans,
+                "relations": relations,
+                "provenance": provenance,
+            },
+            schema,
         )
     except PydanticValidationError as exc:
         raise ValidationError(f"task {task_id}: annotation breaks the label schema ({_first(exc)})") from None

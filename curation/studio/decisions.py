@@ -108,7 +108,7 @@ def push_decisions(
         raise CurationError(f"none of {labels} starts a relation in the label schema: nothing to decide")
     title = _checked_title(project)
     documents = scan(path, schema)  # every record validated before anything is sent
-    plan, empty = _plan(path, documents, heads)
+    plan, empty = _plan(path, documents, heads, schema)
     check(conn)
     with push_lock(lock_home, conn.url, title, on_wait):  # as push: one push per project at once
         info, changed = ensure_project(
@@ -128,7 +128,7 @@ def push_decisions(
             unit = next(u for u in units(doc, heads) if u.key == entry.key)
             return unit_task(doc, unit, schema, entry.model_version)
 
-        pairs = zip(new, read_at(path, [e.offset for e in new]), strict=True)
+        pairs = zip(new, read_at(path, [e.offset for e in new], schema), strict=True)
         task_batches = ([task_of(entry, doc) for entry, doc in batch] for batch in batches(pairs, batch_size))
         for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
             report.created += sent
@@ -147,11 +147,13 @@ def _checked_title(project: str) -> str:
     return title
 
 
-def _plan(path: Path, documents: list[Entry], heads: list[str]) -> tuple[list[Entry], list[str]]:
+def _plan(
+    path: Path, documents: list[Entry], heads: list[str], schema: LabelSchema
+) -> tuple[list[Entry], list[str]]:
     """Every unit of every document as an entry, most doubtful first; documents without a unit."""
     plan: list[Entry] = []
     empty: list[str] = []
-    for entry, doc in zip(documents, read_at(path, [e.offset for e in documents]), strict=True):
+    for entry, doc in zip(documents, read_at(path, [e.offset for e in documents], schema), strict=True):
         found = units(doc, heads)
         if not found:
             empty.append(doc.id)
@@ -272,7 +274,7 @@ def pull_decisions(
             for row in rows:
                 if row.status != "gold":
                     continue  # a gold record pulled before for it leaves the store, named
-                doc = _gold(state, row.annotator, title)
+                doc = _gold(state, row.annotator, title, schema)
                 if since is not None and annotation_time(doc.provenance.updated_at) <= since:
                     report.unchanged += 1
                     store.see(doc.id, row.annotator, None)  # still gold: its stored line stays
@@ -280,7 +282,7 @@ def pull_decisions(
                 store.write(doc)
                 report.records += 1
             if any(row.status == "editor" for row in rows):
-                editor.append(_for_editor(state, title))
+                editor.append(_for_editor(state, title, schema))
     if to_editor is not None:
         with atomic_write(to_editor) as fh:
             for doc in editor:
@@ -349,7 +351,7 @@ def _rows(state: _DocState) -> list[DocumentDecisions]:
     return rows
 
 
-def _gold(state: _DocState, annotator: str, project: str) -> Document:
+def _gold(state: _DocState, annotator: str, project: str, schema: LabelSchema) -> Document:
     """One annotator's fully decided document: the accepted units' spans and relations, reviewed."""
     spans: dict[str, Span] = {}
     relations: dict[tuple[str, str, str], Relation] = {}
@@ -380,10 +382,10 @@ def _gold(state: _DocState, annotator: str, project: str) -> Document:
         }
     )
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end, s.label))
-    return task_record(state.task, ordered, list(relations.values()), provenance)
+    return task_record(state.task, ordered, list(relations.values()), provenance, schema)
 
 
-def _for_editor(state: _DocState, project: str) -> Document:
+def _for_editor(state: _DocState, project: str, schema: LabelSchema) -> Document:
     """The document's prediction with the decisions applied, for the full editor (not reviewed).
 
     A unit is left out only when everyone who answered it rejected it; accepted, wrong and
@@ -407,7 +409,7 @@ def _for_editor(state: _DocState, project: str) -> Document:
         reviewed=False, model_version=first.model_version, decisions_project=project, to_fix=to_fix
     )
     ordered = sorted(spans.values(), key=lambda s: (s.start, s.end, s.label))
-    return task_record(state.task, ordered, list(relations.values()), provenance)
+    return task_record(state.task, ordered, list(relations.values()), provenance, schema)
 
 
 def summary_lines(

@@ -26,7 +26,7 @@ import httpx
 from curation.errors import InputError, ServerError, ValidationError
 from curation.jsonl import iter_json_lines, parse_document
 from curation.layers import layer_title
-from curation.records import Document, text_hash
+from curation.records import Document, schema_context, text_hash
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.concurrency import push_lock, remove_duplicates
 from curation.studio.config import labeling_config
@@ -172,7 +172,7 @@ def _push(
 
     task_batches = (
         [_task(d, schema, layer) for d in batch]
-        for batch in batches(read_at(path, [e.offset for e in new]), batch_size)
+        for batch in batches(read_at(path, [e.offset for e in new], schema), batch_size)
     )
     for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
         report.created += sent
@@ -185,7 +185,7 @@ def _push(
             continue
         preds = [
             {"task": existing[d.id].task_id, **_prediction(d, schema, layer)}
-            for d in read_at(path, [e.offset for e in group])
+            for d in read_at(path, [e.offset for e in group], schema)
         ]
         _import_predictions(sender, info.id, preds)
         report.predictions_added += len(preds)
@@ -252,7 +252,7 @@ def _converge(
             f"push (first: {lost[0]}); someone deleted them meanwhile: run the push again"
         )
     if missing:
-        for batch in batches(read_at(path, [e.offset for e in missing]), DEFAULT_BATCH):
+        for batch in batches(read_at(path, [e.offset for e in missing], schema), DEFAULT_BATCH):
             preds = [{"task": existing[d.id].task_id, **_prediction(d, schema, report.layer)} for d in batch]
             _import_predictions(conn, project_id, preds)
         report.predictions_restored = len(missing)
@@ -320,7 +320,7 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER) -> list[Entry]
     seen: set[str] = set()
     for lineno, offset, obj in _lines_with_offsets(path):
         where = f"{path}:{lineno} (document {obj.get('id')})"
-        doc = parse_document(obj, where)
+        doc = parse_document(obj, where, schema)
         version = model_version_of(doc)
         if not version:
             raise ValidationError(
@@ -392,12 +392,12 @@ def _task_count(conn: Connection, project_id: int) -> int:
         return int(getattr(pager.response, "total", 0) or 0)
 
 
-def read_at(path: Path, offsets: list[int]) -> Iterator[Document]:
+def read_at(path: Path, offsets: list[int], schema: LabelSchema | None = None) -> Iterator[Document]:
     """Read the records starting at these byte offsets, in this order (already validated by scan)."""
     with open(path, "rb") as fh:
         for offset in offsets:
             fh.seek(offset)
-            yield Document.model_validate_json(fh.readline())
+            yield Document.model_validate_json(fh.readline(), context=schema_context(schema))
 
 
 def _lines_with_offsets(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:

@@ -15,10 +15,9 @@ from spacy.language import Language
 from spacy.tokens import DocBin
 
 from curation.errors import InputError
-from curation.evaluate.loading import read_dataset_dir
+from curation.export.reader import read_version
 from curation.export.splits import SPLITS
 from curation.records import Document
-from curation.schema import get_schema
 
 QUOTE = "QUOTE"
 
@@ -37,7 +36,7 @@ class SplitData:
 def read_split(dataset: Path, split: str) -> Iterator[Document]:
     """The documents of one split of an exported version (none when the split is empty)."""
     try:
-        yield from read_dataset_dir(dataset, get_schema(), split)
+        yield from read_version(dataset, split=split)  # with the schema the version ships
     except InputError:
         if not any(dataset.glob("data/documents/*.parquet")):
             raise

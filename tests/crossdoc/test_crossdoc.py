@@ -305,11 +305,23 @@ def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
     assert group_quotes([ann1, ann2]) == []  # one document, however many annotators
 
 
-def test_crossdoc_reads_labels_the_schema_defines():
-    from curation.crossdoc import CUE_RELATION, QUOTE_LABEL, SPEAKER_RELATION
-    from curation.schema import get_schema
+def test_crossdoc_reads_the_labels_by_their_role_in_the_schema():
+    """Renamed labels (QUOTE -> QUOTATION, speaker -> said_by) need no code change: roles name them."""
+    from curation.crossdoc import quotes_of
+    from curation.schema import LabelSchema, get_schema
 
-    schema = get_schema()
-    assert QUOTE_LABEL in schema.span_labels
-    assert QUOTE_LABEL in schema.relations[SPEAKER_RELATION].from_
-    assert QUOTE_LABEL in schema.relations[CUE_RELATION].from_
+    raw = get_schema().model_dump(by_alias=True)
+    raw["spans"] = {("QUOTATION" if k == "QUOTE" else k): v for k, v in raw["spans"].items()}
+    for rel in raw["relations"].values():
+        rel["from"] = ["QUOTATION" if x == "QUOTE" else x for x in rel["from"]]
+    raw["relations"]["said_by"] = raw["relations"].pop("speaker")
+    renamed = LabelSchema.model_validate(raw)
+    doc = make_doc("d1", "“We are ready,” he said.", [("We are ready", "Ann Lee|he", "said")])
+    obj = doc.model_dump()
+    for span in obj["spans"]:
+        if span["label"] == "QUOTE":
+            span["label"] = "QUOTATION"
+    for rel in obj["relations"]:
+        rel["label"] = "said_by" if rel["label"] == "speaker" else rel["label"]
+    [occ] = quotes_of(Document.checked(obj, renamed), renamed)
+    assert (occ.text, occ.canonical, occ.cue) == ("We are ready", "Ann Lee", "said")
