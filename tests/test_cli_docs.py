@@ -50,3 +50,14 @@ def test_cli_schema_check_fails_on_a_stale_file(tmp_path):
     result = runner.invoke(app, ["schema", "--check", "--out", str(stale)])
     assert result.exit_code == 1
     assert stale.read_text() == "{}\n"  # --check never writes
+
+
+def test_cli_docs_help_lists_commands_in_workflow_order_without_type_metavars():
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "200"})
+    listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
+    workflow = ["ingest", "annotate", "push", "pull", "export", "evaluate", "agreement"]
+    assert [name for name in listed if name in workflow] == workflow
+    for name, _ in _commands():
+        shown = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"}).stdout
+        options = shown.split("Options:")[-1]  # typer shows an argument's type whatever its metavar
+        assert "<bool>" not in shown and "<list[" not in options, f"`curation {name} --help` shows a type"

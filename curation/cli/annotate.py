@@ -19,7 +19,9 @@ from curation.summary import summarize
 def annotate_cmd(
     inputs: Annotated[
         list[Path],
-        typer.Argument(help="docs.jsonl from `curation ingest`, or raw paths (ingested on the fly)."),
+        typer.Argument(
+            help="docs.jsonl from `curation ingest`, or raw paths (ingested on the fly).", metavar="PATH..."
+        ),
     ],
     out: OutFile,
     model: ModelOption = None,

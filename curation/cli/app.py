@@ -31,6 +31,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals can hold API keys
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 console = Console()

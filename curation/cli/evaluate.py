@@ -20,10 +20,13 @@ def evaluate_command(
     ],
     pred: Annotated[
         list[Path] | None,
-        typer.Option("--pred", help="Predicted records (.jsonl); repeat for several systems."),
+        typer.Option(
+            "--pred", help="Predicted records (.jsonl); repeat for several systems.", metavar="FILE"
+        ),
     ] = None,
     system: Annotated[
-        list[str] | None, typer.Option("--system", help="Run a built-in system on the gold texts: spacy.")
+        list[str] | None,
+        typer.Option("--system", help="Run a built-in system on the gold texts: spacy.", metavar="NAME"),
     ] = None,
     threshold: Annotated[
         float, typer.Option(help="Share of a gold span a prediction must cover to match it.")

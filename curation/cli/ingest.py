@@ -30,7 +30,10 @@ class InputFormat(enum.StrEnum):
 @user_errors
 def ingest_cmd(
     paths: Annotated[
-        list[Path], typer.Argument(help="Text files, folders (read recursively), JSONL files, brat folders.")
+        list[Path],
+        typer.Argument(
+            help="Text files, folders (read recursively), JSONL files, brat folders.", metavar="PATH..."
+        ),
     ],
     out: OutFile,
     text_field: Annotated[

@@ -209,6 +209,7 @@ def push_cmd(
         list[str] | None,
         typer.Option(
             "--decide",
+            metavar="LABEL",
             help="Decisions mode: the label each decision is about (repeatable; default: every label "
             "that starts a relation in the schema).",
         ),
