@@ -28,7 +28,11 @@ MinAgreeOption = Annotated[
 ]
 PreferOption = Annotated[
     list[str] | None,
-    typer.Option("--prefer", help="prefer: this annotator's version wins (repeat for a fallback order)."),
+    typer.Option(
+        "--prefer",
+        help="prefer: this annotator's version wins (repeat for a fallback order).",
+        metavar="ANNOTATOR",
+    ),
 ]
 
 
