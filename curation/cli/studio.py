@@ -195,6 +195,7 @@ def push_cmd(
         typer.Option(
             "--layer",
             "-l",
+            metavar="LAYER",
             help="Annotation layer to push (repeatable; default: every layer of the schema, each to its "
             "own project '<project> · <layer>'; 'all' puts every label in the one project '<project>').",
         ),

@@ -293,7 +293,9 @@ def _adjudicate_and_write(
 ) -> ExportResult:
     with tempfile.TemporaryDirectory(prefix="curation-adjudicated-") as scratch:
         decided = Path(scratch) / Path(path).name
-        report = adjudicate_file(Path(path), decided, options.adjudication, _stage(progress, "adjudicating"))
+        report = adjudicate_file(
+            Path(path), decided, options.adjudication, _stage(progress, "adjudicating"), options.schema
+        )
         if not report.documents and report.left_out:
             raise InputError(f"{path}: adjudication kept no document ({'; '.join(report.left_out[:3])})")
         try:

@@ -33,7 +33,7 @@ from curation.jsonl import atomic_write, dump_document, iter_json_lines, parse_d
 from curation.layers import layer_of_record
 from curation.layers import merge_layers as merge_layer_parts
 from curation.records import Document, Provenance, Relation, Span, span_id
-from curation.schema import ALL_LAYER, get_schema
+from curation.schema import ALL_LAYER, LabelSchema, get_schema
 
 Method = Literal["unanimous", "majority", "prefer", "reviewed"]
 METHODS: tuple[Method, ...] = ("unanimous", "majority", "prefer", "reviewed")
@@ -386,7 +386,11 @@ class AdjudicationReport:
 
 
 def adjudicate_file(
-    path: Path, out: Path, policy: Policy, progress: Progress | None = None
+    path: Path,
+    out: Path,
+    policy: Policy,
+    progress: Progress | None = None,
+    schema: LabelSchema | None = None,
 ) -> AdjudicationReport:
     """Write one record per document of `path` to `out` (atomically), in the order of first appearance.
 
@@ -396,7 +400,7 @@ def adjudicate_file(
     report = AdjudicationReport(policy)
     index = _index(path)
     with atomic_write(out) as fh:
-        for done, (doc_id, versions) in enumerate(_grouped(path, index), start=1):
+        for done, (doc_id, versions) in enumerate(_grouped(path, index, schema), start=1):
             for doc in _decide_document(doc_id, versions, policy, report):
                 fh.write(dump_document(doc) + "\n")
                 report.documents += 1
@@ -448,7 +452,9 @@ def _index(path: Path) -> dict[str, list[int]]:
     return index
 
 
-def _grouped(path: Path, index: dict[str, list[int]]) -> Iterator[tuple[str, list[Document]]]:
+def _grouped(
+    path: Path, index: dict[str, list[int]], schema: LabelSchema | None = None
+) -> Iterator[tuple[str, list[Document]]]:
     """Each document's records, read back by line number, one document at a time."""
     offsets = _line_offsets(path)
     with open(path, "rb") as fh:
@@ -456,7 +462,7 @@ def _grouped(path: Path, index: dict[str, list[int]]) -> Iterator[tuple[str, lis
             versions = []
             for lineno in linenos:
                 fh.seek(offsets[lineno])
-                versions.append(parse_document(json.loads(fh.readline()), f"{path}:{lineno}"))
+                versions.append(parse_document(json.loads(fh.readline()), f"{path}:{lineno}", schema))
             yield doc_id, versions
 
 

@@ -30,7 +30,8 @@ def _schema_with_event(tmp_path: Path) -> Path:
     text = SCHEMA_PATH.read_text(encoding="utf-8")
     head, relations = text.split("\nrelations:\n", 1)
     copy = tmp_path / "labels.yaml"
-    copy.write_text(f"{head}\n{EXTRA_LABEL}relations:\n{relations}", encoding="utf-8")
+    layer = "  events:\n    description: What happened.\n    labels: [EVENT]\n"  # every label has a layer
+    copy.write_text(f"{head}\n{EXTRA_LABEL}relations:\n{relations.rstrip()}\n{layer}", encoding="utf-8")
     return copy
 
 
@@ -51,7 +52,7 @@ def test_schema_an_added_label_travels_from_ingest_to_evaluate(studio, tmp_path:
 
     _ok(["ingest", str(article), "-o", str(docs), "-q", *schema])
     _ok(["annotate", str(docs), "-o", str(pre), "-q", *schema])
-    _ok(["push", str(pre), "--project", "schema-travels", "-q", *schema], env)
+    _ok(["push", str(pre), "--project", "schema-travels", "--layer", "all", "-q", *schema], env)
 
     # An annotator accepts the predictions and marks one EVENT (a label only the copy has).
     ls = client(studio.conn)
