@@ -8,9 +8,10 @@ The editor's own state (window.Htx) is read only to find where things are and to
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from playwright.sync_api import Page
+if TYPE_CHECKING:  # playwright is installed by `make test-browser` only; `make test` collects this folder
+    from playwright.sync_api import Page
 
 WINDOW = {"width": 1600, "height": 1000}
 
