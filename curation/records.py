@@ -98,10 +98,15 @@ class Span(BaseModel):
         description="The extraction rule that predicted this span (e.g. direct_cue, author:past-event); "
         "None on spans a person drew.",
     )
+    defaults: list[str] | None = Field(
+        default=None,
+        description="The attributes whose value came from the label schema's default on pull (no annotator "
+        "chose it); the dataset card counts them.",
+    )
 
     @model_serializer(mode="wrap")
     def _dump(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return _without_none(handler(self), ("group", "rule"))
+        return _without_none(handler(self), ("group", "rule", "defaults"))
 
     @classmethod
     def at(

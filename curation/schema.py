@@ -65,6 +65,10 @@ class RelationSpec(BaseModel):
     description: str
     from_: list[str] = Field(alias="from")
     to: list[str]
+    # A group relation links the segments of one span split by other text (a quote interrupted by its
+    # attribution). Records keep such segments as spans sharing a `group` field, not as relations; the
+    # relation is how the group is shown and kept in Label Studio's editor.
+    group: bool = False
 
 
 class LayerSpec(BaseModel):
@@ -196,6 +200,13 @@ class LabelSchema(BaseModel):
             for tail in rel.to
             if tail in shown
         ]
+
+    def group_relation_for(self, label: str) -> str | None:
+        """The group relation that links segments of `label` spans, if the schema declares one."""
+        for name, rel in self.relations.items():
+            if rel.group and label in rel.from_ and label in rel.to:
+                return name
+        return None
 
     def choice_values(self, label: str, attr: str) -> list[str]:
         return self.spans[label].attrs[attr].values

@@ -302,6 +302,8 @@ def pull_cmd(
 
     --mode decisions reads "PROJECT · decisions" instead: fully decided documents become gold, the
     rest are listed (sent to the editor, partly decided, undecided) with their counts.
+    An annotation that breaks the label schema is listed with each problem and left out; the rest is
+    written and the exit code is 1, so scripts notice. Skipped tasks are listed too.
 
     Example: curation pull --project seeds -o gold.jsonl --since 2026-01-31T12:00
     """
@@ -318,9 +320,21 @@ def pull_cmd(
         return
     with _progress("pulling", quiet) as advance:
         report = pull(conn, project, out, since=since, progress=advance, schema=labels)
+    for left in report.left_out:
+        err_console.print(f"left out: {left.describe()}:", highlight=False, markup=False, soft_wrap=True)
+        for problem in left.problems:
+            err_console.print(f"  - {problem}", highlight=False, markup=False, soft_wrap=True)
+    for skipped in report.cancelled:
+        err_console.print(
+            f"skipped (kept as cancelled, never gold): {skipped}",
+            highlight=False,
+            markup=False,
+            soft_wrap=True,
+        )
     console.print(
         f"pulled {report.records} records ({report.documents} documents, {report.tasks} annotated tasks)"
-        + (f", {report.unchanged} not changed since {since.isoformat()}" if since else ""),
+        + (f", {report.unchanged} not changed since {since.isoformat()}" if since else "")
+        + f"; {len(report.left_out)} annotations left out, {len(report.cancelled)} skipped",
         highlight=False,
         soft_wrap=True,
     )
@@ -353,13 +367,16 @@ def pull_cmd(
             highlight=False,
             soft_wrap=True,
         )
-    if report.cancelled:
+    if report.defaults:
+        filled = ", ".join(f"{n} {name}" for name, n in sorted(report.defaults.items()))
+        console.print(f"values from the schema's defaults: {filled}", highlight=False, soft_wrap=True)
+    if report.left_out:
         err_console.print(
-            f"{len(report.cancelled)} skipped annotations (kept as cancelled, never gold): "
-            f"{'; '.join(report.cancelled[:5])}",
-            highlight=False,
+            f"{len(report.left_out)} annotations break the label schema and were left out (listed above): "
+            "fix them in Label Studio and pull again",
             soft_wrap=True,
         )
+        raise typer.Exit(1)
     _mention_decisions(conn, project)
 
 

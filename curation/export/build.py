@@ -468,6 +468,7 @@ def write_rows(
         for config, rows in builder.rows(doc, reviewed).items():
             sink.add(config, split, rows)
         span_counts[split].update(span.label for span in doc.spans)
+        plan.found.provenance.count_defaults(doc)
         done += 1
         if progress and (done % 200 == 0 or done == total):
             progress("writing parquet", done, total)

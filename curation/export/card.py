@@ -19,8 +19,10 @@ from curation.export.features import tag_column, unit_configs
 from curation.export.splits import SPLITS, Ratios
 from curation.export.writer import DATA_DIR
 from curation.gold.adjudicate import AdjudicationReport
-from curation.records import Provenance
+from curation.records import Document, Provenance
 from curation.schema import LabelSchema
+
+FROM_DEFAULTS = "Values from the label schema's defaults (no annotator chose them)"
 
 
 @dataclass
@@ -33,6 +35,8 @@ class ProvenanceSummary:
     records: int = 0
     agreement: float | None = None  # mean pairwise span F1 where several annotators did one document
     agreement_documents: int = 0
+    # "CLAIM.checkworthy" -> exported values that came from the schema's default on pull, not an annotator
+    defaults: Counter[str] = field(default_factory=Counter)
 
     def add(self, provenance: Provenance) -> None:
         self.records += 1
@@ -45,6 +49,12 @@ class ProvenanceSummary:
         if provenance.project is not None:
             self.projects.add(provenance.project)
         self.projects.update(provenance.projects or ())
+
+    def count_defaults(self, doc: Document) -> None:
+        """Count the values of an exported record that pull filled from the schema's defaults."""
+        for span in doc.spans:
+            for attr in span.defaults or []:
+                self.defaults[f"{span.label}.{attr}"] += 1
 
 
 @dataclass
@@ -278,6 +288,12 @@ def body(info: CardInfo) -> str:
     if prov.projects:
         lines.append(f"- Label Studio project(s): {', '.join(inline(p) for p in sorted(prov.projects))}.")
     lines.append(f"- Annotators: {len(prov.annotators)}; input records: {prov.records}.")
+    if prov.defaults:
+        filled = ", ".join(f"{name} {n}" for name, n in sorted(prov.defaults.items()))
+        total = sum(prov.defaults.values())
+        lines.append(f"- {FROM_DEFAULTS}: {total} ({filled}).")
+    elif not info.silver:
+        lines.append(f"- {FROM_DEFAULTS}: none.")
     lines += adjudication_lines(info.adjudication)
     if prov.agreement is not None:
         lines.append(

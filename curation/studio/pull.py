@@ -5,10 +5,13 @@ annotator who only skipped a task gets a record marked `cancelled` (not reviewed
 adjudication can say who skipped; export never takes it as gold. Every region is checked against the
 task text and the text against the hash pushed with it (curation.studio.convert). The records merge
 into the local gold store (curation.gold.store): a pull adds and updates, and names what left it.
+An annotation that breaks the schema is left out and reported with each of its problems (task, document,
+annotator, annotation id); the rest is written, and the caller exits non-zero.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -21,11 +24,28 @@ from curation.layers import layer_title, split_title
 from curation.records import Document, Provenance
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
-from curation.studio.convert import DOC_ID, document_from_task
+from curation.studio.convert import DOC_ID, AnnotationProblems, document_from_task
 from curation.studio.project import ProjectInfo, find_project
 from curation.studio.tasks import iter_tasks, task_ids
 
 Progress = Callable[[int, int], None]  # (tasks just read, total so far unknown: 0)
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """An annotation not written because it breaks the schema, with every reason."""
+
+    task_id: Any
+    document: str
+    annotator: str
+    annotation_id: Any
+    problems: list[str]
+
+    def describe(self) -> str:
+        return (
+            f"task {self.task_id} (document {self.document}) by {self.annotator}, "
+            f"annotation {self.annotation_id}"
+        )
 
 
 @dataclass
@@ -40,6 +60,8 @@ class PullReport:
     unchanged: int = 0  # annotations not newer than --since
     store: MergeReport = field(default_factory=MergeReport)  # what the merge did to the output file
     layers: list[str] = field(default_factory=list)  # the layer projects read ("all": one project)
+    left_out: list[LeftOut] = field(default_factory=list)  # annotations that break the schema
+    defaults: Counter[str] = field(default_factory=Counter)  # "CLAIM.checkworthy" -> values from defaults
 
 
 def pull(
@@ -77,6 +99,9 @@ def pull(
                     store.write(doc)
                     report.records += 1
                     documents.add(doc.id)
+                    for span in doc.spans:
+                        for attr in span.defaults or []:
+                            report.defaults[f"{span.label}.{attr}"] += 1
                 if progress:
                     progress(1, 0)
     report.documents = len(documents)
@@ -103,7 +128,7 @@ def layer_projects(conn: Connection, project: str, schema: LabelSchema) -> list[
 
 
 def annotated_tasks(conn: Connection, info: ProjectInfo) -> Iterator[dict[str, Any]]:
-    """Every task of the project with at least one annotation, a chunk at a time, as plain dicts."""
+    """Every task of the project with at least one annotation, submitted or skipped, a chunk at a time."""
     return iter_tasks(conn, info.id, task_ids(conn, info.id, annotated_only=True))
 
 
@@ -146,7 +171,9 @@ def task_records(
 ) -> Iterator[Document]:
     """One gold record per annotator of this task: their latest submitted annotation (or, when they
     only skipped it, a `cancelled` record). `see(document, annotator, annotation id)` is told of every
-    one of them, also those --since leaves out, so the store knows what the server still has."""
+    one of them, also those --since leaves out, so the store knows what the server still has.
+
+    An annotation that breaks the schema is recorded in report.left_out and yields nothing."""
     latest = latest_annotations(task, users, report.cancelled)
     latest = dict(sorted((only_skipped(task, users, latest) | latest).items()))
     doc_id = str((task.get("data") or {}).get(DOC_ID) or f"task-{task.get('id')}")
@@ -170,7 +197,10 @@ def task_records(
             cancelled=True if cancelled else None,  # skipped: what they had drawn is not their answer
         )
         result = [] if cancelled else ann.get("result") or []
-        yield document_from_task(task, result, schema, provenance)
+        try:
+            yield document_from_task(task, result, schema, provenance)
+        except AnnotationProblems as exc:
+            report.left_out.append(LeftOut(task.get("id"), doc_id, who, ann.get("id"), exc.problems))
 
 
 def only_skipped(

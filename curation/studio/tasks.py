@@ -22,18 +22,16 @@ from curation.studio.connection import Connection, client, server_errors
 from curation.studio.server import EXPORT_SUBDIR
 
 CHUNK = 500
-# tasks.list ignores only_annotated on this server; this Data Manager filter does the job.
+# tasks.list ignores only_annotated on this server; this Data Manager filter does the job. A skipped task
+# counts in cancelled_annotations, not total_annotations: both are asked for, so a task skipped by its only
+# annotator is found (and reported) too.
 ANNOTATED = json.dumps(
     {
         "filters": {
-            "conjunction": "and",
+            "conjunction": "or",
             "items": [
-                {
-                    "filter": "filter:tasks:total_annotations",
-                    "operator": "greater",
-                    "type": "Number",
-                    "value": 0,
-                }
+                {"filter": f"filter:tasks:{count}", "operator": "greater", "type": "Number", "value": 0}
+                for count in ("total_annotations", "cancelled_annotations")
             ],
         }
     }
@@ -41,7 +39,7 @@ ANNOTATED = json.dumps(
 
 
 def task_ids(conn: Connection, project_id: int, annotated_only: bool = False) -> list[int]:
-    """Ids of the project's tasks (only those with an annotation when asked), ascending."""
+    """Ids of the project's tasks (only those with an annotation, submitted or skipped, when asked)."""
     with server_errors(conn, f"listing the tasks of project {project_id}"):
         pager: Any = client(conn).tasks.list(
             project=project_id,

@@ -163,3 +163,65 @@ def test_studio_schema_change_updates_config_but_never_orphans_annotations(
 
 def _project_id(studio, title: str) -> int:
     return next(p.id for p in client(studio.conn).projects.list() if p.title == title)
+
+
+def test_studio_cli_pull_keeps_going_past_bad_annotations(studio, make_record, tmp_path) -> None:
+    """Bad annotations are listed (task, document, annotator, annotation id, each problem) and left out;
+    the good ones are written; a task skipped by its only annotator is listed; the exit code is 1."""
+    docs = [
+        make_record(
+            f"Story {i}: Ada said the vote passed.", SPEAKER="Ada", CUE="said", QUOTE="the vote passed"
+        )
+        for i in range(4)
+    ]
+    source, out = tmp_path / "pre.jsonl", tmp_path / "gold.jsonl"
+    write_documents(source, docs)
+    pushed = push(studio.conn, source, "pull-past-bad")
+    ls = client(studio.conn)
+    noisy = ls.users.create(email="noisy@curation.local", username="noisy", password="noisy-pass-123")
+    tasks = {t["data"]["doc_id"]: t for t in _tasks_of(studio, pushed.project_id)}
+    good, reversed_, two_labels, skipped = (tasks[d.id] for d in docs)
+
+    def result_of(task):
+        return task["predictions"][0]["result"]
+
+    ls.annotations.create(good["id"], result=result_of(good))
+    bad = []
+    for item in result_of(reversed_):
+        if item.get("from_name") == "quote_kind":
+            continue  # the annotator never chose a kind
+        if item.get("type") == "relation" and item["labels"] == ["speaker"]:
+            item = {**item, "from_id": item["to_id"], "to_id": item["from_id"]}  # drawn SPEAKER -> QUOTE
+        bad.append(item)
+    bad_one = ls.annotations.create(reversed_["id"], result=bad, completed_by=noisy.id)
+    both = [
+        {**item, "labels": ["speaker", "cue"]} if item.get("type") == "relation" else item
+        for item in result_of(two_labels)
+    ]
+    bad_two = ls.annotations.create(two_labels["id"], result=both, completed_by=noisy.id)
+    ls.annotations.create(two_labels["id"], result=result_of(two_labels))  # admin's is fine
+    ls.annotations.create(skipped["id"], result=[], was_cancelled=True)
+
+    pulled = runner.invoke(
+        app, ["pull", "--project", "pull-past-bad", "-o", str(out), "-q"], env=_env(studio)
+    )
+    print(pulled.output)  # the report quotes these lines
+
+    assert pulled.exit_code == 1 and "Traceback" not in pulled.output
+    written = list(read_documents(out))
+    assert sorted(d.id for d in written) == sorted([docs[0].id, docs[2].id])
+    assert {d.provenance.annotator for d in written} == {"admin@curation.local"}
+    lines = pulled.output.splitlines()
+    noisy_at = "by noisy@curation.local, annotation"
+    assert f"left out: task {reversed_['id']} (document {docs[1].id}) {noisy_at} {bad_one.id}:" in lines
+    assert any("QUOTE 'the vote passed' has no kind" in line for line in lines)
+    assert any("speaker goes from QUOTE|CLAIM to SPEAKER" in line for line in lines)
+    assert f"left out: task {two_labels['id']} (document {docs[2].id}) {noisy_at} {bad_two.id}:" in lines
+    assert sum("has 2 labels (speaker, cue)" in line for line in lines) == 2
+    skip = f"task {skipped['id']} ({docs[3].id}) by admin@curation.local"
+    assert f"skipped (kept as cancelled, never gold): {skip}" in lines
+    assert "2 annotations left out, 1 skipped" in pulled.output
+
+
+def _tasks_of(studio, project_id: int) -> list[dict]:
+    return [t.model_dump() for t in client(studio.conn).tasks.list(project=project_id, fields="all")]

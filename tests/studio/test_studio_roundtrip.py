@@ -138,7 +138,7 @@ def test_studio_round_trip_returns_the_annotators_edit(studio, seed_records, tmp
         ),
         (quote.id, quote.start, quote.end, "QUOTE", quote.text, (("kind", "indirect"),)),
         (moved, new_start, new_end, "CLAIM", text[new_start:new_end], (("checkworthy", "high"),)),
-        (added, s2, e2, "SPEAKER", text[s2:e2], ()),
+        (added, s2, e2, "SPEAKER", text[s2:e2], (("canonical", None),)),  # left empty: null, kept
     }
     expected_relations = {(quote.id, speaker.id, "speaker"), (moved, added, "speaker")}
     assert _key(gold) == (expected_spans, expected_relations)
@@ -206,15 +206,15 @@ def test_studio_emoji_document_round_trip_keeps_exact_offsets(studio, make_recor
     task = _task_of(studio.conn, report.project_id, doc.id)
     result = task["predictions"][0]["result"]
     speaker = next(r for r in result if r["type"] == "labels" and r["value"]["labels"] == ["SPEAKER"])
-    assert speaker["value"]["start"] == len(text[: text.index("Ana")].encode("utf-16-le")) // 2
-    # An annotator adds "Corp" after the astral 𝕏: the browser sends UTF-16 offsets.
-    start16 = len(text[: text.index("Corp")].encode("utf-16-le")) // 2
+    assert speaker["value"]["start"] == text.index("Ana")  # code points, as the editor counts
+    # An annotator adds "Corp" after the astral 𝕏: the editor sends code points (tests/browser/ shows it).
+    start = text.index("Corp")
     added = {
         "id": "corp",
         "from_name": "label",
         "to_name": "text",
         "type": "labels",
-        "value": {"start": start16, "end": start16 + 4, "text": "Corp", "labels": ["SPEAKER"]},
+        "value": {"start": start, "end": start + 4, "text": "Corp", "labels": ["SPEAKER"]},
     }
     client(studio.conn).annotations.create(task["id"], result=[*result, added])
     out = tmp_path / "gold.jsonl"
