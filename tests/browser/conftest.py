@@ -58,6 +58,57 @@ class EditorPage:
         found: dict[str, str] = self.page.evaluate(HIGHLIGHTS_JS)
         return {re.sub(r"^htx-highlight-|-\d+$", "", token): text for token, text in found.items()}
 
+    def draw(self, label: str, fragment: str) -> None:
+        """Mark `fragment` (its first occurrence) as `label` as a person does: pick the label, then drag
+        the mouse from its first character to its last."""
+        self.page.locator(".lsf-labels .lsf-label", has_text=label).first.click()
+        box = self.page.evaluate(FRAGMENT_BOX_JS, fragment)
+        assert box is not None, f"{fragment!r} is not in the editor's text"
+        self.page.mouse.move(box["x1"], box["y1"])
+        self.page.mouse.down()
+        self.page.mouse.move(box["x2"], box["y2"], steps=5)
+        self.page.mouse.up()
+        self.highlight(fragment).wait_for()
+
+    def highlight(self, fragment: str) -> Any:
+        return self.page.locator(".htx-highlight", has_text=fragment).last
+
+    def choose(self, fragment: str, value: str) -> None:
+        """Select the region over `fragment` and pick `value` in its per-region choices."""
+        choice = self.page.locator(
+            "label.lsf-choice__checkbox", has=self.page.locator(f"input[name={value}]")
+        )
+        if not choice.is_visible():
+            self.select(fragment)
+        choice.click()
+
+    def select(self, fragment: str) -> None:
+        """Make the region over `fragment` the selected one (a click on a selected region unselects it)."""
+        self.highlight(fragment).click()
+        if not self.page.get_by_label("Create Relation").is_visible():
+            self.highlight(fragment).click()
+
+    def relate(self, head: str, tail: str, label: str) -> None:
+        """Draw a relation from the region over `head` to the one over `tail` and give it `label`."""
+        self.select(head)
+        self.page.get_by_label("Create Relation").click()
+        self.highlight(tail).click()
+        self.page.locator(".lsf-panel-tabs__tab", has_text="Relations").filter(visible=True).first.click()
+        item = self.page.locator(".lsf-relations__item").last  # the newest relation
+        item.hover()
+        item.get_by_label("Show Relation Labels").click()
+        self.page.get_by_text("Select labels").last.click()
+        self.page.get_by_role("option", name=label, exact=True).click()
+        self.page.keyboard.press("Escape")
+
+    def submit(self) -> None:
+        """Submit the annotation and wait until the server has stored it."""
+        with self.page.expect_response(
+            lambda r: "/annotations" in r.url and r.request.method == "POST"
+        ) as response:
+            self.page.get_by_label("Submit current annotation").click()
+        assert response.value.ok, f"submitting failed: HTTP {response.value.status}"
+
 
 # The text of each region's highlight elements, in document order, by its htx-highlight-<id> class.
 HIGHLIGHTS_JS = """() => {
@@ -70,6 +121,28 @@ HIGHLIGHTS_JS = """() => {
     out[token] = (out[token] || '') + el.textContent;
   }
   return out;
+}"""
+
+
+# Screen coordinates of a fragment of the editor's text: its first and last character's middles.
+FRAGMENT_BOX_JS = """(fragment) => {
+  const root = document.querySelector('.lsf-richtext__container');
+  const at = root.textContent.indexOf(fragment);
+  if (at < 0) return null;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let pos = 0, start = null, end = null, node;
+  while ((node = walker.nextNode())) {
+    const len = node.textContent.length;
+    if (start === null && at < pos + len) start = [node, at - pos];
+    if (at + fragment.length <= pos + len) { end = [node, at + fragment.length - pos]; break; }
+    pos += len;
+  }
+  const range = document.createRange();
+  range.setStart(start[0], start[1]);
+  range.setEnd(end[0], end[1]);
+  const rects = [...range.getClientRects()];
+  const a = rects[0], b = rects[rects.length - 1];
+  return {x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2};
 }"""
 
 

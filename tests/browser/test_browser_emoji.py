@@ -1,0 +1,83 @@
+"""Offsets as the editor counts them, proven in Label Studio's real editor on a text full of characters
+that UTF-16 and code points count differently (flag emoji, a ZWJ family, CJK, combining accents).
+
+Predicted regions must highlight exactly their span texts; a region drawn with the mouse after an emoji,
+given a quote kind and a speaker relation in the editor and submitted, must come back from `pull` at the
+exact offsets; a split quote's group (shown in the editor as `segment` relations) must come back too.
+"""
+
+from __future__ import annotations
+
+from curation.jsonl import read_documents, write_documents
+from curation.records import Document, Relation, Span, content_id
+from curation.studio.pull import pull
+from curation.studio.push import push
+from curation.studio.tasks import task_ids
+
+TEXT = (
+    "Flags 🇺🇦 flew as Olena said: “We stand 👩‍👩‍👧 together.” "
+    "東京の知事は「安全です」と述べた. Jose\u0301 Nun\u0303ez told reporters that prices rose. "
+    "“We will rebuild,” Olena added, “every bridge 🌉.” "
+    "After 👍 the vote, Mayor Li said the bridge reopens in May."
+)
+
+
+def _span(label: str, fragment: str, attrs: dict | None = None, group: str | None = None) -> Span:
+    start = TEXT.index(fragment)
+    return Span.at(TEXT, label, start, start + len(fragment), attrs=attrs or {}, score=0.9, group=group)
+
+
+def test_browser_emoji_text_highlights_and_a_drawn_region_come_back_exactly(studio, editor, tmp_path) -> None:
+    spans = [
+        _span("SPEAKER", "Olena", {"canonical": "Olena"}),
+        _span("CUE", "said"),
+        _span("QUOTE", "We stand 👩‍👩‍👧 together.", {"kind": "direct"}),
+        _span("SPEAKER", "東京の知事", {"canonical": None}),
+        _span("QUOTE", "安全です", {"kind": "direct"}),
+        _span("SPEAKER", "Jose\u0301 Nun\u0303ez", {"canonical": "Jose\u0301 Nun\u0303ez"}),
+        _span("QUOTE", "prices rose", {"kind": "indirect"}),
+        _span("QUOTE", "We will rebuild,", {"kind": "direct"}, group="quote-rebuild"),
+        _span("QUOTE", "every bridge 🌉.", {"kind": "direct"}, group="quote-rebuild"),
+        _span("SPEAKER", "Mayor Li", {"canonical": "Li"}),
+    ]
+    relations = [
+        Relation(head=spans[2].id, tail=spans[0].id, label="speaker"),
+        Relation(head=spans[2].id, tail=spans[1].id, label="cue"),
+    ]
+    doc = Document(
+        id=content_id(TEXT),
+        source="browser-emoji",
+        text=TEXT,
+        spans=spans,
+        relations=relations,
+        provenance={"model": "test", "model_version": "emoji-1", "reviewed": False},
+    )
+    source = tmp_path / "pre.jsonl"
+    write_documents(source, [doc])
+    report = push(studio.conn, source, "browser-emoji")
+    (task_id,) = task_ids(studio.conn, report.project_id)
+
+    editor.open_task(report.project_id, task_id)
+    assert editor.text() == TEXT
+    # Every predicted region is drawn over exactly its span's text (a UTF-16 shift would move them all).
+    assert editor.highlights() == {span.id: span.text for span in spans}
+
+    # An annotator marks a quote after the 👍, chooses its kind and links it to its speaker, then submits.
+    editor.draw("QUOTE", "the bridge reopens in May")
+    editor.choose("the bridge reopens in May", "indirect")
+    editor.relate("the bridge reopens in May", "Mayor Li", "speaker")
+    editor.submit()
+
+    out = tmp_path / "gold.jsonl"
+    pulled = pull(studio.conn, "browser-emoji", out)
+    assert pulled.left_out == []
+    [gold] = list(read_documents(out))
+    drawn = _span("QUOTE", "the bridge reopens in May", {"kind": "indirect"})
+    expected = [*spans, drawn]
+    assert sorted((s.id, s.start, s.end, s.text, s.attrs, s.group) for s in gold.spans) == sorted(
+        (s.id, s.start, s.end, s.text, s.attrs, s.group) for s in expected
+    )
+    assert {(r.head, r.tail, r.label) for r in gold.relations} == {
+        *((r.head, r.tail, r.label) for r in relations),
+        (drawn.id, spans[-1].id, "speaker"),
+    }
