@@ -376,9 +376,7 @@ def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
         for a in found
         if a.rule not in WEAK_RULES
         or a.cue is None
-        or not any(
-            (b.start, b.end) != (a.start, a.end) for b in contents.all(a.cue.start, a.cue.start + 1)
-        )
+        or not any((b.start, b.end) != (a.start, a.end) for b in contents.all(a.cue.start, a.cue.start + 1))
     ]
 
 

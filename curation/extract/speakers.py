@@ -107,9 +107,7 @@ class Speakers:
             )
         return a
 
-    def _cue_after(
-        self, doc: Doc, a: Attribution, quotes: QuoteMarks
-    ) -> tuple[Token | None, bool]:
+    def _cue_after(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> tuple[Token | None, bool]:
         """A reporting verb after the closing mark, in the same sentence ("...,” said X, a ... of Y")."""
         after = doc.char_span(a.end, min(len(self._text()), a.end + 2), alignment_mode="expand")
         if after is None:
@@ -131,9 +129,7 @@ class Speakers:
                 return tok, False  # “...,” Blige sings: the subject right after the quote does it
         return None, False
 
-    def _cue_before(
-        self, doc: Doc, a: Attribution, quotes: QuoteMarks
-    ) -> tuple[Token | None, bool]:
+    def _cue_before(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> tuple[Token | None, bool]:
         """The verb introducing the quote from before it, in the same sentence.
 
         A reporting verb anywhere in the sentence before the quote; any verb when a colon or comma

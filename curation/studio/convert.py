@@ -112,7 +112,9 @@ def prediction(
                 "labels": [rel.label] if labelled else [],
             }
         )
-    result.extend(_group_links(doc, schema))
+    result.extend(
+        {**link, "labels": link["labels"] if labelled else []} for link in _group_links(doc, schema)
+    )
     return {"model_version": model_version, "score": doubt(doc), "result": result}
 
 
