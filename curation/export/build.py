@@ -9,7 +9,6 @@ beside the target and renamed at the end: a failure leaves no version directory 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
@@ -48,12 +47,12 @@ from curation.export.versions import (
 from curation.export.writer import ParquetSink, data_file
 from curation.gold.adjudicate import AdjudicationReport, Policy, adjudicate_file
 from curation.jsonl import atomic_write, iter_json_lines, parse_document, set_output_modes
+from curation.locks import hold, lock_path
 from curation.records import Document, update_stamp
 from curation.schema import SCHEMA_FILE, LabelSchema, get_schema, schema_yaml
 from curation.settings import get_settings
 
 TMP_SUFFIX = ".tmp"
-LOCK_FILE = ".export.lock"
 DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 FORMAT = "curation-export/1"  # bump when the layout or the rows of a config change meaning
 Progress = Callable[[str, int, int | None], None]  # stage, done, total (None: unknown)
@@ -281,7 +280,8 @@ def export_dataset(
         Version.parse(options.version)  # refuse a malformed version before reading any record
     nlp = load_tokenizer(options.model or get_settings().model)
     dataset_dir = options.out / options.name
-    with export_lock(dataset_dir):
+    home = options.home if options.home is not None else get_settings().home
+    with export_lock(dataset_dir, home):
         cleaned = remove_leftovers(dataset_dir)
         result = _adjudicate_and_write(Path(path), options, nlp, progress)
     result.cleaned = cleaned
@@ -337,11 +337,12 @@ def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress
 
 
 @contextlib.contextmanager
-def export_lock(dataset_dir: Path) -> Iterator[None]:
-    """One export of a dataset at a time, so leftovers found under the lock are nobody's work."""
+def export_lock(dataset_dir: Path, home: Path) -> Iterator[None]:
+    """One export of a dataset at a time, so leftovers found under the lock are nobody's work.
+
+    The lock file lives in the state dir (curation.locks), so the dataset folder holds only versions."""
     dataset_dir.mkdir(parents=True, exist_ok=True)
-    with open(dataset_dir / LOCK_FILE, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with hold(lock_path(home, "export", str(dataset_dir.resolve()))):
         yield
 
 

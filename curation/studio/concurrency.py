@@ -17,9 +17,6 @@ file that both list the project before either imports would both import everythi
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,11 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curation.locks import hold, lock_path
 from curation.studio.connection import Connection, client, server_errors
 from curation.studio.convert import DOC_ID
 from curation.studio.tasks import ListedTask, listed_task_data
-
-LOCK_DIR = "locks"
 
 
 @contextlib.contextmanager
@@ -42,28 +38,16 @@ def push_lock(
     if home is None:
         yield
         return
-    folder = Path(home) / LOCK_DIR
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    key = hashlib.sha256(f"{url.rstrip('/')}\n{project}".encode()).hexdigest()[:16]
-    with open(folder / f"push-{key}.lock", "a+", encoding="utf-8") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            if on_wait:
-                on_wait(
-                    f"another push to project {project!r} at {url} is running ({holder}); "
-                    "waiting for it to finish (Ctrl-C to stop waiting: nothing is sent yet)"
-                )
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        fh.truncate(0)
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
-        try:
-            yield
-        finally:
-            fh.truncate(0)
+
+    def waiting(holder: str) -> None:
+        if on_wait:
+            on_wait(
+                f"another push to project {project!r} at {url} is running ({holder}); "
+                "waiting for it to finish (Ctrl-C to stop waiting: nothing is sent yet)"
+            )
+
+    with hold(lock_path(Path(home), "push", url.rstrip("/"), project), waiting):
+        yield
 
 
 @dataclass
