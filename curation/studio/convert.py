@@ -288,7 +288,15 @@ class _Reading:
         if not 0 <= start < end <= len(self.text):
             self.problems.append(f"{here}: offsets {start}-{end} outside the text ({len(self.text)})")
             return None
-        if "text" in value and self.text[start:end] != value["text"]:
+        if not isinstance(value.get("text"), str):
+            # The editor always sends the region's text; without it the offsets cannot be checked, and a
+            # shifted region would be written as gold unseen (issue 13): a problem, like a mismatch.
+            self.problems.append(
+                f"{here}: no text in the region, so its offsets {start}-{end} cannot be checked "
+                "against the task text; left out"
+            )
+            return None
+        if self.text[start:end] != value["text"]:
             self.problems.append(
                 f"{here}: text[{start}:{end}] is {self.text[start:end]!r} but the region says "
                 f"{value['text']!r}; offsets shifted, refusing to guess"

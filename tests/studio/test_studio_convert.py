@@ -224,6 +224,15 @@ def test_convert_split_quote_group_travels_as_segment_relations_and_comes_back()
             },
             "outside the text",
         ),
+        (
+            {
+                "id": "x",
+                "from_name": "label",
+                "type": "labels",
+                "value": {"start": 3, "end": 7, "labels": ["CUE"]},
+            },
+            "no text in the region",
+        ),
     ],
 )
 def test_convert_bad_result_items_are_errors(item, message) -> None:
