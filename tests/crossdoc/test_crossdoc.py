@@ -312,8 +312,13 @@ def test_crossdoc_reads_the_labels_by_their_role_in_the_schema():
 
     raw = get_schema().model_dump(by_alias=True)
     raw["spans"] = {("QUOTATION" if k == "QUOTE" else k): v for k, v in raw["spans"].items()}
+    def rename(labels: list[str]) -> list[str]:
+        return ["QUOTATION" if x == "QUOTE" else x for x in labels]
+
     for rel in raw["relations"].values():
-        rel["from"] = ["QUOTATION" if x == "QUOTE" else x for x in rel["from"]]
+        rel["from"], rel["to"] = rename(rel["from"]), rename(rel["to"])
+    for layer in raw.get("layers", {}).values():
+        layer["labels"] = rename(layer["labels"])
     raw["relations"]["said_by"] = raw["relations"].pop("speaker")
     renamed = LabelSchema.model_validate(raw)
     doc = make_doc("d1", "“We are ready,” he said.", [("We are ready", "Ann Lee|he", "said")])
