@@ -17,6 +17,7 @@ file that both list the project before either imports would both import everythi
 from __future__ import annotations
 
 import contextlib
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +29,8 @@ from curation.locks import hold, lock_path
 from curation.studio.connection import Connection, client, server_errors
 from curation.studio.convert import DOC_ID
 from curation.studio.tasks import ListedTask, listed_task_data
+
+DELETE_ATTEMPTS = 4  # a prediction delete answered 5xx is asked again this many times in all
 
 
 @contextlib.contextmanager
@@ -109,11 +112,18 @@ def _delete_prediction(conn: Connection, prediction_id: int) -> None:
     from label_studio_sdk.core.api_error import ApiError
 
     with server_errors(conn, f"removing duplicate prediction {prediction_id}"):
-        try:
-            client(conn).predictions.delete(prediction_id)
-        except ApiError as exc:
-            if exc.status_code != 404:  # 404: the other push removed it first
-                raise
+        for attempt in range(DELETE_ATTEMPTS):
+            try:
+                client(conn).predictions.delete(prediction_id)
+                return
+            except ApiError as exc:
+                if exc.status_code == 404:  # the other push removed it first
+                    return
+                # Two pushes deleting the same prediction at once: the server may answer 500 for the
+                # loser (seen under load). A delete is idempotent, so ask again; a 404 then means done.
+                if exc.status_code is None or exc.status_code < 500 or attempt == DELETE_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.5 * (attempt + 1))
 
 
 def settle_new_project(conn: Connection, title: str, created_id: int) -> int | None:
