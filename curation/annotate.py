@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from curation.atomic import atomic_write
 from curation.errors import InputError
 from curation.extract.chunks import CHUNK_CHARS, chunk_bounds, shift_attribution, shift_claim
 from curation.extract.pipeline import build_pipeline, build_record, to_record
 from curation.extract.types import Attribution, Claim
-from curation.jsonl import atomic_write, dump_document, read_documents
+from curation.jsonl import dump_document, read_documents
 from curation.records import Document
 from curation.schema import LabelSchema
 

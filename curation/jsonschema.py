@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from curation.jsonl import atomic_write
+from curation.atomic import atomic_write
 from curation.records import Document
 from curation.schema import get_schema
 

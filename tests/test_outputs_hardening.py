@@ -11,8 +11,9 @@ from typing import Any
 
 from typer.testing import CliRunner
 
+from curation.atomic import output_mode
 from curation.cli import app
-from curation.jsonl import output_mode, write_documents
+from curation.jsonl import write_documents
 from curation.records import Document, Relation, Span, content_id
 
 runner = CliRunner()

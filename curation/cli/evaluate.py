@@ -45,9 +45,9 @@ def evaluate_command(
 
     Example: curation evaluate --gold gold.jsonl --pred preannotations.jsonl --system spacy --html report.html
     """
+    from curation.atomic import atomic_write
     from curation.evaluate.report import render_html, render_table, to_json, unscored_labels
     from curation.evaluate.run import evaluate_paths
-    from curation.jsonl import atomic_write
     from curation.schema import resolve_schema
 
     preds, systems = pred or [], system or []

@@ -25,6 +25,7 @@ from typing import Any
 from spacy.language import Language
 
 from curation import __version__
+from curation.atomic import atomic_write, set_output_modes
 from curation.errors import InputError
 from curation.export.agreement import mean_pairwise_f1
 from curation.export.card import CardInfo, ProvenanceSummary, render_card
@@ -46,7 +47,7 @@ from curation.export.versions import (
 )
 from curation.export.writer import ParquetSink, data_file
 from curation.gold.adjudicate import AdjudicationReport, Policy, adjudicate_file
-from curation.jsonl import atomic_write, iter_json_lines, parse_document, set_output_modes
+from curation.jsonl import iter_json_lines, parse_document
 from curation.locks import hold, lock_path
 from curation.records import Document, update_stamp
 from curation.schema import SCHEMA_FILE, LabelSchema, get_schema, schema_yaml

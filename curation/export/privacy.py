@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curation.atomic import atomic_write
 from curation.errors import InputError
-from curation.jsonl import atomic_write
 from curation.records import Document, Provenance
 
 PSEUDONYMS_FILE = "annotators.json"

@@ -28,8 +28,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from curation.atomic import atomic_write
 from curation.errors import InputError
-from curation.jsonl import atomic_write, dump_document, iter_json_lines, parse_document
+from curation.jsonl import dump_document, iter_json_lines, parse_document
 from curation.layers import layer_of_record
 from curation.layers import merge_layers as merge_layer_parts
 from curation.records import Document, Provenance, Relation, Span, span_id

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from curation.atomic import atomic_write
 from curation.errors import InputError
-from curation.jsonl import atomic_write, dump_document, iter_json_lines
+from curation.jsonl import dump_document, iter_json_lines
 from curation.records import Document
 
 # (project, document id, annotator, annotation id): one stored line.

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from curation.atomic import atomic_write
 from curation.errors import CurationError, InputError
 from curation.ingest.boilerplate import LAYOUT_REASONS, clean_text
 from curation.ingest.paths import Format, Input, check_paths, expand
 from curation.ingest.readers import RawText, Skipped, read_jsonl_file, read_text_file
 from curation.ingest.report import IngestReport
-from curation.jsonl import atomic_write, dump_document
+from curation.jsonl import dump_document
 from curation.records import Document, content_id
 from curation.schema import LabelSchema
 

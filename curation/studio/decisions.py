@@ -23,9 +23,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from curation.atomic import atomic_write
 from curation.errors import CurationError, ValidationError
 from curation.gold.store import MergeReport, merging
-from curation.jsonl import atomic_write, dump_document
+from curation.jsonl import dump_document
 from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import LabelSchema, get_schema
 from curation.studio.concurrency import push_lock

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import httpx
 
+from curation.atomic import atomic_write
 from curation.errors import CurationError, ServerError
-from curation.jsonl import atomic_write
 
 STATE_FILE = "studio.json"
 DATA_DIR = "studio"
