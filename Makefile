@@ -88,7 +88,7 @@ bench: setup studio-setup
 	$(VENV)/bin/python bench/ingest.py
 	$(VENV)/bin/python bench/evaluate.py
 	$(VENV)/bin/python bench/claims.py
-	$(VENV)/bin/python bench/crossdoc.py
+	$(VENV)/bin/python bench/quotes.py
 	$(VENV)/bin/python bench/export.py
 	$(VENV)/bin/python bench/push.py
 	@mkdir -p .bench

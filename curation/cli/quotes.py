@@ -14,7 +14,7 @@ from rich.table import Table
 
 from curation.cli.app import app, console, err_console, user_errors
 from curation.cli.options import JsonOption, QuietOption, SchemaOption
-from curation.crossdoc import DEFAULT_CONTAINMENT, QuoteGroup, group_quotes_in_file
+from curation.quotes import DEFAULT_CONTAINMENT, QuoteGroup, group_quotes_in_file
 from curation.schema import resolve_schema
 
 

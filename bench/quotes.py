@@ -1,12 +1,12 @@
 """Cross-document quotes view benchmark: groups found on a real corpus, time and memory as it grows.
 
 Reads the corpus's gold quotes (brat, via curation.ingest.brat), groups them with
-curation.crossdoc.group_quotes, and prints the groups found. Then it writes the records to a
+curation.quotes.group_quotes, and prints the groups found. Then it writes the records to a
 temporary JSONL file 1x and 4x over (copies get new ids, so each copy is another "outlet") and
 times `group_quotes_in_file` on each, with peak Python memory (tracemalloc): the 1x run is the
 baseline; time should grow about linearly and memory with the number of quotes, not of articles.
 
-Usage: .venv/bin/python bench/crossdoc.py [CORPUS]
+Usage: .venv/bin/python bench/quotes.py [CORPUS]
 (CORPUS defaults to ../shared/polnear-dev). The temporary files are deleted; nothing of the
 corpus (development data with no licence) is kept.
 """
@@ -20,9 +20,9 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from curation.crossdoc import group_quotes, group_quotes_in_file
 from curation.ingest.brat import read_brat_corpus
 from curation.jsonl import write_documents
+from curation.quotes import group_quotes, group_quotes_in_file
 from curation.records import Document
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "polnear-dev"

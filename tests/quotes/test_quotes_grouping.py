@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from curation.crossdoc import (
+from curation.quotes import (
     QuoteOccurrence,
     containment,
     group_quotes,
@@ -55,7 +55,7 @@ def make_doc(doc_id: str, text: str, quotes: list[tuple[str, str | None, str | N
         ("", []),
     ],
 )
-def test_crossdoc_normalise_words_ignores_case_punctuation_and_quote_marks(text, words):
+def test_quotes_normalise_words_ignores_case_punctuation_and_quote_marks(text, words):
     assert normalise_words(text) == words
 
 
@@ -69,7 +69,7 @@ def test_crossdoc_normalise_words_ignores_case_punctuation_and_quote_marks(text,
         ("we will win", "they lost the war", 0.0),
     ],
 )
-def test_crossdoc_containment_of_the_shorter_quote(a, b, expected):
+def test_quotes_containment_of_the_shorter_quote(a, b, expected):
     assert containment(normalise_words(a), normalise_words(b)) == pytest.approx(expected)
     assert containment(normalise_words(b), normalise_words(a)) == pytest.approx(expected)  # symmetric
 
@@ -86,11 +86,11 @@ def test_crossdoc_containment_of_the_shorter_quote(a, b, expected):
         ("the Democratic nominee", "Hillary Clinton", True),
     ],
 )
-def test_crossdoc_names_compatible_when_one_name_extends_the_other(a, b, compatible):
+def test_quotes_names_compatible_when_one_name_extends_the_other(a, b, compatible):
     assert names_compatible(a, b) is compatible
 
 
-def test_crossdoc_quotes_of_reads_speaker_canonical_and_cue():
+def test_quotes_quotes_of_reads_speaker_canonical_and_cue():
     doc = make_doc("d1", "“We are ready,” he said.", [("We are ready", "Ann Lee|he", "said")])
     [occ] = quotes_of(doc)
     assert occ == QuoteOccurrence(
@@ -106,7 +106,7 @@ def test_crossdoc_quotes_of_reads_speaker_canonical_and_cue():
     )
 
 
-def test_crossdoc_groups_a_shortened_quote_across_documents():
+def test_quotes_groups_a_shortened_quote_across_documents():
     a = make_doc(
         "a",
         "He said: “But a positive message means nothing. This is serious.”",
@@ -128,7 +128,7 @@ def test_crossdoc_groups_a_shortened_quote_across_documents():
     assert group.text.startswith("But a positive message")
 
 
-def test_crossdoc_flags_the_same_words_attributed_to_different_speakers():
+def test_quotes_flags_the_same_words_attributed_to_different_speakers():
     a = make_doc(
         "a",
         "“Contacts with Washington are planned,” Peskov said.",
@@ -144,7 +144,7 @@ def test_crossdoc_flags_the_same_words_attributed_to_different_speakers():
     assert group.speakers == ["Dmitry Peskov", "Yuri Ushakov"]
 
 
-def test_crossdoc_a_missing_speaker_is_not_a_conflict():
+def test_quotes_a_missing_speaker_is_not_a_conflict():
     a = make_doc(
         "a",
         "“Contacts with Washington are planned,” Peskov said.",
@@ -160,7 +160,7 @@ def test_crossdoc_a_missing_speaker_is_not_a_conflict():
     assert group.speakers == ["Dmitry Peskov"]
 
 
-def test_crossdoc_min_docs_filters_and_same_document_repeats_count_once():
+def test_quotes_min_docs_filters_and_same_document_repeats_count_once():
     text = "“Stay calm and carry on,” she said. Later: “stay calm and carry on,” she said again."
     doc = Document(
         id="a",
@@ -175,7 +175,7 @@ def test_crossdoc_min_docs_filters_and_same_document_repeats_count_once():
     assert group.documents == 1 and len(group.occurrences) == 2
 
 
-def test_crossdoc_grouping_does_not_depend_on_document_order():
+def test_quotes_grouping_does_not_depend_on_document_order():
     short = make_doc(
         "s",
         "He said “troops will fully liberate the region”.",
@@ -200,7 +200,7 @@ def test_crossdoc_grouping_does_not_depend_on_document_order():
         ("we lost the war", "we won the war", False),
     ],
 )
-def test_crossdoc_same_quote_needs_identity_or_enough_shared_words(a, b, same):
+def test_quotes_same_quote_needs_identity_or_enough_shared_words(a, b, same):
     assert same_quote(normalise_words(a), normalise_words(b)) is same
 
 
@@ -213,11 +213,11 @@ def test_crossdoc_same_quote_needs_identity_or_enough_shared_words(a, b, same):
         (None, "who", None),
     ],
 )
-def test_crossdoc_speaker_name_is_never_a_bare_pronoun(canonical, mention, name):
+def test_quotes_speaker_name_is_never_a_bare_pronoun(canonical, mention, name):
     assert speaker_name(canonical, mention) == name
 
 
-def test_crossdoc_names_and_short_phrases_do_not_group():
+def test_quotes_names_and_short_phrases_do_not_group():
     a = make_doc(
         "a",
         "“Donald Trump” and “the deal” here",
@@ -231,7 +231,7 @@ def test_crossdoc_names_and_short_phrases_do_not_group():
     assert group_quotes([a, b]) == []
 
 
-def test_crossdoc_single_quoted_words_and_unrelated_quotes_do_not_group():
+def test_quotes_single_quoted_words_and_unrelated_quotes_do_not_group():
     a = make_doc(
         "a",
         "a “positive” ceasefire; “we lost the war”",
@@ -256,11 +256,11 @@ def test_crossdoc_single_quoted_words_and_unrelated_quotes_do_not_group():
         ("Russia’s troops are advancing", []),  # an apostrophe is not a quotation mark
     ],
 )
-def test_crossdoc_quoted_fragments(text, fragments):
+def test_quotes_quoted_fragments(text, fragments):
     assert quoted_fragments(text) == fragments
 
 
-def test_crossdoc_a_mixed_quote_is_matched_by_its_verbatim_fragment():
+def test_quotes_a_mixed_quote_is_matched_by_its_verbatim_fragment():
     direct = make_doc(
         "a",
         "He said: “But a positive message means nothing. This is a very serious situation.”",
@@ -287,7 +287,7 @@ def test_crossdoc_a_mixed_quote_is_matched_by_its_verbatim_fragment():
     assert group.conflict is False
 
 
-def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
+def test_quotes_several_annotators_of_one_document_count_as_one_document():
     text = "“Contacts with Washington are planned,” Peskov said."
     quote = [("Contacts with Washington are planned", "Dmitry Peskov|Peskov", "said")]
     ann1, ann2 = (
@@ -305,9 +305,9 @@ def test_crossdoc_several_annotators_of_one_document_count_as_one_document():
     assert group_quotes([ann1, ann2]) == []  # one document, however many annotators
 
 
-def test_crossdoc_reads_the_labels_by_their_role_in_the_schema():
+def test_quotes_reads_the_labels_by_their_role_in_the_schema():
     """Renamed labels (QUOTE -> QUOTATION, speaker -> said_by) need no code change: roles name them."""
-    from curation.crossdoc import quotes_of
+    from curation.quotes import quotes_of
     from curation.schema import LabelSchema, get_schema
 
     raw = get_schema().model_dump(by_alias=True)
