@@ -110,7 +110,7 @@ def agreement_command(
     """
     import json
 
-    from curation.agreement import measure_agreement, render_agreement
+    from curation.evaluate.agreement import measure_agreement, render_agreement
     from curation.schema import resolve_schema
 
     progress = progress_bar(quiet)
