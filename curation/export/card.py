@@ -17,7 +17,7 @@ from huggingface_hub import DatasetCardData
 
 from curation.export.features import tag_column, unit_configs
 from curation.export.splits import SPLITS, Ratios
-from curation.export.writer import DATA_DIR
+from curation.export.writer import DATA_DIR, data_file
 from curation.gold.adjudicate import AdjudicationReport
 from curation.records import Document, Provenance
 from curation.schema import LabelSchema
@@ -193,10 +193,12 @@ def empty_config_lines(info: CardInfo) -> list[str]:
     lines = []
     empty = empty_configs(info)
     if empty:
+        first = data_file(empty[0], splits_of(info)[0])
         lines.append(
-            "No rows in this version: " + ", ".join(f"`{c}`" for c in empty) + " (not declared, since"
-            " `load_dataset` cannot load a config with no rows; the typed empty parquet files are in"
-            f" {DATA_DIR}/<config>/ for pyarrow)."
+            "No rows in this version: " + ", ".join(f"`{c}`" for c in empty) + " (not declared:"
+            " `load_dataset` refuses a split with no rows, huggingface/datasets#8401). Each one's typed"
+            f" empty split is in {DATA_DIR}/<config>/ and loads with its features as"
+            f' `datasets.Dataset(pyarrow.parquet.read_table("{first}"))`.'
         )
     partial = {
         c: [s for s in splits_of(info) if s not in splits_with_rows(info, c)]

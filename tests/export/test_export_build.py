@@ -9,10 +9,12 @@ from __future__ import annotations
 import copy
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
 import datasets
+import pyarrow.parquet as pq
 import pytest
 
 from curation.errors import InputError, ValidationError
@@ -246,6 +248,11 @@ def test_export_config_without_rows_is_named_and_the_rest_loads(
     assert load(result.version_dir, "quotes", tmp_path / "cache")["train"].num_rows > 0
     with pytest.raises(ValueError, match="'claims' not found"):
         load(result.version_dir, "claims", tmp_path / "cache")
+    # The card's way to the typed empty split: the schema's features, no rows.
+    (empty_file,) = re.findall(r'read_table\("([^"]+)"\)', card)
+    empty = datasets.Dataset(pq.read_table(result.version_dir / empty_file))
+    assert empty.num_rows == 0 and empty_file.startswith("data/claims/")
+    assert empty.features["checkworthy"].names == get_schema().choice_values("CLAIM", "checkworthy")
     # A config with rows in some splits declares only those, so it loads (datasets cannot read an empty one).
     docs = [make.record(f"d{i}", invented_text(i), []) for i in range(6)]
     docs[0]["spans"] = [
