@@ -1,7 +1,10 @@
 """How far annotators agree on the same documents, and how much they corrected the pre-annotations.
 
 Input: records pulled with several annotators (the same id on several lines, told apart by
-provenance.annotator). Definitions:
+provenance.annotator). Who counts is adjudication's rule (curation.gold.adjudicate.voters): skipped and
+blank versions and reviewers' records do not vote, one annotator's layers are one version. The export's
+dataset card calls `measure_agreement` on the records it exports, so its figures are this command's.
+Definitions:
 - Span F1 per label, exact and overlap (curation.evaluate's units and one-to-one matching): every
   ordered pair of annotators of a document is scored once each way, so the figure is symmetric
   (F1 = 2 * matched / (spans of A + spans of B), pooled over documents and pairs).
@@ -11,11 +14,12 @@ provenance.annotator). Definitions:
 - Krippendorff's alpha (nominal, the `krippendorff` package) over the same token values, with every
   annotator as a coder and missing values where an annotator did not do a document; per label, and
   for all labels at once (a token's value is the set of labels covering it).
-- Corrections of the pre-annotations, for each record with the prediction it started from (a
-  `predictions` list of spans in the record, or the record with the same id and text in --pre whose
-  provenance.model_version is the record's started_from_model_version, when both are known): a predicted
-  unit is kept (same characters in the final record), moved (no exact counterpart, but overlaps a
-  final unit of its label, one to one), or deleted; final units matched by no prediction were added.
+- Corrections of the pre-annotations, for each record (but skipped ones) with the prediction it started
+  from (a `predictions` list of spans in the record, or the record with the same id and text in --pre
+  whose provenance.model_version is the record's started_from_model_version, when both are known): a
+  predicted unit is kept (same characters in the final record), moved (no exact counterpart, but
+  overlaps a final unit of its label, one to one), or deleted; final units matched by no prediction
+  were added.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from curation.errors import InputError
 from curation.evaluate.loading import RecordIndex
 from curation.evaluate.matching import match_exact, match_overlap, units
 from curation.evaluate.metrics import Scorer
+from curation.gold.adjudicate import voters
 from curation.records import Document, Span, span_id
 from curation.schema import LabelSchema, get_schema
 
@@ -115,10 +120,6 @@ class AgreementReport:
         return out
 
 
-def annotator_of(doc: Document, fallback: str) -> str:
-    return doc.provenance.annotator or fallback
-
-
 class _TokenGrid:
     """Token boundaries of one text, and which tokens a set of spans covers."""
 
@@ -187,8 +188,14 @@ def measure_agreement(
     threshold: float = 0.3,
     schema: LabelSchema | None = None,
     on_document: Callable[[], None] | None = None,
+    required: bool = True,
 ) -> AgreementReport:
-    """Agreement and corrections over a pulled records file (see the module docstring)."""
+    """Agreement and corrections over a pulled records file (see the module docstring).
+
+    `required`: a file where nothing can be measured (no document with two voting annotators, no
+    record with its pre-annotation) is an InputError; False gives the empty report (the export's card
+    then says agreement is not known).
+    """
     import spacy
 
     schema = schema or get_schema()
@@ -206,15 +213,16 @@ def measure_agreement(
     for doc_no, doc_id in enumerate(index.ids()):
         versions = index.get_all(doc_id)
         report.records += len(versions)
-        by_annotator: dict[str, Document] = {}
-        for k, version in enumerate(versions):
-            by_annotator[annotator_of(version, f"annotator-{k + 1}")] = version  # a later line wins
+        for version in versions:
+            if version.provenance.cancelled:
+                continue  # a skipped task corrected nothing
             predicted = _prediction_document(version, pre_index)
             if predicted is not None and not _same_model(version, predicted):
                 report.other_model_version += 1
             elif predicted is not None:
                 report.corrected_records += 1
                 _count_corrections(version, predicted, labels, report.corrections)
+        by_annotator = voters(versions).votes
         if len(by_annotator) >= 2:
             report.documents += 1
             grid = _TokenGrid(versions[0].text, tokenizer)
@@ -264,15 +272,16 @@ def measure_agreement(
             )
         )
     report.alpha_all = nominal_alpha(columns["*"])
-    if index.lines and report.documents == 0 and report.corrected_records == 0:
+    if required and index.lines and report.documents == 0 and report.corrected_records == 0:
         hint = (
             f"; {report.other_model_version} records started from another model version than {pre}'s"
             if report.other_model_version
             else ""
         )
         raise InputError(
-            f"{path}: no document has two annotators (provenance.annotator) and no record carries its "
-            f"pre-annotation{hint}; pull with several annotators, or give --pre preannotations.jsonl"
+            f"{path}: no document has two annotators who submitted spans (provenance.annotator, reviewed) "
+            f"and no record carries its pre-annotation{hint}; pull with several annotators, or give --pre "
+            "preannotations.jsonl"
         )
     return report
 

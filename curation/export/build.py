@@ -27,7 +27,7 @@ from spacy.language import Language
 from curation import __version__
 from curation.atomic import atomic_write, set_output_modes
 from curation.errors import InputError
-from curation.export.agreement import mean_pairwise_f1
+from curation.evaluate.agreement import measure_agreement
 from curation.export.card import CardInfo, ProvenanceSummary, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
@@ -304,9 +304,8 @@ def _adjudicate_and_write(
         except InputError as exc:  # name the user's file, not its adjudicated copy
             raise InputError(str(exc).replace(str(decided), str(path))) from None
         plan.input_name, plan.adjudication = Path(path).name, report
-        plan.found.provenance.agreement, plan.found.provenance.agreement_documents = mean_pairwise_f1(
-            report.agreement
-        )
+        if report.shared:  # the card's agreement figures are `curation agreement`'s on the same records
+            plan.found.provenance.agreement = measure_agreement(path, schema=options.schema, required=False)
         return _write(plan, options, nlp, progress)
 
 

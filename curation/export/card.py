@@ -15,6 +15,8 @@ from datasets.info import DatasetInfo, DatasetInfosDict
 from datasets.splits import SplitDict, SplitInfo
 from huggingface_hub import DatasetCardData
 
+from curation.evaluate.agreement import AgreementReport
+from curation.evaluate.report import fmt
 from curation.export.features import tag_column, unit_configs
 from curation.export.splits import SPLITS, Ratios
 from curation.export.writer import DATA_DIR, data_file
@@ -33,8 +35,8 @@ class ProvenanceSummary:
     models: Counter[str] = field(default_factory=Counter)
     projects: set[str] = field(default_factory=set)
     records: int = 0
-    agreement: float | None = None  # mean pairwise span F1 where several annotators did one document
-    agreement_documents: int = 0
+    # `curation agreement` on the exported records (None: no document had two voting annotators)
+    agreement: AgreementReport | None = None
     # "CLAIM.checkworthy" -> exported values that came from the schema's default on pull, not an annotator
     defaults: Counter[str] = field(default_factory=Counter)
 
@@ -297,11 +299,8 @@ def body(info: CardInfo) -> str:
     elif not info.silver:
         lines.append(f"- {FROM_DEFAULTS}: none.")
     lines += adjudication_lines(info.adjudication)
-    if prov.agreement is not None:
-        lines.append(
-            f"- Agreement: mean pairwise span F1 (same label and offsets) {prov.agreement:.3f} over"
-            f" {prov.agreement_documents} documents reviewed by several annotators."
-        )
+    if prov.agreement is not None and prov.agreement.documents:
+        lines += agreement_lines(prov.agreement)
     else:
         lines.append("- Agreement: not known (no document was reviewed by more than one annotator).")
     lines += [
@@ -331,3 +330,17 @@ def body(info: CardInfo) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def agreement_lines(report: AgreementReport) -> list[str]:
+    """The figures `curation agreement` prints for the same records, per label, as card lines."""
+    lines = [
+        f"- Agreement between annotators (as `curation agreement` computes it): {report.documents}"
+        f" documents done by {len(report.annotators)} annotators; Krippendorff's alpha over all labels"
+        f" {fmt(report.alpha_all)}. Per label, exact span F1 / overlap span F1 / Cohen's kappa /"
+        " Krippendorff's alpha:"
+    ]
+    for label in report.labels:
+        figures = " / ".join(fmt(x) for x in (label.exact_f1, label.overlap_f1, label.kappa, label.alpha))
+        lines.append(f"  - {label.label}: {figures}")
+    return lines

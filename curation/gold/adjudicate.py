@@ -93,24 +93,43 @@ class Decision:
     conflicts: list[Conflict] = field(default_factory=list)
     excluded: dict[str, str] = field(default_factory=dict)  # annotator -> blank | cancelled
     why_none: str = ""
-    spans_by_annotator: dict[str, set[SpanKey]] = field(default_factory=dict)  # for agreement figures
+    votes: int = 0  # annotators whose version voted (curation.evaluate.agreement compares them)
+
+
+@dataclass
+class Voters:
+    """Who votes on a document: the one rule adjudication and agreement figures share.
+
+    Skipped (provenance.cancelled) and blank (no span) versions are excluded and named; a reviewer's
+    record (provenance.review_of) is a review, not a vote; one annotator's versions from several
+    projects (layers) are merged into one vote. Versions nobody submitted (not reviewed) are ignored.
+    """
+
+    votes: dict[str, Document] = field(default_factory=dict)  # annotator -> their version
+    reviews: dict[str, Document] = field(default_factory=dict)  # reviewer -> their version
+    excluded: dict[str, str] = field(default_factory=dict)  # annotator -> blank | cancelled
+
+
+def voters(versions: list[Document]) -> Voters:
+    """Sort the versions of one document into votes, reviews and exclusions (see Voters)."""
+    found = Voters()
+    for doc in versions:
+        who = annotator(doc)
+        if doc.provenance.cancelled:
+            found.excluded[who] = "cancelled"
+        elif not doc.spans:
+            found.excluded[who] = "blank"
+        elif doc.provenance.reviewed:
+            target = found.reviews if doc.provenance.review_of else found.votes
+            target[who] = merge_layers(target[who], doc) if who in target else doc
+    return found
 
 
 def adjudicate(versions: list[Document], policy: Policy) -> Decision:
     """One record from the reviewed (and skipped) versions of one document."""
     doc_id = versions[0].id
-    excluded: dict[str, str] = {}
-    normal: dict[str, Document] = {}
-    reviews: dict[str, Document] = {}
-    for doc in versions:
-        who = annotator(doc)
-        if doc.provenance.cancelled:
-            excluded[who] = "cancelled"
-        elif not doc.spans:
-            excluded[who] = "blank"
-        elif doc.provenance.reviewed:
-            target = reviews if doc.provenance.review_of else normal
-            target[who] = merge_layers(target[who], doc) if who in target else doc
+    found = voters(versions)
+    normal, reviews, excluded = found.votes, found.reviews, found.excluded
     if reviews:
         # A reviewer's version wins; several reviewers are decided among themselves by majority.
         decision = _vote(doc_id, reviews, Policy("majority"), "reviewed")
@@ -122,8 +141,7 @@ def adjudicate(versions: list[Document], policy: Policy) -> Decision:
         decision = _prefer(doc_id, normal, policy)
     else:
         decision = _vote(doc_id, normal, policy, policy.method)
-    decision.excluded = excluded
-    decision.spans_by_annotator = {w: {(s.label, s.start, s.end) for s in d.spans} for w, d in normal.items()}
+    decision.excluded, decision.votes = excluded, len(normal)
     if decision.record is not None and decision.record.provenance.adjudication is not None:
         decision.record.provenance.adjudication["excluded"] = excluded
     return decision
@@ -339,7 +357,7 @@ class AdjudicationReport:
     conflict_list: list[Conflict] = field(default_factory=list)
     excluded: list[str] = field(default_factory=list)  # "doc: annotator (blank)"
     left_out: list[str] = field(default_factory=list)  # "doc: why"
-    agreement: list[dict[str, set[SpanKey]]] = field(default_factory=list)  # docs with 2+ voters
+    shared: int = 0  # documents with two voting annotators or more (agreement can be measured)
 
     @property
     def decided(self) -> int:
@@ -348,8 +366,7 @@ class AdjudicationReport:
     def add(self, decision: Decision) -> None:
         for who, why in sorted(decision.excluded.items()):
             self.excluded.append(f"{decision.document}: {who} ({why})")
-        if len(decision.spans_by_annotator) > 1:
-            self.agreement.append(decision.spans_by_annotator)
+        self.shared += decision.votes > 1
         if decision.record is None:
             self.left_out.append(f"{decision.document}: {decision.why_none}")
             return

@@ -26,9 +26,17 @@ def test_agreement_cli_table_and_json(tmp_path):
         path,
         [
             Document(
-                id="d1", text=TEXT, spans=[quote("taxes rose last year")], provenance={"annotator": "alice"}
+                id="d1",
+                text=TEXT,
+                spans=[quote("taxes rose last year")],
+                provenance={"annotator": "alice", "reviewed": True},
             ),
-            Document(id="d1", text=TEXT, spans=[quote("taxes rose")], provenance={"annotator": "bob"}),
+            Document(
+                id="d1",
+                text=TEXT,
+                spans=[quote("taxes rose")],
+                provenance={"annotator": "bob", "reviewed": True},
+            ),
         ],
     )
     result = runner.invoke(app, ["agreement", str(path), "-q"])

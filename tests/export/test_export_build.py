@@ -16,7 +16,9 @@ from typing import Any
 import datasets
 import pyarrow.parquet as pq
 import pytest
+from typer.testing import CliRunner
 
+from curation.cli import app
 from curation.errors import InputError, ValidationError
 from curation.export import ExportOptions, Ratios, diff_versions, export_dataset
 from curation.export.splits import unit_hash
@@ -220,7 +222,7 @@ def test_export_adjudicates_several_annotators_never_the_latest(
     card = (result.version_dir / "README.md").read_text(encoding="utf-8")
     assert "adjudicated (majority" in card
     assert "1 blank or skipped annotations were not counted as votes" in card
-    assert "Agreement: mean pairwise span F1" in card
+    assert "Agreement between annotators (as `curation agreement` computes it): 1 documents done by 3" in card
     assert "annotator-1 (1 documents)" in (result.version_dir / "CHANGELOG.md").read_text(encoding="utf-8")
     prefer = Policy("prefer", prefer=("b@example.org",))
     two = export_dataset(
@@ -232,6 +234,51 @@ def test_export_adjudicates_several_annotators_never_the_latest(
     assert (
         len(row["spans"]) == 1 and json.loads(row["provenance"])["adjudication"]["chosen"] == "b@example.org"
     )
+
+
+def test_export_card_agreement_is_the_agreement_command(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    """The card's agreement figures are `curation agreement --json`'s on the same records."""
+    versions = []
+    for n, base in enumerate(seed_records[:2]):
+        for who in ("a@example.org", "b@example.org", "c@example.org"):
+            version = copy.deepcopy(base)
+            version["provenance"] |= {"annotator": who}
+            if who == "b@example.org":  # b leaves out the claim, c shortens the quote by a word
+                version["spans"] = [s for s in version["spans"] if s["label"] != "CLAIM"]
+            if who == "c@example.org" and n == 0:
+                quote = next(s for s in version["spans"] if s["label"] == "QUOTE")
+                quote["end"] = quote["start"] + quote["text"].rindex(" ")
+                quote["text"] = base["text"][quote["start"] : quote["end"]]
+            versions.append(version)
+    skipped = copy.deepcopy(seed_records[0]) | {"spans": [], "relations": []}
+    skipped["provenance"] |= {"annotator": "d@example.org", "cancelled": True}
+    source = make.write_jsonl(tmp_path / "pulled.jsonl", [*versions, skipped])
+    result = export_dataset(source, ExportOptions(name="d", out=tmp_path / "out", home=tmp_path))
+    card = (result.version_dir / "README.md").read_text(encoding="utf-8")
+    command = CliRunner().invoke(app, ["agreement", str(source), "--json", "-q"])
+    assert command.exit_code == 0, command.output
+    figures = json.loads(command.stdout)
+    assert (figures["documents"], len(figures["annotators"])) == (2, 3)  # the skipped task does not count
+
+    def shown(value: str) -> float | None:
+        return None if value == "—" else float(value)
+
+    def rounded(value: float | None) -> float | None:
+        return None if value is None else round(value, 3)
+
+    said = re.search(r"(\d+) documents done by (\d+) annotators; .* all labels (\S+)\.", card)
+    assert said is not None, card
+    assert (int(said[1]), int(said[2])) == (2, 3)
+    assert shown(said[3]) == rounded(figures["alpha_all"])
+    keys = ("exact_f1", "overlap_f1", "kappa", "alpha")
+    for label in figures["labels"]:
+        line = re.search(rf"^  - {label['label']}: (.+)$", card, re.MULTILINE)
+        assert line is not None, card
+        assert [shown(v) for v in line[1].split(" / ")] == [rounded(label[k]) for k in keys]
+    quote = next(label for label in figures["labels"] if label["label"] == "QUOTE")
+    assert quote["exact_f1"] is not None and quote["exact_f1"] < 1  # the figures are not trivially 1
 
 
 def test_export_config_without_rows_is_named_and_the_rest_loads(

@@ -6,7 +6,6 @@ import pytest
 from datasets import ClassLabel
 
 from curation.errors import InputError
-from curation.export.agreement import mean_pairwise_f1
 from curation.export.build import record_rank
 from curation.export.features import config_features
 from curation.export.grouping import NearDuplicateGrouper, UnionFind
@@ -169,26 +168,6 @@ def test_text_sentences_around(span: tuple[int, int], expected: tuple[int, int])
 def test_text_sentences_rule(text: str, expected: list[str]) -> None:
     found = sentences(text)
     assert [text[s:e] for s, e in zip(found.starts, found.ends, strict=True)] == expected
-
-
-@pytest.mark.parametrize(
-    ("documents", "expected"),
-    [
-        ([{"a": {("QUOTE", 0, 5)}, "b": {("QUOTE", 0, 5)}}], 1.0),
-        ([{"a": {("QUOTE", 0, 5)}, "b": {("QUOTE", 0, 6)}}], 0.0),
-        ([{"a": {("QUOTE", 0, 5), ("CUE", 6, 9)}, "b": {("QUOTE", 0, 5)}}], 2 / 3),
-    ],
-)
-def test_agreement_pairwise_f1(
-    documents: list[dict[str, set[tuple[str, int, int]]]], expected: float
-) -> None:
-    score, counted = mean_pairwise_f1(documents)
-    assert score == pytest.approx(expected)
-    assert counted == 1
-
-
-def test_agreement_unknown_without_second_annotator() -> None:
-    assert mean_pairwise_f1([{"a": {("QUOTE", 0, 5)}}]) == (None, 0)
 
 
 @pytest.mark.parametrize(
