@@ -27,6 +27,7 @@ from pathlib import Path
 from curation.jsonl import read_documents
 from curation.records import Document
 from curation.schema import LabelSchema, get_schema
+from curation.unionfind import UnionFind
 
 
 @cache
@@ -207,34 +208,6 @@ def quotes_of(doc: Document, schema: LabelSchema | None = None) -> list[QuoteOcc
     return out
 
 
-class _UnionFind:
-    """Connected components over integer ids (path halving, union by size)."""
-
-    def __init__(self) -> None:
-        self.parent: list[int] = []
-        self.size: list[int] = []
-
-    def add(self) -> int:
-        self.parent.append(len(self.parent))
-        self.size.append(1)
-        return len(self.parent) - 1
-
-    def find(self, x: int) -> int:
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return
-        if self.size[ra] < self.size[rb]:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.size[ra] += self.size[rb]
-
-
 def _speakers_and_conflict(occurrences: list[QuoteOccurrence]) -> tuple[list[str], bool]:
     names: list[str] = []
     for occ in occurrences:
@@ -262,13 +235,14 @@ def group_quotes(
     words: list[list[str]] = []
     by_text: dict[tuple[str, ...], int] = {}  # normalised quote -> first quote with those words
     by_trigram: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    forest = _UnionFind()
+    forest: UnionFind[int] = UnionFind()
     for doc in documents:
         for occ in quotes_of(doc, schema):
             w = normalise_words(occ.verbatim)
             if content_words(w) < MIN_CONTENT_WORDS:
                 continue
-            qid = forest.add()
+            qid = len(quotes)
+            forest.add(qid)
             quotes.append(occ)
             words.append(w)
             key = tuple(w)
@@ -285,11 +259,8 @@ def group_quotes(
                 by_trigram[k].append(qid)
         if on_document is not None:
             on_document(doc)
-    members: dict[int, list[int]] = defaultdict(list)
-    for qid in range(len(quotes)):
-        members[forest.find(qid)].append(qid)
     groups: list[QuoteGroup] = []
-    for ids in members.values():
+    for ids in forest.sets():
         occurrences = [quotes[i] for i in ids]
         documents_count = len({o.doc_id for o in occurrences})
         if documents_count < min_docs:

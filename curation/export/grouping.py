@@ -24,6 +24,8 @@ import zlib
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from curation.unionfind import UnionFind
+
 NAME = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;:] ))[^\W\d_a-z][^\W\d_]{2,}")
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.25
@@ -38,34 +40,6 @@ def _hash32(data: bytes) -> int:
 def names(text: str) -> set[str]:
     """Capitalised words after a lower-case word (optionally with , ; :) and a space, lower-cased."""
     return {match.lower() for match in NAME.findall(text)}
-
-
-class UnionFind:
-    """Disjoint sets over string keys; the representative of a set is its smallest key."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def add(self, key: str) -> None:
-        self.parent.setdefault(key, key)
-
-    def find(self, key: str) -> str:
-        root = key
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[key] != root:  # path compression
-            self.parent[key], key = root, self.parent[key]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            low, high = sorted((ra, rb))
-            self.parent[high] = low
-
-    def groups(self) -> dict[str, str]:
-        """key -> smallest key of its group."""
-        return {key: self.find(key) for key in self.parent}
 
 
 class NearDuplicateGrouper:
@@ -127,9 +101,7 @@ class NearDuplicateGrouper:
         return np.unique(found, axis=0)
 
     def groups(self) -> dict[str, str]:
-        sets = UnionFind()
-        for doc_id in self.seen:
-            sets.add(doc_id)
+        sets: UnionFind[str] = UnionFind(self.seen)
         signatures = self.signatures[: len(self.ids)]
         pairs = self.candidate_pairs()
         for chunk in np.array_split(pairs, max(1, len(pairs) // 100_000)):

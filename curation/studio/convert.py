@@ -28,6 +28,7 @@ from curation.layers import layer_view
 from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import ALL_LAYER, LabelSchema
 from curation.studio.config import LABELS_NAME, TEXT_NAME, AttrControl, attr_controls, relation_labels
+from curation.unionfind import UnionFind
 
 DOC_ID = "doc_id"
 TEXT_HASH = "text_hash"
@@ -363,21 +364,12 @@ class _Reading:
 
     def _assign_groups(self, links: list[tuple[str, str]], pushed: dict[str, str]) -> None:
         """Linked segments form one group; a group keeps the name it was pushed with when it can."""
-        parent = {span_id: span_id for span_id in self.spans}
-
-        def root(x: str) -> str:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
+        linked: UnionFind[str] = UnionFind(self.spans)
         for a, b in links:
-            parent[root(a)] = root(b)
-        members: dict[str, list[Span]] = defaultdict(list)
-        for span_id, span in self.spans.items():
-            members[root(span_id)].append(span)
+            linked.union(a, b)
+        members = [[self.spans[span_id] for span_id in ids] for ids in linked.sets()]
         used: set[str] = set()
-        for spans in sorted(members.values(), key=lambda m: min((s.start, s.end) for s in m)):
+        for spans in sorted(members, key=lambda m: min((s.start, s.end) for s in m)):
             ordered = sorted(spans, key=lambda s: (s.start, s.end))
             names = [pushed[s.id] for s in ordered if s.id in pushed]
             if len(ordered) == 1 and not names:

@@ -8,12 +8,13 @@ from datasets import ClassLabel
 from curation.errors import InputError
 from curation.export.build import record_rank
 from curation.export.features import config_features
-from curation.export.grouping import NearDuplicateGrouper, UnionFind
+from curation.export.grouping import NearDuplicateGrouper
 from curation.export.splits import Ratios, assign_splits, unit_hash
 from curation.export.text import Sentences, sentences
 from curation.export.versions import Version
 from curation.records import Document
 from curation.schema import get_schema
+from curation.unionfind import UnionFind
 
 
 @pytest.mark.parametrize(
@@ -95,7 +96,7 @@ def test_splits_unit_hash_is_stable() -> None:
 
 
 def test_grouping_union_find_representative_is_smallest() -> None:
-    sets = UnionFind()
+    sets: UnionFind[str] = UnionFind()
     for key in "zyxw":
         sets.add(key)
     sets.union("z", "y")
