@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from thinc.api import Model
 from thinc.types import Floats2d
 
-from curation.extract.claims import ClaimFinder
+from curation.extract.claims.finder import ClaimFinder
 from curation.extract.direct import DirectQuotes
 from curation.extract.indirect import IndirectQuotes
 from curation.extract.learned import SPANS_KEY, LearnedQuotes, QuoteFinder

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Sequence
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 T = TypeVar("T")
 
@@ -91,3 +91,18 @@ class Enclosing(Generic[T]):
                 found.append(self.order[i])
             i -= 1
         return [self.items[k] for k in sorted(found)]
+
+
+class HasRange(Protocol):
+    """Anything with a character range: attributions, mentions, claims."""
+
+    @property
+    def start(self) -> int: ...
+
+    @property
+    def end(self) -> int: ...
+
+
+def bounds(item: HasRange) -> tuple[int, int]:
+    """The item's [start, end): the key of every index of attributions and mentions."""
+    return item.start, item.end

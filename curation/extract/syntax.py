@@ -187,3 +187,36 @@ def name_part(ent: Span) -> str:
 def _name_token(token: Token) -> bool:
     """Part of a name: a proper noun, an editor's bracket, or a capitalised word the tagger gave up on."""
     return token.pos_ == "PROPN" or token.text in "[]" or (token.pos_ == "X" and token.is_title)
+
+
+def noun_owner(noun: Token) -> Token | None:
+    """Who made the claim a noun of saying names: "Trump's claim", "the Times report", "warnings from
+    his lawyer", "a claim by aides" (and "Trump claims that", a verb the tagger took for a noun)."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return child
+    for child in noun.lefts:
+        if child.dep_ in ("compound", "nmod", "nsubj") and child.pos_ == "PROPN":
+            return child
+    for prep in noun.rights:
+        if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
+            pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+            if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
+                return pobj
+    return None
+
+
+def expletive(subject: Token) -> bool:
+    """ "there", or an "it" that stands for nothing ("it is believed that", "it seems that")."""
+    if subject.lower_ == "there" or subject.dep_ == "expl":
+        return True
+    if subject.lower_ != "it":
+        return False
+    verb = subject.head
+    return verb.lemma_ in ("be", "seem", "appear") or any(c.dep_ == "auxpass" for c in verb.children)
+
+
+def passive_without_agent(speaker: Span, cue: Span) -> bool:
+    """A passive cue's subject is what is reported on, not who reports ("X is expected to", "X was
+    described as"); only a "by" agent names the source, and without one the source is unstated."""
+    return speaker.root.dep_ == "nsubjpass" and not any(c.dep_ == "agent" for c in cue.root.children)

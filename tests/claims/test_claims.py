@@ -8,7 +8,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from curation.extract.claims import find_claims
+from curation.extract.claims.finder import find_claims
 from curation.extract.types import Attribution, Claim, Mention
 from curation.settings import get_settings
 
@@ -378,7 +378,7 @@ def test_claims_component_config_is_validated(nlp):
 
 
 def test_claims_checkworthy_values_are_the_schemas():
-    from curation.extract.claims import HIGH, LOW
+    from curation.extract.claims.scores import HIGH, LOW
     from curation.schema import get_schema
 
     assert {HIGH, LOW} == set(get_schema().choice_values("CLAIM", "checkworthy"))

@@ -1,0 +1,124 @@
+"""What a reporting verb reports: the token range of its content (the complement clause, the clause
+around a parenthetical cue, the sentence before a post-posed "experts say"), and "according to X".
+
+Pure functions over the parse: the content is trimmed of "that", punctuation (quotation marks kept)
+and trailing background clauses (", where Ukraine launched ..."), which are the writer's.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from curation.extract import lexicon, syntax
+
+BACKGROUND_WORDS = lexicon.words("where which while as when whereas who after before since")
+
+
+def complement_of(verb: Token) -> Token | None:
+    """The clausal complement carrying the reported content."""
+    for child in verb.children:
+        if child.dep_ == "ccomp":
+            return child
+    return None
+
+
+def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None) -> tuple[int, int] | None:
+    """Token range [start, end) of the reported clause, trimmed of "that", punctuation, background."""
+    doc = verb.doc
+    start, end = span or (comp.left_edge.i, comp.right_edge.i + 1)
+    # A trailing background clause after a comma: ", where Ukraine launched ..." is the writer's.
+    for tok in doc[start:end]:
+        if (
+            tok.i > comp.i
+            and tok.dep_ in ("relcl", "advcl", "acl")
+            and tok.right_edge.i + 1 >= end
+            and tok.left_edge.i > start
+            and after_comma(doc, tok.left_edge.i)
+            and (doc[tok.left_edge.i].lower_ in BACKGROUND_WORDS or reporting_participle(tok))
+        ):
+            end = tok.left_edge.i - 1
+            break
+    while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "if", "whether")):
+        start += 1
+    while start < end and (doc[start].is_punct and not is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and not is_mark(doc[end - 1]) or doc[end - 1].is_space):
+        end -= 1
+    if end - start < 2:
+        return None
+    return start, end
+
+
+def parenthetical_content(verb: Token) -> Span | None:
+    """ "The economy, he said, is growing": the clause around a parenthetical cue (the longer side)."""
+    if verb.dep_ != "parataxis" or verb.head is verb:
+        return None
+    doc = verb.doc
+    head = verb.head
+    lo, hi = head.left_edge.i, head.right_edge.i + 1
+    inner_lo, inner_hi = verb.left_edge.i, verb.right_edge.i + 1
+    left, right = (lo, inner_lo), (inner_hi, hi)
+    start, end = right if right[1] - right[0] >= left[1] - left[0] else left
+    while start < end and (doc[start].is_punct and not is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    while end > start and (doc[end - 1].is_punct and not is_mark(doc[end - 1]) or doc[end - 1].is_space):
+        end -= 1
+    return doc[start:end] if end - start >= 2 else None
+
+
+def postposed_content(verb: Token, subject: Token, sent: Span) -> Span | None:
+    """ "Language unclear on X, experts say.": everything before the comma that precedes "experts say"
+    when the parser found no clausal complement."""
+    doc = verb.doc
+    first = min(subject.left_edge.i, verb.i)
+    rest = [t for t in doc[verb.i + 1 : sent.end] if not (t.is_punct or t.is_space)]
+    if verb.dep_ != "ROOT" or first - 1 <= sent.start or doc[first - 1].text != "," or len(rest) > 4:
+        return None
+    start, end = sent.start, first - 1
+    while start < end and (doc[start].is_punct and not is_mark(doc[start]) or doc[start].is_space):
+        start += 1
+    return doc[start:end] if end - start >= 3 else None
+
+
+def after_comma(doc: Doc, i: int) -> bool:
+    """A comma (or dash) just before token i, also when a closing quotation mark sits between."""
+    j = i - 1
+    if j > 0 and is_mark(doc[j]):
+        j -= 1
+    return j >= 0 and (doc[j].text in (",", ";", "—", "–") or doc[j].text.endswith(","))
+
+
+def reporting_participle(token: Token) -> bool:
+    """A trailing ", stating, “...”": a further attribution by the same speaker, not content."""
+    return token.tag_ == "VBG" and syntax.is_reporting_verb(token)
+
+
+def is_mark(token: Token) -> bool:
+    return token.text in (lexicon.DOUBLED_APOSTROPHE, lexicon.DOUBLED_BACKTICK) or (
+        len(token.text) == 1
+        and token.text in lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE
+    )
+
+
+def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
+    """(cue, source, content) for "according to X" in the token's sentence, or None."""
+    if token.lower_ != "according":
+        return None
+    to = next((c for c in token.children if c.lower_ == "to"), None)
+    if to is None or token.i + 1 >= len(token.doc) or token.doc[token.i + 1].lower_ != "to":
+        return None
+    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if pobj is None:
+        return None
+    doc = token.doc
+    phrase_start, phrase_end = token.i, pobj.right_edge.i + 1
+    before = (sent.start, phrase_start)
+    after = (phrase_end, sent.end)
+    lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
+    while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
+        lo += 1
+    while hi > lo and (doc[hi - 1].is_punct and not is_mark(doc[hi - 1]) or doc[hi - 1].is_space):
+        hi -= 1
+    if hi - lo < 3:
+        return None
+    return doc[token.i : to.i + 1], syntax.mention_span(pobj), doc[lo:hi]
