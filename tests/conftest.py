@@ -109,7 +109,7 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A tiny pipeline trained by `curation train` from a silver export of the seeds (about a minute)."""
     from curation.annotate import annotate_file
-    from curation.export.build import ExportOptions, export_dataset
+    from curation.export import ExportOptions, export_dataset
     from curation.export.splits import Ratios
     from curation.extract.pipeline import build_pipeline
     from curation.ingest import ingest

@@ -6,9 +6,9 @@ import pytest
 from datasets import ClassLabel
 
 from curation.errors import InputError
-from curation.export.build import record_rank
 from curation.export.features import config_features
 from curation.export.grouping import NearDuplicateGrouper
+from curation.export.scan import record_rank
 from curation.export.splits import Ratios, assign_splits, unit_hash
 from curation.export.text import Sentences, sentences
 from curation.export.versions import Version
