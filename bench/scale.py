@@ -13,12 +13,15 @@ Printed:
 - a 0.9 MB document: annotate against raw `nlp.pipe` of the same text (floor 0.8); a 2 MB document:
   seconds and peak RSS (longer than spaCy's max_length: annotated in pieces).
 
-Run: .venv/bin/python bench/scale.py [--docs 2000] [--skip-long] [--polnear ../shared/polnear-dev]
+Run: .venv/bin/python bench/scale.py [--docs 2000] [--only annotate,memory,export,long] [--work .bench/scale]
+[--polnear ../shared/polnear-dev]. `--work` keeps the corpus and the annotated records (git-ignored
+.bench/), so `--only export` can measure export again without annotating again.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import resource
 import subprocess
@@ -76,140 +79,199 @@ def annotate_code(records: Path, out: Path, engine: str) -> str:
     )
 
 
+def export_code(records: Path, out: Path, extra: list[str]) -> str:
+    args = ["export", str(records), "--name", "bench", "--silver", "--out", str(out), "--quiet", *extra]
+    return (
+        "import shutil\nfrom typer.testing import CliRunner\nfrom curation.cli import app\n"
+        f"shutil.rmtree({str(out)!r}, ignore_errors=True)\n"
+        f"res = CliRunner().invoke(app, {args!r})\nassert res.exit_code == 0, res.output\n"
+    )
+
+
+PARTS = ("annotate", "memory", "export", "long")
+Rows = list[tuple[str, str]]
+
+
+def show(rows: Rows) -> None:
+    print(rows[-1], flush=True)
+
+
+def annotate_rows(rows: Rows, work: Path, records: Path, words: int) -> None:
+    """The three engines on the whole corpus (the single-process output feeds the export part)."""
+    rate: dict[str, float] = {}
+    for engine in ("single", "n_process", "dask"):
+        r = child(annotate_code(records, work / f"pre-{engine}.jsonl", engine))
+        rate[engine] = words / r["seconds"]
+        rows.append(
+            (f"annotate {engine}", f"{rate[engine]:,.0f} words/s, peak client RSS {r['rss_mb']:,.0f} MB")
+        )
+        show(rows)
+    rows.append(("dask 2 workers / n-process 2", f"{rate['dask'] / rate['n_process']:.2f}x (floor 0.9)"))
+    rows.append(("n-process 2 / single", f"{rate['n_process'] / rate['single']:.2f}x"))
+    show(rows)
+
+
+def memory_rows(rows: Rows, work: Path, texts: list[str]) -> None:
+    """Peak client RSS of annotate at a quarter of the corpus (1x) and the whole corpus (4x)."""
+    quarter, whole = work / "docs-quarter.jsonl", work / "docs.jsonl"
+    write_records(quarter, texts[: len(texts) // 4])
+    for engine in ("single", "dask"):
+        one = child(annotate_code(quarter, work / "m1.jsonl", engine))["rss_mb"]
+        four = child(annotate_code(whole, work / "m4.jsonl", engine))["rss_mb"]
+        rows.append(
+            (f"annotate {engine} peak RSS 4x / 1x", f"{four:,.0f} / {one:,.0f} MB = {four / one:.2f}x")
+        )
+        show(rows)
+
+
+def export_rows(rows: Rows, work: Path, texts: list[str], words: int) -> None:
+    """Export of the annotated records in one and two processes, next to its floors, and its memory."""
+    pre = work / "pre-single.jsonl"
+    if not pre.exists():
+        sys.exit(f"{pre}: run the annotate part first (same --work)")
+    with open(pre, encoding="utf-8") as fh:
+        n = sum(1 for _ in fh)
+    tok = child(
+        "import json, time\nfrom curation.export.text import load_tokenizer\n"
+        "from curation.settings import get_settings\nnlp = load_tokenizer(get_settings().model)\n"
+        f"texts = [json.loads(l)['text'] for l in open({str(pre)!r})]\n"
+        "t = time.perf_counter()\nfor d in nlp.tokenizer.pipe(texts): pass\n"
+        "result['tok_seconds'] = time.perf_counter() - t\n"
+    )
+    tok_rate = n / tok["tok_seconds"]
+    hand = child(
+        "import json, time\nimport datasets\n"
+        f"recs = [json.loads(l) for l in open({str(pre)!r})]\n"
+        "t = time.perf_counter()\n"
+        "docs = [{'id': r['id'], 'text': r['text']} for r in recs]\n"
+        "quotes = [{'id': r['id'], 'start': s['start'], 'end': s['end'], 'text': s['text']} "
+        "for r in recs for s in r['spans'] if s['label'] == 'QUOTE']\n"
+        f"datasets.Dataset.from_list(docs).to_parquet({str(work / 'd.parquet')!r})\n"
+        f"datasets.Dataset.from_list(quotes).to_parquet({str(work / 'q.parquet')!r})\n"
+        "result['hand_seconds'] = time.perf_counter() - t\n"
+    )
+    hand_rate = n / hand["hand_seconds"]
+    one = child(export_code(pre, work / "exports-1", []))
+    two = child(export_code(pre, work / "exports-2", ["--n-process", "2"]))
+    dask = child(export_code(pre, work / "exports-dask", ["--engine", "dask", "--workers", "2"]))
+    same = all(
+        (
+            work / "exports-1" / "bench" / "v0.1.0" / f.relative_to(work / "exports-2" / "bench" / "v0.1.0")
+        ).read_bytes()
+        == f.read_bytes()
+        for f in (work / "exports-2" / "bench" / "v0.1.0").rglob("*.parquet")
+    )
+    rate = {k: n / r["seconds"] for k, r in (("one", one), ("two", two), ("dask", dask))}
+    for key, r, label in (
+        (("one", one, "export one process")),
+        ("two", two, "export --n-process 2"),
+        ("dask", dask, "export --engine dask --workers 2"),
+    ):
+        rows.append(
+            (
+                label,
+                f"{rate[key]:,.0f} docs/s, {words * n / len(texts) / r['seconds']:,.0f} words/s, "
+                f"peak client RSS {r['rss_mb']:,.0f} MB",
+            )
+        )
+        show(rows)
+    rows.append(
+        (
+            "spaCy tokenizer alone",
+            f"{tok_rate:,.0f} docs/s; export one process / tokenizer "
+            f"{rate['one'] / tok_rate:.2f}x (floor 0.6)",
+        )
+    )
+    rows.append(
+        (
+            "Dataset.from_list().to_parquet",
+            f"{hand_rate:,.0f} docs/s; export one process / it {rate['one'] / hand_rate:.2f}x",
+        )
+    )
+    rows.append(
+        (
+            "export 2 processes / 1",
+            f"{rate['two'] / rate['one']:.2f}x (floor 1.6); dask 2 workers / 1 "
+            f"{rate['dask'] / rate['one']:.2f}x; parquet identical: {same}",
+        )
+    )
+    show(rows)
+    quarter = work / "pre-quarter.jsonl"
+    with open(pre, encoding="utf-8") as src, open(quarter, "w", encoding="utf-8") as dst:
+        for i, line in enumerate(src):
+            if i < n // 4:
+                dst.write(line)
+    small = child(export_code(quarter, work / "exports-q", []))["rss_mb"]
+    rows.append(
+        ("export peak RSS 4x / 1x", f"{one['rss_mb']:,.0f} / {small:,.0f} MB = {one['rss_mb'] / small:.2f}x")
+    )
+    show(rows)
+
+
+def long_rows(rows: Rows, work: Path, texts: list[str]) -> None:
+    """A 0.9 MB document against raw nlp.pipe, and a 2 MB one (over spaCy's max_length)."""
+    base = "\n\n".join(texts[:84])
+    for size, label in ((900_000, "0.9 MB"), (2_000_000, "2 MB")):
+        text = (base + "\n\n") * (size // len(base) + 1)
+        text = text[: text.rindex("\n\n", 0, size)]
+        path = work / f"long-{label}.txt"
+        path.write_text(text, encoding="utf-8")
+        ours = child(
+            "from curation.annotate import annotate_documents\n"
+            "from curation.extract.pipeline import build_pipeline\n"
+            "from curation.records import Document, content_id\n"
+            f"text = open({str(path)!r}, encoding='utf-8').read()\nnlp = build_pipeline()\n"
+            "t = time.perf_counter()\n"
+            "skipped = []\ndoc = Document(id=content_id(text), source='x', text=text)\n"
+            "(rec,) = annotate_documents([doc], nlp, skipped=skipped)\nassert not skipped, skipped\n"
+            "result['annotate'] = time.perf_counter() - t\n"
+        )
+        line = f"annotate {ours['annotate']:.1f} s, peak RSS {ours['rss_mb']:,.0f} MB"
+        if size < 1_000_000:
+            raw = child(
+                "from curation.extract.pipeline import load_model\n"
+                f"text = open({str(path)!r}, encoding='utf-8').read()\nnlp = load_model()\n"
+                "t = time.perf_counter()\nlist(nlp.pipe([text]))\n"
+                "result['raw'] = time.perf_counter() - t\n"
+            )
+            line += f"; raw nlp.pipe {raw['raw']:.1f} s: {raw['raw'] / ours['annotate']:.2f}x (floor 0.8)"
+        rows.append((f"{label} document ({len(text):,} chars)", line))
+        show(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--polnear", type=Path, default=DEFAULT_POLNEAR)
-    parser.add_argument("--skip-long", action="store_true", help="no 0.9 MB / 2 MB document figures")
-    parser.add_argument("--skip-4x", action="store_true", help="no 4x-corpus memory figures")
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {PARTS}")
+    parser.add_argument("--work", type=Path, help="keep the corpus and records here (default: a temp dir)")
     args = parser.parse_args()
+    parts = set(args.only.split(","))
+    if parts - set(PARTS):
+        sys.exit(f"--only: unknown parts {sorted(parts - set(PARTS))}; choose from {PARTS}")
     texts = corpus_texts(args.polnear, args.docs)
     rows: list[tuple[str, str]] = []
-    with tempfile.TemporaryDirectory(prefix="curation-bench-scale-") as tmp:
-        work = Path(tmp)
+    with contextlib.ExitStack() as stack:
+        if args.work is None:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="curation-bench-scale-")))
+        else:
+            work = args.work
+            work.mkdir(parents=True, exist_ok=True)
         records = work / "docs.jsonl"
         words = write_records(records, texts)
         print(f"corpus: {len(texts)} documents, {words:,} words (PolNeAR dev repeated)", flush=True)
-
-        # -- annotate: three engines, interleaved order kept the same for every run
-        rate: dict[str, float] = {}
-        for engine in ("single", "n_process", "dask"):
-            r = child(annotate_code(records, work / f"pre-{engine}.jsonl", engine))
-            rate[engine] = words / r["seconds"]
-            rows.append(
-                (f"annotate {engine}", f"{rate[engine]:,.0f} words/s, peak client RSS {r['rss_mb']:,.0f} MB")
-            )
-            print(rows[-1], flush=True)
-        rows.append(("dask 2 workers / n-process 2", f"{rate['dask'] / rate['n_process']:.2f}x (floor 0.9)"))
-        rows.append(("n-process 2 / single", f"{rate['n_process'] / rate['single']:.2f}x"))
-
-        if not args.skip_4x:
-            big = work / "docs4.jsonl"
-            with open(big, "w", encoding="utf-8") as fh:
-                for copy in range(4):
-                    for line in records.read_text(encoding="utf-8").splitlines():
-                        obj = json.loads(line)
-                        obj["text"] += f" [{copy}]"
-                        from curation.records import content_id
-
-                        obj["id"] = content_id(obj["text"])
-                        fh.write(json.dumps(obj) + "\n")
-            for engine in ("single", "dask"):
-                one = child(annotate_code(records, work / "m1.jsonl", engine))["rss_mb"]
-                four = child(annotate_code(big, work / "m4.jsonl", engine))["rss_mb"]
-                rows.append(
-                    (
-                        f"annotate {engine} peak RSS 4x / 1x",
-                        f"{four:,.0f} / {one:,.0f} MB = {four / one:.2f}x",
-                    )
-                )
-                print(rows[-1], flush=True)
-
-        # -- export of the annotated records (silver), next to its floors
-        pre = work / "pre-single.jsonl"
-        r = child(
-            "from typer.testing import CliRunner\nfrom curation.cli import app\n"
-            f"res = CliRunner().invoke(app, ['export', {str(pre)!r}, '--name', 'bench', '--silver', "
-            f"'--out', {str(work / 'exports')!r}])\nassert res.exit_code == 0, res.output\n"
-        )
-        export_rate = len(texts) / r["seconds"]
-        tok = child(
-            "import json, time\nfrom curation.extract.pipeline import load_model\n"
-            "nlp = load_model()\n"
-            f"texts = [json.loads(l)['text'] for l in open({str(pre)!r})]\n"
-            "t = time.perf_counter()\nfor d in nlp.tokenizer.pipe(texts): pass\n"
-            "result['tok_seconds'] = time.perf_counter() - t\n"
-        )
-        tok_rate = len(texts) / tok["tok_seconds"]
-        hand = child(
-            "import json, time\nimport datasets\n"
-            f"recs = [json.loads(l) for l in open({str(pre)!r})]\n"
-            "t = time.perf_counter()\n"
-            "docs = [{'id': r['id'], 'text': r['text']} for r in recs]\n"
-            "quotes = [{'id': r['id'], 'start': s['start'], 'end': s['end'], 'text': s['text']} "
-            "for r in recs for s in r['spans'] if s['label'] == 'QUOTE']\n"
-            f"datasets.Dataset.from_list(docs).to_parquet({str(work / 'd.parquet')!r})\n"
-            f"datasets.Dataset.from_list(quotes).to_parquet({str(work / 'q.parquet')!r})\n"
-            "result['hand_seconds'] = time.perf_counter() - t\n"
-        )
-        hand_rate = len(texts) / hand["hand_seconds"]
-        rows.append(
-            (
-                "export one process",
-                f"{export_rate:,.0f} docs/s, {words / r['seconds']:,.0f} words/s, peak {r['rss_mb']:,.0f} MB",
-            )
-        )
-        rows.append(
-            (
-                "spaCy tokenizer alone",
-                f"{tok_rate:,.0f} docs/s; export / tokenizer {export_rate / tok_rate:.2f}x (floor 0.6)",
-            )
-        )
-        rows.append(
-            (
-                "Dataset.from_list().to_parquet",
-                f"{hand_rate:,.0f} docs/s; export / it {export_rate / hand_rate:.2f}x",
-            )
-        )
-        for row in rows[-3:]:
-            print(row, flush=True)
-
-        if not args.skip_long:
-            base = "\n\n".join(t for t in texts[: len(set(texts))][:84])
-            for size, label in ((900_000, "0.9 MB"), (2_000_000, "2 MB")):
-                text = (base + "\n\n") * (size // len(base) + 1)
-                text = text[: text.rindex("\n\n", 0, size)]
-                path = work / f"long-{label}.txt"
-                path.write_text(text, encoding="utf-8")
-                ours = child(
-                    "from curation.annotate import annotate_documents\n"
-                    "from curation.extract.pipeline import build_pipeline\n"
-                    "from curation.records import Document, content_id\n"
-                    f"text = open({str(path)!r}, encoding='utf-8').read()\nnlp = build_pipeline()\n"
-                    "t = time.perf_counter()\n"
-                    "skipped = []\ndoc = Document(id=content_id(text), source='x', text=text)\n"
-                    "(rec,) = annotate_documents([doc], nlp, skipped=skipped)\nassert not skipped, skipped\n"
-                    "result['annotate'] = time.perf_counter() - t\n"
-                )
-                line = f"annotate {ours['annotate']:.1f} s, peak RSS {ours['rss_mb']:,.0f} MB"
-                if size < 1_000_000:
-                    raw = child(
-                        "from curation.extract.pipeline import load_model\n"
-                        f"text = open({str(path)!r}, encoding='utf-8').read()\nnlp = load_model()\n"
-                        "t = time.perf_counter()\nlist(nlp.pipe([text]))\n"
-                        "result['raw'] = time.perf_counter() - t\n"
-                    )
-                    line += (
-                        f"; raw nlp.pipe {raw['raw']:.1f} s: {raw['raw'] / ours['annotate']:.2f}x (floor 0.8)"
-                    )
-                rows.append((f"{label} document ({len(text):,} chars)", line))
-                print(rows[-1], flush=True)
+        if "annotate" in parts:
+            annotate_rows(rows, work, records, words)
+        if "memory" in parts:
+            memory_rows(rows, work, texts)
+        if "export" in parts:
+            export_rows(rows, work, texts, words)
+        if "long" in parts:
+            long_rows(rows, work, texts)
 
     width = max(len(k) for k, _ in rows)
     print("\n" + "\n".join(f"{k:<{width}}  {v}" for k, v in rows))
-    print(
-        f"(peak RSS of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)"
-    )
+    print(f"(peak RSS of this script: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB)")
 
 
 if __name__ == "__main__":
