@@ -8,7 +8,7 @@ relations and provenance from `curation.extract.pipeline.to_record`.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +22,7 @@ from curation.extract.chunks import CHUNK_CHARS, chunk_bounds, shift_attribution
 from curation.extract.pipeline import build_pipeline, build_record, to_record
 from curation.extract.types import Attribution, Claim
 from curation.jsonl import dump_document, read_documents
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
 from curation.schema import LabelSchema
 
@@ -164,7 +165,7 @@ def annotate_file(
     nlp: Language | None = None,
     batch_size: int = 32,
     n_process: int = 1,
-    on_progress: Callable[[int], None] | None = None,
+    progress: Progress = NO_PROGRESS,
     skipped: list[str] | None = None,
     dask: DaskOptions | None = None,
     model: str | None = None,
@@ -174,7 +175,8 @@ def annotate_file(
     No document at all is an InputError, and `out` is left as it was (not replaced by an empty file).
     With `dask`, partitions of documents go to the workers of a Dask cluster (each loads the pipeline
     named by `model` once) and come back in input order; otherwise `nlp` (or the pipeline named by
-    `model`) runs here with `n_process` processes. `on_progress(n)` is told of every n documents done.
+    `model`) runs here with `n_process` processes. `progress` advances by every document done (the caller
+names the stage and its total).
     """
     stats = AnnotateStats()
     docs = read_inputs(paths, skipped)
@@ -185,18 +187,16 @@ def annotate_file(
                 stats.merge(part.stats)
                 if skipped is not None:
                     skipped.extend(part.skipped)
-                if on_progress is not None:
-                    on_progress(part.inputs)
+                progress.advance(part.inputs)
         else:
             nlp = nlp or build_pipeline(model)
             before = 0
             for record in annotate_documents(docs, nlp, batch_size, n_process, skipped):
                 fh.write(dump_document(record) + "\n")
                 stats.add(record)
-                if on_progress is not None:
-                    done = stats.documents + (len(skipped) if skipped else 0)
-                    on_progress(done - before)
-                    before = done
+                done = stats.documents + (len(skipped) if skipped else 0)
+                progress.advance(done - before)
+                before = done
         if stats.documents == 0:
             raise InputError(
                 f"no documents to annotate in {', '.join(map(str, paths))}; give docs.jsonl or article files"

@@ -19,12 +19,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 from curation.jsonl import read_documents
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
 from curation.schema import LabelSchema, get_schema
 from curation.unionfind import UnionFind
@@ -128,18 +129,18 @@ def content_words(words: list[str]) -> int:
     return sum(1 for w in words if w not in stop_words)
 
 
-def same_quote(a: list[str], b: list[str], threshold: float = DEFAULT_CONTAINMENT) -> bool:
+def same_quote(a: list[str], b: list[str], min_containment: float = DEFAULT_CONTAINMENT) -> bool:
     """Whether two normalised quotes report the same words.
 
     Identical quotes always do. Otherwise the shorter must share at least MIN_SHARED_SHINGLES word
-    3-grams with the longer and have `threshold` of its 3-grams in it: a short common phrase ("the
+    3-grams with the longer and have `min_containment` of its 3-grams in it: a short common phrase ("the
     United States") inside two long quotes must not chain unrelated quotes into one group.
     """
     if a == b:
         return True
     shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
     shared = len(shingles(shorter) & shingles(longer))
-    return shared >= MIN_SHARED_SHINGLES and containment(shorter, longer) >= threshold
+    return shared >= MIN_SHARED_SHINGLES and containment(shorter, longer) >= min_containment
 
 
 def names_compatible(a: str, b: str) -> bool:
@@ -222,14 +223,14 @@ def group_quotes(
     documents: Iterable[Document],
     *,
     min_docs: int = 2,
-    threshold: float = DEFAULT_CONTAINMENT,
-    on_document: Callable[[Document], None] | None = None,
+    min_containment: float = DEFAULT_CONTAINMENT,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
 ) -> list[QuoteGroup]:
     """Group the quotes of `documents` that report the same words in at least `min_docs` documents.
 
     Returns groups ordered by how many documents report them, then by their text.
-    `on_document` is called after each document is read (the CLI advances its progress with it).
+    `progress` counts the documents read.
     """
     quotes: list[QuoteOccurrence] = []
     words: list[list[str]] = []
@@ -253,12 +254,11 @@ def group_quotes(
             trigrams = shingles(w) if len(w) >= SHINGLE_SIZE else set()
             candidates = {o for k in trigrams for o in by_trigram.get(k, ())}
             for other in candidates:
-                if forest.find(other) != forest.find(qid) and same_quote(w, words[other], threshold):
+                if forest.find(other) != forest.find(qid) and same_quote(w, words[other], min_containment):
                     forest.union(qid, other)
             for k in trigrams:
                 by_trigram[k].append(qid)
-        if on_document is not None:
-            on_document(doc)
+        progress.advance()
     groups: list[QuoteGroup] = []
     for ids in forest.sets():
         occurrences = [quotes[i] for i in ids]
@@ -275,15 +275,15 @@ def group_quotes_in_file(
     path: Path | str,
     *,
     min_docs: int = 2,
-    threshold: float = DEFAULT_CONTAINMENT,
-    on_document: Callable[[Document], None] | None = None,
+    min_containment: float = DEFAULT_CONTAINMENT,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
 ) -> list[QuoteGroup]:
     """`group_quotes` over a JSONL records file, streamed (a bad line is an InputError naming it)."""
     return group_quotes(
         read_documents(path, schema),
         min_docs=min_docs,
-        threshold=threshold,
-        on_document=on_document,
+        min_containment=min_containment,
+        progress=progress,
         schema=schema,
     )

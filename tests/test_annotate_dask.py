@@ -28,6 +28,19 @@ def _without_time(path: Path) -> list[dict[str, object]]:
     return records
 
 
+class Advances:
+    """A curation.progress.Progress that records each advance."""
+
+    def __init__(self) -> None:
+        self.steps: list[int] = []
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        self.steps.append(n)
+
+
 def test_dask_engine_gives_the_single_process_records_in_input_order(tmp_path, seeds_dir):
     seeds = [p.read_text(encoding="utf-8") for p in sorted(seeds_dir.glob("*.txt"))]
     docs = [Document(id=content_id(t), source=f"{i}.txt", text=t) for i, t in enumerate(seeds + EXTRA)]
@@ -35,11 +48,11 @@ def test_dask_engine_gives_the_single_process_records_in_input_order(tmp_path, s
     write_documents(inputs, docs)
     single, dask = tmp_path / "single.jsonl", tmp_path / "dask.jsonl"
     one = annotate_file([inputs], single)
-    done: list[int] = []
+    done = Advances()
     # Partitions of 3 documents: several tasks per worker, results come back out of order.
     options = DaskOptions(workers=2, partition_size=3)
-    many = annotate_file([inputs], dask, dask=options, on_progress=done.append)
+    many = annotate_file([inputs], dask, dask=options, progress=done)
     assert _without_time(dask) == _without_time(single)
     assert [r["id"] for r in _without_time(dask)] == [d.id for d in docs]
     assert (many.documents, many.words, many.labels) == (one.documents, one.words, one.labels)
-    assert sum(done) == len(docs) and len(done) == 3  # the progress bar moved per partition
+    assert sum(done.steps) == len(docs) and len(done.steps) == 3  # the progress bar moved per partition

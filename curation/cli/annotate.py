@@ -64,16 +64,14 @@ def annotate_cmd(
 
     OutputLabels.of(resolve_schema(schema))  # the schema must hold what the extractor writes
     skipped: list[str] = []
-    progress = progress_bar(quiet)
     try:
-        with progress:
-            task = progress.add_task("annotating", total=_count_records(inputs))
+        with progress_bar("annotating", quiet, total=_count_records(inputs)) as progress:
             stats = annotate_file(
                 inputs,
                 out,
                 batch_size=batch_size,
                 n_process=n_process,
-                on_progress=lambda n: progress.advance(task, n),
+                progress=progress,
                 skipped=skipped,
                 dask=dask,
                 model=model,

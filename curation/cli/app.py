@@ -6,9 +6,10 @@ Commands are thin: check arguments, call one library function, print. A library 
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -19,6 +20,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -54,12 +56,14 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def progress_bar(quiet: bool = False) -> Progress:
-    """The progress display every long command shows on stderr (a task's description names the work).
+@contextlib.contextmanager
+def progress_bar(description: str, quiet: bool = False, total: int | None = None) -> Iterator[ProgressBar]:
+    """The progress display every long command shows on stderr, as the library's Progress.
 
-    Transient, so it leaves only the command's own summary behind; `quiet` turns it off.
+    Transient, so it leaves only the command's own summary behind; `quiet` turns it off (results and
+    errors still print). A stage without a total shows a spinner and a count.
     """
-    return Progress(
+    bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
         BarColumn(),
@@ -69,6 +73,21 @@ def progress_bar(quiet: bool = False) -> Progress:
         transient=True,
         disable=quiet,
     )
+    with bar:
+        yield ProgressBar(bar, bar.add_task(description, total=total))
+
+
+class ProgressBar:
+    """curation.progress.Progress drawn by rich: each stage renames the bar and starts it again."""
+
+    def __init__(self, bar: Progress, task: TaskID) -> None:
+        self.bar, self.task = bar, task
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        self.bar.update(self.task, description=description, total=total, completed=0)
+
+    def advance(self, n: int = 1) -> None:
+        self.bar.advance(self.task, n)
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

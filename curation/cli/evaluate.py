@@ -53,9 +53,7 @@ def evaluate_command(
     preds, systems = pred or [], system or []
     if html is not None and html.is_dir():
         raise fail(f"--html {html} is a directory: give a file name, e.g. {html / 'report.html'}")
-    progress = progress_bar(quiet)
-    with progress:
-        task = progress.add_task("scoring", total=None)
+    with progress_bar("scoring", quiet) as progress:
         evaluations = evaluate_paths(
             gold,
             preds,
@@ -63,8 +61,7 @@ def evaluate_command(
             threshold=threshold,
             model=model,
             schema=resolve_schema(schema),
-            on_total=lambda total: progress.update(task, total=total),
-            on_document=lambda: progress.advance(task),
+            progress=progress,
         )
     if html is not None:
         with atomic_write(html) as fh:
@@ -113,15 +110,9 @@ def agreement_command(
     from curation.evaluate.agreement import measure_agreement, render_agreement
     from curation.schema import resolve_schema
 
-    progress = progress_bar(quiet)
-    with progress:
-        task = progress.add_task("comparing annotators", total=None)
+    with progress_bar("comparing annotators", quiet) as progress:
         report = measure_agreement(
-            records,
-            pre,
-            threshold=threshold,
-            schema=resolve_schema(schema),
-            on_document=lambda: progress.advance(task),
+            records, pre, threshold=threshold, schema=resolve_schema(schema), progress=progress
         )
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))

@@ -98,13 +98,8 @@ def export_cmd(
         adjudication=policy_of(adjudicate, min_agree, prefer),
         schema=resolve_schema(schema),
     )
-    with progress_bar(quiet) as progress:
-        task = progress.add_task("reading records", total=None)
-
-        def tick(stage: str, done: int, total: int | None) -> None:
-            progress.update(task, description=stage, completed=done, total=total)
-
-        result = export_dataset(records, options, progress=tick)
+    with progress_bar("reading records", quiet) as progress:
+        result = export_dataset(records, options, progress=progress)
     for folder in result.cleaned:
         err_console.print(
             f"removed {folder}: a temporary folder left by an interrupted export",

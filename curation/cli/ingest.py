@@ -9,13 +9,11 @@ from typing import Annotated, cast
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.app import app, console, err_console, progress_bar, user_errors
 from curation.cli.options import OutFile, QuietOption, SchemaOption
 from curation.ingest import IngestReport, ingest
 from curation.ingest.paths import Format
-from curation.records import Document
 from curation.schema import resolve_schema
 
 
@@ -62,12 +60,12 @@ def ingest_cmd(
     """
     report = IngestReport()
     try:
-        with _DocumentProgress(quiet) as tick:
+        with progress_bar("ingesting", quiet) as progress:
             ingest(
                 paths,
                 out,
                 report=report,
-                on_document=tick,
+                progress=progress,
                 text_field=text_field,
                 fmt=cast(Format, fmt.value),
                 mapping=mapping,
@@ -75,32 +73,7 @@ def ingest_cmd(
             )
     finally:
         _print_problems(report)
-    if not quiet:
-        _print_summary(report, out)
-
-
-class _DocumentProgress:
-    """A spinner counting documents as they are written (on stderr; nothing when quiet)."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.progress = Progress(
-            SpinnerColumn(),
-            TextColumn("ingesting: {task.completed} documents, {task.fields[source]}"),
-            console=err_console,
-            transient=True,
-            disable=quiet,
-        )
-        self.task = self.progress.add_task("ingest", total=None, source="")
-
-    def __enter__(self) -> _DocumentProgress:
-        self.progress.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
-
-    def __call__(self, doc: Document) -> None:
-        self.progress.update(self.task, advance=1, source=doc.source)
+    _print_summary(report, out)
 
 
 def _print_problems(report: IngestReport) -> None:

@@ -9,10 +9,9 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.app import app, console, progress_bar, user_errors
 from curation.cli.options import JsonOption, QuietOption, SchemaOption
 from curation.quotes import DEFAULT_CONTAINMENT, QuoteGroup, group_quotes_in_file
 from curation.schema import resolve_schema
@@ -85,15 +84,12 @@ def quotes_cmd(
 
     Example: curation quotes preannotations.jsonl --min-docs 2
     """
-    with Progress(
-        SpinnerColumn(), TextColumn("reading {task.completed} documents"), console=err_console, disable=quiet
-    ) as progress:
-        task = progress.add_task("read", total=None)
+    with progress_bar("reading documents", quiet) as progress:
         groups = group_quotes_in_file(
             records,
             min_docs=min_docs,
-            threshold=containment,
-            on_document=lambda _: progress.advance(task),
+            min_containment=containment,
+            progress=progress,
             schema=resolve_schema(schema),
         )
     if as_json:

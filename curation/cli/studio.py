@@ -6,16 +6,14 @@ The admin password is printed by `studio start` (the user needs it to log in); t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.app import app, console, err_console, progress_bar, user_errors
 from curation.cli.options import KeyOption, ProjectOption, QuietOption, SchemaOption, UrlOption
 from curation.errors import InputError
 from curation.settings import get_settings
@@ -243,10 +241,11 @@ def push_cmd(
         )
         return
 
-    with _progress("pushing", quiet) as advance:
+    with progress_bar("pushing", quiet) as progress:
         reports = push_layers(
             conn, path, project, layers=layer, overlap=overlap, batch_size=batch_size,
-            import_timeout=timeout, progress=advance, lock_home=settings.home, on_wait=waiting, schema=labels,
+            import_timeout=timeout, progress=progress, lock_home=settings.home, on_wait=waiting,
+            schema=labels,
         )  # fmt: skip
     for report in reports:
         console.print(
@@ -318,8 +317,8 @@ def pull_cmd(
     if mode == "decisions":
         _pull_decisions(conn, project, out, since, quiet, to_editor, per_document, labels)
         return
-    with _progress("pulling", quiet) as advance:
-        report = pull(conn, project, out, since=since, progress=advance, schema=labels)
+    with progress_bar("pulling", quiet) as progress:
+        report = pull(conn, project, out, since=since, progress=progress, schema=labels)
     for left in report.left_out:
         err_console.print(f"left out: {left.describe()}:", highlight=False, markup=False, soft_wrap=True)
         for problem in left.problems:
@@ -409,14 +408,14 @@ def _push_decisions(
 ) -> None:
     from curation.studio.decisions import push_decisions
 
-    with _progress("pushing decisions", quiet) as advance:
+    with progress_bar("pushing decisions", quiet) as progress:
         report = push_decisions(
             conn,
             path,
             project,
             batch_size,
             import_timeout=timeout,
-            progress=advance,
+            progress=progress,
             labels=decide,
             lock_home=lock_home,
             on_wait=on_wait,
@@ -453,25 +452,9 @@ def _pull_decisions(
 ) -> None:
     from curation.studio.decisions import pull_decisions, summary_lines
 
-    with _progress("pulling decisions", quiet) as advance:
+    with progress_bar("pulling decisions", quiet) as progress:
         report = pull_decisions(
-            conn, project, output, since=since, progress=advance, to_editor=to_editor, schema=schema
+            conn, project, output, since=since, progress=progress, to_editor=to_editor, schema=schema
         )
     for line in summary_lines(report, output, project, to_editor, per_document):
         console.print(line, highlight=False, markup=False, soft_wrap=True)
-
-
-@contextmanager
-def _progress(what: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr (off with --quiet); yields advance(n, total), total 0 if unknown."""
-    if quiet:
-        yield lambda n, total: None
-        return
-    columns = (TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True) as bar:
-        task = bar.add_task(what, total=None)
-
-        def advance(n: int, total: int) -> None:
-            bar.update(task, advance=n, total=total or None)
-
-        yield advance

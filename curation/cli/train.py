@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from curation.cli.app import app, console, err_console, user_errors
+from curation.cli.app import app, console, err_console, progress_bar, user_errors
+from curation.cli.options import JsonOption, QuietOption
 
 
 @app.command("train")
@@ -27,7 +30,8 @@ def train_cmd(
     ] = 0,
     max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Passes over the train split.")] = 12,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the training run.")] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-epoch lines.")] = False,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Learn quote contents from the train split (epoch chosen on validation), joined with the rules.
 
@@ -49,20 +53,30 @@ def train_cmd(
                 highlight=False,
             )
 
-    def on_stage(message: str) -> None:
-        if not quiet:
-            err_console.print(f"[dim]{message}[/]", highlight=False)
-
-    result = train_pipeline(
-        dataset,
-        out,
-        base=base,
-        max_minutes=max_minutes,
-        max_epochs=max_epochs,
-        seed=seed,
-        on_row=on_row,
-        on_stage=on_stage,
-    )
+    with progress_bar("training", quiet) as progress:
+        result = train_pipeline(
+            dataset,
+            out,
+            base=base,
+            max_minutes=max_minutes,
+            max_epochs=max_epochs,
+            seed=seed,
+            on_row=on_row,
+            progress=progress,
+        )
+    for warning in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+    if as_json:
+        figures = {
+            "model_dir": str(out),
+            "seconds": result.seconds,
+            "stopped": result.stopped,
+            "chosen_on": result.chosen_on,
+            "splits": {n: {"documents": s.documents, "quotes": s.quotes} for n, s in result.splits.items()},
+            "scores": result.scores,
+        }
+        typer.echo(json.dumps(figures, indent=2))
+        return
     table = Table(
         title=f"trained {out} in {result.seconds / 60:.1f} min"
         + (f" ({result.stopped})" if result.stopped else "")
@@ -72,6 +86,7 @@ def train_cmd(
     for name, split in result.splits.items():
         scores = result.scores.get(name, {})
         table.add_row(name, str(split.documents), str(split.quotes), *(_f(scores.get(k)) for k in FIGURES))
+    console.print(table)
     console.print(
         f"load it: spacy.load({str(out)!r}); annotate: curation annotate DOCS -o PRE --model {out}",
         highlight=False,

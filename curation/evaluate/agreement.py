@@ -36,6 +36,7 @@ from curation.evaluate.loading import RecordIndex
 from curation.evaluate.matching import match_exact, match_overlap, units
 from curation.evaluate.metrics import Scorer
 from curation.gold.adjudicate import voters
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Span, span_id
 from curation.schema import LabelSchema, get_schema
 
@@ -187,8 +188,8 @@ def measure_agreement(
     *,
     threshold: float = 0.3,
     schema: LabelSchema | None = None,
-    on_document: Callable[[], None] | None = None,
     required: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> AgreementReport:
     """Agreement and corrections over a pulled records file (see the module docstring).
 
@@ -204,6 +205,7 @@ def measure_agreement(
     pre_index = RecordIndex(pre, schema) if pre is not None else None
     tokenizer = spacy.blank("en").tokenizer
     report = AgreementReport(corrections={label: Corrections() for label in labels})
+    progress.stage("comparing annotators", len(index.ids()))
     pooled = Scorer(system="annotators", threshold=threshold, schema=schema, worst=0)
     pair_scorers: dict[tuple[str, str], Scorer] = {}
     pair_docs: dict[tuple[str, str], int] = {}
@@ -246,8 +248,7 @@ def measure_agreement(
                 for label in labels:
                     for x, y in zip(covered[a][label], covered[b][label], strict=True):
                         counts[label][(0 if x else 2) + (0 if y else 1)] += 1
-        if on_document is not None:
-            on_document()
+        progress.advance()
     report.annotators = annotators
     report.pairs = [
         PairAgreement(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from curation.errors import InputError
 from curation.evaluate.loading import open_gold, pair_with_file, pair_with_system
 from curation.evaluate.metrics import DEFAULT_THRESHOLD, Evaluation, evaluate_documents
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
 from curation.schema import LabelSchema
 
@@ -20,13 +21,10 @@ def _system_names(preds: Sequence[Path]) -> list[str]:
     return [p.stem if stems.count(p.stem) == 1 else str(p) for p in preds]
 
 
-def _watch(
-    pairs: Pairs, on_document: Callable[[], None] | None
-) -> Iterator[tuple[Document, Document | None]]:
+def _watch(pairs: Pairs, progress: Progress) -> Iterator[tuple[Document, Document | None]]:
     for pair in pairs:
         yield pair
-        if on_document is not None:
-            on_document()
+        progress.advance()
 
 
 def evaluate_paths(
@@ -37,12 +35,11 @@ def evaluate_paths(
     threshold: float = DEFAULT_THRESHOLD,
     model: str | None = None,
     schema: LabelSchema | None = None,
-    on_total: Callable[[int], None] | None = None,
-    on_document: Callable[[], None] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> list[Evaluation]:
     """Score each prediction file and each built-in system against `gold` (streamed once per system).
 
-    on_total gets the number of documents to score when it is known (a records file), for a progress bar.
+    `progress` counts the documents scored (its total known for a records file).
     `schema` reads a records file (the packaged one when None); a dataset version is read and scored with
     the schema it ships.
     """
@@ -51,12 +48,12 @@ def evaluate_paths(
     if not 0.0 <= threshold <= 1.0:
         raise InputError(f"--threshold {threshold} must be between 0 and 1 (share of the gold span)")
     source = open_gold(gold, schema)
-    if on_total is not None and source.total is not None:
-        on_total(source.total * (len(preds) + len(systems)))
+    total = source.total * (len(preds) + len(systems)) if source.total is not None else None
+    progress.stage("scoring", total)
     labels = source.labels
     results = []
     for pred, name in zip(preds, _system_names(preds), strict=True):
-        pairs = _watch(pair_with_file(source, pred, source.schema), on_document)
+        pairs = _watch(pair_with_file(source, pred, source.schema), progress)
         ev = evaluate_documents(
             pairs, system=name, threshold=threshold, schema=source.schema, doc_labels=labels
         )
@@ -67,7 +64,7 @@ def evaluate_paths(
             )
         results.append(ev)
     for system in systems:
-        pairs = _watch(pair_with_system(source, system, model, source.schema), on_document)
+        pairs = _watch(pair_with_system(source, system, model, source.schema), progress)
         results.append(
             evaluate_documents(
                 pairs, system=system, threshold=threshold, schema=source.schema, doc_labels=labels

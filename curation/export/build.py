@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 from spacy.language import Language
@@ -22,12 +22,13 @@ from curation.atomic import set_output_modes
 from curation.errors import InputError
 from curation.evaluate.agreement import measure_agreement
 from curation.export.contents import write_version
-from curation.export.options import ExportOptions, ExportResult, Progress
+from curation.export.options import ExportOptions, ExportResult
 from curation.export.plan import Plan, plan_export
 from curation.export.text import load_tokenizer
 from curation.export.versions import Version, next_version
 from curation.gold.adjudicate import adjudicate_file
 from curation.locks import hold, lock_path
+from curation.progress import NO_PROGRESS, Progress
 from curation.settings import get_settings
 
 TMP_SUFFIX = ".tmp"
@@ -35,7 +36,7 @@ DATASET_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def export_dataset(
-    path: Path | str, options: ExportOptions, progress: Progress | None = None
+    path: Path | str, options: ExportOptions, progress: Progress = NO_PROGRESS
 ) -> ExportResult:
     """Export a records file as the next version of dataset `options.name` (or nothing if unchanged)."""
     if not DATASET_NAME.fullmatch(options.name):
@@ -56,13 +57,11 @@ def export_dataset(
 
 
 def _adjudicate_and_write(
-    path: Path, options: ExportOptions, nlp: Language, progress: Progress | None
+    path: Path, options: ExportOptions, nlp: Language, progress: Progress
 ) -> ExportResult:
     with tempfile.TemporaryDirectory(prefix="curation-adjudicated-") as scratch:
         decided = Path(scratch) / Path(path).name
-        report = adjudicate_file(
-            Path(path), decided, options.adjudication, _stage(progress, "adjudicating"), options.schema
-        )
+        report = adjudicate_file(Path(path), decided, options.adjudication, progress, options.schema)
         if not report.documents and report.left_out:
             raise InputError(f"{path}: adjudication kept no document ({'; '.join(report.left_out[:3])})")
         try:
@@ -71,18 +70,13 @@ def _adjudicate_and_write(
             raise InputError(str(exc).replace(str(decided), str(path))) from None
         plan.input_name, plan.adjudication = Path(path).name, report
         if report.shared:  # the card's agreement figures are `curation agreement`'s on the same records
-            plan.found.provenance.agreement = measure_agreement(path, schema=options.schema, required=False)
+            plan.found.provenance.agreement = measure_agreement(
+                path, schema=options.schema, required=False, progress=progress
+            )
         return _write(plan, options, nlp, progress)
 
 
-def _stage(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
-    if progress is None:
-        return None
-    report = progress
-    return lambda done, total: report(stage, done, total)
-
-
-def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress | None) -> ExportResult:
+def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress) -> ExportResult:
     """Write the planned version (or nothing, when the content is the parent's)."""
     if plan.unchanged:
         assert plan.parent is not None and plan.parent_dir is not None

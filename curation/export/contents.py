@@ -21,7 +21,6 @@ from curation.errors import InputError
 from curation.export.card import CardInfo, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
-from curation.export.options import Progress
 from curation.export.plan import FORMAT, Plan
 from curation.export.privacy import Redactor, pseudonyms
 from curation.export.rows import RowBuilder
@@ -30,13 +29,14 @@ from curation.export.text import TextAnalyzer
 from curation.export.versions import MANIFEST, Version, file_hashes
 from curation.export.writer import ParquetSink, data_file
 from curation.jsonl import iter_json_lines, parse_document
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
 from curation.schema import SCHEMA_FILE, schema_yaml
 from curation.settings import get_settings
 
 
 def write_version(
-    work: Path, plan: Plan, version: Version, nlp: Language, progress: Progress | None
+    work: Path, plan: Plan, version: Version, nlp: Language, progress: Progress
 ) -> Changelog:
     """Fill a (temporary) version directory: parquet files, card, manifest, changelog, and the label
     schema the version was written with (labels.yaml beside the manifest: readers decode it with it)."""
@@ -126,7 +126,7 @@ def write_rows(
     builder: RowBuilder,
     sink: ParquetSink,
     redact: Callable[[Document], Document] = lambda doc: doc,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> dict[str, Counter[str]]:
     """Second pass: the chosen record of each document becomes rows of every config."""
     path, choices = plan.path, plan.found.choices
@@ -136,6 +136,7 @@ def write_rows(
             sink.open(config, split)
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
     done, total = 0, len(chosen)
+    progress.stage("writing parquet", total)
     for lineno, obj in iter_json_lines(path):
         doc_id = chosen.get(lineno)
         if doc_id is None:
@@ -152,8 +153,7 @@ def write_rows(
         span_counts[split].update(span.label for span in doc.spans)
         plan.found.provenance.count_defaults(doc)
         done += 1
-        if progress and (done % 200 == 0 or done == total):
-            progress("writing parquet", done, total)
+        progress.advance()
     if done != total:
         raise InputError(f"{path}: changed while being exported ({total - done} records missing); run again")
     return dict(span_counts)

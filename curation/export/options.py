@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,8 +12,6 @@ from curation.export.splits import Ratios
 from curation.export.versions import Bump
 from curation.gold.adjudicate import AdjudicationReport, Policy
 from curation.schema import LabelSchema, get_schema
-
-Progress = Callable[[str, int, int | None], None]  # stage, done, total (None: unknown)
 
 
 @dataclass

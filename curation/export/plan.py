@@ -13,13 +13,14 @@ from spacy.language import Language
 
 from curation.export.changelog import Changelog
 from curation.export.grouping import NearDuplicateGrouper
-from curation.export.options import ExportOptions, ExportResult, Progress
+from curation.export.options import ExportOptions, ExportResult
 from curation.export.privacy import PersonalData
 from curation.export.scan import Choice, Scan, scan
 from curation.export.splits import SPLITS, assign_splits
 from curation.export.text import pipeline_label
 from curation.export.versions import Version, existing_versions, read_manifest
 from curation.gold.adjudicate import AdjudicationReport
+from curation.progress import Progress
 
 FORMAT = "curation-export/1"  # bump when the layout or the rows of a config change meaning
 
@@ -71,7 +72,7 @@ class Plan:
         )  # fmt: skip
 
 
-def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Progress | None) -> Plan:
+def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Progress) -> Plan:
     """First pass and split assignment against the latest existing version."""
     dataset_dir = options.out / options.name
     versions = existing_versions(dataset_dir)
@@ -79,8 +80,7 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
     parent_dir = dataset_dir / parent.dirname if parent else None
     grouper = NearDuplicateGrouper(options.group_threshold)
     found = scan(path, options.silver, grouper, progress, options.schema)
-    if progress:
-        progress("grouping near-duplicate documents", 0, None)
+    progress.stage("grouping near-duplicate documents")
     groups = grouper.groups()
     previous = earlier_splits(dataset_dir, versions)
     splits = assign_splits(groups, options.ratios, previous)

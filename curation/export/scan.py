@@ -13,8 +13,8 @@ from pathlib import Path
 from curation.errors import InputError
 from curation.export.card import ProvenanceSummary
 from curation.export.grouping import NearDuplicateGrouper
-from curation.export.options import Progress
 from curation.jsonl import iter_json_lines, parse_document
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, update_stamp
 from curation.schema import LabelSchema
 
@@ -61,7 +61,7 @@ def scan(
     path: Path,
     silver: bool,
     grouper: NearDuplicateGrouper,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
 ) -> Scan:
     """First pass: validate everything, choose one record per id, group near-duplicates."""
@@ -69,11 +69,12 @@ def scan(
     unreviewed: set[str] = set()
     provenance = ProvenanceSummary()
     records = 0
+    progress.stage("checking records")
     for lineno, obj in iter_json_lines(path):
         doc = parse_document(obj, f"{path}:{lineno}", schema)
         records += 1
-        if progress and records % 500 == 0:
-            progress("checking records", records, None)
+        if records % 500 == 0:
+            progress.advance(500)
         if not silver and not doc.provenance.reviewed:
             unreviewed.add(doc.id)
             continue

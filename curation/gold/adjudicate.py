@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +33,7 @@ from curation.errors import InputError
 from curation.jsonl import dump_document, iter_json_lines, parse_document
 from curation.layers import layer_of_record
 from curation.layers import merge_layers as merge_layer_parts
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance, Relation, Span, span_id
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
 
@@ -40,7 +41,6 @@ Method = Literal["unanimous", "majority", "prefer", "reviewed"]
 METHODS: tuple[Method, ...] = ("unanimous", "majority", "prefer", "reviewed")
 SpanKey = tuple[str, int, int]  # label, start, end
 RelationKey = tuple[SpanKey, SpanKey, str]  # head, tail, label
-Progress = Callable[[int, int], None]  # documents done, total
 # Span fields that are not an annotator's decision about the span.
 NOT_ATTRIBUTES = {"id", "start", "end", "label", "text", "attrs", "score"}
 
@@ -407,7 +407,7 @@ def adjudicate_file(
     path: Path,
     out: Path,
     policy: Policy,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
 ) -> AdjudicationReport:
     """Write one record per document of `path` to `out` (atomically), in the order of first appearance.
@@ -417,13 +417,13 @@ def adjudicate_file(
     """
     report = AdjudicationReport(policy)
     index = _index(path)
+    progress.stage("adjudicating", len(index))
     with atomic_write(out) as fh:
-        for done, (doc_id, versions) in enumerate(_grouped(path, index, schema), start=1):
+        for doc_id, versions in _grouped(path, index, schema):
             for doc in _decide_document(doc_id, versions, policy, report):
                 fh.write(dump_document(doc) + "\n")
                 report.documents += 1
-            if progress:
-                progress(done, len(index))
+            progress.advance()
     return report
 
 

@@ -6,7 +6,7 @@ flat in corpus size: files are read one by one; only the ids already seen are ke
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from curation.ingest.paths import Format, Input, check_paths, expand
 from curation.ingest.readers import RawText, Skipped, read_jsonl_file, read_text_file
 from curation.ingest.report import IngestReport
 from curation.jsonl import dump_document
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, content_id
 from curation.schema import LabelSchema
 
@@ -161,7 +162,7 @@ def ingest(
     out: Path,
     *,
     report: IngestReport | None = None,
-    on_document: Callable[[Document], None] | None = None,
+    progress: Progress = NO_PROGRESS,
     text_field: str = "text",
     fmt: Format = "auto",
     mapping: Path | None = None,
@@ -171,17 +172,17 @@ def ingest(
 
     Raises InputError (and leaves `out` untouched) when not one document could be read: a run that
     skipped everything is a failure, a run that skipped some is a success with a report.
-    `on_document` is called after each document is written (progress display).
+    `progress` counts the documents written.
     """
     report = report if report is not None else IngestReport()
     docs = iter_documents(
         paths, report=report, text_field=text_field, fmt=fmt, mapping=mapping, exclude=out, schema=schema
     )
+    progress.stage("ingesting")
     with atomic_write(out) as fh:
         for doc in docs:
             fh.write(dump_document(doc) + "\n")
-            if on_document is not None:
-                on_document(doc)
+            progress.advance()
         if report.written == 0:
             inputs = ", ".join(p.as_posix() for p in paths)
             raise InputError(f"no documents could be read from {inputs}; nothing was written to {out}")

@@ -27,6 +27,7 @@ from curation.atomic import atomic_write
 from curation.errors import CurationError, ValidationError
 from curation.gold.store import MergeReport, merging
 from curation.jsonl import dump_document
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance, Relation, Span, text_hash
 from curation.schema import LabelSchema, get_schema
 from curation.studio.concurrency import push_lock
@@ -61,7 +62,6 @@ from curation.studio.push import (
 )
 from curation.studio.tasks import iter_tasks, task_ids
 
-Progress = Callable[[int, int], None]
 SUFFIX = " · decisions"
 TITLE_LIMIT = 50  # Label Studio refuses longer project titles
 
@@ -91,7 +91,7 @@ def push_decisions(
     project: str,
     batch_size: int = DEFAULT_BATCH,
     import_timeout: float | None = None,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
     labels: list[str] | None = None,
     lock_home: Path | None = None,
@@ -123,6 +123,7 @@ def push_decisions(
         refuse_changed_texts(plan, existing, path)
         new = [e for e in plan if e.key not in existing]
         report.already_there = len(plan) - len(new)
+        progress.stage("pushing decisions", len(new))
         sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
 
         def task_of(entry: Entry, doc: Document) -> dict[str, Any]:
@@ -133,8 +134,7 @@ def push_decisions(
         task_batches = ([task_of(entry, doc) for entry, doc in batch] for batch in batches(pairs, batch_size))
         for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
             report.created += sent
-            if progress:
-                progress(sent, len(new))
+            progress.advance(sent)
     return report
 
 
@@ -245,7 +245,7 @@ def pull_decisions(
     project: str,
     out: Path,
     since: datetime | None = None,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
     to_editor: Path | None = None,
 ) -> DecisionsPullReport:
@@ -265,8 +265,7 @@ def pull_decisions(
     for task in iter_tasks(conn, info.id, task_ids(conn, info.id)):
         report.tasks += 1
         _read_task(task, users, docs, report)
-        if progress:
-            progress(1, 0)
+        progress.advance()
     editor: list[Document] = []
     with merging(out, title, report.store) as store:
         for state in sorted(docs.values(), key=lambda d: (d.source, d.doc_id)):

@@ -21,14 +21,13 @@ from typing import Any
 from curation.errors import CurationError
 from curation.gold.store import MergeReport, merging
 from curation.layers import layer_title, split_title
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, AnnotationProblems, document_from_task
 from curation.studio.project import ProjectInfo, find_project
 from curation.studio.tasks import iter_tasks, task_ids
-
-Progress = Callable[[int, int], None]  # (tasks just read, total so far unknown: 0)
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def pull(
     project: str,
     out: Path,
     since: datetime | None = None,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
     review_of: str | None = None,
 ) -> PullReport:
@@ -102,8 +101,7 @@ def pull(
                     for span in doc.spans:
                         for attr in span.defaults or []:
                             report.defaults[f"{span.label}.{attr}"] += 1
-                if progress:
-                    progress(1, 0)
+                progress.advance()
     report.documents = len(documents)
     return report
 

@@ -26,6 +26,7 @@ import httpx
 from curation.errors import InputError, ServerError, ValidationError
 from curation.jsonl import iter_json_lines, parse_document
 from curation.layers import layer_title
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, schema_context, text_hash
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.concurrency import push_lock, remove_duplicates
@@ -36,7 +37,6 @@ from curation.studio.project import ensure_project, set_model_version
 from curation.studio.tasks import listed_task_data
 
 DEFAULT_BATCH = 500
-Progress = Callable[[int, int], None]  # (just sent, total to send)
 T = TypeVar("T")
 
 
@@ -110,7 +110,7 @@ def push(
     project: str,
     batch_size: int = DEFAULT_BATCH,
     import_timeout: float | None = None,
-    progress: Progress | None = None,
+    progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
     lock_home: Path | None = None,
     on_wait: Callable[[str], None] | None = None,
@@ -147,7 +147,7 @@ def _push(
     schema: LabelSchema,
     batch_size: int,
     import_timeout: float | None,
-    progress: Progress | None,
+    progress: Progress,
     layer: str = ALL_LAYER,
     overlap: int = 1,
 ) -> PushReport:
@@ -164,11 +164,7 @@ def _push(
     ]
     report.already_there = len(entries) - len(new)
     sender = conn.with_timeout(import_timeout or conn.timeout)
-    total = len(new) + len(stale)
-
-    def tick(sent: int) -> None:
-        if progress:
-            progress(sent, total)
+    progress.stage("pushing", len(new) + len(stale))
 
     task_batches = (
         [_task(d, schema, layer) for d in batch]
@@ -176,7 +172,7 @@ def _push(
     )
     for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
         report.created += sent
-        tick(sent)
+        progress.advance(sent)
     for group in _prediction_groups(stale, batch_size):
         # Another push adding the same model version meanwhile: skip what it already added, so the
         # guard below has little to delete (one request per prediction).
@@ -189,7 +185,7 @@ def _push(
         ]
         _import_predictions(sender, info.id, preds)
         report.predictions_added += len(preds)
-        tick(len(preds))
+        progress.advance(len(preds))
     if report.created or report.predictions_added:
         # Only a push that sent something can have doubled anything; the last of several sending
         # pushes to finish reads back after all their imports. A no-op push stays a cheap check.

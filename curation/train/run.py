@@ -35,6 +35,7 @@ from curation.evaluate import Evaluation, evaluate_documents
 from curation.export.versions import read_manifest, sha256_file
 from curation.extract.learned import SPANS_KEY
 from curation.extract.pipeline import add_components, load_model, pipeline_name
+from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
 from curation.settings import get_settings
 from curation.train import config as train_config
@@ -53,6 +54,7 @@ class TrainResult:
     scores: dict[str, dict[str, float | None]] = field(default_factory=dict)
     stopped: str = ""
     chosen_on: str = "validation"
+    warnings: list[str] = field(default_factory=list)  # what the caller must tell the user
     seconds: float = 0.0
 
 
@@ -65,11 +67,10 @@ def train_pipeline(
     max_epochs: int = 12,
     seed: int = 0,
     on_row: Callable[[Row], None] | None = None,
-    on_stage: Callable[[str], None] | None = None,
+    progress: Progress = NO_PROGRESS,
 ) -> TrainResult:
     """Train from the exported version `dataset` into the new directory `out` (see the module docstring)."""
     started = time.monotonic()
-    stage = on_stage or (lambda _message: None)
     manifest = read_manifest(dataset)
     if out.exists() and any(out.iterdir()):
         raise InputError(f"{out} already exists and is not empty; give a new model directory")
@@ -79,7 +80,7 @@ def train_pipeline(
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         work = Path(tmp)
-        stage("reading the dataset version")
+        progress.stage("reading the dataset version")
         result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY)
         train_split, dev_split = result.splits["train"], result.splits["validation"]
         if train_split.quotes == 0:
@@ -89,16 +90,16 @@ def train_pipeline(
             # A small version (one story: one group, one split) has no validation documents; say so and
             # choose on train rather than refuse (the figures on validation are then missing, not faked).
             result.chosen_on = "train"
-            stage(
-                f"warning: {dataset} has an empty validation split: the epoch is chosen on the train split "
+            result.warnings.append(
+                f"{dataset} has an empty validation split: the epoch is chosen on the train split "
                 "(export more documents, or a validation share, to choose on held-out data)"
             )
         steps_per_epoch = max(1, math.ceil(train_split.words / 2000))
         text = train_config.training_config(base_name, seed, max_epochs, steps_per_epoch, max_minutes)
         (work / "config.cfg").write_text(text, encoding="utf-8")
-        stage(f"training ({train_split.documents} documents, {train_split.quotes} quotes)")
-        result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows)
-        stage("assembling the pipeline")
+        progress.stage(f"training ({train_split.documents} documents, {train_split.quotes} quotes)")
+        result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows, progress)
+        progress.stage("assembling the pipeline")
         staged = work / "pipeline"
         assembled = assemble(base_name, work / "model" / "model-best")
         assembled.meta["name"] = model_name(manifest, seed)
@@ -106,7 +107,7 @@ def train_pipeline(
         assembled.to_disk(staged)
         # Scored as saved: loading links the learned component to the base pipeline's tok2vec.
         nlp = spacy.load(staged)
-        stage("scoring on validation and test")
+        progress.stage("scoring on validation and test")
         for split in ("validation", "test"):
             if result.splits[split].documents:
                 result.scores[split] = figures(score_split(nlp, dataset, split))
@@ -121,7 +122,7 @@ def train_pipeline(
 
 
 def _run_spacy_training(
-    work: Path, chosen_on: str, on_row: Callable[[Row], None] | None, rows: list[Row]
+    work: Path, chosen_on: str, on_row: Callable[[Row], None] | None, rows: list[Row], progress: Progress
 ) -> str:
     """spaCy's init_nlp + training loop on the written config; returns why it stopped early, if it did."""
     from spacy.training.initialize import init_nlp
@@ -130,6 +131,7 @@ def _run_spacy_training(
 
     def hook(row: Row) -> None:
         rows.append(row)
+        progress.advance()
         if on_row is not None:
             on_row(row)
 

@@ -158,7 +158,8 @@ def test_ingest_cli_text_field_and_quiet(tmp_path):
     out = tmp_path / "docs.jsonl"
     result = _ingest(feed, "--text-field", "body", "--quiet", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout == ""
+    assert "Wrote 1 document to" in result.stdout  # --quiet: no progress display, the results still print
+    assert result.stderr == ""
     assert [d.text for d in read_documents(out)] == ["Peskov spoke."]
 
 
