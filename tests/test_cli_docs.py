@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,23 @@ runner = CliRunner()
 
 
 def _commands() -> list[tuple[str, Any]]:
-    """(name, command) for every command and sub-command (typer vendors click: duck-type groups)."""
-    root = typer.main.get_command(app)
-    found: list[tuple[str, Any]] = []
-    for name, cmd in root.commands.items():  # type: ignore[attr-defined]
-        if hasattr(cmd, "commands"):
-            found.extend((f"{name} {sub}", subcmd) for sub, subcmd in cmd.commands.items())
-        else:
-            found.append((name, cmd))
-    return found
+    """(name, command) for every command, at any depth (typer vendors click: duck-type groups)."""
+
+    def walk(group: Any, prefix: str) -> list[tuple[str, Any]]:
+        found: list[tuple[str, Any]] = []
+        for name, cmd in group.commands.items():
+            if hasattr(cmd, "commands"):
+                found.extend(walk(cmd, f"{prefix}{name} "))
+            else:
+                found.append((f"{prefix}{name}", cmd))
+        return found
+
+    return walk(typer.main.get_command(app), "")
+
+
+# Commands that print no results (they start or stop something, or write one file).
+NO_RESULTS = {"schema", "studio start", "studio stop", "studio config", "studio user add"}
+TYPE_METAVAR = re.compile(r"<[A-Za-z_\[]")  # <str>, <path>, <list[Path]>; not Click's range 0<=x<=1
 
 
 @pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
@@ -57,7 +66,22 @@ def test_cli_docs_help_lists_commands_in_workflow_order_without_type_metavars():
     listed = [line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()]
     workflow = ["ingest", "annotate", "push", "pull", "export", "evaluate", "agreement"]
     assert [name for name in listed if name in workflow] == workflow
-    for name, _ in _commands():
-        shown = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"}).stdout
-        options = shown.split("Options:")[-1]  # typer shows an argument's type whatever its metavar
-        assert "<bool>" not in shown and "<list[" not in options, f"`curation {name} --help` shows a type"
+
+@pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
+def test_cli_docs_help_shows_no_type_metavar(name, command):
+    shown = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"}).stdout
+    assert "Usage:" in shown
+    assert not TYPE_METAVAR.search(shown), f"`curation {name} --help` shows a type: {shown}"
+
+
+@pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
+def test_cli_docs_every_command_that_prints_results_has_json_and_one_quiet(name, command):
+    options = {opt: param for param in command.params for opt in param.opts}
+    if name not in NO_RESULTS:
+        assert "--json" in options, f"`curation {name}` prints results but has no --json"
+    if "--quiet" in options:
+        assert options["--quiet"].help == "No progress display (results and errors still print).", name
+        assert options["--quiet"].opts == ["--quiet", "-q"], name
+    for out in ("-o",):
+        if out in options:
+            assert "--out" in options[out].opts, f"`curation {name}`: -o is not --out"

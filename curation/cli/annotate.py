@@ -8,7 +8,17 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from curation.cli.app import Engine, app, console, err_console, fail, progress_bar, user_errors
+from curation.cli.app import (
+    Engine,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    fields_of,
+    progress_bar,
+    user_errors,
+)
 from curation.cli.options import JsonOption, ModelOption, OutFile, QuietOption, SchemaOption
 from curation.jsonl import read_documents
 from curation.summary import summarize
@@ -44,6 +54,7 @@ def annotate_cmd(
             "instead of a local cluster.",
         ),
     ] = None,
+    as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
 ) -> None:
@@ -79,6 +90,9 @@ def annotate_cmd(
     finally:
         for message in skipped:
             err_console.print(f"[yellow]skipped:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    if as_json:
+        echo_json({"out": out, **fields_of(stats), "skipped": skipped})
+        return
     found = ", ".join(f"{n} {label}" for label, n in sorted(stats.labels.items()))
     console.print(
         f"annotated {stats.documents} documents ({stats.words} words): {found or 'no spans'} -> {out}"

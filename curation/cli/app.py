@@ -7,12 +7,17 @@ Commands are thin: check arguments, call one library function, print. A library 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime
 import enum
 import functools
+import json
 from collections.abc import Callable, Iterator
-from typing import ParamSpec, TypeVar
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
 import typer
+from pydantic import BaseModel
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
@@ -24,11 +29,68 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from curation.errors import CurationError
 
+# Click's names for the types typer would show as <str>, <int range>, <path>...
+_CLICK_NAMES = {"str": "TEXT", "int": "INTEGER", "float": "FLOAT", "path": "PATH", "datetime": "TIME"}
+
+
+class _PlainArgument(TyperArgument):
+    """An argument shown as Click shows it: its metavar (RECORDS, PATHS...), never a type like <path>."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        return None
+
+    def _usage_display_name(self) -> str:
+        name = self.display_name_raw
+        if self.nargs != 1 and not name.endswith("..."):
+            name += "..."
+        return name if self.required else f"[{name}]"
+
+
+class _PlainOption(TyperOption):
+    """An option shown as Click shows it: its metavar, else TEXT, INTEGER, PATH or [a|b], never <str>."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        if self.metavar is not None or self.is_flag:
+            return super().display_type_rich(ctx)
+        label = self.display_type(ctx).strip("<>")
+        if "|" in label:
+            return f"[{label}]"
+        base = label.removesuffix(" range")
+        return _CLICK_NAMES.get(base, base.upper())
+
+
+def plain_metavars(command: Any) -> None:
+    """Show every parameter of `command` (and of its sub-commands) as Click does, without Python types.
+
+    Typer 0.29 shows a parameter without a metavar by its Python type (<path>, <int range>,
+    <list[Path]>); a newcomer reads FILE, INTEGER or [a|b] better. Typer builds its parameters itself
+    (no hook for their class), so each one is given the plain subclass here, in one place.
+    """
+    for param in command.params:
+        if type(param) is TyperArgument:
+            param.__class__ = _PlainArgument
+            param.metavar = param.metavar or (param.name or "value").upper()
+        elif type(param) is TyperOption:
+            param.__class__ = _PlainOption
+    for sub in getattr(command, "commands", {}).values():
+        plain_metavars(sub)
+
+
+class _PlainGroup(TyperGroup):
+    """The root command group: Click-style help throughout (see plain_metavars)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_metavars(self)
+
+
 app = typer.Typer(
     name="curation",
+    cls=_PlainGroup,
     help="Turn news articles into human-verified datasets of speakers, quotes and claims.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # locals can hold API keys
@@ -88,6 +150,35 @@ class ProgressBar:
 
     def advance(self, n: int = 1) -> None:
         self.bar.advance(self.task, n)
+
+
+def echo_json(result: Any) -> None:
+    """Print a command's result as JSON on stdout (`--json`): dataclasses as objects, paths and times
+    as strings, sets as sorted lists, Counters as objects."""
+    typer.echo(json.dumps(_plain(result), ensure_ascii=False, indent=2))
+
+
+def fields_of(result: Any) -> dict[str, Any]:
+    """A dataclass result as a JSON-ready dict, to extend with what the command adds (e.g. its output)."""
+    plain = _plain(result)
+    assert isinstance(plain, dict)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path | datetime.datetime | enum.Enum):
+        return value.value if isinstance(value, enum.Enum) else str(value)
+    return value
 
 
 def user_errors(func: Callable[P, R]) -> Callable[P, R]:

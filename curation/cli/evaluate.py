@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
-from curation.cli.options import JsonOption, ModelOption, QuietOption, SchemaOption
+from curation.cli.options import JsonOption, ModelOption, QuietOption, SchemaOption, ThresholdOption
 from curation.evaluate.metrics import DEFAULT_THRESHOLD
 
 
@@ -28,9 +28,7 @@ def evaluate_command(
         list[str] | None,
         typer.Option("--system", help="Run a built-in system on the gold texts: spacy.", metavar="NAME"),
     ] = None,
-    threshold: Annotated[
-        float, typer.Option(help="Share of a gold span a prediction must cover to match it.")
-    ] = DEFAULT_THRESHOLD,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
     as_json: JsonOption = False,
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write a self-contained HTML report here.")
@@ -92,9 +90,7 @@ def agreement_command(
     pre: Annotated[
         Path | None, typer.Option("--pre", help="The pre-annotations the work started from (.jsonl).")
     ] = None,
-    threshold: Annotated[
-        float, typer.Option(help="Share of a span the other annotator's span must cover (overlap F1).")
-    ] = DEFAULT_THRESHOLD,
+    threshold: ThresholdOption = DEFAULT_THRESHOLD,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,

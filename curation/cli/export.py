@@ -6,12 +6,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
-from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
-from curation.cli.gold import MinAgreeOption, PreferOption, policy_of, print_adjudication
-from curation.cli.options import QuietOption, SchemaOption
-from curation.gold.adjudicate import METHODS, Method
+from curation.cli.app import app, console, echo_json, err_console, fail, progress_bar, user_errors
+from curation.cli.gold import policy_of, print_adjudication
+from curation.cli.options import (
+    JsonOption,
+    MethodOption,
+    MinAgreeOption,
+    PreferOption,
+    QuietOption,
+    SchemaOption,
+)
 
 if TYPE_CHECKING:
     from curation.export.privacy import PersonalData
@@ -59,15 +66,10 @@ def export_cmd(
     keep_paths: Annotated[
         bool, typer.Option("--keep-paths", help="Keep local directories in `source` (default: file name).")
     ] = False,
-    adjudicate: Annotated[
-        Method,
-        typer.Option(
-            "--adjudicate",
-            help=f"Several annotators of one document -> one record by: {', '.join(METHODS)}.",
-        ),
-    ] = "majority",
+    method: MethodOption = "majority",
     min_agree: MinAgreeOption = None,
     prefer: PreferOption = None,
+    as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
 ) -> None:
@@ -95,7 +97,7 @@ def export_cmd(
         license=license,
         keep_annotator_ids=keep_annotator_ids,
         keep_paths=keep_paths,
-        adjudication=policy_of(adjudicate, min_agree, prefer),
+        adjudication=policy_of(method, min_agree, prefer),
         schema=resolve_schema(schema),
     )
     with progress_bar("reading records", quiet) as progress:
@@ -107,6 +109,11 @@ def export_cmd(
             markup=False,
             soft_wrap=True,
         )
+    if as_json:
+        echo_json(result)
+        if push_to_hub:
+            _push(result.version_dir, push_to_hub, dry_run, err_console)
+        return
     if result.adjudication is not None:
         print_adjudication(result.adjudication, "several annotators per document")
     if result.dropped_unreviewed:
@@ -139,26 +146,27 @@ def export_cmd(
         _push(result.version_dir, push_to_hub, dry_run)
 
 
-def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
+def _push(version_dir: Path, repo: str, dry_run: bool, out: Console = console) -> None:
+    """Upload (or list, with dry_run) the version; what it says goes to `out` (stderr under --json)."""
     from curation.export import plan_push, push_version
 
     plan = plan_push(version_dir, repo)
-    _personal_data(plan.personal_data, version_dir)
+    _personal_data(plan.personal_data, version_dir, out)
     if dry_run:
-        console.print(
+        out.print(
             f"dry run: would upload {len(plan.files)} files ({plan.total_bytes:,} bytes)", highlight=False
         )
-        console.print(
+        out.print(
             f"  to Hub dataset {plan.repo}, tagged {plan.revision}",
             highlight=False,
             markup=False,
             soft_wrap=True,
         )
         for path, size in plan.files:
-            console.print(f"  {size:>12,}  {escape(path)}", highlight=False, soft_wrap=True)
+            out.print(f"  {size:>12,}  {escape(path)}", highlight=False, soft_wrap=True)
         return
     url = push_version(plan, version_dir)
-    console.print(
+    out.print(
         f"pushed to {plan.repo} ({url}), tagged {plan.revision}",
         highlight=False,
         markup=False,
@@ -166,7 +174,7 @@ def _push(version_dir: Path, repo: str, dry_run: bool) -> None:
     )
 
 
-def _personal_data(found: PersonalData | None, version_dir: Path) -> None:
+def _personal_data(found: PersonalData | None, version_dir: Path, out: Console) -> None:
     """Say what personal data the version holds, before anything is uploaded."""
     if found is None:
         err_console.print(
@@ -177,9 +185,9 @@ def _personal_data(found: PersonalData | None, version_dir: Path) -> None:
             soft_wrap=True,
         )
         return
-    console.print(f"personal data in {version_dir}:", highlight=False, markup=False, soft_wrap=True)
+    out.print(f"personal data in {version_dir}:", highlight=False, markup=False, soft_wrap=True)
     for line in found.lines():
-        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+        out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command("diff")
@@ -187,6 +195,7 @@ def _personal_data(found: PersonalData | None, version_dir: Path) -> None:
 def diff_cmd(
     old: Annotated[Path, typer.Argument(help="The older version directory (exports/NAME/vX.Y.Z).")],
     new: Annotated[Path, typer.Argument(help="The newer version directory.")],
+    as_json: JsonOption = False,
 ) -> None:
     """Print what changed between two export versions: documents and spans per label.
 
@@ -194,4 +203,8 @@ def diff_cmd(
     """
     from curation.export import diff_versions
 
-    console.print(diff_versions(old, new).markdown(), highlight=False, markup=False, soft_wrap=True)
+    changes = diff_versions(old, new)
+    if as_json:
+        echo_json(changes)
+        return
+    console.print(changes.markdown(), highlight=False, markup=False, soft_wrap=True)

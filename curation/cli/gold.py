@@ -8,32 +8,18 @@ from typing import Annotated
 
 import typer
 
-from curation.cli.app import app, console, err_console, user_errors
-from curation.cli.studio import KeyOption, UrlOption
-from curation.gold.adjudicate import METHODS, AdjudicationReport, Method, Policy
+from curation.cli.app import app, console, echo_json, err_console, fields_of, user_errors
+from curation.cli.options import (
+    GoldStoreOption,
+    JsonOption,
+    KeyOption,
+    MethodOption,
+    MinAgreeOption,
+    PreferOption,
+    UrlOption,
+)
+from curation.gold.adjudicate import AdjudicationReport, Method, Policy
 from curation.settings import get_settings
-
-MethodOption = Annotated[
-    Method,
-    typer.Option(
-        "--method",
-        help=f"How several annotators' versions become one record: {', '.join(METHODS)}.",
-    ),
-]
-MinAgreeOption = Annotated[
-    int | None,
-    typer.Option(
-        "--min-agree", min=1, help="majority: annotators needed to keep a unit (default: over half)."
-    ),
-]
-PreferOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--prefer",
-        help="prefer: this annotator's version wins (repeat for a fallback order).",
-        metavar="ANNOTATOR",
-    ),
-]
 
 
 def policy_of(method: Method, min_agree: int | None, prefer: list[str] | None) -> Policy:
@@ -64,6 +50,7 @@ def adjudicate_cmd(
     report_file: Annotated[
         Path | None, typer.Option("--report", help="Write every conflict here (JSONL: who said what).")
     ] = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Decide one record per document from several annotators' versions, and say what was decided.
 
@@ -79,10 +66,14 @@ def adjudicate_cmd(
 
         raise InputError(f"{records}: no such file; give the JSONL written by 'curation pull'")
     report = adjudicate_file(records, output, policy_of(method, min_agree, prefer))
+    if report_file is not None:
+        report.write_conflicts(report_file)
+    if as_json:
+        echo_json({"out": output, "report_file": report_file, **fields_of(report)})
+        return
     print_adjudication(report)
     console.print(f"{output}: {report.documents} records", highlight=False, soft_wrap=True)
     if report_file is not None:
-        report.write_conflicts(report_file)
         console.print(
             f"{report_file}: {len(report.conflict_list)} conflicts", highlight=False, soft_wrap=True
         )
@@ -102,13 +93,19 @@ app.add_typer(review_app, name="review")
 @review_app.command("push")
 @user_errors
 def review_push_cmd(
-    project: Annotated[str, typer.Option("--project", "-p", help="The annotated project to review.")],
+    project: Annotated[
+        str, typer.Option("--project", "-p", help="The annotated project to review.", metavar="TITLE")
+    ],
     review_project: Annotated[
-        str | None, typer.Option("--review-project", help="Review project title (default: PROJECT-review).")
+        str | None,
+        typer.Option(
+            "--review-project", help="Review project title (default: PROJECT-review).", metavar="TITLE"
+        ),
     ] = None,
     min_agree: MinAgreeOption = None,
     url: UrlOption = None,
     api_key: KeyOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Put the documents with conflicts into a review project: each annotator's version as a prediction
     (model version = the annotator), the majority version pre-filled. Safe to rerun.
@@ -120,6 +117,9 @@ def review_push_cmd(
 
     conn = resolve(get_settings(), url, api_key)
     report = review_push(conn, project, review_project, Policy("majority", min_agree))
+    if as_json:
+        echo_json(report)
+        return
     console.print(
         f"review project {report.project!r} (id {report.project_id}): {report.documents} documents with "
         f"conflicts of {report.annotated} annotated; {report.created} tasks created, {report.already_there} "
@@ -133,13 +133,19 @@ def review_push_cmd(
 @review_app.command("pull")
 @user_errors
 def review_pull_cmd(
-    project: Annotated[str, typer.Option("--project", "-p", help="The annotated project that was reviewed.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Gold store (JSONL) to merge into.")],
+    project: Annotated[
+        str, typer.Option("--project", "-p", help="The annotated project that was reviewed.", metavar="TITLE")
+    ],
+    output: GoldStoreOption,
     review_project: Annotated[
-        str | None, typer.Option("--review-project", help="Review project title (default: PROJECT-review).")
+        str | None,
+        typer.Option(
+            "--review-project", help="Review project title (default: PROJECT-review).", metavar="TITLE"
+        ),
     ] = None,
     url: UrlOption = None,
     api_key: KeyOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Merge the reviewers' records into the gold store; adjudication and export take them first.
 
@@ -150,6 +156,9 @@ def review_pull_cmd(
 
     conn = resolve(get_settings(), url, api_key)
     report = review_pull(conn, project, output, review_project)
+    if as_json:
+        echo_json({"out": output, **fields_of(report)})
+        return
     store = report.store
     console.print(
         f"{output}: {report.records} reviewed records from {report.project!r} "

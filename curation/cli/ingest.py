@@ -10,8 +10,8 @@ from typing import Annotated, cast
 import typer
 from rich.markup import escape
 
-from curation.cli.app import app, console, err_console, progress_bar, user_errors
-from curation.cli.options import OutFile, QuietOption, SchemaOption
+from curation.cli.app import app, console, echo_json, err_console, fields_of, progress_bar, user_errors
+from curation.cli.options import JsonOption, OutFile, QuietOption, SchemaOption
 from curation.ingest import IngestReport, ingest
 from curation.ingest.paths import Format
 from curation.schema import resolve_schema
@@ -45,6 +45,7 @@ def ingest_cmd(
         Path | None,
         typer.Option("--mapping", help="brat label mapping (default: schemas/mappings/polnear.yaml)."),
     ] = None,
+    as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
 ) -> None:
@@ -73,6 +74,9 @@ def ingest_cmd(
             )
     finally:
         _print_problems(report)
+    if as_json:
+        echo_json({"out": out, **fields_of(report)})
+        return
     _print_summary(report, out)
 
 

@@ -10,15 +10,22 @@ One name, one meaning, everywhere:
 - `--url` / `--api-key`: a Label Studio server (default: LABEL_STUDIO_URL / LABEL_STUDIO_API_KEY, else the
   managed server).
 - `--project/-p TITLE`: a Label Studio project title.
+- `--out/-o FILE` of pull and review pull: the gold store merged into (GoldStoreOption).
+- `--mode documents|decisions` (push, pull): full-editor tasks, or one accept/reject task per unit.
+- `--method`, `--min-agree`, `--prefer` (adjudicate, export, review push): the adjudication policy.
+- `--threshold X` (evaluate, agreement): the share of a span another span must cover to match it
+  (`quotes` groups by `--containment`, a different measure, hence a different name).
 A new command uses these; a new shared option is added here, not in the command's module.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
+
+from curation.gold.adjudicate import METHODS, Method
 
 OutFile = Annotated[Path, typer.Option("--out", "-o", help="The file to write.", metavar="FILE")]
 SchemaOption = Annotated[
@@ -55,4 +62,40 @@ KeyOption = Annotated[
 ]
 ProjectOption = Annotated[
     str, typer.Option("--project", "-p", help="Label Studio project title.", metavar="TITLE")
+]
+GoldStoreOption = Annotated[
+    Path, typer.Option("--out", "-o", help="Gold store (JSONL) to merge into.", metavar="FILE")
+]
+ModeOption = Annotated[
+    Literal["documents", "decisions"],
+    typer.Option(
+        "--mode",
+        help="documents: one task per document in the full editor; decisions: one accept/reject task "
+        "per predicted quote or claim, in the project 'PROJECT · decisions'.",
+    ),
+]
+MethodOption = Annotated[
+    Method,
+    typer.Option(
+        "--method",
+        help=f"How several annotators' versions become one record: {', '.join(METHODS)}.",
+    ),
+]
+MinAgreeOption = Annotated[
+    int | None,
+    typer.Option(
+        "--min-agree", min=1, help="majority: annotators needed to keep a unit (default: over half)."
+    ),
+]
+PreferOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--prefer",
+        help="prefer: this annotator's version wins (repeat for a fallback order).",
+        metavar="ANNOTATOR",
+    ),
+]
+ThresholdOption = Annotated[
+    float,
+    typer.Option("--threshold", help="Share (0 to 1) of a span another span must cover to match it."),
 ]

@@ -9,12 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from curation.cli.app import app, console, err_console, progress_bar, user_errors
-from curation.cli.options import KeyOption, ProjectOption, QuietOption, SchemaOption, UrlOption
+from curation.cli.app import app, console, echo_json, err_console, fields_of, progress_bar, user_errors
+from curation.cli.options import (
+    GoldStoreOption,
+    JsonOption,
+    KeyOption,
+    ModeOption,
+    ProjectOption,
+    QuietOption,
+    SchemaOption,
+    UrlOption,
+)
 from curation.errors import InputError
 from curation.settings import get_settings
 
@@ -27,16 +36,6 @@ studio_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(studio_app, name="studio")
-
-ModeOption = Annotated[
-    Literal["documents", "decisions"],
-    typer.Option(
-        "--mode",
-        help="documents: one task per document in the full editor; decisions: one accept/reject task "
-        "per predicted quote or claim, in the project 'PROJECT · decisions'.",
-    ),
-]
-
 
 @studio_app.command("start")
 @user_errors
@@ -75,7 +74,7 @@ def stop_cmd() -> None:
 
 @studio_app.command("status")
 @user_errors
-def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
+def status_cmd(url: UrlOption = None, api_key: KeyOption = None, as_json: JsonOption = False) -> None:
     """Show the server's URL, version, projects and their task and annotation counts.
 
     Example: curation studio status
@@ -85,6 +84,9 @@ def status_cmd(url: UrlOption = None, api_key: KeyOption = None) -> None:
 
     settings = get_settings()
     status = server_status(settings, url, api_key)
+    if as_json:
+        echo_json(status)
+        return
     console.print(f"{status.url}: Label Studio {status.version}", highlight=False, markup=False)
     if status.data_dir is not None:
         console.print(
@@ -195,12 +197,13 @@ def push_cmd(
             "-l",
             metavar="LAYER",
             help="Annotation layer to push (repeatable; default: every layer of the schema, each to its "
-            "own project '<project> · <layer>'; 'all' puts every label in the one project '<project>').",
+            "own project 'PROJECT · LAYER'; 'all' puts every label in the one project 'PROJECT').",
         ),
     ] = None,
     overlap: Annotated[
         int, typer.Option(min=1, help="How many different annotators get each task (for agreement).")
     ] = 1,
+    as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
     mode: ModeOption = "documents",
@@ -237,7 +240,7 @@ def push_cmd(
 
     if mode == "decisions":
         _push_decisions(
-            conn, path, project, batch_size, timeout, quiet, decide, settings.home, waiting, labels
+            conn, path, project, batch_size, timeout, quiet, decide, settings.home, waiting, labels, as_json
         )
         return
 
@@ -247,6 +250,9 @@ def push_cmd(
             import_timeout=timeout, progress=progress, lock_home=settings.home, on_wait=waiting,
             schema=labels,
         )  # fmt: skip
+    if as_json:
+        echo_json(reports)
+        return
     for report in reports:
         console.print(
             f"project {report.project!r} (id {report.project_id}): {report.created} tasks created, "
@@ -272,14 +278,13 @@ def push_cmd(
 @user_errors
 def pull_cmd(
     project: ProjectOption,
-    out: Annotated[
-        Path, typer.Option("--out", "-o", help="Gold store (JSONL) to merge into.", metavar="FILE")
-    ],
+    out: GoldStoreOption,
     since: Annotated[
         datetime | None, typer.Option(help="Only annotations updated after this time (ISO; UTC if no zone).")
     ] = None,
     url: UrlOption = None,
     api_key: KeyOption = None,
+    as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
     mode: ModeOption = "documents",
@@ -315,7 +320,7 @@ def pull_cmd(
     conn = resolve(get_settings(), url, api_key)
     labels = resolve_schema(schema)
     if mode == "decisions":
-        _pull_decisions(conn, project, out, since, quiet, to_editor, per_document, labels)
+        _pull_decisions(conn, project, out, since, quiet, to_editor, per_document, labels, as_json)
         return
     with progress_bar("pulling", quiet) as progress:
         report = pull(conn, project, out, since=since, progress=progress, schema=labels)
@@ -330,6 +335,11 @@ def pull_cmd(
             markup=False,
             soft_wrap=True,
         )
+    if as_json:
+        echo_json({"out": out, **fields_of(report)})
+        if report.left_out:
+            raise typer.Exit(1)
+        return
     console.print(
         f"pulled {report.records} records ({report.documents} documents, {report.tasks} annotated tasks)"
         + (f", {report.unchanged} not changed since {since.isoformat()}" if since else "")
@@ -405,6 +415,7 @@ def _push_decisions(
     lock_home: Path,
     on_wait: Callable[[str], None],
     schema: LabelSchema,
+    as_json: bool,
 ) -> None:
     from curation.studio.decisions import push_decisions
 
@@ -421,6 +432,9 @@ def _push_decisions(
             on_wait=on_wait,
             schema=schema,
         )
+    if as_json:
+        echo_json(report)
+        return
     console.print(
         f"project {report.project!r} (id {report.project_id}): {report.units} decisions on "
         f"{', '.join(report.labels)} in {report.documents} documents; {report.created} tasks created, "
@@ -449,6 +463,7 @@ def _pull_decisions(
     to_editor: Path | None,
     per_document: bool,
     schema: LabelSchema,
+    as_json: bool,
 ) -> None:
     from curation.studio.decisions import pull_decisions, summary_lines
 
@@ -456,5 +471,8 @@ def _pull_decisions(
         report = pull_decisions(
             conn, project, output, since=since, progress=progress, to_editor=to_editor, schema=schema
         )
+    if as_json:
+        echo_json({"out": output, "to_editor": to_editor, **fields_of(report)})
+        return
     for line in summary_lines(report, output, project, to_editor, per_document):
         console.print(line, highlight=False, markup=False, soft_wrap=True)

@@ -34,7 +34,7 @@ from typing import Any
 from curation.errors import InputError
 from curation.evaluate.loading import RecordIndex
 from curation.evaluate.matching import match_exact, match_overlap, units
-from curation.evaluate.metrics import Scorer
+from curation.evaluate.metrics import Scorer, check_threshold
 from curation.gold.adjudicate import voters
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Span, span_id
@@ -199,6 +199,7 @@ def measure_agreement(
     """
     import spacy
 
+    check_threshold(threshold)
     schema = schema or get_schema()
     labels = schema.span_labels
     index = RecordIndex(path, schema)

@@ -28,6 +28,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from curation.errors import InputError
 from curation.evaluate.matching import (
     Unit,
     length,
@@ -41,6 +42,12 @@ from curation.records import Document, Span
 from curation.schema import LabelSchema, get_schema
 
 DEFAULT_THRESHOLD = 0.3
+
+
+def check_threshold(threshold: float) -> None:
+    """The overlap threshold (evaluate and agreement's --threshold) is a share: 0 to 1."""
+    if not 0.0 <= threshold <= 1.0:
+        raise InputError(f"--threshold {threshold} must be between 0 and 1 (share of the span)")
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from curation.errors import InputError
 from curation.evaluate.loading import open_gold, pair_with_file, pair_with_system
-from curation.evaluate.metrics import DEFAULT_THRESHOLD, Evaluation, evaluate_documents
+from curation.evaluate.metrics import DEFAULT_THRESHOLD, Evaluation, check_threshold, evaluate_documents
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
 from curation.schema import LabelSchema
@@ -45,8 +45,7 @@ def evaluate_paths(
     """
     if not preds and not systems:
         raise InputError("nothing to evaluate: give --pred FILE (records) or --system spacy")
-    if not 0.0 <= threshold <= 1.0:
-        raise InputError(f"--threshold {threshold} must be between 0 and 1 (share of the gold span)")
+    check_threshold(threshold)
     source = open_gold(gold, schema)
     total = source.total * (len(preds) + len(systems)) if source.total is not None else None
     progress.stage("scoring", total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,16 @@ def test_export_cli_export_then_diff(make: Any, tmp_path: Path, seed_records: li
     diff = runner.invoke(app, ["diff", str(out / "news" / "v0.1.0"), str(out / "news" / "v1.0.0")])
     assert diff.exit_code == 0
     assert "documents removed: 1" in diff.output and seed_records[0]["id"] in diff.output
+    as_json = runner.invoke(
+        app, ["diff", str(out / "news" / "v0.1.0"), str(out / "news" / "v1.0.0"), "--json"]
+    )
+    changes = json.loads(as_json.stdout)
+    assert (changes["old_version"], changes["new_version"]) == ("0.1.0", "1.0.0")
+    assert changes["removed"] == [seed_records[0]["id"]] and changes["added"] == []
+    exported = json.loads(
+        runner.invoke(app, ["export", str(fewer), "--name", "news", "--out", str(out), "--json", "-q"]).stdout
+    )
+    assert exported["created"] is False and exported["version"] == "1.0.0"
 
 
 def test_export_cli_bad_input_is_one_line_without_traceback(tmp_path: Path) -> None:
