@@ -46,19 +46,16 @@ from curation.studio.decision_units import (
     unit_task,
     units,
 )
-from curation.studio.project import ensure_project, require_project
+from curation.studio.project import ProjectReport, SentReport, ensure_project, require_project
 from curation.studio.pull import annotation_time, annotators, iso_time, latest_annotations
 from curation.studio.push import (
     DEFAULT_BATCH,
     Entry,
-    batches,
-    existing_tasks,
-    import_tasks,
     model_version_of,
-    pipelined,
+    new_entries,
     read_at,
-    refuse_changed_texts,
     scan,
+    send_tasks,
 )
 from curation.studio.tasks import iter_tasks, task_ids
 
@@ -72,15 +69,8 @@ def decisions_title(project: str) -> str:
 
 
 @dataclass
-class DecisionsPushReport:
-    project: str
-    project_id: int
-    url: str
-    documents: int = 0
+class DecisionsPushReport(SentReport):
     units: int = 0
-    created: int = 0
-    already_there: int = 0
-    config_changed: bool = False
     labels: list[str] = field(default_factory=list)  # what a decision is about (QUOTE, ...)
     nothing_to_decide: list[str] = field(default_factory=list)  # documents with no unit
 
@@ -116,25 +106,25 @@ def push_decisions(
             conn, title, schema, decisions_config(schema), decisions_instructions(schema)
         )
         report = DecisionsPushReport(
-            title, info.id, conn.url, len(documents), len(plan), config_changed=changed, labels=heads
+            title,
+            info.id,
+            conn.url,
+            documents=len(documents),
+            units=len(plan),
+            config_changed=changed,
+            labels=heads,
+            nothing_to_decide=empty,
         )
-        report.nothing_to_decide = empty
-        existing = existing_tasks(conn, info.id, key=UNIT)
-        refuse_changed_texts(plan, existing, path)
-        new = [e for e in plan if e.key not in existing]
-        report.already_there = len(plan) - len(new)
+        _, new = new_entries(conn, path, plan, report, key=UNIT)
         progress.stage("pushing decisions", len(new))
-        sender = Connection(conn.url, conn.token, import_timeout or conn.timeout)
 
         def task_of(entry: Entry, doc: Document) -> dict[str, Any]:
             unit = next(u for u in units(doc, heads) if u.key == entry.key)
             return unit_task(doc, unit, schema, entry.model_version)
 
         pairs = zip(new, read_at(path, [e.offset for e in new], schema), strict=True)
-        task_batches = ([task_of(entry, doc) for entry, doc in batch] for batch in batches(pairs, batch_size))
-        for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
-            report.created += sent
-            progress.advance(sent)
+        sender = conn.with_timeout(import_timeout or conn.timeout)
+        send_tasks(sender, report, (task_of(entry, doc) for entry, doc in pairs), batch_size, progress)
     return report
 
 
@@ -187,10 +177,7 @@ class DocumentDecisions:
 
 
 @dataclass
-class DecisionsPullReport:
-    project: str
-    project_id: int
-    url: str
+class DecisionsPullReport(ProjectReport):
     tasks: int = 0
     records: int = 0  # gold records written
     editor_records: int = 0  # records written for the full editor

@@ -17,6 +17,25 @@ from curation.studio.connection import Connection, client, server_errors
 
 
 @dataclass
+class ProjectReport:
+    """What every push and pull reports first: the project it worked on, and on which server."""
+
+    project: str
+    project_id: int
+    url: str
+
+
+@dataclass
+class SentReport(ProjectReport):
+    """What a push of tasks did: documents read, tasks created, tasks already in the project."""
+
+    documents: int = 0
+    created: int = 0
+    already_there: int = 0
+    config_changed: bool = False
+
+
+@dataclass
 class ProjectInfo:
     id: int
     title: str

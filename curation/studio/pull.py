@@ -26,7 +26,7 @@ from curation.records import Document, Provenance
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, AnnotationProblems, document_from_task
-from curation.studio.project import ProjectInfo, find_project
+from curation.studio.project import ProjectInfo, ProjectReport, find_project
 from curation.studio.tasks import iter_tasks, task_ids
 
 
@@ -48,10 +48,7 @@ class LeftOut:
 
 
 @dataclass
-class PullReport:
-    project: str
-    project_id: int
-    url: str
+class PullReport(ProjectReport):
     tasks: int = 0
     records: int = 0
     documents: int = 0

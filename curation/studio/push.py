@@ -33,7 +33,7 @@ from curation.studio.concurrency import push_lock, remove_duplicates
 from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
-from curation.studio.project import ensure_project, set_model_version
+from curation.studio.project import SentReport, ensure_project, set_model_version
 from curation.studio.tasks import listed_task_data
 
 DEFAULT_BATCH = 500
@@ -41,16 +41,9 @@ T = TypeVar("T")
 
 
 @dataclass
-class PushReport:
-    project: str
-    project_id: int
-    url: str
-    documents: int = 0
-    created: int = 0
-    already_there: int = 0
+class PushReport(SentReport):
     predictions_added: int = 0
     model_version: str = ""
-    config_changed: bool = False
     layer: str = ALL_LAYER
     duplicates_removed: int = 0  # tasks and predictions a concurrent push added twice, removed
     predictions_restored: int = 0  # predictions missing after a concurrent push, added again
@@ -156,23 +149,14 @@ def _push(
         project, info.id, conn.url, documents=len(entries), config_changed=changed, layer=layer
     )
     report.model_version = _main_version(entries)
-    existing = existing_tasks(conn, info.id)
-    refuse_changed_texts(entries, existing, path)
-    new = [e for e in entries if e.key not in existing]
+    existing, new = new_entries(conn, path, entries, report)
     stale = [
         e for e in entries if e.key in existing and e.model_version not in existing[e.key].model_versions
     ]
-    report.already_there = len(entries) - len(new)
     sender = conn.with_timeout(import_timeout or conn.timeout)
     progress.stage("pushing", len(new) + len(stale))
-
-    task_batches = (
-        [_task(d, schema, layer) for d in batch]
-        for batch in batches(read_at(path, [e.offset for e in new], schema), batch_size)
-    )
-    for sent in pipelined(task_batches, lambda tasks: import_tasks(sender, info.id, tasks)):
-        report.created += sent
-        progress.advance(sent)
+    docs = read_at(path, [e.offset for e in new], schema)
+    send_tasks(sender, report, (_task(d, schema, layer) for d in docs), batch_size, progress)
     for group in _prediction_groups(stale, batch_size):
         # Another push adding the same model version meanwhile: skip what it already added, so the
         # guard below has little to delete (one request per prediction).
@@ -410,6 +394,32 @@ def _lines_with_offsets(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]
         pass  # iter_json_lines below reports the unreadable file
     for index, (lineno, obj) in enumerate(iter_json_lines(path)):
         yield lineno, offsets[index], obj
+
+
+def new_entries(
+    conn: Connection, path: Path, entries: list[Entry], report: SentReport, key: str = DOC_ID
+) -> tuple[dict[str, Existing], list[Entry]]:
+    """The project's tasks and the entries not among them yet (a changed text is refused, see below);
+    `report.already_there` counts the others."""
+    existing = existing_tasks(conn, report.project_id, key=key)
+    refuse_changed_texts(entries, existing, path)
+    new = [e for e in entries if e.key not in existing]
+    report.already_there = len(entries) - len(new)
+    return existing, new
+
+
+def send_tasks(
+    sender: Connection,
+    report: SentReport,
+    tasks: Iterable[dict[str, Any]],
+    batch_size: int,
+    progress: Progress = NO_PROGRESS,
+) -> None:
+    """Import `tasks` in batches (the next built while one is sent), counting them in `report.created`."""
+    task_batches = batches(tasks, batch_size)
+    for sent in pipelined(task_batches, lambda batch: import_tasks(sender, report.project_id, batch)):
+        report.created += sent
+        progress.advance(sent)
 
 
 def refuse_changed_texts(entries: list[Entry], existing: dict[str, Existing], path: Path) -> None:
