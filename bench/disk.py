@@ -26,16 +26,7 @@ from curation.settings import get_settings  # noqa: E402
 from curation.studio.connection import Connection  # noqa: E402
 from curation.studio.pull import pull  # noqa: E402
 from curation.studio.push import push  # noqa: E402
-from curation.studio.server import (  # noqa: E402
-    EXPORT_SUBDIR,
-    cached_template,
-    copy_data_dir,
-    disk_use,
-    free_port,
-    launch,
-    stop_pid,
-    wait_healthy,
-)
+from curation.studio.server import EXPORT_SUBDIR, disk_use, throwaway_server  # noqa: E402
 
 
 def main() -> None:
@@ -43,19 +34,13 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--repeats", type=int, default=10)
     args = parser.parse_args()
-    venv = get_settings().studio_venv
-    template, login = cached_template(venv)
-    with tempfile.TemporaryDirectory(prefix="curation-bench-disk-") as tmp:
-        work = Path(tmp)
-        data = copy_data_dir(template, work / "data")
-        port = free_port()
-        proc = launch(venv, data, port)
-        try:
-            conn = Connection(f"http://127.0.0.1:{port}", login.token, data_dir=data)
-            wait_healthy(conn.url, proc.pid, timeout=600)  # a busy machine starts it slowly
-            run(conn, work, data, args.docs, args.repeats)
-        finally:
-            stop_pid(proc.pid)
+    with (
+        tempfile.TemporaryDirectory(prefix="curation-bench-disk-") as tmp,
+        # a busy machine starts it slowly
+        throwaway_server(get_settings().studio_venv, Path(tmp), timeout=600) as server,
+    ):
+        data = Path(server.data_dir)
+        run(Connection(server.url, server.token, data_dir=data), Path(tmp), data, args.docs, args.repeats)
 
 
 def sizes(data: Path) -> tuple[int, int]:

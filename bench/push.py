@@ -28,7 +28,7 @@ from curation.studio.convert import prediction, task_data
 from curation.studio.project import ensure_project
 from curation.studio.pull import pull
 from curation.studio.push import push
-from curation.studio.server import cached_template, copy_data_dir, free_port, launch, stop_pid, wait_healthy
+from curation.studio.server import throwaway_server
 
 NAMES = ["Ana Silva", "Yuri Ushakov", "the ministry", "Dr Lee", "a spokesperson", "Mia Chen 😀"]
 FILLER = "The council met on Tuesday to discuss the budget for the coming year and the roads. "
@@ -91,19 +91,11 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--baseline", type=int, default=300, help="documents pushed one request per task")
     args = parser.parse_args()
-    venv = get_settings().studio_venv
-    template, login = cached_template(venv)
-    with tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp:
-        work = Path(tmp)
-        data = copy_data_dir(template, work / "data")
-        port = free_port()
-        proc = launch(venv, data, port)
-        try:
-            conn = Connection(f"http://127.0.0.1:{port}", login.token)
-            wait_healthy(conn.url, proc.pid)
-            run(conn, work, args.docs, args.baseline)
-        finally:
-            stop_pid(proc.pid)
+    with (
+        tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp,
+        throwaway_server(get_settings().studio_venv, Path(tmp)) as server,
+    ):
+        run(Connection(server.url, server.token), Path(tmp), args.docs, args.baseline)
 
 
 def run(conn: Connection, work: Path, n: int, n_base: int) -> None:

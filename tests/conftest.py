@@ -20,15 +20,7 @@ import pytest
 
 from curation.records import Document, Provenance, Relation, Span, content_id
 from curation.studio.connection import Connection
-from curation.studio.server import (
-    ServerState,
-    cached_template,
-    copy_data_dir,
-    free_port,
-    launch,
-    stop_pid,
-    wait_healthy,
-)
+from curation.studio.server import ServerState, cached_template, throwaway_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -80,20 +72,11 @@ def studio_template() -> tuple[Path, ServerState]:
 
 
 @pytest.fixture(scope="session")
-def studio(
-    tmp_path_factory: pytest.TempPathFactory, studio_template: tuple[Path, ServerState]
-) -> Iterator[StudioServer]:
-    venv = studio_venv()
-    template, login = studio_template
-    data = copy_data_dir(template, tmp_path_factory.mktemp("studio") / "data")
-    port = free_port()
-    proc = launch(venv, data, port)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc.pid, timeout=180)
-        yield StudioServer(url, login.token, data, proc.pid, login.username, login.password)
-    finally:
-        stop_pid(proc.pid)
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
+    with throwaway_server(studio_venv(), tmp_path_factory.mktemp("studio")) as server:
+        yield StudioServer(
+            server.url, server.token, Path(server.data_dir), server.pid or 0, server.username, server.password
+        )
 
 
 @pytest.fixture(autouse=True)

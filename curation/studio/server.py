@@ -23,6 +23,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -299,6 +300,22 @@ def stop_pid(pid: int, timeout: float = 20.0) -> None:
         time.sleep(0.2)
     with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def throwaway_server(venv: Path, work: Path, timeout: float = 180.0) -> Iterator[ServerState]:
+    """A private server on a copy of the cached template data dir (under `work`), stopped when the
+    block ends: what tests and benchmarks run against, never the managed one."""
+    template, login = cached_template(venv)
+    data = copy_data_dir(template, work / "data")
+    port = free_port()
+    proc = launch(venv, data, port)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc.pid, timeout)
+        yield ServerState(url, port, proc.pid, login.username, login.password, login.token, str(data))
+    finally:
+        stop_pid(proc.pid)
 
 
 def start(home: Path, venv: Path, timeout: float = 180.0) -> tuple[ServerState, bool]:
