@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from curation.jsonl import write_documents
+from curation.records import Document, Relation, Span, content_id
+from curation.studio.push import push, push_layers
+from curation.studio.tasks import task_ids
 
 HERE = Path(__file__).resolve().parent
 # Chromium here has no network but loopback: without these, it tries Google's hosts at every start.
@@ -158,6 +163,43 @@ def chromium_path() -> Path:
             pytrace=False,
         )
     return path
+
+
+PushPredicted = Callable[..., tuple[Document, int, int]]
+
+
+@pytest.fixture
+def push_predicted(studio: Any, tmp_path: Path) -> PushPredicted:
+    """Push one pre-annotated document to a project, as `curation push` would; returns (the document,
+    project id, task id). `layer` pushes that layer only (to "PROJECT · LAYER")."""
+
+    def push_one(
+        project: str,
+        text: str,
+        spans: list[Span],
+        relations: Sequence[Relation] = (),
+        source: str = "browser-test",
+        model_version: str = "browser-1",
+        layer: str | None = None,
+    ) -> tuple[Document, int, int]:
+        doc = Document(
+            id=content_id(text),
+            source=source,
+            text=text,
+            spans=spans,
+            relations=list(relations),
+            provenance={"model": "test", "model_version": model_version, "reviewed": False},
+        )
+        path = tmp_path / f"{project}.jsonl"
+        write_documents(path, [doc])
+        if layer is None:
+            report = push(studio.conn, path, project)
+        else:
+            [report] = push_layers(studio.conn, path, project, layers=[layer])
+        (task_id,) = task_ids(studio.conn, report.project_id)
+        return doc, report.project_id, task_id
+
+    return push_one
 
 
 @pytest.hookimpl(tryfirst=True)

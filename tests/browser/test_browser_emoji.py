@@ -8,13 +8,11 @@ exact offsets; a split quote's group (shown in the editor as `segment` relations
 
 from __future__ import annotations
 
-from curation.jsonl import read_documents, write_documents
-from curation.records import Document, Relation, Span, content_id
+from curation.jsonl import read_documents
+from curation.records import Relation, Span
 from curation.schema import get_schema
 from curation.studio.config import relation_labels
 from curation.studio.pull import pull
-from curation.studio.push import push
-from curation.studio.tasks import task_ids
 
 TEXT = (
     "Flags 🇺🇦 flew as Olena said: “We stand 👩‍👩‍👧 together.” "
@@ -29,7 +27,9 @@ def _span(label: str, fragment: str, attrs: dict | None = None, group: str | Non
     return Span.at(TEXT, label, start, start + len(fragment), attrs=attrs or {}, score=0.9, group=group)
 
 
-def test_browser_emoji_text_highlights_and_a_drawn_region_come_back_exactly(studio, editor, tmp_path) -> None:
+def test_browser_emoji_text_highlights_and_a_drawn_region_come_back_exactly(
+    studio, editor, push_predicted, tmp_path
+) -> None:
     spans = [
         _span("SPEAKER", "Olena", {"canonical": "Olena"}),
         _span("CUE", "said"),
@@ -46,20 +46,11 @@ def test_browser_emoji_text_highlights_and_a_drawn_region_come_back_exactly(stud
         Relation(head=spans[2].id, tail=spans[0].id, label="speaker"),
         Relation(head=spans[2].id, tail=spans[1].id, label="cue"),
     ]
-    doc = Document(
-        id=content_id(TEXT),
-        source="browser-emoji",
-        text=TEXT,
-        spans=spans,
-        relations=relations,
-        provenance={"model": "test", "model_version": "emoji-1", "reviewed": False},
+    _, project_id, task_id = push_predicted(
+        "browser-emoji", TEXT, spans, relations, source="browser-emoji", model_version="emoji-1"
     )
-    source = tmp_path / "pre.jsonl"
-    write_documents(source, [doc])
-    report = push(studio.conn, source, "browser-emoji")
-    (task_id,) = task_ids(studio.conn, report.project_id)
 
-    editor.open_task(report.project_id, task_id)
+    editor.open_task(project_id, task_id)
     assert editor.text() == TEXT
     # Every predicted region is drawn over exactly its span's text (a UTF-16 shift would move them all).
     assert editor.highlights() == {span.id: span.text for span in spans}

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from curation.cli.app import app
 from curation.jsonl import read_documents
-from curation.records import Document, Span, content_id
+from curation.records import Span
 from curation.studio.connection import client
 from curation.studio.pull import pull
 from curation.studio.push import push_layers
@@ -150,20 +150,14 @@ def test_everything_in_one_project_for_comparison(studio, seed_projects, annotat
     )
 
 
-def test_a_quote_without_a_kind_cannot_be_submitted(studio, annotator, tmp_path) -> None:
+def test_a_quote_without_a_kind_cannot_be_submitted(studio, annotator, push_predicted, tmp_path) -> None:
     text = "The mayor spoke at noon. Taxes will rise next spring, she told the council on Monday."
-    doc = Document(
-        id=content_id(text),
-        text=text,
-        spans=[Span.at(text, "SPEAKER", 0, len("The mayor"), attrs={"canonical": "mayor"}, score=0.9)],
-        provenance={"model": "test", "model_version": "kind-1", "reviewed": False},
+    speaker = Span.at(text, "SPEAKER", 0, len("The mayor"), attrs={"canonical": "mayor"}, score=0.9)
+    _, project_id, task_id = push_predicted(
+        "kind-required", text, [speaker], model_version="kind-1", layer="attribution"
     )
-    path = tmp_path / "pre.jsonl"
-    path.write_text(doc.model_dump_json() + "\n", encoding="utf-8")
-    [report] = push_layers(studio.conn, path, "kind-required", layers=["attribution"])
-    (task_id,) = task_ids(studio.conn, report.project_id)
     page = annotator.page
-    open_task(page, studio.url, report.project_id, task_id)
+    open_task(page, studio.url, project_id, task_id)
 
     # Draw a QUOTE by hand: pick the label in the side column, then drag over the words.
     label = page.locator(".lsf-label", has_text="QUOTE").first
