@@ -18,6 +18,7 @@ from curation.cli.options import (
     PreferOption,
     UrlOption,
 )
+from curation.cli.studio import print_pull
 from curation.gold.adjudicate import AdjudicationReport, Method, Policy
 from curation.settings import get_settings
 
@@ -155,16 +156,4 @@ def review_pull_cmd(
     from curation.studio.review import review_pull
 
     conn = resolve(get_settings(), url, api_key)
-    report = review_pull(conn, project, output, review_project)
-    if as_json:
-        echo_json({"out": output, **fields_of(report)})
-        return
-    store = report.store
-    console.print(
-        f"{output}: {report.records} reviewed records from {report.project!r} "
-        f"({store.added} added, {store.updated} updated, {len(store.removed)} removed)",
-        highlight=False,
-        soft_wrap=True,
-    )
-    for line in store.removed:
-        err_console.print(f"removed: {line}", highlight=False, markup=False, soft_wrap=True)
+    print_pull(review_pull(conn, project, output, review_project), output, None, as_json)

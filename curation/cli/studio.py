@@ -30,6 +30,7 @@ from curation.settings import get_settings
 if TYPE_CHECKING:
     from curation.schema import LabelSchema
     from curation.studio.connection import Connection
+    from curation.studio.pull import PullReport
 
 studio_app = typer.Typer(
     help="Run the managed local Label Studio (start, stop, status) and show its labeling config.",
@@ -324,6 +325,14 @@ def pull_cmd(
         return
     with progress_bar("pulling", quiet) as progress:
         report = pull(conn, project, out, since=since, progress=progress, schema=labels)
+    print_pull(report, out, since, as_json)
+    _mention_decisions(conn, project)
+
+
+def print_pull(report: PullReport, out: Path, since: datetime | None, as_json: bool) -> None:
+    """What a pull (or a review pull) did: each annotation left out and why, skipped tasks, then the
+    counts and what the merge did to the gold store; exit code 1 when annotations were left out."""
+    project = report.project
     for left in report.left_out:
         err_console.print(f"left out: {left.describe()}:", highlight=False, markup=False, soft_wrap=True)
         for problem in left.problems:
@@ -386,7 +395,6 @@ def pull_cmd(
             soft_wrap=True,
         )
         raise typer.Exit(1)
-    _mention_decisions(conn, project)
 
 
 def _mention_decisions(conn: Connection, project: str) -> None:

@@ -261,7 +261,7 @@ def test_studio_gold_review_round_puts_the_reviewers_record_in_the_export(
     annotate(studio.conn, tasks[doc.id], fixed, "reviewer@gold.test")
     store = work / "gold.jsonl"
     pulled = cli(studio, "review", "pull", "--project", PROJECT, "-o", str(store), *server(studio))
-    assert "1 reviewed records" in pulled
+    assert "pulled 1 records" in pulled
     exported = cli(
         studio, "export", str(store), "--name", "gold-review", "--out", str(work / "exports"), "-q"
     )
