@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from curation.cli.app import app, console, echo_json, err_console, fields_of, user_errors
+from curation.cli.app import app, console, echo_json, err_console, fields_of, progress_bar, user_errors
 from curation.cli.options import (
     GoldStoreOption,
     JsonOption,
@@ -16,6 +16,7 @@ from curation.cli.options import (
     MethodOption,
     MinAgreeOption,
     PreferOption,
+    QuietOption,
     UrlOption,
 )
 from curation.cli.studio import print_pull
@@ -52,6 +53,7 @@ def adjudicate_cmd(
         Path | None, typer.Option("--report", help="Write every conflict here (JSONL: who said what).")
     ] = None,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Decide one record per document from several annotators' versions, and say what was decided.
 
@@ -66,7 +68,8 @@ def adjudicate_cmd(
         from curation.errors import InputError
 
         raise InputError(f"{records}: no such file; give the JSONL written by 'curation pull'")
-    report = adjudicate_file(records, output, policy_of(method, min_agree, prefer))
+    with progress_bar("adjudicating", quiet) as progress:
+        report = adjudicate_file(records, output, policy_of(method, min_agree, prefer), progress)
     if report_file is not None:
         report.write_conflicts(report_file)
     if as_json:

@@ -7,6 +7,8 @@ The stable API (the bench scripts import it, so their figures and `curation eval
 - `Scorer`: the same, one document at a time.
 - `units`, `match_overlap`, `match_exact`: what counts as one annotation and what matches it.
 Definitions are in curation.evaluate.matching and curation.evaluate.metrics (module docstrings).
+Agreement between annotators (`curation agreement`, and the figures on every export's card) is
+curation.evaluate.agreement.measure_agreement, built on the same units and matching.
 """
 
 from curation.evaluate.matching import Unit, match_exact, match_overlap, units
