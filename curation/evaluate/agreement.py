@@ -20,50 +20,25 @@ Definitions:
   predicted unit is kept (same characters in the final record), moved (no exact counterpart, but
   overlaps a final unit of its label, one to one), or deleted; final units matched by no prediction
   were added.
+The token statistics live in curation.evaluate.reliability, the corrections in
+curation.evaluate.corrections; this module measures a file and reports.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
-from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from curation.errors import InputError
+from curation.evaluate.corrections import Corrections, count_corrections, prediction_document, same_model
 from curation.evaluate.loading import RecordIndex
-from curation.evaluate.matching import match_exact, match_overlap, units
 from curation.evaluate.metrics import Scorer, check_threshold
+from curation.evaluate.reliability import TokenGrid, alpha_columns, cohen_kappa, nominal_alpha
 from curation.gold.adjudicate import voters
 from curation.progress import NO_PROGRESS, Progress
-from curation.records import Document, Span, span_id
 from curation.schema import LabelSchema, get_schema
-
-
-def cohen_kappa(n11: int, n10: int, n01: int, n00: int) -> float | None:
-    """Cohen's kappa of two raters' binary decisions (None when chance agreement is total)."""
-    n = n11 + n10 + n01 + n00
-    if not n:
-        return None
-    observed = (n11 + n00) / n
-    yes_a, yes_b = (n11 + n10) / n, (n11 + n01) / n
-    expected = yes_a * yes_b + (1 - yes_a) * (1 - yes_b)
-    return None if expected == 1 else (observed - expected) / (1 - expected)
-
-
-def nominal_alpha(columns: list[list[float]]) -> float | None:
-    """Krippendorff's alpha (nominal) of coder x unit values; NaN is missing. None when undefined."""
-    import krippendorff
-    import numpy as np
-
-    if not columns:
-        return None
-    data = np.array(columns, dtype=float).T  # coders x units
-    values = data[~np.isnan(data)]
-    if len(np.unique(values)) < 2:
-        return None
-    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
 
 
 @dataclass
@@ -86,24 +61,6 @@ class PairAgreement:
 
 
 @dataclass
-class Corrections:
-    """What annotators did with the predicted units of one label."""
-
-    predicted: int = 0
-    kept: int = 0
-    moved: int = 0
-    deleted: int = 0
-    added: int = 0
-
-    def rates(self) -> dict[str, float | None]:
-        share = (lambda n: n / self.predicted) if self.predicted else (lambda n: None)
-        return {"kept": share(self.kept), "moved": share(self.moved), "deleted": share(self.deleted)}
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), **{f"{k}_rate": v for k, v in self.rates().items()}}
-
-
-@dataclass
 class AgreementReport:
     documents: int = 0  # documents done by two annotators or more
     records: int = 0
@@ -119,67 +76,6 @@ class AgreementReport:
         out = asdict(self)
         out["corrections"] = {label: c.to_dict() for label, c in self.corrections.items()}
         return out
-
-
-class _TokenGrid:
-    """Token boundaries of one text, and which tokens a set of spans covers."""
-
-    def __init__(self, text: str, tokenizer: Callable[[str], Any]) -> None:
-        self.bounds = [(t.idx, t.idx + len(t)) for t in tokenizer(text) if not t.is_space]
-
-    def covered(self, spans: Iterable[Span]) -> list[bool]:
-        ranges = [(s.start, s.end) for s in spans]
-        return [any(ts < e and s < te for s, e in ranges) for ts, te in self.bounds]
-
-
-def _prediction_document(doc: Document, pre: RecordIndex | None) -> Document | None:
-    """The pre-annotation `doc` started from: its `predictions` field, or the --pre record with its id."""
-    raw = (doc.model_extra or {}).get("predictions")
-    if isinstance(raw, list):
-        spans = []
-        for item in raw:
-            value = item.get("value", item) if isinstance(item, dict) else {}
-            labels = value.get("labels") or [value.get("label")]
-            start, end, label = value.get("start"), value.get("end"), labels[0] if labels else None
-            if (
-                isinstance(start, int)
-                and isinstance(end, int)
-                and label
-                and 0 <= start < end <= len(doc.text)
-            ):
-                sid = span_id(str(label), start, end)
-                spans.append(Span(id=sid, start=start, end=end, label=str(label), text=doc.text[start:end]))
-        unique = {s.id: s for s in spans}
-        return Document(id=doc.id, text=doc.text, spans=list(unique.values()))
-    if pre is not None:
-        found = pre.get(doc.id)
-        if found is not None and found.text == doc.text:
-            return found
-    return None
-
-
-def _same_model(final: Document, predicted: Document) -> bool:
-    """False when the record says it started from another model version than the --pre file's."""
-    started = final.provenance.started_from_model_version
-    version = predicted.provenance.model_version
-    return not started or not version or started == version
-
-
-def _count_corrections(
-    final: Document, predicted: Document, labels: list[str], out: dict[str, Corrections]
-) -> None:
-    for label in labels:
-        done, guess = units(final, label), units(predicted, label)
-        c = out[label]
-        c.predicted += len(guess)
-        exact = match_exact(done, guess)
-        c.kept += len(exact)
-        rest_done = [u for i, u in enumerate(done) if i not in {i for i, _ in exact}]
-        rest_guess = [u for j, u in enumerate(guess) if j not in {j for _, j in exact}]
-        moved = match_overlap(rest_done, rest_guess, 0.0)
-        c.moved += len(moved)
-        c.deleted += len(rest_guess) - len(moved)
-        c.added += len(rest_done) - len(moved)
 
 
 def measure_agreement(
@@ -219,16 +115,16 @@ def measure_agreement(
         for version in versions:
             if version.provenance.cancelled:
                 continue  # a skipped task corrected nothing
-            predicted = _prediction_document(version, pre_index)
-            if predicted is not None and not _same_model(version, predicted):
+            predicted = prediction_document(version, pre_index)
+            if predicted is not None and not same_model(version, predicted):
                 report.other_model_version += 1
             elif predicted is not None:
                 report.corrected_records += 1
-                _count_corrections(version, predicted, labels, report.corrections)
+                count_corrections(version, predicted, labels, report.corrections)
         by_annotator = voters(versions).votes
         if len(by_annotator) >= 2:
             report.documents += 1
-            grid = _TokenGrid(versions[0].text, tokenizer)
+            grid = TokenGrid(versions[0].text, tokenizer)
             covered = {
                 who: {label: grid.covered(s for s in d.spans if s.label == label) for label in labels}
                 for who, d in by_annotator.items()
@@ -260,7 +156,7 @@ def measure_agreement(
         )
         for pair, scorer in pair_scorers.items()
     ]
-    columns = _alpha_columns(token_rows, annotators, labels)
+    columns = alpha_columns(token_rows, annotators, labels)
     pooled_eval = pooled.result()
     for label in labels:
         kappas = [value for p in report.pairs if (value := p.kappa[label]) is not None]
@@ -286,30 +182,6 @@ def measure_agreement(
             "preannotations.jsonl"
         )
     return report
-
-
-def _alpha_columns(
-    token_rows: list[tuple[str, dict[str, list[bool]], int]], annotators: list[str], labels: list[str]
-) -> dict[str, list[list[float]]]:
-    """Per label (and "*" for all labels), one column of coder values per token; NaN where missing."""
-    coder = {who: i for i, who in enumerate(annotators)}
-    columns: dict[str, list[list[float]]] = {label: [] for label in [*labels, "*"]}
-    combos: dict[tuple[str, ...], int] = {}
-    for _doc_no, rows in itertools.groupby(token_rows, key=lambda r: r[2]):
-        rows_list = list(rows)
-        n_tokens = len(next(iter(rows_list[0][1].values()))) if labels else 0
-        for t in range(n_tokens):
-            per_label = {label: [math.nan] * len(annotators) for label in labels}
-            combined = [math.nan] * len(annotators)
-            for who, covered, _ in rows_list:
-                present = tuple(label for label in labels if covered[label][t])
-                for label in labels:
-                    per_label[label][coder[who]] = float(covered[label][t])
-                combined[coder[who]] = float(combos.setdefault(present, len(combos)))
-            for label in labels:
-                columns[label].append(per_label[label])
-            columns["*"].append(combined)
-    return columns
 
 
 def render_agreement(report: AgreementReport) -> list[Any]:

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from curation.errors import InputError
-from curation.evaluate.agreement import cohen_kappa, measure_agreement, nominal_alpha
+from curation.evaluate.agreement import measure_agreement
+from curation.evaluate.reliability import cohen_kappa, nominal_alpha
 from curation.jsonl import write_documents
 from curation.records import Document, Span, span_id
 
