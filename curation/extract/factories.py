@@ -11,11 +11,10 @@ line `name = "curation.extract.factories:make_..."` under `[project.entry-points
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
-from spacy.pipeline.span_finder import span_finder_score
 from spacy.tokens import Doc
 from thinc.api import Model
 from thinc.types import Floats2d
@@ -23,7 +22,7 @@ from thinc.types import Floats2d
 from curation.extract.claims.finder import ClaimFinder
 from curation.extract.direct import DirectQuotes
 from curation.extract.indirect import IndirectQuotes
-from curation.extract.learned import SPANS_KEY, LearnedQuotes, QuoteFinder
+from curation.extract.learned import SPANS_KEY, CueFinder, LearnedQuotes
 from curation.extract.paragraphs import mark_line_starts
 from curation.extract.speakers import Speakers
 
@@ -88,19 +87,39 @@ def make_claim_finder(
     return ClaimFinder(nlp, name, min_words, split_conjuncts, claims_in_quotes)
 
 
+# The cue finder's default model: spaCy's tagger over its own small CNN tok2vec (the architecture of
+# spaCy's CPU configs), so a trained pipeline carries it whole and the base pipeline's tok2vec stays as is.
+CUE_MODEL: dict[str, Any] = {
+    "@architectures": "spacy.Tagger.v2",
+    "nO": None,
+    "normalize": False,
+    "tok2vec": {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {
+            "@architectures": "spacy.MultiHashEmbed.v2",
+            "width": 96,
+            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
+            "rows": [5000, 1000, 2500, 2500],
+            "include_static_vectors": False,
+        },
+        "encode": {
+            "@architectures": "spacy.MaxoutWindowEncoder.v2",
+            "width": 96,
+            "depth": 4,
+            "window_size": 1,
+            "maxout_pieces": 3,
+        },
+    },
+}
+
+
 @Language.factory(
-    "curation_quote_finder",
+    "curation_cue_finder",
     assigns=["doc.spans"],
     default_config={
-        "threshold": 0.5,
-        "model": {
-            "@architectures": "spacy.SpanFinder.v1",
-            "scorer": {"@layers": "spacy.LinearLogistic.v1", "nO": 2},
-            "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"},
-        },
+        "model": CUE_MODEL,
         "spans_key": SPANS_KEY,
-        "max_length": 400,
-        "min_length": 2,
+        "threshold": 0.5,
         "scorer": {"@scorers": "spacy.span_finder_scorer.v1"},
     },
     default_score_weights={
@@ -109,37 +128,26 @@ def make_claim_finder(
         f"spans_{SPANS_KEY}_r": 0.0,
     },
 )
-def make_quote_finder(
+def make_cue_finder(
     nlp: Language,
     name: str,
-    model: Model[Iterable[Doc], Floats2d],
+    model: Model[list[Doc], list[Floats2d]],
     spans_key: str,
     threshold: float,
-    max_length: int | None,
-    min_length: int | None,
     scorer: Callable[..., dict[str, Any]] | None,
-) -> QuoteFinder:
-    """Learned quote contents (trained by `curation train`), non-overlapping, scored."""
-    return QuoteFinder(
-        nlp,
-        model,
-        name,
-        spans_key=spans_key,
-        threshold=threshold,
-        max_length=max_length,
-        min_length=min_length,
-        scorer=scorer or span_finder_score,
-    )
+) -> CueFinder:
+    """Learned cues of attribution (trained by `curation train`), scored spans."""
+    return CueFinder(nlp.vocab, model, name, spans_key=spans_key, threshold=threshold, scorer=scorer)
 
 
 @Language.factory(
     "curation_learned_quotes",
     assigns=["doc._.attributions"],
     requires=["doc.spans", "token.dep"],
-    default_config={"spans_key": SPANS_KEY, "drop_unconfirmed": False, "min_score": 0.5, "keep_rules": True},
+    default_config={"spans_key": SPANS_KEY, "min_score": 0.5, "keep_rules": True},
 )
 def make_learned_quotes(
-    nlp: Language, name: str, spans_key: str, drop_unconfirmed: bool, min_score: float, keep_rules: bool
+    nlp: Language, name: str, spans_key: str, min_score: float, keep_rules: bool
 ) -> LearnedQuotes:
-    """Learned quote contents joined to the rules' attributions, before `curation_speakers`."""
-    return LearnedQuotes(name, spans_key, drop_unconfirmed, min_score, keep_rules)
+    """The contents of learned cues added to the rules' attributions, before `curation_speakers`."""
+    return LearnedQuotes(name, spans_key, min_score, keep_rules)

@@ -1,11 +1,12 @@
 """The spaCy training config `curation train` writes, and the two registered helpers it names.
 
-What is learned: the contents of the schema's quote label (QUOTE), as spans, by `curation_quote_finder`
-(spaCy's span finder: a start and an end probability per token, here through one Maxout hidden layer)
-listening to the base pipeline's own tok2vec, sourced and frozen: the tagger, parser and NER keep the
-features they were trained on, training only runs that tok2vec forwards (cheap on a shared CPU), and
-at annotation time the learned component costs one small layer on features already computed. The
-epoch kept is the one with the best span F1 on the validation split (spaCy's `model-best`).
+What is learned: the cues of the schema's quote label (the CUE spans linked to each QUOTE), as the tags
+CUE / O, by `curation_cue_finder` (spaCy's tagger with its own small CNN tok2vec: hash embeddings of
+NORM, PREFIX, SUFFIX, SHAPE and a 4-layer window encoder of width 96, the architecture of spaCy's CPU
+configs). The training pipeline holds that one component, so training runs no base model at all; the
+assembled pipeline adds it after the base model and the rules (curation.train.run), with
+`curation_learned_quotes` deriving each new cue's content from the parse (curation.extract.learned).
+The epoch kept is the one with the best cue span F1 on the validation split (spaCy's `model-best`).
 """
 
 from __future__ import annotations
@@ -21,8 +22,7 @@ from spacy.language import Language
 from curation.extract.learned import SPANS_KEY
 from curation.schema import get_schema
 
-TOK2VEC = "tok2vec"  # the base pipeline's own, frozen
-FINDER = "curation_quote_finder"
+FINDER = "curation_cue_finder"
 COMBINER = "curation_learned_quotes"
 
 _CONFIG = """
@@ -37,7 +37,7 @@ gpu_allocator = null
 
 [nlp]
 lang = "en"
-pipeline = ["{tok2vec}", "{finder}"]
+pipeline = ["{finder}"]
 batch_size = 64
 disabled = []
 before_creation = null
@@ -48,42 +48,33 @@ tokenizer = {{"@tokenizers": "spacy.Tokenizer.v1"}}
 
 [components]
 
-[components.{tok2vec}]
-source = "{base}"
-component = "tok2vec"
-
 [components.{finder}]
 factory = "{finder}"
-threshold = 0.5
+threshold = {threshold}
 spans_key = "{key}"
-max_length = 400
-min_length = 2
 scorer = {{"@scorers": "spacy.span_finder_scorer.v1"}}
 
 [components.{finder}.model]
-@architectures = "spacy.SpanFinder.v1"
-
-[components.{finder}.model.scorer]
-@layers = "chain.v1"
-
-[components.{finder}.model.scorer.*.hidden]
-@layers = "Maxout.v1"
-nO = {hidden}
-nP = 3
-dropout = 0.1
-normalize = true
-
-[components.{finder}.model.scorer.*.output]
-@layers = "Linear.v1"
-nO = 2
-
-[components.{finder}.model.scorer.*.sigmoid]
-@layers = "sigmoid_activation.v1"
+@architectures = "spacy.Tagger.v2"
+nO = null
+normalize = false
 
 [components.{finder}.model.tok2vec]
-@architectures = "spacy.Tok2VecListener.v1"
-width = 96
-upstream = "{tok2vec}"
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.{finder}.model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = {width}
+attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
+rows = [5000, 1000, 2500, 2500]
+include_static_vectors = false
+
+[components.{finder}.model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = {width}
+depth = {depth}
+window_size = {window}
+maxout_pieces = 3
 
 [corpora]
 
@@ -106,8 +97,8 @@ patience = 0
 max_epochs = {max_epochs}
 max_steps = 0
 eval_frequency = {eval_frequency}
-frozen_components = ["{tok2vec}"]
-annotating_components = ["{tok2vec}"]
+frozen_components = []
+annotating_components = []
 before_to_disk = null
 before_update = {{"@callbacks": "curation.time_limit.v1", "minutes": {minutes}}}
 dev_corpus = "corpora.dev"
@@ -160,23 +151,28 @@ def training_config(
     eval_frequency: int,
     minutes: float,
     batch_words: int = 2000,
-    hidden: int = 128,
+    width: int = 96,
+    depth: int = 4,
+    window: int = 1,
+    threshold: float = 0.5,
 ) -> str:
-    """The config text (spaCy's format) for one training run."""
-    label = next((name for name in get_schema().spans if name == "QUOTE"), None)
-    if label is None:
-        raise ValueError("the label schema has no QUOTE span label to learn")
+    """The config text (spaCy's format) for one training run (`base` gives the tokenizer's language)."""
+    schema = get_schema()
+    if not (schema.has_role("quote") and schema.has_role("cue")):
+        raise ValueError("the label schema has no quote and cue labels to learn from")
+    del base  # the tokens come from the base pipeline's tokenizer when the DocBins are written
     return _CONFIG.format(
         seed=seed,
-        base=base,
-        tok2vec=TOK2VEC,
         finder=FINDER,
         key=SPANS_KEY,
         max_epochs=max_epochs,
         eval_frequency=eval_frequency,
         minutes=float(minutes),
         batch_words=batch_words,
-        hidden=hidden,
+        width=width,
+        depth=depth,
+        window=window,
+        threshold=threshold,
     )
 
 

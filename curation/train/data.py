@@ -1,8 +1,9 @@
-"""An exported dataset version as spaCy training data: one DocBin per split, gold quote contents as spans.
+"""An exported dataset version as spaCy training data: one DocBin per split, gold cues as tags and spans.
 
-The texts are tokenized by the base pipeline's tokenizer (the tokens the trained components will see);
-each gold QUOTE span becomes a span under the learned key, widened to whole tokens (a span that does not
-start or end on a token boundary is masked out of the span finder's loss by spaCy itself).
+The texts are tokenized by the base pipeline's tokenizer (the tokens the trained component will see).
+Each token of a gold cue (the schema's cue label) is tagged with that label, every other token "O";
+the cues are also written as spans under the learned key, so spaCy's span scorer measures the cue
+spans the component predicts against them (the epoch is chosen on that F1).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from spacy.tokens import DocBin
 from curation.errors import InputError
 from curation.export.reader import read_version
 from curation.export.splits import SPLITS
+from curation.extract.learned import OUTSIDE
 from curation.records import Document
+from curation.schema import get_schema
 
-QUOTE = "QUOTE"
 
 
 @dataclass
@@ -31,6 +33,7 @@ class SplitData:
     documents: int = 0
     words: int = 0
     quotes: int = 0
+    cues: int = 0
 
 
 def read_split(dataset: Path, split: str) -> Iterator[Document]:
@@ -44,26 +47,36 @@ def read_split(dataset: Path, split: str) -> Iterator[Document]:
 
 
 def write_docbins(dataset: Path, nlp: Language, folder: Path, spans_key: str) -> dict[str, SplitData]:
-    """train/validation/test DocBins under `folder`, with gold QUOTE spans under `spans_key`."""
+    """train/validation/test DocBins under `folder`: gold cue tags, and cue spans under `spans_key`."""
+    schema = get_schema()
+    quote, cue = schema.role_label("quote"), schema.role_label("cue")
     folder.mkdir(parents=True, exist_ok=True)
     out: dict[str, SplitData] = {}
     for split in SPLITS:
         data = SplitData(split, folder / f"{split}.spacy")
-        docbin = DocBin(store_user_data=False)
+        docbin = DocBin(attrs=["TAG"], store_user_data=False)
         for record in read_split(dataset, split):
             doc = nlp.make_doc(record.text)
+            tags = [OUTSIDE] * len(doc)
             spans = []
             for span in record.spans:
-                if span.label != QUOTE:
+                if span.label == quote:
+                    data.quotes += 1
+                if span.label != cue:
                     continue
                 token_span = doc.char_span(span.start, span.end, alignment_mode="expand")
-                if token_span is not None and len(token_span):
-                    spans.append(token_span)
+                if token_span is None or not len(token_span):
+                    continue
+                spans.append(token_span)
+                for token in token_span:
+                    tags[token.i] = cue
+            for token, tag in zip(doc, tags, strict=True):
+                token.tag_ = tag
             doc.spans[spans_key] = spans
             docbin.add(doc)
             data.documents += 1
             data.words += len(doc)
-            data.quotes += len(spans)
+            data.cues += len(spans)
         docbin.to_disk(data.path)
         out[split] = data
     return out

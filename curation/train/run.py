@@ -83,8 +83,8 @@ def train_pipeline(
         progress.stage("reading the dataset version")
         result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY)
         train_split, dev_split = result.splits["train"], result.splits["validation"]
-        if train_split.quotes == 0:
-            raise InputError(f"{dataset}: its train split has no QUOTE spans to learn from")
+        if train_split.cues == 0:
+            raise InputError(f"{dataset}: its train split has no cue spans (of quotes) to learn from")
         result.chosen_on = "validation"
         if dev_split.documents == 0:
             # A small version (one story: one group, one split) has no validation documents; say so and
@@ -97,7 +97,7 @@ def train_pipeline(
         steps_per_epoch = max(1, math.ceil(train_split.words / 2000))
         text = train_config.training_config(base_name, seed, max_epochs, steps_per_epoch, max_minutes)
         (work / "config.cfg").write_text(text, encoding="utf-8")
-        progress.stage(f"training ({train_split.documents} documents, {train_split.quotes} quotes)")
+        progress.stage(f"training ({train_split.documents} documents, {train_split.cues} cues)")
         result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows, progress)
         progress.stage("assembling the pipeline")
         staged = work / "pipeline"
@@ -153,8 +153,8 @@ def _run_spacy_training(
 
 
 def assemble(base: str, trained_dir: Path) -> Language:
-    """The base pipeline + rule components + the learned component from `trained_dir`, joined (the
-    learned component listens to the base pipeline's tok2vec, which training left untouched)."""
+    """The base pipeline + rule components + the learned cue finder from `trained_dir` (its own tok2vec
+    inside), joined to the rules by `curation_learned_quotes` before the speakers are resolved."""
     trained = spacy.load(trained_dir)
     nlp = add_components(load_model(base))
     before = "curation_speakers"
@@ -182,7 +182,7 @@ def _meta(
     best = max(result.rows, key=lambda r: r.get("score") or 0.0, default={})
     return {
         "description": (
-            f"curation pre-annotator: {base} with curation's rules and learned quote contents, trained on "
+            f"curation pre-annotator: {base} with curation's rules and learned attribution cues, trained on "
             f"{manifest.get('name')} {manifest.get('version')}"
         ),
         "curation": {
@@ -206,7 +206,9 @@ def _meta(
             "epoch_chosen_on": result.chosen_on,
             "epochs_run": max((r["epoch"] for r in result.rows), default=0),
             "stopped_early": result.stopped or None,
-            "splits": {k: {"documents": v.documents, "quotes": v.quotes} for k, v in result.splits.items()},
+            "splits": {
+                k: {"documents": v.documents, "quotes": v.quotes, "cues": v.cues} for k, v in result.splits.items()
+            },
             "scores": result.scores,
         },
     }

@@ -13,7 +13,7 @@ import spacy
 from typer.testing import CliRunner
 
 from curation.cli import app
-from curation.extract.learned import LEARNED_RULE, SPANS_KEY, decode, kind_of
+from curation.extract.learned import LEARNED_RULE, SPANS_KEY, content_of, cue_runs, kind_of
 from curation.jsonl import read_documents
 
 LOADER = """
@@ -38,12 +38,33 @@ TEXT = (
 )
 
 
-def test_train_decode_pairs_each_start_with_the_next_end() -> None:
-    scores = np.array([[0.9, 0.1], [0.1, 0.1], [0.2, 0.8], [0.1, 0.1], [0.7, 0.2], [0.8, 0.1], [0.1, 0.6]])
-    spans, values = decode(scores, 0.5)
-    # token 4 starts, but token 5 starts again before any end: the first start is dropped
-    assert spans == [(0, 3), (5, 7)]
-    assert values == pytest.approx([0.85, 0.7])
+def test_train_cue_runs_are_consecutive_tokens_over_the_threshold() -> None:
+    runs = cue_runs([0.9, 0.2, 0.6, 0.7, 0.1, 0.55], 0.5)
+    assert runs == [(0, 1, 0.9), (2, 4, 0.7), (5, 6, 0.55)]
+    assert cue_runs([], 0.5) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "source"),
+    [
+        ("Republicans backed the idea of a new tax.", "backed", "the idea of a new tax", "Republicans"),
+        ("The senator talked about the budget on Tuesday.", "talked", "about the budget", "senator"),
+        ("She said the plan failed.", "said", "the plan failed", "She"),
+        ("The plan was criticized by the mayor as reckless.", "criticized", "as reckless", "mayor"),
+    ],
+)
+def test_train_content_of_a_cue_comes_from_the_parse(text: str, cue: str, content: str, source: str) -> None:
+    """What a learned cue adds: the content its parse governs (time and place phrases left out), and
+    its source (subject, else the passive agent)."""
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()(text)
+    token = next(t for t in doc if t.text == cue)
+    found = content_of(token)
+    assert found is not None
+    span, head = found
+    assert span.text == content
+    assert head is not None and head.text == source
 
 
 @pytest.mark.parametrize(
@@ -86,7 +107,7 @@ def test_train_model_loads_with_spacy_load_without_importing_curation(
     assert done.returncode == 0, done.stderr[-2000:]
     loaded = json.loads(done.stdout)
     pipes = loaded["pipes"]
-    assert pipes.index("curation_quote_finder") < pipes.index("curation_learned_quotes")
+    assert pipes.index("curation_cue_finder") < pipes.index("curation_learned_quotes")
     assert pipes.index("curation_learned_quotes") < pipes.index("curation_speakers")
     assert len(loaded["scores"]) == len(loaded["learned"])
     assert ["We will not give up,", "direct", "direct_cue"] in loaded["quotes"]
@@ -118,8 +139,9 @@ def test_train_learned_spans_join_the_rules(trained_model: Path) -> None:
     combined = nlp(TEXT)
     rules = {(a.start, a.end) for a in combined._.attributions if a.rule != LEARNED_RULE}
     learned = [(a.start, a.end) for a in combined._.attributions if a.rule == LEARNED_RULE]
-    # a learned quote never overlaps a quote the rules kept
+    # a learned quote never overlaps a quote the rules kept, and each has the cue it came from
     assert not any(s < e2 and s2 < e for s, e in learned for s2, e2 in rules)
+    assert all(a.cue is not None for a in combined._.attributions if a.rule == LEARNED_RULE)
 
 
 def test_train_cli_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
