@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import Model
 from thinc.types import Floats2d
 
-from curation.extract import syntax
+from curation.extract import lexicon, syntax
 from curation.extract.indirect import (
     according_to,
     complement_of,
@@ -79,7 +79,7 @@ class CueFinder(Tagger):
             return [self.model.ops.alloc2f(0, len(self.labels)) for _ in docs]
         return list(self.model.predict(docs))
 
-    def set_annotations(self, docs: Iterable[Doc], scores: list[Floats2d]) -> None:  # type: ignore[override]
+    def set_annotations(self, docs: Iterable[Doc], scores: list[Floats2d]) -> None:
         key, threshold = self.cfg["spans_key"], self.cfg["threshold"]
         outside = self.labels.index(OUTSIDE) if OUTSIDE in self.labels else None
         for doc, doc_scores in zip(docs, scores, strict=True):
@@ -125,16 +125,16 @@ def kind_of(text: str, start: int, end: int) -> str:
 # --- the content and speaker of a learned cue ---------------------------------------------------------
 
 # Right-hand dependents of a cue that are not what was said: its own subject, auxiliaries, modifiers.
-NOT_CONTENT = frozenset(
+NOT_CONTENT = lexicon.words(
     "punct cc conj nsubj nsubjpass aux auxpass neg prt advmod npadvmod agent mark det poss compound amod "
-    "nummod case dep appos expl csubj intj dative".split()
+    "nummod case dep appos expl csubj intj dative"
 )
 
 
 # Prepositions whose object is what was said ("talked ABOUT", "called FOR", "described AS", "warned
 # OF", "argued AGAINST"); others mostly attach when, where or to whom ("on Tuesday", "in a statement",
 # "told TO reporters"): on PolNeAR dev 18-35% of those were contents, against 50-60% for these.
-CONTENT_PREPOSITIONS = frozenset("about for as of over against into".split())
+CONTENT_PREPOSITIONS = lexicon.words("about for as of over against into")
 
 
 def content_of(cue: Token) -> tuple[Span, Token | None] | None:
@@ -177,6 +177,9 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         content = around
     else:
         return None
+    if source is None:  # "... drew his attacks on X": the one the sentence is about
+        root = sent.root
+        source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not cue else None
     if source is not None and (content.start <= source.i < content.end or _expletive(source)):
         source = None
     return content, source

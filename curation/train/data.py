@@ -23,7 +23,6 @@ from curation.records import Document
 from curation.schema import get_schema
 
 
-
 @dataclass
 class SplitData:
     """One split written as a DocBin: how many documents, words and gold quotes it holds."""

@@ -207,7 +207,8 @@ def _meta(
             "epochs_run": max((r["epoch"] for r in result.rows), default=0),
             "stopped_early": result.stopped or None,
             "splits": {
-                k: {"documents": v.documents, "quotes": v.quotes, "cues": v.cues} for k, v in result.splits.items()
+                k: {"documents": v.documents, "quotes": v.quotes, "cues": v.cues}
+                for k, v in result.splits.items()
             },
             "scores": result.scores,
         },
