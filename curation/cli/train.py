@@ -23,7 +23,7 @@ def train_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="The new model directory to write.")],
     base: Annotated[
         str | None,
-        typer.Option("--base", help="Base spaCy pipeline: tokens and tok2vec (default: CURATION_MODEL)."),
+        typer.Option("--base", help="Base spaCy pipeline: tokens and parse (default: CURATION_MODEL)."),
     ] = None,
     max_minutes: Annotated[
         float, typer.Option("--max-minutes", min=0, help="Stop after this many minutes (0: no limit).")
@@ -33,7 +33,7 @@ def train_cmd(
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Learn quote contents from the train split (epoch chosen on validation), joined with the rules.
+    """Learn attribution cues from the train split (epoch chosen on validation), joined with the rules.
 
     The model directory loads with spacy.load(MODEL_DIR) and pre-annotates with
     `curation annotate docs.jsonl -o pre.jsonl --model MODEL_DIR`; its meta.json names the dataset

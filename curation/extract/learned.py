@@ -38,11 +38,10 @@ from thinc.api import Model
 from thinc.types import Floats2d
 
 from curation.extract import lexicon, syntax
-from curation.extract.indirect import (
+from curation.extract.reported_content import (
     according_to,
     complement_of,
     content_bounds,
-    noun_owner,
     parenthetical_content,
     postposed_content,
 )
@@ -151,7 +150,7 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         found = according_to(cue, sent)
         return (found[2], found[1].root) if found is not None else None
     verb = cue.pos_ in ("VERB", "AUX")
-    source = source_of(cue) if verb else noun_owner(cue) if cue.pos_ in ("NOUN", "PROPN") else None
+    source = source_of(cue) if verb else syntax.noun_owner(cue) if cue.pos_ in ("NOUN", "PROPN") else None
     comp = complement_of(cue)
     bounds = content_bounds(cue, comp) if comp is not None else None
     if bounds is None:
@@ -209,7 +208,8 @@ def source_of(verb: Token) -> Token | None:
 
 
 def _expletive(token: Token) -> bool:
-    return token.dep_ == "expl" or token.lower_ in ("there", "that", "which", "this")
+    """No source: "there", an empty "it", a relative or demonstrative pronoun ("a report THAT found")."""
+    return syntax.expletive(token) or token.lower_ in ("that", "which", "this")
 
 
 class LearnedQuotes:
