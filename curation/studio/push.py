@@ -216,30 +216,45 @@ def _converge(
     """Read the project back: remove what a concurrent push added twice, restore what it lost.
 
     Label Studio may drop predictions of tasks imported concurrently; a document whose task lacks
-    its model version's prediction gets it again, then duplicates are removed once more.
+    its model version's prediction gets it again, then duplicates are removed once more. The other
+    push may delete a duplicate task between our listing and our restore (the server answers 400 for
+    a prediction of a task that is gone): then the project is read again, a few rounds at most.
     """
     found = remove_duplicates(conn, project_id)
-    existing = existing_tasks(conn, project_id)
-    missing = [
-        e
-        for e in entries
-        if e.doc_id in existing and e.model_version not in existing[e.doc_id].model_versions
-    ]
-    lost = [e.doc_id for e in entries if e.doc_id not in existing]
-    if lost:
-        raise ServerError(
-            f"{conn.url}: {len(lost)} documents of {path} have no task in project {project_id} after the "
-            f"push (first: {lost[0]}); someone deleted them meanwhile: run the push again"
-        )
-    if missing:
-        for batch in batches(read_at(path, [e.offset for e in missing], schema), DEFAULT_BATCH):
-            preds = [{"task": existing[d.id].task_id, **_prediction(d, schema, report.layer)} for d in batch]
-            _import_predictions(conn, project_id, preds)
-        report.predictions_restored = len(missing)
-        again = remove_duplicates(conn, project_id)
-        found.predictions_removed += again.predictions_removed
+    for round_ in range(CONVERGE_ROUNDS):
+        existing = existing_tasks(conn, project_id)
+        lost = [e.doc_id for e in entries if e.doc_id not in existing]
+        if lost:
+            raise ServerError(
+                f"{conn.url}: {len(lost)} documents of {path} have no task in project {project_id} after "
+                f"the push (first: {lost[0]}); someone deleted them meanwhile: run the push again"
+            )
+        missing = [e for e in entries if e.model_version not in existing[e.doc_id].model_versions]
+        if not missing:
+            break
+        try:
+            for batch in batches(read_at(path, [e.offset for e in missing], schema), DEFAULT_BATCH):
+                preds = [
+                    {"task": existing[d.id].task_id, **_prediction(d, schema, report.layer)} for d in batch
+                ]
+                _import_predictions(conn, project_id, preds)
+        except ServerError:
+            if round_ == CONVERGE_ROUNDS - 1 or not _tasks_moved(conn, project_id, missing, existing):
+                raise
+            continue  # a task we aimed at was removed as a duplicate meanwhile: read the project again
+        report.predictions_restored += len(missing)
+        found.predictions_removed += remove_duplicates(conn, project_id).predictions_removed
     report.duplicates_removed = found.tasks_removed + found.predictions_removed
     report.duplicates_kept = found.kept
+
+
+CONVERGE_ROUNDS = 4
+
+
+def _tasks_moved(conn: Connection, project_id: int, entries: list[Entry], seen: dict[str, Existing]) -> bool:
+    """Whether some entry's task is no longer the one `seen` listed (a concurrent push removed it)."""
+    now = existing_tasks(conn, project_id)
+    return any(e.doc_id not in now or now[e.doc_id].task_id != seen[e.doc_id].task_id for e in entries)
 
 
 def pipelined(
