@@ -34,6 +34,16 @@ def parse(nlp: Language, text: str) -> Doc:
 
 
 @pytest.mark.parametrize(
+    "verb", ["said", "complained", "boasted", "testified", "estimated", "mentioned", "lamented", "proclaimed"]
+)
+def test_claims_any_verb_of_saying_frames_the_same_claim(nlp, verb):
+    """The claim rules know the quote components' verbs of saying: "complained that X" claims X as
+    "said that X" does (the reported clause, not the whole sentence)."""
+    claims = claims_of(nlp, f"The minister {verb} that taxes rose by 5 percent last year.")
+    assert [c.text for c in claims] == ["taxes rose by 5 percent last year"]
+
+
+@pytest.mark.parametrize(
     ("text", "claim", "checkworthy"),
     [
         (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from curation.extract import lexicon
+
 
 def _words(text: str) -> frozenset[str]:
     """A word list written as whitespace-separated text: easy to read and to extend."""
@@ -81,16 +83,8 @@ ADVERTISING_WORDS: frozenset[str] = _words(
 
 
 # Verbs that frame reported speech: "X said [that ...]" is the frame, the clause is the content.
-REPORTING_FRAME_VERBS: frozenset[str] = _words(
-    """
-    say tell state claim add note argue explain announce confirm deny insist warn suggest report
-    write tweet post reply respond answer ask acknowledge admit assert declare emphasize emphasise
-    stress remark comment observe point predict promise pledge vow threaten caution concede contend
-    maintain reiterate repeat recall reveal disclose indicate allege inform assure signal hint imply
-    underline highlight specify brief agree
-    """
-)
-
+# The quote components' verbs of saying, so a cue they know is a frame here too.
+REPORTING_FRAME_VERBS: frozenset[str] = lexicon.SPEECH_VERBS
 
 # Cues whose infinitive content is an assertion ("claimed to have recaptured"), unlike requests
 # and intentions ("urged X to", "pledged to").
