@@ -1,13 +1,17 @@
 """`curation_speakers`: who said each quote, through which cue, and their canonical name.
 
-For a direct quote without a speaker yet, the cue is looked for right after the quote ("...,” he
-said", "...,” said Karoline Leavitt") and then right before it ("Peskov confirmed ..., stating,
-“...”"); the speaker is the cue's subject. A quote with no cue of its own that continues a
-quoted speaker's turn (“A,” he said. “B.”) inherits that speaker. Otherwise: no speaker, not a guess.
+For a direct quote without a speaker yet: a dash byline after it (“...” ― Jorge Falcon) names the
+speaker; otherwise a cue is looked for both right after the quote ("...,” he said", "...,” said
+Karoline Leavitt") and right before it ("Peskov confirmed ..., stating, “...”"), a verb of saying
+beating any other verb and, between equals, the one after the quote winning; the speaker is the
+cue's subject. A quote with no cue of its own that continues a quoted speaker's turn (“A,” he said.
+“B.”) inherits that speaker. Otherwise: no speaker, not a guess.
 
-Pronoun speakers ("he") resolve to the nearest preceding named person (subjects first), across
-paragraphs. Canonical names come from `curation.extract.names`; PERSON entities that are places
-(the small model's known mistake) are never used.
+Pronoun speakers ("he", "she", "I") resolve within `lookback_sentences` sentences: to the speaker
+just reported (for he and she) when that one names a person and is nearer than any name, else to the nearest
+preceding named person (sentence subjects first); "we" and "they" never resolve to a person.
+Canonical names come from `curation.extract.names`; PERSON entities that are places (the small
+model's known mistake) are never used.
 """
 
 from __future__ import annotations

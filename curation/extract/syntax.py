@@ -1,6 +1,7 @@
 """Small parse helpers shared by the quote and speaker components: subjects, cues, mentions.
 
-Pure functions over spaCy tokens; no state, no lexicon beyond `curation.extract.lexicon`.
+Functions over spaCy tokens, no lexicon beyond `curation.extract.lexicon`. The one piece of state is
+`doc_index`: the sentence index of the Doc the pipeline is on, built once and shared by the components.
 """
 
 from __future__ import annotations
@@ -107,11 +108,6 @@ def cue_span(verb: Token, with_object: bool = True) -> Span:
 
 def as_mention(span: Span) -> Mention:
     return Mention(span.start_char, span.end_char, span.text)
-
-
-def tokens_in(doc: Doc, start_char: int, end_char: int) -> Span | None:
-    """The tokens covering a character range (expanded to token boundaries)."""
-    return doc.char_span(start_char, end_char, alignment_mode="expand")
 
 
 def is_place_like(ent: Span, places: frozenset[str] = frozenset()) -> bool:
