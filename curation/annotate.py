@@ -19,12 +19,12 @@ from spacy.tokens import Doc
 from curation.atomic import atomic_write
 from curation.errors import InputError
 from curation.extract.chunks import CHUNK_CHARS, chunk_bounds, shift_attribution, shift_claim
-from curation.extract.pipeline import build_pipeline, build_record, to_record
+from curation.extract.pipeline import OutputLabels, build_pipeline, build_record, to_record
 from curation.extract.types import Attribution, Claim
 from curation.jsonl import dump_document, read_documents
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
-from curation.schema import LabelSchema
+from curation.schema import LabelSchema, get_schema
 
 if TYPE_CHECKING:
     from curation.cluster import DaskOptions
@@ -37,13 +37,16 @@ def annotate_documents(
     n_process: int = 1,
     skipped: list[str] | None = None,
     chunk_chars: int = CHUNK_CHARS,
+    schema: LabelSchema | None = None,
 ) -> Iterator[Document]:
-    """Yield each document with the pipeline's predictions (replacing earlier predicted spans), in
-    input order.
+    """Yield each document with the pipeline's predictions, in input order: its spans and relations are
+    replaced by the predicted ones (whatever it had before, human spans included), its provenance
+    by the model's.
 
     A text longer than `chunk_chars` (or the pipeline's max_length) goes through the pipeline in
     pieces (`curation.extract.chunks`) whose predictions are shifted back. A document the pipeline or
     the record check fails on is left out and named in `skipped` (id and reason); the rest go on.
+    Records are written with the labels of `schema` (the packaged one by default).
     """
     size = min(chunk_chars, nlp.max_length)
     pending: deque[_Pending] = deque()
@@ -62,7 +65,7 @@ def annotate_documents(
         error = _FAILURES.pop(item.seq, None)
         if len(item.docs) == len(item.bounds) and error is None:
             try:
-                yield _record(item, nlp)
+                yield _record(item, nlp, schema)
                 return
             except Exception as exc:  # noqa: BLE001 (one bad document must not end the run)
                 error = f"{type(exc).__name__}: {exc}"
@@ -91,16 +94,16 @@ class _Pending:
     docs: dict[int, Doc] = field(default_factory=dict)
 
 
-def _record(item: _Pending, nlp: Language) -> Document:
+def _record(item: _Pending, nlp: Language, schema: LabelSchema | None) -> Document:
     if len(item.bounds) == 1:
-        return to_record(item.docs[0], item.base, nlp)
+        return to_record(item.docs[0], item.base, nlp, schema)
     attributions: list[Attribution] = []
     claims: list[Claim] = []
     for k, (start, _end) in enumerate(item.bounds):
         doc = item.docs[k]
         attributions += [shift_attribution(a, start) for a in doc._.attributions or []]
         claims += [shift_claim(c, start) for c in doc._.claims or []]
-    return build_record(item.base, attributions, claims, nlp)
+    return build_record(item.base, attributions, claims, nlp, schema)
 
 
 # Why a document failed, by its number in the run: filled by the pipeline's error handler (in this
@@ -169,29 +172,33 @@ def annotate_file(
     skipped: list[str] | None = None,
     dask: DaskOptions | None = None,
     model: str | None = None,
+    schema: LabelSchema | None = None,
 ) -> AnnotateStats:
     """Annotate `paths` into `out` atomically (nothing half-written if interrupted or failing).
 
     No document at all is an InputError, and `out` is left as it was (not replaced by an empty file).
     With `dask`, partitions of documents go to the workers of a Dask cluster (each loads the pipeline
     named by `model` once) and come back in input order; otherwise `nlp` (or the pipeline named by
-    `model`) runs here with `n_process` processes. `progress` advances by every document done (the caller
-names the stage and its total).
+    `model`) runs here with `n_process` processes. `progress` advances by every document done (the
+    caller names the stage and its total). `schema` (the packaged one by default) reads JSONL inputs
+    and names the labels of the records written; it must hold what the extractor writes (checked
+    before anything runs).
     """
+    OutputLabels.of(schema or get_schema())  # before any worker starts or file is read
     stats = AnnotateStats()
-    docs = read_inputs(paths, skipped)
+    docs = read_inputs(paths, skipped, schema)
     with atomic_write(out) as fh:
         if dask is not None:
-            for part in _on_dask(docs, dask, model, batch_size):
+            for part in _on_dask(docs, dask, model, batch_size, schema):
                 fh.writelines(line + "\n" for line in part.lines)
                 stats.merge(part.stats)
                 if skipped is not None:
                     skipped.extend(part.skipped)
                 progress.advance(part.inputs)
         else:
-            nlp = nlp or build_pipeline(model)
+            nlp = nlp or build_pipeline(model, schema)
             before = 0
-            for record in annotate_documents(docs, nlp, batch_size, n_process, skipped):
+            for record in annotate_documents(docs, nlp, batch_size, n_process, skipped, schema=schema):
                 fh.write(dump_document(record) + "\n")
                 stats.add(record)
                 done = stats.documents + (len(skipped) if skipped else 0)
@@ -227,22 +234,29 @@ def cached_pipeline(model: str | None = None) -> Language:
     return _PIPELINES[model]
 
 
-def annotate_partition(docs: list[Document], model: str | None, batch_size: int) -> Partition:
-    """Run on a worker: annotate a partition with the worker's pipeline (same rules as one process)."""
+def annotate_partition(
+    docs: list[Document], model: str | None, batch_size: int, schema: LabelSchema | None = None
+) -> Partition:
+    """Run on a worker: annotate a partition with the worker's pipeline (same rules as one process),
+    records written under `schema`."""
     skipped: list[str] = []
     stats = AnnotateStats()
     lines = []
-    for record in annotate_documents(docs, cached_pipeline(model), batch_size, 1, skipped):
+    for record in annotate_documents(docs, cached_pipeline(model), batch_size, 1, skipped, schema=schema):
         lines.append(dump_document(record))
         stats.add(record)
     return Partition(len(docs), lines, stats, skipped)
 
 
 def _on_dask(
-    docs: Iterable[Document], options: DaskOptions, model: str | None, batch_size: int
+    docs: Iterable[Document],
+    options: DaskOptions,
+    model: str | None,
+    batch_size: int,
+    schema: LabelSchema | None,
 ) -> Iterator[Partition]:
     from curation.cluster import dask_client, map_ordered, partitioned
 
     with dask_client(options.workers, options.scheduler) as client:
         parts = partitioned(docs, options.partition_size or batch_size)
-        yield from map_ordered(client, annotate_partition, parts, model, batch_size)
+        yield from map_ordered(client, annotate_partition, parts, model, batch_size, schema)

@@ -70,10 +70,9 @@ def annotate_cmd(
     if scheduler is not None and engine is not Engine.dask:
         raise fail("--scheduler needs --engine dask")
     dask = DaskOptions(workers=workers, scheduler=scheduler) if engine is Engine.dask else None
-    from curation.extract.pipeline import OutputLabels
     from curation.schema import resolve_schema
 
-    OutputLabels.of(resolve_schema(schema))  # the schema must hold what the extractor writes
+    labels = resolve_schema(schema)  # must hold what the extractor writes: checked before anything runs
     skipped: list[str] = []
     try:
         with progress_bar("annotating", quiet, total=_count_records(inputs)) as progress:
@@ -86,6 +85,7 @@ def annotate_cmd(
                 skipped=skipped,
                 dask=dask,
                 model=model,
+                schema=labels,
             )
     finally:
         for message in skipped:
