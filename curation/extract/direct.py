@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from curation.extract import lexicon
+from curation.extract.lexicon import WithLexicon
 from curation.extract.types import Attribution, Mention
 
 
@@ -118,7 +119,7 @@ def _names_a_work(before: str, inner: str) -> bool:
     last = before.rstrip(",").split()[-1:]
     return (
         bool(last)
-        and last[0].lower().strip("’'s") in lexicon.WORK_NOUNS
+        and last[0].lower().strip("’'s") in lexicon.active().work_nouns
         and len(inner.split()) <= lexicon.FRAGMENT_MAX_WORDS
         and _title_case(inner)
     )
@@ -196,15 +197,16 @@ def _stretch(
     return QuotedStretch(start, end, fragment, closed, paragraphs)
 
 
-class DirectQuotes:
+class DirectQuotes(WithLexicon):
     """Sets `doc._.attributions` to the direct quotes and `doc._.quoted_fragments` to the fragments."""
 
     def __init__(self, nlp: Language, name: str, min_words: int, unclosed_score: float) -> None:
+        super().__init__()
         self.name = name
         self.min_words = min_words
         self.unclosed_score = unclosed_score
 
-    def __call__(self, doc: Doc) -> Doc:
+    def annotate(self, doc: Doc) -> Doc:
         quotes: list[Attribution] = []
         fragments: list[Mention] = []
         text = doc.text  # spaCy rebuilds doc.text on each access

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
+from curation.extract.lexicon import WithLexicon
 from curation.extract.quoted_objects import quoted_objects
 from curation.extract.ranges import Enclosing, Ranges, bounds
 from curation.extract.reported_content import (
@@ -34,10 +35,11 @@ from curation.extract.speaker_lines import speaker_lines
 from curation.extract.types import Attribution, Mention
 
 
-class IndirectQuotes:
+class IndirectQuotes(WithLexicon):
     """Appends indirect and mixed quotes to `doc._.attributions`."""
 
     def __init__(self, nlp: Language, name: str, cognition: bool, nominal: bool, min_tokens: int) -> None:
+        super().__init__()
         self.name = name
         self.cognition = cognition
         self.nominal = nominal
@@ -45,7 +47,7 @@ class IndirectQuotes:
         self.fragments: Enclosing[Mention] = Enclosing([], bounds)  # the document's, set in __call__
         self.min_tokens = min_tokens
 
-    def __call__(self, doc: Doc) -> Doc:
+    def annotate(self, doc: Doc) -> Doc:
         found: list[Attribution] = list(doc._.attributions or [])
         direct = [(a.start, a.end) for a in found if a.kind == "direct"]
         fragments: list[Mention] = list(doc._.quoted_fragments or [])
@@ -85,7 +87,7 @@ class IndirectQuotes:
     def _from_noun(self, noun: Token, fragments: list[Mention]) -> Attribution | None:
         """ "Trump's claim that Obama founded ISIS": a noun of saying with a that-clause; the owner
         (possessive or "by X") is the speaker, if any."""
-        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lexicon.SPEECH_NOUNS:
+        if noun.pos_ != "NOUN" or noun.lemma_.lower() not in lexicon.active().speech_nouns:
             return None
         comp = next((c for c in noun.rights if c.dep_ in ("acl", "ccomp", "relcl") and _has_that(c)), None)
         if comp is None:
@@ -125,15 +127,15 @@ class IndirectQuotes:
         """The object is the content: "X criticized HIS FAILURE ...", "X pledged TO ...", "called for"."""
         lemma = verb.lemma_.lower()
         parts = []
-        if lemma in lexicon.OBJECT_CONTENT_VERBS or lemma in lexicon.SPEECH_VERBS:
+        if lemma in lexicon.active().object_content_verbs or lemma in lexicon.active().speech_verbs:
             parts += [c for c in verb.rights if c.dep_ in ("dobj", "oprd", "xcomp", "ccomp")]
             if parts:  # "likened RT TO THE BBC", "saw the comment AS A DIG"
                 last = max(p.right_edge.i for p in parts)
                 parts += [c for c in verb.rights if c.dep_ == "prep" and c.i == last + 1]
-        if lemma in lexicon.INTENTION_VERBS:
+        if lemma in lexicon.active().intention_verbs:
             parts += [c for c in verb.rights if c.dep_ in ("xcomp", "dobj", "ccomp")]
         for prep in verb.rights:
-            if (lemma, prep.lower_) in lexicon.PREPOSITIONAL_CUES:
+            if (lemma, prep.lower_) in lexicon.active().prepositional_cues:
                 parts += [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
         subject = syntax.subject_of(verb)
         if (

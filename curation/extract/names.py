@@ -22,7 +22,9 @@ def clean_name(name: str) -> str:
     if words:
         words[-1] = _POSSESSIVE.sub("", words[-1])
     words = [w for w in words if w]
-    while len(words) > 1 and (words[0].lower() in lexicon.TITLES or words[0].lower() in ("the", "a", "an")):
+    while len(words) > 1 and (
+        words[0].lower() in lexicon.active().titles or words[0].lower() in ("the", "a", "an")
+    ):
         words = words[1:]
     return " ".join(words)
 

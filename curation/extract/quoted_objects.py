@@ -51,7 +51,7 @@ def quoted_objects(doc: Doc, found: list[Attribution], fragments: list[Mention])
         root, verb = span.root, span.root.head
         if root.dep_ not in OBJECT_DEPS or verb.i in range(span.start, span.end):
             continue
-        if not (syntax.is_reporting_verb(verb) or verb.lemma_.lower() in lexicon.VERBATIM_VERBS):
+        if not (syntax.is_reporting_verb(verb) or verb.lemma_.lower() in lexicon.active().verbatim_verbs):
             continue  # "bought “War and Peace”": a title, not words someone said
         subject = syntax.subject_of(verb)
         if subject is None or syntax.expletive(subject):

@@ -11,8 +11,6 @@ from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
 
-BACKGROUND_WORDS = lexicon.words("where which while as when whereas who after before since")
-
 
 def complement_of(verb: Token) -> Token | None:
     """The clausal complement carrying the reported content."""
@@ -34,7 +32,9 @@ def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None
             and tok.right_edge.i + 1 >= end
             and tok.left_edge.i > start
             and after_comma(doc, tok.left_edge.i)
-            and (doc[tok.left_edge.i].lower_ in BACKGROUND_WORDS or reporting_participle(tok))
+            and (
+                doc[tok.left_edge.i].lower_ in lexicon.active().background_words or reporting_participle(tok)
+            )
         ):
             end = tok.left_edge.i - 1
             break

@@ -16,7 +16,7 @@ def speaker_line(text: str, start: int, end: int) -> tuple[int, int, int, int] |
     Trump in dead heat"); the name is one to four capitalised words at the start of the line.
     """
     m = SPEAKER_LINE.match(text, start, end)
-    if m is None or m.group(1).split()[-1].lower() in lexicon.NOT_SPEAKER_WORDS:
+    if m is None or m.group(1).split()[-1].lower() in lexicon.active().not_speaker_words:
         return None
     content_start, content_end = m.start(2), end
     while content_end > content_start and text[content_end - 1] in " \t.":

@@ -26,6 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
+from curation.extract.lexicon import WithLexicon
 from curation.extract.names import NameIndex, clean_name
 from curation.extract.ranges import Ranges
 from curation.extract.types import Attribution
@@ -34,15 +35,16 @@ BYLINE = re.compile(r"^[\"'”’»]*[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*((?:[A
 GROUP_LABELS = ("ORG", "GPE", "NORP")
 
 
-class Speakers:
+class Speakers(WithLexicon):
     def __init__(self, nlp: Language, name: str, window: int, lookback_sentences: int) -> None:
+        super().__init__()
         self.name = name
         self.window = window
         self.lookback = lookback_sentences
         self.index: syntax.DocIndex | None = None  # set per document in __call__
         self.groups: list[Span] = []  # the document's ORG/GPE/NORP entities, set in __call__
 
-    def __call__(self, doc: Doc) -> Doc:
+    def annotate(self, doc: Doc) -> Doc:
         self.index = syntax.doc_index(doc)
         persons = syntax.person_entities(doc)  # in text order, like doc.ents
         self.person_starts = [p.start for p in persons]
@@ -201,7 +203,7 @@ class Speakers:
         named = [p for p in persons[first:last] if p.end <= mention.end]
         if named:
             return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)
-        if len(mention) == 1 and mention[0].lower_ in lexicon.PERSON_PRONOUNS:
+        if len(mention) == 1 and mention[0].lower_ in lexicon.active().person_pronouns:
             person = self._antecedent(doc, mention[0], persons)
             speaker = self._previous_speaker(doc, mention[0], previous, persons)
             if speaker is not None and (person is None or speaker.start > person.start_char):
@@ -228,7 +230,7 @@ class Speakers:
     ) -> _Named | None:
         """The speaker of the latest attribution before `pronoun` within the look-back, when it names one
         person (a PERSON mention, or a he/she already resolved to one)."""
-        if lexicon.PERSON_PRONOUNS.get(pronoun.lower_) not in ("male", "female"):
+        if lexicon.active().person_pronouns.get(pronoun.lower_) not in ("male", "female"):
             return None
         assert self.index is not None
         first_sent = self.index.sents[max(0, self.index.sent_number(pronoun) - self.lookback)]

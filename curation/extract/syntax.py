@@ -14,16 +14,15 @@ from curation.extract.types import Mention
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 # Clauses whose subject is their head's: "..., stating that", "and emphasized that", "went on to say".
 SUBJECTLESS_DEPS = ("advcl", "xcomp", "conj", "acl", "pcomp", "prep")
-PLACE_PREPOSITIONS = lexicon.words("in to from near at into towards toward outside inside across around")
 
 
 def is_reporting_verb(token: Token) -> bool:
     """A verb of saying or thinking (lemma in the lexicon), used as a verb."""
-    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicon.REPORTING_VERBS
+    return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lexicon.active().reporting_verbs
 
 
 def is_speech_verb(token: Token) -> bool:
-    return token.lemma_.lower() in lexicon.SPEECH_VERBS
+    return token.lemma_.lower() in lexicon.active().speech_verbs
 
 
 def subject_of(verb: Token) -> Token | None:
@@ -114,7 +113,7 @@ def is_place_like(ent: Span, places: frozenset[str] = frozenset()) -> bool:
     """A PERSON entity that is really a place: after a place preposition, or tagged as a place elsewhere
     (`places`: the texts of the document's GPE/LOC/FAC entities)."""
     root = ent.root
-    if root.dep_ == "pobj" and root.head.lower_ in PLACE_PREPOSITIONS:
+    if root.dep_ == "pobj" and root.head.lower_ in lexicon.active().place_prepositions:
         return True
     if ent.text in places:
         return True

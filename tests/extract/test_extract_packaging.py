@@ -50,3 +50,34 @@ def test_packaging_saved_pipeline_loads_with_spacy_load_without_import(tmp_path:
     assert ["We will not give up,", "direct_cue"] in loaded["quotes"]
     assert loaded["claims"] == [c.text for c in expected._.claims]
     assert loaded["claims"]
+
+
+def test_packaging_saved_pipeline_carries_its_word_lists(tmp_path: Path) -> None:
+    """Each component saves its lexicon (`<component>/lexicon.json`, as SpanRuler saves its patterns):
+    a word added to the saved file changes what the pipeline loaded in a fresh process finds."""
+    nlp = add_components(spacy.load(get_settings().model))
+    saved = tmp_path / "pipeline"
+    nlp.to_disk(saved)
+    text = "The minister grumbled that taxes rose by 5 percent last year."
+    before = nlp(text)
+    assert [a.text for a in before._.attributions] == []  # "grumble" is no verb of saying in the lexicon
+    assert [c.text for c in before._.claims] == [text.rstrip(".")]
+    for component in ("curation_indirect_quotes", "curation_claims"):
+        file = saved / component / "lexicon.json"
+        lexicon = json.loads(file.read_text(encoding="utf-8"))
+        assert "say" in lexicon["speech_verbs"]["words"]
+        lexicon["speech_verbs"]["words"].append("grumble")
+        file.write_text(json.dumps(lexicon), encoding="utf-8")
+
+    done = subprocess.run(
+        [sys.executable, "-c", LOADER, str(saved), text],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+
+    assert done.returncode == 0, done.stderr[-2000:]
+    loaded = json.loads(done.stdout)
+    assert loaded["quotes"] == [["taxes rose by 5 percent last year", "indirect_speech"]]
+    assert loaded["claims"] == ["taxes rose by 5 percent last year"]  # the frame left out, as for "said"

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
-from curation.extract.claims.words import CONNECTIVES, MODAL_LEMMAS, REPORTING_FRAME_VERBS, is_a
+from curation.extract import lexicon
+from curation.extract.claims.words import is_a
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 
@@ -75,7 +76,7 @@ def split_children(head: Token, split_conjuncts: bool) -> list[Token]:
     for child in head.children:
         if (
             (split_conjuncts and is_finite_conjunct(child))
-            or (child.dep_ in ("ccomp", "parataxis") and is_a(head, REPORTING_FRAME_VERBS))
+            or (child.dep_ in ("ccomp", "parataxis") and is_a(head, lexicon.active().speech_verbs))
             or is_participle_adjunct(child, head)
             or is_finite_adjunct(child, head)
         ):
@@ -118,7 +119,7 @@ def is_frame(head: Token, split: list[Token], cues: set[int]) -> bool:
     """
     if head.idx in cues:
         return True
-    if not is_a(head, REPORTING_FRAME_VERBS):
+    if not is_a(head, lexicon.active().speech_verbs):
         return False
     return any(child.dep_ in ("ccomp", "parataxis") for child in split) or any(
         tok.is_quote for tok in head.subtree
@@ -155,7 +156,7 @@ def trim(tokens: list[Token]) -> list[Token]:
     start, end = 0, len(tokens)
     while start < end and (
         tokens[start].dep_ in LEADING_DEPS
-        or tokens[start].lower_ in CONNECTIVES
+        or tokens[start].lower_ in lexicon.active().connectives
         or is_punctuation(tokens[start])
         or tokens[start].is_space
     ):
@@ -170,7 +171,9 @@ def trim(tokens: list[Token]) -> list[Token]:
 def modal_of(head: Token) -> Token | None:
     """A modal auxiliary on the clause (or inherited by a conjunct or participle without its own)."""
     for child in head.children:
-        if child.dep_ == "aux" and (child.tag_ == "MD" or child.lemma_.lower() in MODAL_LEMMAS):
+        if child.dep_ == "aux" and (
+            child.tag_ == "MD" or child.lemma_.lower() in lexicon.active().modal_lemmas
+        ):
             return child
     own_aux = any(child.dep_ in ("aux", "auxpass") for child in head.children)
     inherits = head.dep_ == "conj" or (head.dep_ == "advcl" and head.tag_ in ("VBG", "VBN"))

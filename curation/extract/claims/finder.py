@@ -23,6 +23,7 @@ from curation.extract.claims.quotes import (
 )
 from curation.extract.claims.rules import check_clause
 from curation.extract.claims.scores import checkworthiness, score_claim
+from curation.extract.lexicon import WithLexicon
 from curation.extract.types import Attribution, Claim, Rejection, register_extensions
 
 
@@ -84,19 +85,20 @@ def find_claims(
     return [claims[key] for key in sorted(claims)]
 
 
-class ClaimFinder:
+class ClaimFinder(WithLexicon):
     """The pipeline component: sets `doc._.claims` (a new list) from the parse and the quotes."""
 
     def __init__(
         self, nlp: Language, name: str, min_words: int, split_conjuncts: bool, claims_in_quotes: bool
     ):
+        super().__init__()
         register_extensions()
         self.name = name
         self.min_words = min_words
         self.split_conjuncts = split_conjuncts
         self.claims_in_quotes = claims_in_quotes
 
-    def __call__(self, doc: Doc) -> Doc:
+    def annotate(self, doc: Doc) -> Doc:
         rejections: list[Rejection] = []
         doc._.claims = find_claims(
             doc,

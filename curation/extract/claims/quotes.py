@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from curation.extract import lexicon
 from curation.extract.claims.clauses import CLAUSE_POS, CORE_COMPLEMENTS, has_subject, trim
-from curation.extract.claims.words import ASSERTION_CUES, is_a
+from curation.extract.claims.words import is_a
 from curation.extract.ranges import Enclosing
 from curation.extract.types import Attribution
 
@@ -29,7 +30,7 @@ def reports_words(doc: Doc, attribution: Attribution) -> bool:
     if top.pos_ not in CLAUSE_POS:
         return False
     if top.dep_ == "xcomp" and not has_subject(top):
-        return is_a(top.head, ASSERTION_CUES)
+        return is_a(top.head, lexicon.active().assertion_cues)
     return True
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
-from curation.extract import syntax
+from curation.extract import lexicon, syntax
 from curation.extract.claims.clauses import (
     SUBJECT_DEPS,
     has_subject,
@@ -15,21 +15,7 @@ from curation.extract.claims.clauses import (
     modal_of,
     next_word,
 )
-from curation.extract.claims.words import (
-    ADVERTISING_WORDS,
-    ASSERTION_CUES,
-    BACKGROUND_SUBORDINATORS,
-    CALL_TO_ACTION_WORDS,
-    CONDITIONAL_MARKS,
-    EVALUATIVE_NOUNS,
-    EVALUATIVE_WORDS,
-    OBLIGATION_VERBS,
-    OPINION_VERBS,
-    PREDICTION_VERBS,
-    SPECULATION_WORDS,
-    WISH_WORDS,
-    is_a,
-)
+from curation.extract.claims.words import is_a
 
 
 @dataclass(frozen=True)
@@ -54,16 +40,16 @@ def is_question(head: Token, tokens: list[Token]) -> bool:
 
 def is_background(head: Token, tokens: list[Token]) -> bool:
     """ "When people come back from war, ...": a clause that sets a scene."""
-    return tokens[0].lower_ in BACKGROUND_SUBORDINATORS and tokens[0].head == head
+    return tokens[0].lower_ in lexicon.active().background_subordinators and tokens[0].head == head
 
 
 def is_advertising(head: Token, tokens: list[Token]) -> bool:
     words = {t.lower_ for t in tokens} | {t.lemma_.lower() for t in tokens}
     sent_words = [t for t in syntax.sentence(head) if not (t.is_space or t.is_quote or t.is_punct)]
     return (
-        bool(words & ADVERTISING_WORDS)
+        bool(words & lexicon.active().advertising_words)
         or any(t.like_url for t in tokens)
-        or (bool(sent_words) and sent_words[0].lower_ in CALL_TO_ACTION_WORDS)
+        or (bool(sent_words) and sent_words[0].lower_ in lexicon.active().call_to_action_words)
     )
 
 
@@ -73,7 +59,9 @@ def is_address(head: Token, tokens: list[Token]) -> bool:
 
 
 def is_wish(head: Token, tokens: list[Token]) -> bool:
-    return is_a(head, WISH_WORDS) or any(c.lower_ in WISH_WORDS for c in head.children)
+    return is_a(head, lexicon.active().wish_words) or any(
+        c.lower_ in lexicon.active().wish_words for c in head.children
+    )
 
 
 def is_imperative(head: Token, tokens: list[Token]) -> bool:
@@ -88,25 +76,28 @@ def is_modal(head: Token, tokens: list[Token]) -> bool:
 
 
 def is_opinion(head: Token, tokens: list[Token]) -> bool:
-    return is_a(head, OPINION_VERBS)
+    return is_a(head, lexicon.active().opinion_verbs)
 
 
 def is_prediction(head: Token, tokens: list[Token]) -> bool:
     """ "is expected to", "plans to", "needs to": what is to come or ought to be."""
-    return is_a(head, PREDICTION_VERBS | OBLIGATION_VERBS) and any(
+    return is_a(head, lexicon.active().prediction_verbs | lexicon.active().obligation_verbs) and any(
         c.dep_ in ("xcomp", "ccomp") for c in head.children
     )
 
 
 def is_speculation(head: Token, tokens: list[Token]) -> bool:
-    return any(t.lemma_.lower() in SPECULATION_WORDS and t.head == head for t in tokens) or any(
-        c.lemma_.lower() in SPECULATION_WORDS for c in head.children
-    )
+    return any(
+        t.lemma_.lower() in lexicon.active().speculation_words and t.head == head for t in tokens
+    ) or any(c.lemma_.lower() in lexicon.active().speculation_words for c in head.children)
 
 
 def is_hypothetical(head: Token, tokens: list[Token]) -> bool:
-    return any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in head.children) or any(
-        c.dep_ == "advcl" and any(m.lower_ in CONDITIONAL_MARKS for m in c.children) for c in head.children
+    return any(
+        c.dep_ == "mark" and c.lower_ in lexicon.active().conditional_marks for c in head.children
+    ) or any(
+        c.dep_ == "advcl" and any(m.lower_ in lexicon.active().conditional_marks for m in c.children)
+        for c in head.children
     )
 
 
@@ -118,9 +109,11 @@ def is_evaluation(head: Token, tokens: list[Token]) -> bool:
     for child in head.children:
         if child.dep_ in ("acomp", "attr", "oprd"):
             for tok in child.subtree:
-                if tok.pos_ == "ADJ" and (tok.lemma_.lower() in EVALUATIVE_WORDS or tok.tag_ == "JJS"):
+                if tok.pos_ == "ADJ" and (
+                    tok.lemma_.lower() in lexicon.active().evaluative_words or tok.tag_ == "JJS"
+                ):
                     return True
-                if tok.pos_ == "NOUN" and tok.lemma_.lower() in EVALUATIVE_NOUNS:
+                if tok.pos_ == "NOUN" and tok.lemma_.lower() in lexicon.active().evaluative_nouns:
                     return True
     return False
 
@@ -153,7 +146,7 @@ def check_clause(head: Token, tokens: list[Token], quoted: bool = False) -> Clau
     if is_participle_adjunct(head, head.head):
         return ClauseCheck(True, "participle")
     if quoted and head.dep_ == "xcomp" and not has_subject(head):
-        if is_a(head.head, ASSERTION_CUES):
+        if is_a(head.head, lexicon.active().assertion_cues):
             return ClauseCheck(True, "infinitive")
         return ClauseCheck(False, "request")  # "urged X [to convince Russia]", "pledged [to ...]"
     if not has_subject(head) and head.dep_ != "conj":
