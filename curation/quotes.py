@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from curation import marks
 from curation.jsonl import read_documents
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document
@@ -49,8 +50,11 @@ DEFAULT_CONTAINMENT = 0.6
 # (schemas/labels.yaml; a test checks that the schema still has them).
 
 _WORD = re.compile(r"\w+")
-_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
-_APOSTROPHES = str.maketrans({"’": "", "'": "", "‘": "", "`": ""})
+_OPEN, _CLOSE = marks.char_class(marks.DOUBLE_OPEN), marks.char_class(marks.DOUBLE_CLOSE)
+_QUOTED = re.compile(f'[{_OPEN}]([^{_CLOSE}]+)[{_CLOSE}]|"([^"]+)"')
+_APOSTROPHES = str.maketrans(
+    dict.fromkeys(marks.SINGLE_OPEN + marks.SINGLE_CLOSE + marks.STRAIGHT_SINGLE + marks.BACKTICK)
+)
 
 
 @dataclass(frozen=True)

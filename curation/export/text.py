@@ -19,6 +19,8 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from curation import marks
+
 
 @dataclass(frozen=True)
 class Sentences:
@@ -54,7 +56,8 @@ def pipeline_label(nlp: Language) -> str:
     return f"{pipeline_name(nlp)}-{nlp.meta.get('version', '')}"
 
 
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=[ \t]+[\"“‘(\[]?[^\W_a-z])")
+_CLOSERS, _OPENERS = marks.char_class(marks.CLOSERS), marks.char_class(marks.OPENERS)
+SENTENCE_END = re.compile(rf"(?<=[.!?])[{_CLOSERS})\]]*(?=[ \t]+[{_OPENERS}(\[]?[^\W_a-z])")
 
 
 def sentences(text: str) -> Sentences:

@@ -18,12 +18,15 @@ import bisect
 import re
 from dataclasses import replace
 
+from curation import marks
 from curation.extract.direct import find_quoted_stretches
 from curation.extract.types import Attribution, Claim, Mention
 
 CHUNK_CHARS = 100_000
 # Paragraph breaks first, then sentence ends, then any whitespace: the best cut of each kind wins.
-_CUTS = (re.compile(r"\n+"), re.compile(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(A-Z0-9])"), re.compile(r"\s+"))
+_CLOSERS, _OPENERS = marks.char_class(marks.CLOSERS), marks.char_class(marks.OPENERS)
+_SENTENCE_END = re.compile(rf"(?<=[.!?])[{_CLOSERS})]*\s+(?=[{_OPENERS}(A-Z0-9])")
+_CUTS = (re.compile(r"\n+"), _SENTENCE_END, re.compile(r"\s+"))
 
 
 def chunk_bounds(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, int]]:

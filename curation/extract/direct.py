@@ -19,9 +19,26 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from curation import marks
 from curation.extract import lexicon
 from curation.extract.lexicon import WithLexicon
 from curation.extract.types import Attribution, Mention
+
+
+@dataclass(frozen=True)
+class FragmentLimits:
+    """When a quoted stretch inside a clause is a fragment, not a direct quote (the component's config)."""
+
+    # Shorter than this many words, and not a sentence of its own: scare quotes or the verbatim part of
+    # a mixed quote.
+    max_words: int = 6
+    # Up to this many words inside a clause are a fragment even with a full stop (titles, names).
+    title_words: int = 4
+    # A reporting clause between the two halves of a split quote (“A,” he told reporters, “b.”) is short.
+    split_cue_words: int = 12
+
+
+FRAGMENTS = FragmentLimits()
 
 
 @dataclass(frozen=True)
@@ -53,17 +70,17 @@ def _mark_at(text: str, i: int) -> tuple[str | None, int]:
     newspapers' archives) are read from their neighbours: after a space or at a line start they open.
     """
     ch = text[i]
-    if ch in lexicon.DOUBLE_OPEN:
+    if ch in marks.DOUBLE_OPEN:
         return "open", 1
-    if ch in lexicon.DOUBLE_CLOSE:
+    if ch in marks.DOUBLE_CLOSE:
         # A paragraph that starts with a closing mark opens a quote (a common typo: ”Fear. ...”).
         return ("open" if i == 0 or text[i - 1] == "\n" else "close"), 1
     width = 0
-    if ch == lexicon.STRAIGHT_DOUBLE:
+    if ch == marks.STRAIGHT_DOUBLE:
         width = 1
-    elif text.startswith(lexicon.DOUBLED_APOSTROPHE, i):
+    elif text.startswith(marks.DOUBLED_APOSTROPHE, i):
         width = 2
-    elif text.startswith(lexicon.DOUBLED_BACKTICK, i):
+    elif text.startswith(marks.DOUBLED_BACKTICK, i):
         return "open", 2
     if not width:
         return None, 0
@@ -74,7 +91,7 @@ def _mark_at(text: str, i: int) -> tuple[str | None, int]:
     return "close", width
 
 
-def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
+def _is_fragment(text: str, start: int, end: int, para_start: int, limits: FragmentLimits) -> bool:
     """A quoted stretch inside a clause: mid-sentence opening and no sentence of its own.
 
     Direct quotes follow a colon or comma, start a sentence, or are long complete sentences;
@@ -85,24 +102,24 @@ def _is_fragment(text: str, start: int, end: int, para_start: int) -> bool:
     inner = text[start:end].strip()
     if not inner:
         return True
-    before = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
+    before = text[para_start:start].rstrip().rstrip(marks.OPENING).rstrip()
     if before.rstrip(",").split()[-1:] == ["that"]:
         return True  # "said that “...”": reported speech quoting verbatim, a mixed quote
-    if _names_a_work(before, inner) or _nickname(text, start, end, before):
+    if _names_a_work(before, inner, limits) or _nickname(text, start, end, before):
         return True
     prev = before[-1] if before else ""
-    after_comma = before.rstrip(lexicon.DOUBLE_CLOSE + "\"'")[-1:] in (",", ";", "—", "–")
-    if after_comma and inner[0].islower() and not _resumes_split_quote(text, para_start, start):
+    after_comma = before.rstrip(marks.CLOSING)[-1:] in (",", ";", "—", "–")
+    if after_comma and inner[0].islower() and not _resumes_split_quote(text, para_start, start, limits):
         return True  # "that under Obama, “the generals ...”": a clause continued in quotation marks
-    if not prev or prev in ".:!?,;—–(" or prev in lexicon.DOUBLE_CLOSE + lexicon.DOUBLE_OPEN + "\"'`":
+    if not prev or prev in ".:!?,;—–(" or prev in marks.OPENING + marks.CLOSING:
         return False
     words = inner.split()
     if inner[0].islower():
         return True
-    if len(words) <= lexicon.TITLE_MAX_WORDS:  # a title or a name: “13th.”, “Contract with America.”
+    if len(words) <= limits.title_words:  # a title or a name: “13th.”, “Contract with America.”
         return True
     ends_sentence = inner[-1] in ".!?"
-    return len(words) <= lexicon.FRAGMENT_MAX_WORDS and not ends_sentence
+    return len(words) <= limits.max_words and not ends_sentence
 
 
 def _title_case(inner: str) -> bool:
@@ -111,7 +128,7 @@ def _title_case(inner: str) -> bool:
     return all(w[:1].isupper() or w[:1].isdigit() for w in words if len(w) > 3 or w is words[0])
 
 
-def _names_a_work(before: str, inner: str) -> bool:
+def _names_a_work(before: str, inner: str, limits: FragmentLimits) -> bool:
     """ "his 2002 book, “Make Your Kid a Millionaire,”": a short title-cased quotation set off by a
     comma after a noun naming a work (book, show, film) is its title, not someone's words."""
     if not before.endswith(","):
@@ -120,7 +137,7 @@ def _names_a_work(before: str, inner: str) -> bool:
     return (
         bool(last)
         and last[0].lower().strip("’'s") in lexicon.active().work_nouns
-        and len(inner.split()) <= lexicon.FRAGMENT_MAX_WORDS
+        and len(inner.split()) <= limits.max_words
         and _title_case(inner)
     )
 
@@ -128,7 +145,7 @@ def _names_a_work(before: str, inner: str) -> bool:
 def _nickname(text: str, start: int, end: int, before: str) -> bool:
     """ "Rep. Robert C. “Bobby” Scott": one or two capitalised words between two parts of a name."""
     last = before.split()[-1:]
-    following = text[end:].lstrip("\"'`”»")
+    following = text[end:].lstrip(marks.CLOSING)
     nxt = following.split()[:1]
     if not last or not nxt or following[:1] != " " or len(text[start:end].split()) > 2:
         return False
@@ -136,19 +153,20 @@ def _nickname(text: str, start: int, end: int, before: str) -> bool:
     return bool(name_before) and text[start : start + 1].isupper() and nxt[0][:1].isupper()
 
 
-def _resumes_split_quote(text: str, para_start: int, start: int) -> bool:
+def _resumes_split_quote(text: str, para_start: int, start: int, limits: FragmentLimits) -> bool:
     """ "“The economy,” he said, “is growing.”": a lowercase quote after a short reporting clause
     that follows a quote closed with a comma continues that quote; it is not a fragment.
     ("a “nasty guy,” an “anchor baby,” “unstable”": nothing between the marks, a list of fragments.)"""
-    head = text[para_start:start].rstrip().rstrip("\"'`“„«").rstrip()
-    close = max(head.rfind(c) for c in lexicon.DOUBLE_CLOSE + "\"'")
+    head = text[para_start:start].rstrip().rstrip(marks.OPENING).rstrip()
+    close = max(head.rfind(c) for c in marks.CLOSING)
     if close < 1 or head[close - 1] != ",":
         return False
-    return 1 <= len(head[close + 1 :].split()) <= lexicon.SPLIT_CUE_MAX_WORDS
+    return 1 <= len(head[close + 1 :].split()) <= limits.split_cue_words
 
 
-def find_quoted_stretches(text: str) -> list[QuotedStretch]:
-    """Pair double quotation marks paragraph by paragraph; a pure function of the text."""
+def find_quoted_stretches(text: str, limits: FragmentLimits = FRAGMENTS) -> list[QuotedStretch]:
+    """Pair double quotation marks paragraph by paragraph; a pure function of the text (and of the
+    limits that make a stretch a fragment)."""
     found: list[QuotedStretch] = []
     open_at: int | None = None  # offset just after the pending opening mark
     open_para_start = 0
@@ -164,7 +182,7 @@ def find_quoted_stretches(text: str) -> list[QuotedStretch]:
                 i = p_start + width
             else:
                 end = paragraphs[index - 1][1]
-                found.append(_stretch(text, open_at, end, open_para_start, False, spanned))
+                found.append(_stretch(text, open_at, end, open_para_start, False, spanned, limits))
                 open_at = None
         while i < p_end:
             role, width = _mark_at(text, i)
@@ -175,51 +193,63 @@ def find_quoted_stretches(text: str) -> list[QuotedStretch]:
                 if role == "open":
                     open_at, open_para_start, spanned = i + width, p_start, 1
             elif role == "close":
-                found.append(_stretch(text, open_at, i, open_para_start, True, spanned))
+                found.append(_stretch(text, open_at, i, open_para_start, True, spanned, limits))
                 open_at = None
             else:  # a second opening mark: the first was never closed; start again here
                 open_at, open_para_start, spanned = i + width, p_start, 1
             i += width
     if open_at is not None and paragraphs:
-        found.append(_stretch(text, open_at, paragraphs[-1][1], open_para_start, False, spanned))
+        found.append(_stretch(text, open_at, paragraphs[-1][1], open_para_start, False, spanned, limits))
     return [s for s in found if s.end > s.start]
 
 
 def _stretch(
-    text: str, start: int, end: int, para_start: int, closed: bool, paragraphs: int
+    text: str, start: int, end: int, para_start: int, closed: bool, paragraphs: int, limits: FragmentLimits
 ) -> QuotedStretch:
     """Trim whitespace inside the marks and classify the stretch."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    fragment = paragraphs == 1 and _is_fragment(text, start, end, para_start)
+    fragment = paragraphs == 1 and _is_fragment(text, start, end, para_start, limits)
     return QuotedStretch(start, end, fragment, closed, paragraphs)
 
 
 class DirectQuotes(WithLexicon):
     """Sets `doc._.attributions` to the direct quotes and `doc._.quoted_fragments` to the fragments."""
 
-    def __init__(self, nlp: Language, name: str, min_words: int, unclosed_score: float) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        min_words: int,
+        score: float,
+        unclosed_score: float,
+        unclosed_min_words: int,
+        fragments: FragmentLimits,
+    ) -> None:
         super().__init__()
         self.name = name
         self.min_words = min_words
+        self.score = score
         self.unclosed_score = unclosed_score
+        self.unclosed_min_words = unclosed_min_words
+        self.fragments = fragments
 
     def annotate(self, doc: Doc) -> Doc:
         quotes: list[Attribution] = []
         fragments: list[Mention] = []
         text = doc.text  # spaCy rebuilds doc.text on each access
-        for s in find_quoted_stretches(text):
+        for s in find_quoted_stretches(text, self.fragments):
             content = text[s.start : s.end]
             if s.fragment:
                 fragments.append(Mention(s.start, s.end, content))
                 continue
             if len(content.split()) < self.min_words or not s.closed and s.paragraphs == 1:
-                if not s.closed and len(content.split()) >= 8:
+                if not s.closed and len(content.split()) >= self.unclosed_min_words:
                     quotes.append(self._quote(s, content, self.unclosed_score))
                 continue
-            quotes.append(self._quote(s, content, lexicon.SCORES["direct_no_speaker"]))
+            quotes.append(self._quote(s, content, self.score))
         doc._.attributions = quotes
         doc._.quoted_fragments = fragments
         return doc

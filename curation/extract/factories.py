@@ -11,7 +11,8 @@ line `name = "curation.extract.factories:make_..."` under `[project.entry-points
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from spacy.language import Language
@@ -20,11 +21,34 @@ from thinc.api import Model
 from thinc.types import Floats2d
 
 from curation.extract.claims.finder import ClaimFinder
-from curation.extract.direct import DirectQuotes
+from curation.extract.claims.scores import SCORING
+from curation.extract.direct import FRAGMENTS, DirectQuotes, FragmentLimits
+from curation.extract.indirect import RULE_SCORES as INDIRECT_SCORES
 from curation.extract.indirect import IndirectQuotes
 from curation.extract.learned import SPANS_KEY, CueFinder, LearnedQuotes
 from curation.extract.paragraphs import mark_line_starts
-from curation.extract.speakers import Speakers
+from curation.extract.speakers import RULE_SCORES as SPEAKER_RULE_SCORES
+from curation.extract.speakers import SPEAKER_SCORES, Speakers
+
+
+def known_keys(
+    given: Mapping[str, object], defaults: Mapping[str, object], component: str, option: str
+) -> None:
+    """A dict option names only keys the component reads: a misspelt one would silently do nothing."""
+    unknown = sorted(set(given) - set(defaults))
+    if unknown:
+        raise ValueError(f"{component}: unknown {option} keys {unknown}; known: {sorted(defaults)}")
+
+
+def rule_scores(given: dict[str, float], defaults: dict[str, float], component: str) -> dict[str, float]:
+    """A scores config: every key a rule of the component, keys left out keep their default, values
+    in [0, 1]."""
+    known_keys(given, defaults, component, "scores")
+    out = defaults | given
+    outside = sorted(k for k, v in out.items() if not 0.0 <= v <= 1.0)
+    if outside:
+        raise ValueError(f"{component}: scores outside [0, 1]: {outside}")
+    return out
 
 
 @Language.factory("curation_paragraphs", assigns=["token.is_sent_start"])
@@ -43,48 +67,113 @@ class ParagraphBreaks:
 @Language.factory(
     "curation_direct_quotes",
     assigns=["doc._.attributions", "doc._.quoted_fragments"],
-    default_config={"min_words": 1, "unclosed_score": 0.4},
+    default_config={
+        "min_words": 1,
+        "score": 0.65,  # a closed quote, before `curation_speakers` finds (and scores) its speaker
+        "unclosed_score": 0.4,
+        "unclosed_min_words": 8,  # an unclosed one-paragraph quote is kept only from this length
+        "fragment_max_words": FRAGMENTS.max_words,
+        "title_max_words": FRAGMENTS.title_words,
+        "split_cue_max_words": FRAGMENTS.split_cue_words,
+    },
 )
-def make_direct_quotes(nlp: Language, name: str, min_words: int, unclosed_score: float) -> DirectQuotes:
+def make_direct_quotes(
+    nlp: Language,
+    name: str,
+    min_words: int,
+    score: float,
+    unclosed_score: float,
+    unclosed_min_words: int,
+    fragment_max_words: int,
+    title_max_words: int,
+    split_cue_max_words: int,
+) -> DirectQuotes:
     """Direct quotations by quote-mark pairing (speakers come from `curation_speakers`)."""
-    return DirectQuotes(nlp, name, min_words, unclosed_score)
+    fragments = FragmentLimits(fragment_max_words, title_max_words, split_cue_max_words)
+    return DirectQuotes(nlp, name, min_words, score, unclosed_score, unclosed_min_words, fragments)
 
 
 @Language.factory(
     "curation_indirect_quotes",
     assigns=["doc._.attributions"],
     requires=["token.dep", "token.lemma"],
-    default_config={"cognition": True, "nominal": True, "min_tokens": 2},
+    default_config={
+        "cognition": True,
+        "nominal": True,
+        "min_tokens": 2,
+        "scores": dict(INDIRECT_SCORES),
+        "covered_share": 0.5,  # content this much inside direct quotes is theirs: no indirect quote
+    },
 )
 def make_indirect_quotes(
-    nlp: Language, name: str, cognition: bool, nominal: bool, min_tokens: int
+    nlp: Language,
+    name: str,
+    cognition: bool,
+    nominal: bool,
+    min_tokens: int,
+    scores: dict[str, float],
+    covered_share: float,
 ) -> IndirectQuotes:
     """Indirect speech ("X said that ..."), "according to X", post-posed attributions, mixed quotes."""
-    return IndirectQuotes(nlp, name, cognition, nominal, min_tokens)
+    return IndirectQuotes(
+        nlp, name, cognition, nominal, min_tokens, rule_scores(scores, INDIRECT_SCORES, name), covered_share
+    )
 
 
 @Language.factory(
     "curation_speakers",
     assigns=["doc._.attributions"],
     requires=["token.dep", "doc.ents"],
-    default_config={"window": 30, "lookback_sentences": 8},
+    default_config={
+        "window": 30,
+        "lookback_sentences": 8,
+        "scores": dict(SPEAKER_RULE_SCORES),
+        "speaker_scores": dict(SPEAKER_SCORES),
+    },
 )
-def make_speakers(nlp: Language, name: str, window: int, lookback_sentences: int) -> Speakers:
+def make_speakers(
+    nlp: Language,
+    name: str,
+    window: int,
+    lookback_sentences: int,
+    scores: dict[str, float],
+    speaker_scores: dict[str, float],
+) -> Speakers:
     """Speaker mention, cue, pronoun resolution and canonical names for every attribution."""
-    return Speakers(nlp, name, window, lookback_sentences)
+    return Speakers(
+        nlp,
+        name,
+        window,
+        lookback_sentences,
+        rule_scores(scores, SPEAKER_RULE_SCORES, name),
+        rule_scores(speaker_scores, SPEAKER_SCORES, name),
+    )
 
 
 @Language.factory(
     "curation_claims",
     assigns=["doc._.claims"],
     requires=["token.dep", "token.lemma", "token.tag", "doc.ents", "doc.sents"],
-    default_config={"min_words": 3, "split_conjuncts": True, "claims_in_quotes": True},
+    default_config={
+        "min_words": 3,
+        "split_conjuncts": True,
+        "claims_in_quotes": True,
+        "scoring": dataclasses.asdict(SCORING),
+    },
 )
 def make_claim_finder(
-    nlp: Language, name: str, min_words: int, split_conjuncts: bool, claims_in_quotes: bool
+    nlp: Language,
+    name: str,
+    min_words: int,
+    split_conjuncts: bool,
+    claims_in_quotes: bool,
+    scoring: dict[str, float],
 ) -> ClaimFinder:
     """Claims: check-worthy factual clauses, with the speaker of the quote they are in."""
-    return ClaimFinder(nlp, name, min_words, split_conjuncts, claims_in_quotes)
+    known_keys(scoring, dataclasses.asdict(SCORING), name, "scoring")
+    typed: dict[str, Any] = {k: type(getattr(SCORING, k))(v) for k, v in scoring.items()}  # word counts int
+    weights = dataclasses.replace(SCORING, **typed)
+    return ClaimFinder(nlp, name, min_words, split_conjuncts, claims_in_quotes, weights)
 
 
 # The cue finder's default model: spaCy's tagger over its own small CNN tok2vec (the architecture of

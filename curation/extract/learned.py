@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import Model
 from thinc.types import Floats2d
 
+from curation import marks
 from curation.extract import lexicon, syntax
 from curation.extract.reported_content import (
     according_to,
@@ -50,8 +51,8 @@ from curation.extract.types import Attribution
 SPANS_KEY = "learned_cues"
 OUTSIDE = "O"  # the tag of a token outside every cue (inside one: the schema's cue label)
 LEARNED_RULE = "learned:curation_cue_finder"
-_OPEN_MARKS = ("“", '"', "‘", "``", "«", "'")
-_CLOSE_MARKS = ("”", '"', "’", "''", "»", "'")
+_OPEN_MARKS = (marks.DOUBLED_BACKTICK, *marks.OPENERS)  # curation.marks: the one table
+_CLOSE_MARKS = (marks.DOUBLED_APOSTROPHE, *marks.CLOSERS)
 
 
 class CueFinder(Tagger):

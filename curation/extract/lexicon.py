@@ -220,38 +220,3 @@ class WithLexicon:
     def from_bytes(self, data: bytes, *, exclude: Iterable[str] = ()) -> WithLexicon:
         self.lexicon = Lexicon.from_text(data.decode("utf-8"))
         return self
-
-
-# Quotation marks: (opening, closing). Straight double quotes are paired by context.
-DOUBLE_OPEN = "\u201c\u201e\u00ab"  # “ „ «
-DOUBLE_CLOSE = "\u201d\u00bb"  # ” »
-STRAIGHT_DOUBLE = '"'
-DOUBLED_APOSTROPHE = "''"  # some newspaper archives write “ and ” as '' (and `` for the opening one)
-DOUBLED_BACKTICK = "``"
-
-# A quoted stretch shorter than this many words that sits inside a clause is a fragment
-# (scare quotes or the verbatim part of a mixed quote), not a direct quotation.
-FRAGMENT_MAX_WORDS = 6
-# Up to this many words inside a clause are a fragment even with a full stop (titles, names).
-TITLE_MAX_WORDS = 4
-# A reporting clause between the two halves of a split quote (“A,” he told reporters, “b.”) is short.
-SPLIT_CUE_MAX_WORDS = 12
-
-# Scores: how likely each rule's output is right, set from the share of each rule's quotes that match
-# gold on the development corpus (checked per score bucket by bench/attribution.py).
-SCORES: dict[str, float] = {
-    "byline": 0.95,
-    "direct_continued": 0.93,
-    "direct_cue": 0.9,
-    "indirect_speech": 0.9,
-    "according_to": 0.9,
-    "direct_nearby": 0.85,
-    "direct_frame": 0.75,
-    "indirect_object": 0.72,
-    "indirect_cognition": 0.7,
-    "indirect_noun": 0.7,
-    "speaker_line": 0.7,
-    "direct_no_speaker": 0.65,
-    "direct_object": 0.65,
-    "mixed": 0.6,  # one-to-one matching often pairs the gold clause with an overlapping prediction
-}

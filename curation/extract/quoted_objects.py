@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from curation import marks
 from curation.extract import lexicon, syntax
 from curation.extract.ranges import Enclosing, bounds
 from curation.extract.types import Attribution, Mention
@@ -28,15 +29,16 @@ def with_marks(text: str, root: Token, fragment: Mention) -> tuple[int, int]:
     """The object phrase around a quoted fragment ("a “Putin pact”"), its quotation marks included."""
     start = min(root.left_edge.idx, fragment.start)
     end = max(root.right_edge.idx + len(root.right_edge.text), fragment.end)
-    marks = lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE + "'`"
-    while start > 0 and text[start - 1] in marks:
+    while start > 0 and text[start - 1] in marks.OPENING + marks.CLOSING:
         start -= 1
-    while end < len(text) and text[end] in marks:
+    while end < len(text) and text[end] in marks.OPENING + marks.CLOSING:
         end += 1
     return start, end
 
 
-def quoted_objects(doc: Doc, found: list[Attribution], fragments: list[Mention]) -> list[Attribution]:
+def quoted_objects(
+    doc: Doc, found: list[Attribution], fragments: list[Mention], score: float
+) -> list[Attribution]:
     """A quoted fragment that is the object of a verb and not inside any attribution: a complete
     utterance ("chanted “What curfew?”") is a direct quote; words filling a slot of the writer's
     sentence ("branded him a “liar”") make a mixed quote over the object phrase, marks included."""
@@ -67,7 +69,7 @@ def quoted_objects(doc: Doc, found: list[Attribution], fragments: list[Mention])
                 end=end,
                 text=doc.text[start:end],
                 kind=kind,
-                score=lexicon.SCORES["direct_object"],
+                score=score,
                 speaker=syntax.as_mention(syntax.mention_span(subject)),
                 cue=syntax.as_mention(syntax.cue_span(verb, with_object=False)),
                 rule="direct_object",

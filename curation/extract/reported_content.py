@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from curation import marks
 from curation.extract import lexicon, syntax
 
 
@@ -94,10 +95,7 @@ def reporting_participle(token: Token) -> bool:
 
 
 def is_mark(token: Token) -> bool:
-    return token.text in (lexicon.DOUBLED_APOSTROPHE, lexicon.DOUBLED_BACKTICK) or (
-        len(token.text) == 1
-        and token.text in lexicon.DOUBLE_OPEN + lexicon.DOUBLE_CLOSE + lexicon.STRAIGHT_DOUBLE
-    )
+    return token.text in marks.DOUBLE_MARKS
 
 
 def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:

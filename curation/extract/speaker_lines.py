@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from curation import marks
 from curation.extract import lexicon
 from curation.extract.ranges import Enclosing, Ranges
 from curation.extract.types import Attribution, Mention
@@ -26,10 +27,13 @@ def speaker_line(text: str, start: int, end: int) -> tuple[int, int, int, int] |
     return m.start(1), m.end(1), content_start, content_end
 
 
-SPEAKER_LINE = re.compile(r"[\"“'‘]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}): +(\S.*)")
+_OPENERS = marks.char_class(marks.OPENERS)
+SPEAKER_LINE = re.compile(rf"[{_OPENERS}]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){{0,3}}): +(\S.*)")
 
 
-def speaker_lines(text: str, found: list[Attribution], fragments: Enclosing[Mention]) -> list[Attribution]:
+def speaker_lines(
+    text: str, found: list[Attribution], fragments: Enclosing[Mention], score: float
+) -> list[Attribution]:
     """ "NAME: words" lines of `text`, unless the words are already one of the direct quotes `found`."""
     taken = Ranges((a.start, a.end) for a in found)
     out = []
@@ -50,7 +54,7 @@ def speaker_lines(text: str, found: list[Attribution], fragments: Enclosing[Ment
                 end=c1,
                 text=text[c0:c1],
                 kind="mixed" if inner else "indirect",
-                score=lexicon.SCORES["speaker_line"],
+                score=score,
                 speaker=Mention(s0, s1, text[s0:s1]),
                 cue=Mention(s1, s1 + 1, ":"),
                 rule="speaker_line",

@@ -25,20 +25,53 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from curation import marks
 from curation.extract import lexicon, syntax
 from curation.extract.lexicon import WithLexicon
 from curation.extract.names import NameIndex, clean_name
 from curation.extract.ranges import Ranges
 from curation.extract.types import Attribution
 
-BYLINE = re.compile(r"^[\"'”’»]*[ \t\xa0]*[―—–-]{1,2}[ \t\xa0]*((?:[A-Z][\w.’'-]*[ \t\xa0]?){1,5})")
+_CLOSERS = marks.char_class(marks.CLOSERS)
+BYLINE = re.compile(rf"^[{_CLOSERS}]*[ \t\xa0]*[―—–-]{{1,2}}[ \t\xa0]*((?:[A-Z][\w.’'-]*[ \t\xa0]?){{1,5}})")
 GROUP_LABELS = ("ORG", "GPE", "NORP")
+
+# How likely a direct quote's speaker and cue are right, by the rule that found them: the share of each
+# rule's quotes that match gold on the development corpus (checked per score bucket by
+# bench/attribution.py). The component's `scores` config; these are its defaults.
+RULE_SCORES: dict[str, float] = {
+    "byline": 0.95,
+    "direct_continued": 0.93,
+    "direct_cue": 0.9,
+    "direct_nearby": 0.85,
+    "direct_frame": 0.75,
+}
+# How likely a speaker's canonical name is right, by how it was named (the `speaker_scores` config).
+SPEAKER_SCORES: dict[str, float] = {
+    "person": 0.9,  # a PERSON entity in the mention
+    "known_name": 0.8,  # a name the document spells out in full elsewhere
+    "group": 0.8,  # an organisation, state or group
+    "pronoun": 0.75,  # a pronoun resolved to a named person or to the speaker just reported
+    "proper_noun": 0.75,  # a proper noun the NER did not tag
+    "other": 0.7,  # a description ("a senior official"): no canonical name
+    "unresolved_pronoun": 0.4,
+}
 
 
 class Speakers(WithLexicon):
-    def __init__(self, nlp: Language, name: str, window: int, lookback_sentences: int) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        window: int,
+        lookback_sentences: int,
+        scores: dict[str, float],
+        speaker_scores: dict[str, float],
+    ) -> None:
         super().__init__()
         self.name = name
+        self.scores = scores
+        self.speaker_scores = speaker_scores
         self.window = window
         self.lookback = lookback_sentences
         self.index: syntax.DocIndex | None = None  # set per document in __call__
@@ -73,9 +106,7 @@ class Speakers(WithLexicon):
         text = self._text()
         byline = _dash_byline(doc, text, a)
         if byline is not None:  # “...” ― Jorge Falcon
-            return replace(
-                a, speaker=syntax.as_mention(byline), score=lexicon.SCORES["byline"], rule="byline"
-            )
+            return replace(a, speaker=syntax.as_mention(byline), score=self.scores["byline"], rule="byline")
         found_cues = [self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)]
         # A verb of saying on either side beats any other verb ("footage of X saying, “...,” when Y
         # spoke"); between equals, the post-posed cue wins.
@@ -94,7 +125,7 @@ class Speakers(WithLexicon):
             cue = syntax.as_mention(syntax.cue_span(verb))
             rule = "direct_cue" if reporting else "direct_frame"
             found = replace(
-                a, speaker=syntax.as_mention(speaker), cue=cue, score=lexicon.SCORES[rule], rule=rule
+                a, speaker=syntax.as_mention(speaker), cue=cue, score=self.scores[rule], rule=rule
             )
             shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
             return _grouped(found, shared[-1]) if shared else found
@@ -108,7 +139,7 @@ class Speakers(WithLexicon):
                 speaker=last.speaker,
                 canonical=last.canonical,
                 cue=last.cue,
-                score=lexicon.SCORES[rule],
+                score=self.scores[rule],
                 rule=rule,
             )
         return a
@@ -202,28 +233,40 @@ class Speakers(WithLexicon):
         last = bisect.bisect_left(self.person_starts, mention.end)
         named = [p for p in persons[first:last] if p.end <= mention.end]
         if named:
-            return replace(a, canonical=names.canonical(syntax.name_part(named[-1])), speaker_score=0.9)
+            return replace(
+                a,
+                canonical=names.canonical(syntax.name_part(named[-1])),
+                speaker_score=self.speaker_scores["person"],
+            )
         if len(mention) == 1 and mention[0].lower_ in lexicon.active().person_pronouns:
             person = self._antecedent(doc, mention[0], persons)
             speaker = self._previous_speaker(doc, mention[0], previous, persons)
             if speaker is not None and (person is None or speaker.start > person.start_char):
                 # "Syrsky acknowledged ... In a Telegram post, he stated": the one who was just reported
                 # speaking beats a name further back (the NER may have missed this one)
-                return replace(a, canonical=speaker.canonical, speaker_score=0.75)
+                return replace(a, canonical=speaker.canonical, speaker_score=self.speaker_scores["pronoun"])
             if person is None:
-                return replace(a, canonical=None, speaker_score=0.4)
-            return replace(a, canonical=names.canonical(syntax.name_part(person)), speaker_score=0.75)
+                return replace(a, canonical=None, speaker_score=self.speaker_scores["unresolved_pronoun"])
+            return replace(
+                a,
+                canonical=names.canonical(syntax.name_part(person)),
+                speaker_score=self.speaker_scores["pronoun"],
+            )
         name = syntax.name_part(mention)
         if mention[-1].text[:1].isupper() and names.knows(name):
             # A name the NER missed or mislabelled ("Ushakov further added"): the document's fullest form.
-            return replace(a, canonical=names.canonical(name), speaker_score=0.8)
+            return replace(
+                a, canonical=names.canonical(name), speaker_score=self.speaker_scores["known_name"]
+            )
         if mention.root.pos_ == "PROPN" and mention.root.ent_type_ not in GROUP_LABELS:
-            return replace(a, canonical=clean_name(name), speaker_score=0.75)
+            return replace(a, canonical=clean_name(name), speaker_score=self.speaker_scores["proper_noun"])
         lo = bisect.bisect_left(self.group_starts, mention.start)
         groups = self.groups[lo : bisect.bisect_left(self.group_starts, mention.end)]
         if groups and mention.root.ent_type_ in GROUP_LABELS:
-            return replace(a, canonical=clean_name(groups[-1].text), speaker_score=0.8)
-        return replace(a, canonical=None, speaker_score=0.7)
+            return replace(
+                a, canonical=clean_name(groups[-1].text), speaker_score=self.speaker_scores["group"]
+            )
+        return replace(a, canonical=None, speaker_score=self.speaker_scores["other"])
 
     def _previous_speaker(
         self, doc: Doc, pronoun: Token, previous: Sequence[Attribution], persons: list[Span]

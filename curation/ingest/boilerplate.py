@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from curation import marks
 from curation.records import Removed, restore_removed
 
 Position = Literal["any", "tail"]
@@ -143,10 +144,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 #: A line that could be one item of a tag list: a few words, no sentence punctuation.
-_TAG_ITEM = re.compile(r"^[^.!?\"“”:;]{1,40}$")
+_TAG_ITEM = re.compile(rf"^[^.!?:;{marks.char_class(marks.DOUBLE)}]{{1,40}}$")
 _MAX_TAG_ITEMS = 30
 _LONGEST = max(rule.max_chars for rule in RULES)
-_DOUBLE_QUOTES = re.compile(r"[\"“”„«»]")
+_DOUBLE_QUOTES = re.compile(f"[{marks.char_class(marks.DOUBLE)}]")
 _REPORTING = re.compile(
     r"\b(?:said|says|told|tells|according\s+to|stated|added|asked|urged|warned|claimed|announced|wrote)\b",
     re.IGNORECASE,

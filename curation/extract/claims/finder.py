@@ -22,7 +22,7 @@ from curation.extract.claims.quotes import (
     tokens_in,
 )
 from curation.extract.claims.rules import check_clause
-from curation.extract.claims.scores import checkworthiness, score_claim
+from curation.extract.claims.scores import SCORING, ClaimScoring, checkworthiness, score_claim
 from curation.extract.lexicon import WithLexicon
 from curation.extract.types import Attribution, Claim, Rejection, register_extensions
 
@@ -35,6 +35,7 @@ def find_claims(
     split_conjuncts: bool = True,
     claims_in_quotes: bool = True,
     rejections: list[Rejection] | None = None,
+    scoring: ClaimScoring = SCORING,
 ) -> list[Claim]:
     """All claims of `doc`, in text order; each clause turned down is appended to `rejections` (if
     given) with the rule that turned it down."""
@@ -77,7 +78,7 @@ def find_claims(
                 end=end,
                 text=text[start:end],
                 checkworthy=checkworthy,
-                score=score_claim(head, tokens, checkworthy),
+                score=score_claim(head, tokens, checkworthy, scoring),
                 speaker=owner.speaker if owner else None,
                 canonical=owner.canonical if owner else None,
                 rule=("quote:" if owner else "author:") + verdict.rule,
@@ -89,11 +90,18 @@ class ClaimFinder(WithLexicon):
     """The pipeline component: sets `doc._.claims` (a new list) from the parse and the quotes."""
 
     def __init__(
-        self, nlp: Language, name: str, min_words: int, split_conjuncts: bool, claims_in_quotes: bool
+        self,
+        nlp: Language,
+        name: str,
+        min_words: int,
+        split_conjuncts: bool,
+        claims_in_quotes: bool,
+        scoring: ClaimScoring = SCORING,
     ):
         super().__init__()
         register_extensions()
         self.name = name
+        self.scoring = scoring
         self.min_words = min_words
         self.split_conjuncts = split_conjuncts
         self.claims_in_quotes = claims_in_quotes
@@ -107,6 +115,7 @@ class ClaimFinder(WithLexicon):
             split_conjuncts=self.split_conjuncts,
             claims_in_quotes=self.claims_in_quotes,
             rejections=rejections,
+            scoring=self.scoring,
         )
         doc._.claim_rejections = rejections
         return doc

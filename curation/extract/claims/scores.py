@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Token
 
 from curation.extract import lexicon
@@ -41,28 +43,54 @@ def checkworthiness(head: Token, tokens: list[Token], speaker: bool) -> str:
     return LOW
 
 
-def score_claim(head: Token, tokens: list[Token], checkworthy: str) -> float:
+@dataclass(frozen=True)
+class ClaimScoring:
+    """How a claim's score is made (the component's `scoring` config): start at `base`, add for
+    evidence, subtract for hedges and fragments, keep within [floor, ceiling]."""
+
+    base: float = 0.5
+    numeric: float = 0.2  # a quantity or statistic
+    anchor: float = 0.1  # a named entity, place or date: checkable against the world
+    past: float = 0.1  # past tense: an event
+    checkworthy: float = 0.05  # check-worthy high
+    hedge: float = 0.15  # "reportedly", "allegedly": subtracted
+    short: float = 0.15  # fewer than `short_words` words: subtracted
+    short_words: int = 6
+    long: float = 0.1  # more than `long_words` words (usually swallowed background the annotator cuts)
+    long_words: int = 40
+    no_subject: float = 0.1
+    copula: float = 0.05
+    first_person: float = 0.1  # "I", "we": a testimony more often than a checkable fact
+    floor: float = 0.05
+    ceiling: float = 0.95
+
+
+SCORING = ClaimScoring()
+
+
+def score_claim(head: Token, tokens: list[Token], checkworthy: str, scoring: ClaimScoring = SCORING) -> float:
     """How likely the span is a claim an annotator keeps: evidence up, hedges and fragments down."""
-    score = 0.5
+    w = scoring
+    score = w.base
     if is_numeric(tokens):
-        score += 0.2
+        score += w.numeric
     if any(t.ent_type_ in lexicon.active().anchor_entities for t in tokens):
-        score += 0.1
+        score += w.anchor
     if head.tag_ in ("VBD", "VBN"):
-        score += 0.1
+        score += w.past
     if checkworthy == HIGH:
-        score += 0.05
+        score += w.checkworthy
     if any(t.lemma_.lower() in lexicon.active().reported_hedges for t in tokens):
-        score -= 0.15
+        score -= w.hedge
     words = sum(1 for t in tokens if not is_punctuation(t))
-    if words < 6:
-        score -= 0.15
-    if words > 40:
-        score -= 0.1  # a very long clause usually swallowed background the annotator will cut
+    if words < w.short_words:
+        score -= w.short
+    if words > w.long_words:
+        score -= w.long
     if not has_subject(head):
-        score -= 0.1
+        score -= w.no_subject
     if head.lemma_.lower() == "be":
-        score -= 0.05
+        score -= w.copula
     if any(c.dep_ in SUBJECT_DEPS and c.lower_ in ("i", "we") for c in head.children):
-        score -= 0.1  # first person: a testimony more often than a checkable fact
-    return round(min(0.95, max(0.05, score)), 3)
+        score -= w.first_person
+    return round(min(w.ceiling, max(w.floor, score)), 3)

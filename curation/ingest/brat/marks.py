@@ -11,11 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
-# Quotation marks that open or close a quote. Straight and doubled-apostrophe marks do both, so
-# pairing alternates open/close (robust to the mismatched marks news text has, e.g. “...").
-_DOUBLE_MARKS = ("''", "``", "“", "”", "„", "‟", '"', "«", "»")
-_SINGLE_OPEN = "‘"
-_SINGLE_CLOSE = "’"
+from curation import marks as quotation
 
 QuoteClass = Literal["quoted", "partly_quoted", "unquoted"]
 
@@ -33,13 +29,14 @@ class Quoted:
 def quoted_regions(text: str, start: int, end: int) -> list[Quoted]:
     """Each quoted stretch of text[start:end].
 
-    Double marks pair by alternation (an unclosed mark runs to `end`). Single marks count only when the
+    Double marks (`curation.marks`) pair by alternation, whatever their side (robust to the mismatched
+    marks news text has, e.g. “..."; an unclosed mark runs to `end`). Single marks count only when the
     stretch has no double marks (headlines quote with ‘...’); a ’ followed by a letter is an apostrophe.
     """
     marks: list[tuple[int, int]] = []
     i = start
     while i < end:
-        width = next((len(m) for m in _DOUBLE_MARKS if text.startswith(m, i, end)), 0)
+        width = next((len(m) for m in quotation.DOUBLE_MARKS if text.startswith(m, i, end)), 0)
         if width:
             marks.append((i, i + width))
         i += width or 1
@@ -53,9 +50,10 @@ def quoted_regions(text: str, start: int, end: int) -> list[Quoted]:
         return regions
     regions = []
     i = start
-    while (i := text.find(_SINGLE_OPEN, i, end)) != -1:
+    while (i := text.find(quotation.SINGLE_OPEN, i, end)) != -1:
         j = i + 1
-        while (j := text.find(_SINGLE_CLOSE, j, end)) != -1 and j + 1 < end and text[j + 1].isalpha():
+        close = quotation.SINGLE_CLOSE
+        while (j := text.find(close, j, end)) != -1 and j + 1 < end and text[j + 1].isalpha():
             j += 1
         if j == -1:
             regions.append(Quoted(i, end, i + 1, end))
