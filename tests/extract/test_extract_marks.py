@@ -119,3 +119,16 @@ def test_names_canonical_is_fullest_name_in_document(mention: str, canonical: st
         ]
     )
     assert index.canonical(mention) == canonical
+
+
+@pytest.mark.parametrize("opening", ["“", "„", "‟", "«", "``"])
+def test_marks_one_table_for_the_extractor_and_the_brat_reader(opening):
+    """Every opening mark of `curation.marks` opens a quote for the direct-quote component and for the
+    brat reader alike (they read the same table)."""
+    from curation.ingest.brat.marks import quoted_regions
+
+    closing = {"``": "''", "«": "»"}.get(opening, "”")
+    text = f"He said: {opening}We will win the vote.{closing}"
+    assert quoted(text) == [("We will win the vote.", False)]
+    [region] = quoted_regions(text, 0, len(text))
+    assert text[region.inner_start : region.inner_end] == "We will win the vote."

@@ -311,3 +311,24 @@ def test_rules_direct_quote_cue_choice(nlp: Language, text: str, speaker: str, c
 )
 def test_rules_passive_cue_without_agent_has_no_speaker(nlp: Language, text: str, expected: tuple) -> None:
     assert [summary(a) for a in found(nlp, text)] == [expected]
+
+
+def test_rules_scores_and_thresholds_are_component_config() -> None:
+    """A rule's score and a fragment limit are config keys, changed without code; a misspelt score key
+    is an error (it would otherwise score nothing)."""
+    text = "“We will not give up,” said Karoline Leavitt. She called it a “Very Bad Deal For Everyone”."
+    default = add_components(spacy.load(get_settings().model))
+    custom = spacy.load(get_settings().model)
+    custom.add_pipe("curation_paragraphs", before="parser")
+    custom.add_pipe("curation_direct_quotes", config={"fragment_max_words": 1})
+    custom.add_pipe("curation_indirect_quotes")
+    custom.add_pipe("curation_speakers", config={"scores": {"direct_cue": 0.55}})
+    [cue] = [a for a in found(default, text) if a.rule == "direct_cue"]
+    assert cue.score == 0.9
+    assert "Very Bad Deal For Everyone" in [f.text for f in default(text)._.quoted_fragments]
+    custom_found = found(custom, text)
+    assert [a.score for a in custom_found if a.rule == "direct_cue"] == [0.55]
+    # five words are no fragment once fragments are at most one word: a direct quote of its own
+    assert "Very Bad Deal For Everyone" in [a.text for a in custom_found if a.kind == "direct"]
+    with pytest.raises(ValueError, match="unknown scores keys \\['direct_cu'\\]"):
+        spacy.load(get_settings().model).add_pipe("curation_speakers", config={"scores": {"direct_cu": 0.5}})
