@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from curation.records import Document, Provenance, Relation, Span, content_id
+from curation.schema import LabelSchema, get_schema
 from curation.studio.connection import Connection
 from curation.studio.server import ServerState, cached_template, throwaway_server
 
@@ -149,3 +150,21 @@ def quotes_record(
         relations=relations,
         provenance=Provenance(model="test", model_version=model_version, reviewed=False),
     )
+
+
+@pytest.fixture(scope="session")
+def renamed_schema() -> LabelSchema:
+    """The packaged schema with QUOTE renamed QUOTATION and the speaker relation renamed said_by
+    (everywhere the schema names them): code that reads labels by role needs no change for it."""
+    raw = get_schema().model_dump(by_alias=True)
+    raw["spans"] = {("QUOTATION" if k == "QUOTE" else k): v for k, v in raw["spans"].items()}
+
+    def rename(labels: list[str]) -> list[str]:
+        return ["QUOTATION" if x == "QUOTE" else x for x in labels]
+
+    for rel in raw["relations"].values():
+        rel["from"], rel["to"] = rename(rel["from"]), rename(rel["to"])
+    for layer in raw.get("layers", {}).values():
+        layer["labels"] = rename(layer["labels"])
+    raw["relations"]["said_by"] = raw["relations"].pop("speaker")
+    return LabelSchema.model_validate(raw)

@@ -106,35 +106,13 @@ def test_summary_cli_lists_quotes_by_kind_with_speakers(tmp_path: Path) -> None:
     assert "direct" in result.output and "indirect" in result.output and "claims" in result.output
 
 
-def renamed_schema(tmp_path: Path) -> Path:
-    """A copy of the packaged schema with QUOTE renamed QUOTATION, the speaker relation renamed said_by
-    and a label EVENT added (no role: annotated, never predicted): no code change may be needed."""
-    from curation.schema import LabelSchema, get_schema, schema_yaml
-
-    raw = get_schema().model_dump(by_alias=True)
-    raw["spans"] = {("QUOTATION" if k == "QUOTE" else k): v for k, v in raw["spans"].items()}
-    raw["spans"]["EVENT"] = {**raw["spans"]["CUE"], "role": None, "hotkey": "e", "color": "#9467bd"}
-
-    def rename(labels: list[str]) -> list[str]:
-        return ["QUOTATION" if x == "QUOTE" else x for x in labels]
-
-    for rel in raw["relations"].values():
-        rel["from"], rel["to"] = rename(rel["from"]), rename(rel["to"])
-    for layer in raw.get("layers", {}).values():
-        layer["labels"] = rename(layer["labels"])
-    raw["layers"]["attribution"]["labels"].append("EVENT")
-    raw["relations"]["said_by"] = raw["relations"].pop("speaker")
-    path = tmp_path / "labels.yaml"
-    path.write_text(schema_yaml(LabelSchema.model_validate(raw)), encoding="utf-8")
-    return path
-
-
-def test_annotate_cli_writes_the_records_under_the_schema_given(tmp_path: Path) -> None:
+def test_annotate_cli_writes_the_records_under_the_schema_given(tmp_path: Path, renamed_schema) -> None:
     """`annotate --schema` names the written spans and relations with that schema's labels (found by
     role), not the packaged ones, and the records read back under it."""
-    from curation.schema import load_schema
+    from curation.schema import load_schema, schema_yaml
 
-    schema_file = renamed_schema(tmp_path)
+    schema_file = tmp_path / "labels.yaml"
+    schema_file.write_text(schema_yaml(renamed_schema), encoding="utf-8")
     out = tmp_path / "pre.jsonl"
     args = ["annotate", str(docs_file(tmp_path)), "-o", str(out), "-q", "--schema", str(schema_file)]
     result = runner.invoke(app, args)

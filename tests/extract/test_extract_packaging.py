@@ -29,22 +29,23 @@ print(json.dumps({
 """
 
 
+def load_in_fresh_process(saved: Path, text: str, cwd: Path) -> dict:
+    """What `spacy.load(saved)` finds in `text`, in a new Python that never imports curation (run in
+    `cwd`, not the repository: nothing importable by accident)."""
+    done = subprocess.run(
+        [sys.executable, "-c", LOADER, str(saved), text], capture_output=True, text=True, check=False, cwd=cwd
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout)
+
+
 def test_packaging_saved_pipeline_loads_with_spacy_load_without_import(tmp_path: Path) -> None:
     nlp = add_components(spacy.load(get_settings().model))
     assert set(COMPONENTS) | {PARAGRAPHS} <= set(nlp.pipe_names)
     nlp.to_disk(tmp_path / "pipeline")
     expected = nlp(TEXT)
 
-    done = subprocess.run(
-        [sys.executable, "-c", LOADER, str(tmp_path / "pipeline"), TEXT],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,  # not the repository: nothing importable by accident
-    )
-
-    assert done.returncode == 0, done.stderr[-2000:]
-    loaded = json.loads(done.stdout)
+    loaded = load_in_fresh_process(tmp_path / "pipeline", TEXT, tmp_path)
     assert loaded["pipes"] == nlp.pipe_names
     assert loaded["quotes"] == [[a.text, a.rule] for a in expected._.attributions]
     assert ["We will not give up,", "direct_cue"] in loaded["quotes"]
@@ -69,15 +70,6 @@ def test_packaging_saved_pipeline_carries_its_word_lists(tmp_path: Path) -> None
         lexicon["speech_verbs"]["words"].append("grumble")
         file.write_text(json.dumps(lexicon), encoding="utf-8")
 
-    done = subprocess.run(
-        [sys.executable, "-c", LOADER, str(saved), text],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=tmp_path,
-    )
-
-    assert done.returncode == 0, done.stderr[-2000:]
-    loaded = json.loads(done.stdout)
+    loaded = load_in_fresh_process(saved, text, tmp_path)
     assert loaded["quotes"] == [["taxes rose by 5 percent last year", "indirect_speech"]]
     assert loaded["claims"] == ["taxes rose by 5 percent last year"]  # the frame left out, as for "said"

@@ -305,22 +305,11 @@ def test_quotes_several_annotators_of_one_document_count_as_one_document():
     assert group_quotes([ann1, ann2]) == []  # one document, however many annotators
 
 
-def test_quotes_reads_the_labels_by_their_role_in_the_schema():
+def test_quotes_reads_the_labels_by_their_role_in_the_schema(renamed_schema):
     """Renamed labels (QUOTE -> QUOTATION, speaker -> said_by) need no code change: roles name them."""
     from curation.quotes import quotes_of
-    from curation.schema import LabelSchema, get_schema
 
-    raw = get_schema().model_dump(by_alias=True)
-    raw["spans"] = {("QUOTATION" if k == "QUOTE" else k): v for k, v in raw["spans"].items()}
-    def rename(labels: list[str]) -> list[str]:
-        return ["QUOTATION" if x == "QUOTE" else x for x in labels]
-
-    for rel in raw["relations"].values():
-        rel["from"], rel["to"] = rename(rel["from"]), rename(rel["to"])
-    for layer in raw.get("layers", {}).values():
-        layer["labels"] = rename(layer["labels"])
-    raw["relations"]["said_by"] = raw["relations"].pop("speaker")
-    renamed = LabelSchema.model_validate(raw)
+    renamed = renamed_schema
     doc = make_doc("d1", "“We are ready,” he said.", [("We are ready", "Ann Lee|he", "said")])
     obj = doc.model_dump()
     for span in obj["spans"]:
