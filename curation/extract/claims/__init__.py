@@ -8,13 +8,13 @@ never across a line break. Clauses start at each sentence root, at each verb the
 under another line, and at each verb whose quote differs from its head's.
 
 Each clause is then kept or rejected by the rules in NOT_CLAIMS, which read the parse and the word
-lists of the lexicon (curation/data/lexicon.json, the quote components' too): a modal or future marker makes a prediction, a verb of belief an opinion, a question,
-a wish or an imperative asks rather than asserts, an evaluative copula ("this is very serious")
-judges, an advertisement sells. What is left is an event, a quantity, a stated position or a
-state of affairs; `checkworthy` is high for numbers, contested events, official positions and
-past events stated by a quoted source, and the score grows with evidence (numbers, named entities,
-past tense) and shrinks with hedges, fragments and first-person testimony (weights in the
-component's `scoring` config).
+lists of the lexicon (curation/data/lexicon.json, the quote components' too): a modal or future
+marker makes a prediction, a verb of belief an opinion, a question, a wish or an imperative asks
+rather than asserts, an evaluative copula ("this is very serious") judges, an advertisement sells.
+What is left is an event, a quantity, a stated position or a state of affairs; `checkworthy` is high
+for numbers, contested events, official positions and past events stated by a quoted source, and the
+score grows with evidence (numbers, named entities, past tense) and shrinks with hedges, fragments
+and first-person testimony (weights in the component's `scoring` config).
 
 Clauses inside a quote found by the quote components (`doc._.attributions`) carry that quote's
 speaker; an author's clause stops where someone else's words begin, and the phrase that introduced
