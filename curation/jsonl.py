@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,26 +36,65 @@ def parse_json(raw: str | bytes, where: str) -> Any:
         raise InputError(f"{where}: JSON nested too deeply to read; fix or remove the line") from None
 
 
-def iter_json_lines(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Yield (line number, object) for each non-blank line; a malformed line is an InputError."""
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One non-blank line of a JSONL file: its number (from 1), byte offset and raw bytes."""
+
+    lineno: int
+    offset: int
+    raw: bytes
+
+
+def iter_lines(path: Path | str) -> Iterator[Line]:
+    """The non-blank lines of a JSONL file with their byte offsets: THE offset index of the project.
+
+    Every command that comes back to a record later (push in doubt order, adjudication by document,
+    evaluation by id, export's second pass) keeps `Line.offset` and reads it again with `read_at`;
+    a file that cannot be read is an InputError naming it.
+    """
     p = Path(path)
     try:
-        fh = open(p, encoding="utf-8")  # noqa: SIM115 (closed by the with below)
+        fh = open(p, "rb")  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror})") from None
     with fh:
+        offset = 0
         try:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                obj = parse_json(line, f"{p}:{lineno}")
-                if not isinstance(obj, dict):
-                    raise InputError(f"{p}:{lineno}: expected a JSON object, got {type(obj).__name__}")
-                yield lineno, obj
-        except UnicodeDecodeError:
-            raise InputError(f"{p}: not UTF-8 text") from None
+            for lineno, raw in enumerate(fh, start=1):
+                if raw.strip():
+                    yield Line(lineno, offset, raw)
+                offset += len(raw)
         except OSError as exc:
             raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+
+
+def read_at(path: Path | str, offsets: Iterable[int]) -> Iterator[bytes]:
+    """The lines starting at these byte offsets (from `iter_lines`), in the order given."""
+    with open(path, "rb") as fh:
+        for offset in offsets:
+            fh.seek(offset)
+            yield fh.readline()
+
+
+def parse_line(line: Line, path: Path | str) -> dict[str, Any]:
+    """A line as a JSON object; not UTF-8, malformed or not an object: an InputError naming file:line."""
+    where = f"{path}:{line.lineno}"
+    try:
+        text = line.raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(
+            f"{path}: not UTF-8 text (line {line.lineno}); convert the file to UTF-8 first"
+        ) from None
+    obj = parse_json(text, where)
+    if not isinstance(obj, dict):
+        raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
+    return obj
+
+
+def iter_json_lines(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Yield (line number, object) for each non-blank line; a malformed line is an InputError."""
+    for line in iter_lines(path):
+        yield line.lineno, parse_line(line, path)
 
 
 def parse_document(obj: dict[str, Any], where: str, schema: LabelSchema | None = None) -> Document:

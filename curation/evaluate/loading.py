@@ -21,7 +21,7 @@ from pathlib import Path
 
 from curation.errors import InputError
 from curation.gold.adjudicate import AdjudicationReport, one_record
-from curation.jsonl import parse_document, parse_json
+from curation.jsonl import Line, iter_lines, parse_document, parse_json, read_at
 from curation.records import Document, update_stamp
 from curation.schema import LabelSchema, get_schema
 
@@ -43,23 +43,14 @@ class RecordIndex:
         self.versions: dict[str, list[_Entry]] = {}  # every record per id, in file order
         self.labels: set[str] = set()  # span labels that occur in the file
         self.lines = 0
-        try:
-            fh = open(self.path, "rb")  # noqa: SIM115 (closed by the with below)
-        except OSError as exc:
-            raise InputError(
-                f"{self.path}: cannot read ({exc.strerror}); give a records .jsonl file"
-            ) from None
-        with fh:
-            offset = 0
-            for lineno, raw in enumerate(fh, start=1):
-                self._add(raw, offset, lineno)
-                offset += len(raw)
+        if not self.path.is_file():
+            raise InputError(f"{self.path}: cannot read (no such file); give a records .jsonl file")
+        for line in iter_lines(self.path):
+            self._add(line)
 
-    def _add(self, raw: bytes, offset: int, lineno: int) -> None:
-        if not raw.strip():
-            return
-        where = f"{self.path}:{lineno}"
-        obj = parse_json(raw, where)
+    def _add(self, line: Line) -> None:
+        where = f"{self.path}:{line.lineno}"
+        obj = parse_json(line.raw, where)
         if not isinstance(obj, dict) or not isinstance(obj.get("id"), str):
             raise InputError(f"{where}: a record needs a string 'id'; is this a records .jsonl file?")
         self.lines += 1
@@ -70,7 +61,7 @@ class RecordIndex:
         if isinstance(provenance, dict) and provenance.get("cancelled"):
             return  # a skipped annotation: no answer to evaluate or compare
         updated = update_stamp(provenance) if isinstance(provenance, dict) else ""
-        entry = _Entry(offset, lineno, updated)
+        entry = _Entry(line.offset, line.lineno, updated)
         self.versions.setdefault(obj["id"], []).append(entry)
         known = self.entries.get(obj["id"])
         if known is None or updated >= known.updated_at:
@@ -87,9 +78,8 @@ class RecordIndex:
         return list(self.entries)
 
     def _read(self, entry: _Entry) -> Document:
-        with open(self.path, "rb") as fh:
-            fh.seek(entry.offset)
-            obj = parse_json(fh.readline(), f"{self.path}:{entry.lineno}")
+        (raw,) = read_at(self.path, [entry.offset])
+        obj = parse_json(raw, f"{self.path}:{entry.lineno}")
         return parse_document(obj, f"{self.path}:{entry.lineno}", self.schema)
 
     def get(self, doc_id: str) -> Document | None:

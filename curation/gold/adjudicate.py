@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from curation.atomic import atomic_write
 from curation.errors import InputError
-from curation.jsonl import dump_document, iter_json_lines, parse_document
+from curation.jsonl import Line, dump_document, iter_lines, parse_document, parse_json, parse_line, read_at
 from curation.layers import layer_of_record
 from curation.layers import merge_layers as merge_layer_parts
 from curation.progress import NO_PROGRESS, Progress
@@ -427,6 +427,30 @@ def adjudicate_file(
     return report
 
 
+def passes_through(path: Path, policy: Policy) -> int | None:
+    """The number of records when adjudicating `path` would write each of them as it is (one record per
+    document, none skipped or a review, a policy that keeps a lone annotator's record); else None.
+
+    Then the file itself can be read instead of an adjudicated copy (export does so: a copy costs a
+    validation and a write of every record)."""
+    seen: set[str] = set()
+    for line in iter_lines(path):
+        obj = parse_line(line, path)
+        doc_id = obj.get("id")
+        if not isinstance(doc_id, str) or doc_id in seen:
+            return None  # several records of a document (or a bad one: adjudicate_file names it)
+        seen.add(doc_id)
+        provenance = obj.get("provenance")
+        if not isinstance(provenance, dict) or provenance.get("adjudication"):
+            continue  # a machine record or an adjudicated one: written as it is
+        human = provenance.get("reviewed") or provenance.get("cancelled")
+        if human and (
+            policy.method == "reviewed" or provenance.get("cancelled") or provenance.get("review_of")
+        ):
+            return None
+    return len(seen)
+
+
 def _decide_document(
     doc_id: str, versions: list[Document], policy: Policy, report: AdjudicationReport
 ) -> Iterator[Document]:
@@ -460,36 +484,25 @@ def one_record(versions: list[Document], report: AdjudicationReport) -> Document
     return kept[-1] if kept else None
 
 
-def _index(path: Path) -> dict[str, list[int]]:
-    """Document id -> byte offsets of its lines, in order of first appearance (texts stay on disk)."""
-    index: dict[str, list[int]] = {}
-    for lineno, obj in iter_json_lines(path):
+def _index(path: Path) -> dict[str, list[Line]]:
+    """Document id -> its lines (offsets, not the records), in order of first appearance."""
+    index: dict[str, list[Line]] = {}
+    for line in iter_lines(path):
+        obj = parse_line(line, path)
         if not isinstance(obj.get("id"), str):
-            raise InputError(f"{path}:{lineno}: a record needs a string 'id'")
-        index.setdefault(obj["id"], []).append(lineno)
+            raise InputError(f"{path}:{line.lineno}: a record needs a string 'id'")
+        index.setdefault(obj["id"], []).append(Line(line.lineno, line.offset, b""))  # the bytes stay on disk
     return index
 
 
 def _grouped(
-    path: Path, index: dict[str, list[int]], schema: LabelSchema | None = None
+    path: Path, index: dict[str, list[Line]], schema: LabelSchema | None = None
 ) -> Iterator[tuple[str, list[Document]]]:
-    """Each document's records, read back by line number, one document at a time."""
-    offsets = _line_offsets(path)
-    with open(path, "rb") as fh:
-        for doc_id, linenos in index.items():
-            versions = []
-            for lineno in linenos:
-                fh.seek(offsets[lineno])
-                versions.append(parse_document(json.loads(fh.readline()), f"{path}:{lineno}", schema))
-            yield doc_id, versions
-
-
-def _line_offsets(path: Path) -> dict[int, int]:
-    offsets: dict[int, int] = {}
-    with open(path, "rb") as fh:
-        position = 0
-        for lineno, line in enumerate(fh, start=1):
-            if line.strip():
-                offsets[lineno] = position
-            position += len(line)
-    return offsets
+    """Each document's records, read back by offset, one document at a time."""
+    for doc_id, lines in index.items():
+        raws = read_at(path, [line.offset for line in lines])
+        versions = [
+            parse_document(parse_json(raw, f"{path}:{line.lineno}"), f"{path}:{line.lineno}", schema)
+            for line, raw in zip(lines, raws, strict=True)
+        ]
+        yield doc_id, versions
