@@ -6,8 +6,14 @@ Figures printed:
   the same server, documents/s, and the ratio (the subset rate stands for the whole: said in the output);
 - a rerun of the batched push (idempotence: nothing to send), seconds;
 - pull of N annotated tasks (annotations imported with the tasks), records/s.
+With `--records FILE` (real annotated records, e.g. bench/scale.py's .bench/scale/pre-single.jsonl; the
+first `--real` of them, default 1,000), against the server's own speed in the same run:
+- one raw import request of the same tasks (task data and prediction, built before the clock starts)
+  into a fresh project, and `push` of the records into another (an empty validation cache): ratio
+  (floor 0.8); a re-push with nothing to send (floor: under 3 s per 1,000 records);
+- pull of the annotated tasks against one raw export request of the same project.
 
-Run: .venv/bin/python bench/push.py [--docs 5000] [--baseline 300]
+Run: .venv/bin/python bench/push.py [--docs 5000] [--baseline 300] [--records FILE --real 1000]
 """
 
 from __future__ import annotations
@@ -90,12 +96,69 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=5000)
     parser.add_argument("--baseline", type=int, default=300, help="documents pushed one request per task")
+    parser.add_argument("--records", type=Path, help="real annotated records: compare with raw requests")
+    parser.add_argument("--real", type=int, default=1000, help="how many of --records")
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory(prefix="curation-bench-") as tmp,
         throwaway_server(get_settings().studio_venv, Path(tmp)) as server,
     ):
-        run(Connection(server.url, server.token), Path(tmp), args.docs, args.baseline)
+        conn = Connection(server.url, server.token)
+        if args.records is not None:
+            against_raw(conn, Path(tmp), args.records, args.real)
+        else:
+            run(conn, Path(tmp), args.docs, args.baseline)
+
+
+def against_raw(conn: Connection, work: Path, records: Path, n: int) -> None:
+    """push and pull of real records next to one raw import / export request of the same tasks."""
+    from curation.jsonl import read_documents
+
+    schema = get_schema()
+    docs = []
+    for doc in read_documents(records, schema):
+        docs.append(doc)
+        if len(docs) == n:
+            break
+    n = len(docs)
+    path = work / "real.jsonl"
+    write_documents(path, docs)
+    tasks = [
+        {"data": task_data(d), "predictions": [prediction(d, schema, d.provenance.model_version or "")]}
+        for d in docs
+    ]
+    ls = client(conn)
+    raw_info, _ = ensure_project(conn, "bench-raw", schema)
+    _, raw = timed(ls.projects.import_tasks, raw_info.id, request=tasks)
+    print(f"one raw import request       : {n:5d} tasks in {raw:6.1f} s = {n / raw:7.1f} docs/s", flush=True)
+    home = work / "home"
+    report, pushed = timed(push, conn, path, "bench-real", lock_home=home)
+    assert report.created == n, report
+    print(
+        f"push (empty validation cache): {n:5d} docs  in {pushed:6.1f} s = {n / pushed:7.1f} docs/s; "
+        f"push / raw import {raw / pushed:.2f}x (floor 0.8)",
+        flush=True,
+    )
+    again, rerun = timed(push, conn, path, "bench-real", lock_home=home)
+    assert again.created == 0 and again.predictions_added == 0
+    print(
+        f"re-push, nothing to send     : {n:5d} docs  in {rerun:6.1f} s = "
+        f"{rerun * 1000 / n:.1f} s per 1,000 (floor 3)"
+    )
+    seed_annotated_project(conn, "bench-real-pull", docs)
+    info, _ = ensure_project(conn, "bench-real-pull", schema)
+    _, export = timed(
+        lambda: b"".join(
+            ls.projects.exports.download_sync(info.id, export_type="JSON", download_all_tasks=True)
+        )
+    )
+    pulled, pulling = timed(pull, conn, "bench-real-pull", work / "gold.jsonl")
+    assert pulled.records == n
+    print(
+        f"one raw export request       : {n:5d} tasks in {export:6.1f} s; pull {pulling:6.1f} s "
+        f"= {n / pulling:7.1f} records/s; pull / raw export {export / pulling:.2f}x",
+        flush=True,
+    )
 
 
 def run(conn: Connection, work: Path, n: int, n_base: int) -> None:

@@ -23,8 +23,9 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
+from curation import jsonl
 from curation.errors import InputError, ServerError, ValidationError
-from curation.jsonl import iter_json_lines, parse_document
+from curation.jsonl import parse_document
 from curation.layers import layer_title
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, schema_context, text_hash
@@ -35,6 +36,7 @@ from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
 from curation.studio.project import SentReport, ensure_project, set_model_version
 from curation.studio.tasks import listed_task_data
+from curation.studio.validated import Known, config_hash, record_key, validated
 
 DEFAULT_BATCH = 500
 T = TypeVar("T")
@@ -119,7 +121,7 @@ def push(
     stops the push with an error once the server has settled, and a rerun sends only the rest.
     """
     schema = schema or get_schema()
-    entries = scan(path, schema, layer)
+    entries = scan(path, schema, layer, lock_home)
     if not entries:
         raise InputError(
             f"{path}: no documents to push (the file is empty); give the JSONL written by "
@@ -302,36 +304,56 @@ def _import_predictions(conn: Connection, project_id: int, predictions: list[dic
         client(conn).projects.import_predictions(project_id, request=cast(Any, predictions))
 
 
-def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER) -> list[Entry]:
+def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | None = None) -> list[Entry]:
     """Validate every record and its prediction before anything is sent; order by doubt (lowest first).
 
     Label Studio's own LabelInterface checks each prediction against the generated config, so a
-    wrong label or a relation to a missing region is caught here, naming the document.
+    wrong label or a relation to a missing region is caught here, naming the document. A record
+    validated before under the same config (curation.studio.validated, in the state dir `home`) is
+    not validated again: its line and the config hash to the same key.
     """
     from label_studio_sdk.label_interface import LabelInterface
 
-    interface = LabelInterface(labeling_config(schema, layer))
+    config = labeling_config(schema, layer)
+    config_key = config_hash(config)
+    interface: LabelInterface | None = None
     entries: list[Entry] = []
     seen: set[str] = set()
-    for lineno, offset, obj in _lines_with_offsets(path):
-        where = f"{path}:{lineno} (document {obj.get('id')})"
-        doc = parse_document(obj, where, schema)
-        version = model_version_of(doc)
-        if not version:
-            raise ValidationError(
-                f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
+    with validated(home) as cache:
+        for line in jsonl.iter_lines(path):
+            key = record_key(config_key, line.raw)
+            known = cache.get(key)
+            if known is None:
+                interface = interface or LabelInterface(config)
+                known = _validate(line, path, schema, layer, interface)
+                cache.add(key, known)
+            if known.doc_id in seen:
+                continue  # the same document twice in one file: push it once
+            seen.add(known.doc_id)
+            entries.append(
+                Entry(
+                    known.doubt, line.offset, known.doc_id, known.text_hash, known.model_version, known.doc_id
+                )
             )
-        errors = _flatten(
-            interface.validate_prediction(prediction(doc, schema, version, layer), return_errors=True)
-        )
-        if errors:
-            raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
-        if doc.id in seen:
-            continue  # the same document twice in one file: push it once
-        seen.add(doc.id)
-        entries.append(Entry(doubt(doc), offset, doc.id, text_hash(doc.text), version, doc.id))
     entries.sort(key=lambda e: (e.doubt, e.offset))
     return entries
+
+
+def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, interface: Any) -> Known:
+    obj = jsonl.parse_line(line, path)
+    where = f"{path}:{line.lineno} (document {obj.get('id')})"
+    doc = parse_document(obj, where, schema)
+    version = model_version_of(doc)
+    if not version:
+        raise ValidationError(
+            f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
+        )
+    errors = _flatten(
+        interface.validate_prediction(prediction(doc, schema, version, layer), return_errors=True)
+    )
+    if errors:
+        raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
+    return Known(doc.id, text_hash(doc.text), version, doubt(doc))
 
 
 def existing_tasks(conn: Connection, project_id: int, key: str = DOC_ID) -> dict[str, Existing]:
@@ -389,26 +411,9 @@ def _task_count(conn: Connection, project_id: int) -> int:
 
 def read_at(path: Path, offsets: list[int], schema: LabelSchema | None = None) -> Iterator[Document]:
     """Read the records starting at these byte offsets, in this order (already validated by scan)."""
-    with open(path, "rb") as fh:
-        for offset in offsets:
-            fh.seek(offset)
-            yield Document.model_validate_json(fh.readline(), context=schema_context(schema))
-
-
-def _lines_with_offsets(path: Path) -> Iterator[tuple[int, int, dict[str, Any]]]:
-    """(line number, byte offset, object) for each record, with iter_json_lines' error messages."""
-    offsets: list[int] = []
-    try:
-        with open(path, "rb") as fh:
-            position = 0
-            for line in fh:
-                if line.strip():
-                    offsets.append(position)
-                position += len(line)
-    except OSError:
-        pass  # iter_json_lines below reports the unreadable file
-    for index, (lineno, obj) in enumerate(iter_json_lines(path)):
-        yield lineno, offsets[index], obj
+    context = schema_context(schema)
+    for raw in jsonl.read_at(path, offsets):
+        yield Document.model_validate_json(raw, context=context)
 
 
 def new_entries(
