@@ -112,10 +112,22 @@ def map_ordered(
     and not yet yielded, so a corpus of any size is never held in the client's memory.
     """
     limit = in_flight or 2 * max(1, sum(client.nthreads().values())) + 1
+
+    def submit(func: Callable[..., R], part: P, *args: Any) -> Any:
+        return client.submit(func, part, *args, pure=False)
+
+    return submit_ordered(submit, func, partitions, *args, limit=limit)
+
+
+def submit_ordered(
+    submit: Callable[..., Any], func: Callable[..., R], partitions: Iterable[P], *args: Any, limit: int
+) -> Iterator[R]:
+    """`submit(func, partition, *args)` for each partition (a Dask client's or an executor's submit),
+    results in input order, at most `limit` submitted and not yet yielded; the rest cancelled on exit."""
     pending: deque[Any] = deque()
     try:
         for part in partitions:
-            pending.append(client.submit(func, part, *args, pure=False))
+            pending.append(submit(func, part, *args))
             if len(pending) >= limit:
                 yield pending.popleft().result()
         while pending:

@@ -58,11 +58,18 @@ def update_stamp(provenance: Provenance | Mapping[str, Any]) -> str:
 
 
 SCHEMA_CONTEXT = "schema"  # the pydantic validation-context key holding the LabelSchema to check against
+# Context key set by a reader coming back to a line it validated earlier in the same run (and whose bytes
+# it has checked since): the record's cross-checks against the schema (record_problems) are not run again.
+CHECKED_CONTEXT = "checked"
 
 
-def schema_context(schema: LabelSchema | None) -> dict[str, Any] | None:
-    """The validation context that makes Document validation check against `schema`."""
-    return {SCHEMA_CONTEXT: schema} if schema is not None else None
+def schema_context(schema: LabelSchema | None, checked: bool = False) -> dict[str, Any] | None:
+    """The validation context that makes Document validation check against `schema` (`checked`: the
+    same bytes passed those checks earlier in this run; only the models are built)."""
+    context: dict[str, Any] = {SCHEMA_CONTEXT: schema} if schema is not None else {}
+    if checked:
+        context[CHECKED_CONTEXT] = True
+    return context or None
 
 
 def span_id(label: str, start: int, end: int) -> str:
@@ -261,6 +268,8 @@ class Document(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Document:
+        if (info.context or {}).get(CHECKED_CONTEXT):
+            return self  # validated in full earlier in this run (see CHECKED_CONTEXT)
         schema = (info.context or {}).get(SCHEMA_CONTEXT) or get_schema()
         problems = record_problems(self, schema)
         if problems:

@@ -14,12 +14,22 @@ from curation.cli.app import (
     console,
     echo_json,
     err_console,
-    fail,
     fields_of,
     progress_bar,
     user_errors,
 )
-from curation.cli.options import JsonOption, ModelOption, OutFile, QuietOption, SchemaOption
+from curation.cli.options import (
+    EngineOption,
+    JsonOption,
+    ModelOption,
+    NProcessOption,
+    OutFile,
+    QuietOption,
+    SchedulerOption,
+    SchemaOption,
+    WorkersOption,
+    engine_choice,
+)
 from curation.jsonl import read_documents
 from curation.summary import summarize
 
@@ -35,25 +45,13 @@ def annotate_cmd(
     ],
     out: OutFile,
     model: ModelOption = None,
-    n_process: Annotated[int, typer.Option("--n-process", min=1, help="Worker processes for nlp.pipe.")] = 1,
+    n_process: NProcessOption = 1,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per nlp.pipe batch.")
     ] = 32,
-    engine: Annotated[
-        Engine,
-        typer.Option("--engine", help="spacy: this machine (--n-process); dask: a Dask cluster."),
-    ] = Engine.spacy,
-    workers: Annotated[
-        int, typer.Option("--workers", min=1, help="--engine dask: worker processes of a local cluster.")
-    ] = 2,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            help="--engine dask: address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786) "
-            "instead of a local cluster.",
-        ),
-    ] = None,
+    engine: EngineOption = Engine.spacy,
+    workers: WorkersOption = 2,
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
@@ -65,11 +63,8 @@ def annotate_cmd(
     """
     # spaCy is imported here, not at module level, so that every other command starts fast.
     from curation.annotate import annotate_file
-    from curation.cluster import DaskOptions
 
-    if scheduler is not None and engine is not Engine.dask:
-        raise fail("--scheduler needs --engine dask")
-    dask = DaskOptions(workers=workers, scheduler=scheduler) if engine is Engine.dask else None
+    dask = engine_choice(engine, workers, scheduler)
     from curation.schema import resolve_schema
 
     labels = resolve_schema(schema)  # must hold what the extractor writes: checked before anything runs

@@ -9,15 +9,20 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from curation.cli.app import app, console, echo_json, err_console, fail, progress_bar, user_errors
+from curation.cli.app import Engine, app, console, echo_json, err_console, fail, progress_bar, user_errors
 from curation.cli.gold import policy_of, print_adjudication
 from curation.cli.options import (
+    EngineOption,
     JsonOption,
     MethodOption,
     MinAgreeOption,
+    NProcessOption,
     PreferOption,
     QuietOption,
+    SchedulerOption,
     SchemaOption,
+    WorkersOption,
+    engine_choice,
 )
 
 if TYPE_CHECKING:
@@ -70,6 +75,10 @@ def export_cmd(
     min_agree: MinAgreeOption = None,
     prefer: PreferOption = None,
     as_json: JsonOption = False,
+    n_process: NProcessOption = 1,
+    engine: EngineOption = Engine.spacy,
+    workers: WorkersOption = 2,
+    scheduler: SchedulerOption = None,
     quiet: QuietOption = False,
     schema: SchemaOption = None,
 ) -> None:
@@ -81,6 +90,7 @@ def export_cmd(
     wins), and what was decided is printed and stated in the card.
 
     Example: curation export gold.jsonl --name quotes-news --bump minor --push-to-hub me/quotes-news --dry-run
+    Example: curation export pre.jsonl --name quotes-silver --silver --n-process 2
     """
     from curation.export import ExportOptions, Ratios, export_dataset
     from curation.schema import resolve_schema
@@ -99,6 +109,8 @@ def export_cmd(
         keep_paths=keep_paths,
         adjudication=policy_of(method, min_agree, prefer),
         schema=resolve_schema(schema),
+        n_process=n_process,
+        dask=engine_choice(engine, workers, scheduler),
     )
     with progress_bar("reading records", quiet) as progress:
         result = export_dataset(records, options, progress=progress)

@@ -15,17 +15,23 @@ One name, one meaning, everywhere:
 - `--method`, `--min-agree`, `--prefer` (adjudicate, export, review push): the adjudication policy.
 - `--threshold X` (evaluate, agreement): the share of a span another span must cover to match it
   (`quotes` groups by `--containment`, a different measure, hence a different name).
+- `--n-process N`, `--engine spacy|dask`, `--workers N`, `--scheduler ADDRESS`: where the per-document work
+  runs (annotate, export): N local processes, or a Dask cluster (`engine_choice` checks them).
 A new command uses these; a new shared option is added here, not in the command's module.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
+from curation.cli.app import Engine, fail
 from curation.gold.adjudicate import METHODS, Method
+
+if TYPE_CHECKING:
+    from curation.cluster import DaskOptions
 
 OutFile = Annotated[Path, typer.Option("--out", "-o", help="The file to write.", metavar="FILE")]
 SchemaOption = Annotated[
@@ -99,3 +105,31 @@ ThresholdOption = Annotated[
     float,
     typer.Option("--threshold", help="Share (0 to 1) of a span another span must cover to match it."),
 ]
+NProcessOption = Annotated[
+    int, typer.Option("--n-process", min=1, help="Worker processes on this machine (--engine spacy).")
+]
+EngineOption = Annotated[
+    Engine,
+    typer.Option("--engine", help="spacy: this machine (--n-process); dask: a Dask cluster."),
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="--engine dask: worker processes of a local cluster.")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="--engine dask: address of a running Dask scheduler (e.g. tcp://10.0.0.5:8786) "
+        "instead of a local cluster.",
+        metavar="ADDRESS",
+    ),
+]
+
+
+def engine_choice(engine: Engine, workers: int, scheduler: str | None) -> DaskOptions | None:
+    """The Dask cluster to use (None: this machine), refusing --scheduler without --engine dask."""
+    from curation.cluster import DaskOptions
+
+    if scheduler is not None and engine is not Engine.dask:
+        raise fail("--scheduler needs --engine dask")
+    return DaskOptions(workers=workers, scheduler=scheduler) if engine is Engine.dask else None

@@ -19,6 +19,7 @@ from pathlib import Path
 from spacy.language import Language
 
 from curation.atomic import set_output_modes
+from curation.engines import Run, ordered_map
 from curation.errors import InputError
 from curation.evaluate.agreement import measure_agreement
 from curation.export.contents import write_version
@@ -26,7 +27,7 @@ from curation.export.options import ExportOptions, ExportResult
 from curation.export.plan import Plan, plan_export
 from curation.export.text import load_tokenizer
 from curation.export.versions import Version, next_version
-from curation.gold.adjudicate import adjudicate_file
+from curation.gold.adjudicate import AdjudicationReport, adjudicate_file, passes_through
 from curation.locks import hold, lock_path
 from curation.progress import NO_PROGRESS, Progress
 from curation.settings import get_settings
@@ -49,23 +50,29 @@ def export_dataset(
     nlp = load_tokenizer(options.model or get_settings().model)
     dataset_dir = options.out / options.name
     home = options.home if options.home is not None else get_settings().home
-    with export_lock(dataset_dir, home):
+    with export_lock(dataset_dir, home), ordered_map(options.n_process, options.dask) as run:
         cleaned = remove_leftovers(dataset_dir)
-        result = _adjudicate_and_write(Path(path), options, nlp, progress)
+        result = _adjudicate_and_write(Path(path), options, nlp, progress, run)
     result.cleaned = cleaned
     return result
 
 
 def _adjudicate_and_write(
-    path: Path, options: ExportOptions, nlp: Language, progress: Progress
+    path: Path, options: ExportOptions, nlp: Language, progress: Progress, run: Run
 ) -> ExportResult:
+    records = passes_through(path, options.adjudication)
+    if records is not None:  # nothing to decide: the file is read as it is
+        report = AdjudicationReport(options.adjudication, documents=records, passed=records)
+        plan = plan_export(path, options, nlp, progress, run)
+        plan.input_name, plan.adjudication = path.name, report
+        return _write(plan, options, progress, run)
     with tempfile.TemporaryDirectory(prefix="curation-adjudicated-") as scratch:
         decided = Path(scratch) / Path(path).name
         report = adjudicate_file(Path(path), decided, options.adjudication, progress, options.schema)
         if not report.documents and report.left_out:
             raise InputError(f"{path}: adjudication kept no document ({'; '.join(report.left_out[:3])})")
         try:
-            plan = plan_export(decided, options, nlp, progress)
+            plan = plan_export(decided, options, nlp, progress, run)
         except InputError as exc:  # name the user's file, not its adjudicated copy
             raise InputError(str(exc).replace(str(decided), str(path))) from None
         plan.input_name, plan.adjudication = Path(path).name, report
@@ -73,10 +80,10 @@ def _adjudicate_and_write(
             plan.found.provenance.agreement = measure_agreement(
                 path, schema=options.schema, required=False, progress=progress
             )
-        return _write(plan, options, nlp, progress)
+        return _write(plan, options, progress, run)
 
 
-def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress) -> ExportResult:
+def _write(plan: Plan, options: ExportOptions, progress: Progress, run: Run) -> ExportResult:
     """Write the planned version (or nothing, when the content is the parent's)."""
     if plan.unchanged:
         assert plan.parent is not None and plan.parent_dir is not None
@@ -85,7 +92,7 @@ def _write(plan: Plan, options: ExportOptions, nlp: Language, progress: Progress
     work = Path(tempfile.mkdtemp(prefix=f".{version.dirname}.", suffix=TMP_SUFFIX, dir=plan.dataset_dir))
     final = plan.dataset_dir / version.dirname
     try:
-        log = write_version(work, plan, version, nlp, progress)
+        log = write_version(work, plan, version, progress, run)
         if final.exists():
             raise InputError(f"{final} appeared while exporting; versions are never overwritten")
         set_output_modes(work)

@@ -152,11 +152,15 @@ def iter_units(version_dir: Path, ids: set[str]) -> Iterator[tuple[str, Units]]:
         yield doc.id, (spans, links)
 
 
-def diff_versions(old_dir: Path | None, new_dir: Path) -> Changelog:
+def diff_versions(
+    old_dir: Path | None, new_dir: Path, added: tuple[Counter[str], Counter[str]] | None = None
+) -> Changelog:
     """Compare two version directories (old_dir None: the first version).
 
     Streams both: only the units of documents present in both versions with a different hash are
-    held in memory; added and removed documents are only counted.
+    held in memory; added and removed documents are only counted. `added`: the span and relation
+    labels of the added documents, when the caller counted them while writing (export does), so they
+    are not read back.
     """
     new_manifest = read_manifest(new_dir)
     new_hashes: dict[str, str] = new_manifest.get("document_hashes", {})
@@ -177,7 +181,10 @@ def diff_versions(old_dir: Path | None, new_dir: Path) -> Changelog:
                 log.spans_removed.update(label for label, _, _ in spans)
                 log.relations_removed.update(label for _, _, label in links)
     changes = {}
-    for doc_id, (spans, links) in iter_units(new_dir, changed | set(log.added)):
+    if added is not None:
+        log.spans_added.update(added[0])
+        log.relations_added.update(added[1])
+    for doc_id, (spans, links) in iter_units(new_dir, changed | (set(log.added) if added is None else set())):
         if doc_id in changed:
             before = old_units.pop(doc_id, ({}, set()))
             change = changes[doc_id] = compare_units(doc_id, before, (spans, links))

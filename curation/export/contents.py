@@ -8,36 +8,35 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
-
 from curation import __version__
 from curation.atomic import atomic_write
+from curation.cluster import partitioned
+from curation.engines import Run, here
 from curation.errors import InputError
 from curation.export.card import CardInfo, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
 from curation.export.plan import FORMAT, Plan
 from curation.export.privacy import Redactor, pseudonyms
-from curation.export.rows import RowBuilder
-from curation.export.scan import document_digest
-from curation.export.text import TextAnalyzer
-from curation.export.versions import MANIFEST, Version, file_hashes
+from curation.export.rows import Row, RowBuilder
+from curation.export.scan import PARTITION, line_hash
+from curation.export.text import TextAnalyzer, load_tokenizer
+from curation.export.versions import MANIFEST, Version, file_hashes, read_manifest
 from curation.export.writer import ParquetSink, data_file
-from curation.jsonl import iter_json_lines, parse_document
+from curation.jsonl import Line, read_at
 from curation.progress import NO_PROGRESS, Progress
-from curation.records import Document
-from curation.schema import SCHEMA_FILE, schema_yaml
+from curation.records import Document, schema_context
+from curation.schema import SCHEMA_FILE, LabelSchema, schema_yaml
 from curation.settings import get_settings
 
 
-def write_version(
-    work: Path, plan: Plan, version: Version, nlp: Language, progress: Progress
-) -> Changelog:
+def write_version(work: Path, plan: Plan, version: Version, progress: Progress, run: Run = here) -> Changelog:
     """Fill a (temporary) version directory: parquet files, card, manifest, changelog, and the label
     schema the version was written with (labels.yaml beside the manifest: readers decode it with it)."""
     schema = plan.options.schema
@@ -50,7 +49,10 @@ def write_version(
         with pseudonyms(home) as names:
             keep = plan.options
             redact = Redactor(None if keep.keep_annotator_ids else names, not keep.keep_paths)
-            span_counts = write_rows(plan, RowBuilder(schema, TextAnalyzer(nlp)), sink, redact, progress)
+            added = Added(
+                set(read_manifest(plan.parent_dir)["document_hashes"]) if plan.parent_dir else set()
+            )
+            span_counts = write_rows(plan, sink, redact, progress, run, added)
     except BaseException:
         sink.abort()
         raise
@@ -81,7 +83,7 @@ def write_version(
     manifest = build_manifest(plan, version)
     manifest["personal_data"] = redact.report.as_manifest()
     write_manifest(work, manifest)  # the changelog reads the document hashes from it
-    log = diff_versions(plan.parent_dir, work)
+    log = diff_versions(plan.parent_dir, work, (added.spans, added.relations))
     with atomic_write(work / "CHANGELOG.md") as fh:
         fh.write(log.markdown())
     manifest["files"] = file_hashes(work)
@@ -121,39 +123,96 @@ def write_manifest(version_dir: Path, manifest: dict[str, Any]) -> None:
         fh.write("\n")
 
 
+@dataclass(slots=True)
+class Built:
+    """One document's rows of every config, and what the writer needs to finish them here."""
+
+    doc_id: str
+    rows: dict[str, list[Row]]
+    provenance: dict[str, Any]  # as recorded: the writer redacts it (pseudonyms are handed out in order)
+    source: str | None
+    meta: dict[str, Any]
+    labels: list[str]  # of its spans
+    relation_labels: list[str]
+    defaults: list[str]  # "LABEL.attr" of every span value pull filled from the schema's default
+
+
+def rows_part(lines: list[Line], path: str, schema: LabelSchema, model: str) -> list[Built]:
+    """Rows of a partition of chosen records (on any engine; the tokenizer loads once per process)."""
+    builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)))
+    out = []
+    for line in lines:
+        # Validated in full by the first pass, and the bytes checked against its hash since: only the
+        # models are built (curation.records.CHECKED_CONTEXT).
+        doc = Document.model_validate_json(line.raw, context=schema_context(schema, checked=True))
+        out.append(
+            Built(
+                doc.id, builder.rows(doc, doc.provenance.reviewed), doc.provenance.model_dump(), doc.source,
+                doc.meta, [span.label for span in doc.spans], [r.label for r in doc.relations],
+                [f"{span.label}.{attr}" for span in doc.spans for attr in span.defaults or []],
+            )
+        )  # fmt: skip
+    return out
+
+
+@dataclass
+class Added:
+    """Span and relation labels of the documents the parent version lacks, counted as they are written
+    (the changelog needs no second reading of them)."""
+
+    parent_ids: set[str]
+    spans: Counter[str] = field(default_factory=Counter)
+    relations: Counter[str] = field(default_factory=Counter)
+
+
 def write_rows(
     plan: Plan,
-    builder: RowBuilder,
     sink: ParquetSink,
-    redact: Callable[[Document], Document] = lambda doc: doc,
+    redact: Redactor,
     progress: Progress = NO_PROGRESS,
+    run: Run = here,
+    added: Added | None = None,
 ) -> dict[str, Counter[str]]:
-    """Second pass: the chosen record of each document becomes rows of every config."""
+    """Second pass: the chosen record of each document becomes rows of every config.
+
+    Only the chosen lines are read (by offset, in file order), each checked against the hash the first
+    pass took; rows are built in partitions on `run`'s engine and written here in file order, after
+    the redaction of provenance and source, so the parquet bytes are the same on every engine.
+    """
     path, choices = plan.path, plan.found.choices
-    chosen = {c.lineno: doc_id for doc_id, c in choices.items()}
+    chosen = sorted(choices.items(), key=lambda item: item[1].offset)
     for split in plan.split_sizes():
         for config in sink.schemas:
             sink.open(config, split)
+
+    def lines() -> Iterator[Line]:
+        raws = read_at(path, [choice.offset for _, choice in chosen])
+        for (_, choice), raw in zip(chosen, raws, strict=True):
+            if line_hash(raw) != choice.line_hash:
+                raise InputError(
+                    f"{path}: changed while being exported (line {choice.lineno}); run the export again"
+                )
+            yield Line(choice.lineno, choice.offset, raw)
+
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
-    done, total = 0, len(chosen)
-    progress.stage("writing parquet", total)
-    for lineno, obj in iter_json_lines(path):
-        doc_id = chosen.get(lineno)
-        if doc_id is None:
-            continue
-        doc = parse_document(obj, f"{path}:{lineno}", plan.options.schema)
-        if doc.id != doc_id or document_digest(doc) != choices[doc_id].digest:
-            raise InputError(f"{path}: changed while being exported (line {lineno}); run the export again")
-        split = plan.splits[doc_id]
-        reviewed = doc.provenance.reviewed
-        doc = redact(doc)
-        plan.annotators.update({doc.provenance.annotator or ""} | set(doc.provenance.annotators or ()) - {""})
-        for config, rows in builder.rows(doc, reviewed).items():
-            sink.add(config, split, rows)
-        span_counts[split].update(span.label for span in doc.spans)
-        plan.found.provenance.count_defaults(doc)
-        done += 1
-        progress.advance()
-    if done != total:
-        raise InputError(f"{path}: changed while being exported ({total - done} records missing); run again")
+    progress.stage("writing parquet", len(chosen))
+    parts = partitioned(lines(), PARTITION)
+    for part in run(rows_part, parts, str(path), plan.options.schema, plan.model):
+        for built in part:
+            split = plan.splits[built.doc_id]
+            provenance, source = redact.fields(built.provenance, built.source, built.meta)
+            document = built.rows["documents"][0]
+            document["source"] = source
+            document["provenance"] = json.dumps(
+                provenance.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
+            )
+            plan.annotators.update({provenance.annotator or ""} | set(provenance.annotators or ()) - {""})
+            for config, rows in built.rows.items():
+                sink.add(config, split, rows)
+            span_counts[split].update(built.labels)
+            if added is not None and built.doc_id not in added.parent_ids:
+                added.spans.update(built.labels)
+                added.relations.update(built.relation_labels)
+            plan.found.provenance.defaults.update(built.defaults)
+            progress.advance()
     return dict(span_counts)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -42,6 +43,29 @@ def names(text: str) -> set[str]:
     return {match.lower() for match in NAME.findall(text)}
 
 
+@cache
+def _template() -> MinHash:
+    """One MinHash whose permutations every signature shares (computed once per process; the same
+    in every process, from datasketch's fixed seed)."""
+    return MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
+
+
+def signature(text: str) -> np.ndarray | None:
+    """The MinHash signature of a text's names (None: no names, the document stays alone).
+
+    A pure function of the text, so workers compute it and only the signature travels.
+    """
+    words = names(text)
+    if not words:
+        return None
+    template = _template()
+    minhash = MinHash(
+        num_perm=NUM_PERM, hashfunc=_hash32, permutations=template.permutations, scheme=template.scheme
+    )
+    minhash.update_batch([w.encode() for w in sorted(words)])
+    return minhash.hashvalues
+
+
 class NearDuplicateGrouper:
     """Add documents one by one; `groups()` maps each id to its group's smallest id."""
 
@@ -49,28 +73,26 @@ class NearDuplicateGrouper:
         self.threshold = threshold
         banding = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)  # only for its (bands, rows) choice
         self.bands, self.rows_per_band = banding.b, banding.r
-        template = MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
-        self.scheme, self.permutations = template.scheme, template.permutations  # computed once, shared
         self.ids: list[str] = []
         self.seen: set[str] = set()
-        self.signatures: np.ndarray = np.zeros((1024, NUM_PERM), dtype=template.hashvalues.dtype)
+        self.signatures: np.ndarray = np.zeros((1024, NUM_PERM), dtype=_template().hashvalues.dtype)
 
     def add(self, doc_id: str, text: str) -> None:
         """Keep the signature of a document's names (documents without names stay alone)."""
+        if doc_id not in self.seen:
+            self.add_signature(doc_id, signature(text))
+
+    def add_signature(self, doc_id: str, values: np.ndarray | None) -> None:
+        """Keep a signature computed elsewhere (`signature(text)`); the first one of an id counts."""
         if doc_id in self.seen:
             return
         self.seen.add(doc_id)
-        words = names(text)
-        if not words:
+        if values is None:
             return
-        minhash = MinHash(
-            num_perm=NUM_PERM, hashfunc=_hash32, permutations=self.permutations, scheme=self.scheme
-        )
-        minhash.update_batch([w.encode() for w in sorted(words)])
         row = len(self.ids)
         if row == len(self.signatures):
             self.signatures = np.concatenate([self.signatures, np.zeros_like(self.signatures)])
-        self.signatures[row] = minhash.hashvalues
+        self.signatures[row] = values
         self.ids.append(doc_id)
 
     def candidate_pairs(self) -> np.ndarray:

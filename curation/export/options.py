@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curation.cluster import DaskOptions
 from curation.export.changelog import Changelog
 from curation.export.grouping import DEFAULT_THRESHOLD
 from curation.export.privacy import PersonalData
@@ -30,6 +31,8 @@ class ExportOptions:
     keep_paths: bool = False  # True: `source` keeps its local directories
     home: Path | None = None  # state dir holding the annotator pseudonyms; None: the CURATION_HOME setting
     adjudication: Policy = field(default_factory=Policy)  # several annotators of one document
+    n_process: int = 1  # local processes for the per-document work (validation, tokens, rows)
+    dask: DaskOptions | None = None  # or a Dask cluster (curation.cluster)
     schema: LabelSchema = field(default_factory=get_schema)  # shipped beside the manifest as labels.yaml
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from spacy.language import Language
 
+from curation.engines import Run, here
 from curation.export.changelog import Changelog
 from curation.export.grouping import NearDuplicateGrouper
 from curation.export.options import ExportOptions, ExportResult
@@ -21,6 +22,7 @@ from curation.export.text import pipeline_label
 from curation.export.versions import Version, existing_versions, read_manifest
 from curation.gold.adjudicate import AdjudicationReport
 from curation.progress import Progress
+from curation.settings import get_settings
 
 FORMAT = "curation-export/1"  # bump when the layout or the rows of a config change meaning
 
@@ -46,7 +48,8 @@ class Plan:
     groups: dict[str, str]
     splits: dict[str, str]
     digest: str
-    tokenizer: str
+    tokenizer: str  # name-version, as recorded
+    model: str  # the pipeline whose tokenizer cuts the tokens config
     input_name: str = ""  # the file the user gave (`path` may be its adjudicated copy)
     adjudication: AdjudicationReport | None = None
     annotators: Counter[str] = field(default_factory=Counter)  # documents per annotator, as written
@@ -72,14 +75,16 @@ class Plan:
         )  # fmt: skip
 
 
-def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Progress) -> Plan:
+def plan_export(
+    path: Path, options: ExportOptions, nlp: Language, progress: Progress, run: Run = here
+) -> Plan:
     """First pass and split assignment against the latest existing version."""
     dataset_dir = options.out / options.name
     versions = existing_versions(dataset_dir)
     parent = versions[-1] if versions else None
     parent_dir = dataset_dir / parent.dirname if parent else None
     grouper = NearDuplicateGrouper(options.group_threshold)
-    found = scan(path, options.silver, grouper, progress, options.schema)
+    found = scan(path, options.silver, grouper, progress, options.schema, run)
     progress.stage("grouping near-duplicate documents")
     groups = grouper.groups()
     previous = earlier_splits(dataset_dir, versions)
@@ -93,7 +98,17 @@ def plan_export(path: Path, options: ExportOptions, nlp: Language, progress: Pro
     }
     digest = content_hash(header, found.choices, splits)
     return Plan(
-        path, options, dataset_dir, parent, parent_dir, found, groups, splits, digest, pipeline_label(nlp)
+        path,
+        options,
+        dataset_dir,
+        parent,
+        parent_dir,
+        found,
+        groups,
+        splits,
+        digest,
+        pipeline_label(nlp),
+        options.model or get_settings().model,
     )
 
 

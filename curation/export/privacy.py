@@ -152,21 +152,28 @@ class Redactor:
         self.report.paths_stripped = self.strip_paths
 
     def __call__(self, doc: Document) -> Document:
-        provenance = doc.provenance.model_dump()
+        provenance, source = self.fields(doc.provenance.model_dump(), doc.source, doc.meta)
+        return doc.model_copy(update={"provenance": provenance, "source": source})
+
+    def fields(
+        self, provenance: dict[str, Any], source: str | None, meta: dict[str, Any]
+    ) -> tuple[Provenance, str | None]:
+        """The redacted provenance and source of a record (given as `provenance.model_dump()`, source and
+        meta): what an export's workers send back, so that pseudonyms are handed out here, in order."""
+        provenance = dict(provenance)
         for key in PERSON_KEYS:
             if provenance.get(key) not in (None, ""):
                 provenance[key] = self._person(provenance[key])
         if isinstance(provenance.get("adjudication"), dict):
             provenance["adjudication"] = self._adjudication(provenance["adjudication"])
-        source = doc.source
         if source and is_local_path(source):
             self.report.sources_with_directories += 1
             if self.strip_paths:
                 source = strip_directories(source)
-        self._count_emails(doc.meta, "meta")
+        self._count_emails(meta, "meta")
         self._count_emails({k: v for k, v in provenance.items() if k not in PERSON_KEYS}, "provenance")
         self.report.annotators = len(self._annotators)
-        return doc.model_copy(update={"provenance": Provenance.model_validate(provenance), "source": source})
+        return Provenance.model_validate(provenance), source
 
     def _adjudication(self, value: dict[str, Any]) -> dict[str, Any]:
         """The people named inside provenance.adjudication: voters, the preferred one, the excluded

@@ -10,13 +10,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from curation.cluster import partitioned
+from curation.engines import Run, here
 from curation.errors import InputError
 from curation.export.card import ProvenanceSummary
-from curation.export.grouping import NearDuplicateGrouper
-from curation.jsonl import iter_json_lines, parse_document
+from curation.export.grouping import NearDuplicateGrouper, signature
+from curation.jsonl import Line, iter_lines, parse_document, parse_line
 from curation.progress import NO_PROGRESS, Progress
-from curation.records import Document, update_stamp
+from curation.records import Document, Provenance, update_stamp
 from curation.schema import LabelSchema
+
+PARTITION = 32  # records per partition sent to a worker (the same on every engine: same output bytes)
 
 
 @dataclass(slots=True)
@@ -25,8 +31,10 @@ class Choice:
 
     rank: tuple[bool, str, str]  # reviewed, updated_at, content hash: the highest wins
     lineno: int
+    offset: int  # where its line starts: the second pass reads only the chosen lines
     digest: str
     text_digest: str
+    line_hash: str  # of the raw line: the second pass checks the file did not change meanwhile
     reviewed_records: int = 0
 
 
@@ -36,6 +44,45 @@ class Scan:
     dropped_unreviewed: list[str]
     provenance: ProvenanceSummary
     records: int
+
+
+@dataclass(slots=True)
+class Seen:
+    """What the first pass learns from one record; the record itself is not kept (nor sent back)."""
+
+    line: Line  # without its bytes
+    doc_id: str
+    reviewed: bool
+    provenance: Provenance | None = None  # None: left out (unreviewed in a gold export)
+    rank: tuple[bool, str, str] = (False, "", "")
+    digest: str = ""
+    text_digest: str = ""
+    line_hash: str = ""
+    signature: np.ndarray | None = None
+
+
+def line_hash(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | None) -> list[Seen]:
+    """Validate a partition of records and compute what the first pass keeps (runs on any engine)."""
+    out = []
+    for line in lines:
+        doc = parse_document(parse_line(line, path), f"{path}:{line.lineno}", schema)
+        where = Line(line.lineno, line.offset, b"")
+        if not silver and not doc.provenance.reviewed:
+            out.append(Seen(where, doc.id, False))
+            continue
+        digest = document_digest(doc)
+        out.append(
+            Seen(
+                where, doc.id, doc.provenance.reviewed, doc.provenance, record_rank(doc, digest), digest,
+                hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16], line_hash(line.raw),
+                signature(doc.text),
+            )
+        )  # fmt: skip
+    return out
 
 
 EXPORTED_FIELDS = {"id", "source", "text", "meta", "spans", "relations", "provenance"}
@@ -63,37 +110,43 @@ def scan(
     grouper: NearDuplicateGrouper,
     progress: Progress = NO_PROGRESS,
     schema: LabelSchema | None = None,
+    run: Run = here,
 ) -> Scan:
-    """First pass: validate everything, choose one record per id, group near-duplicates."""
+    """First pass: validate everything, choose one record per id, group near-duplicates.
+
+    The records are validated in partitions on `run`'s engine; what comes back is merged here in
+    file order, so the choices are the same on every engine."""
     choices: dict[str, Choice] = {}
     unreviewed: set[str] = set()
     provenance = ProvenanceSummary()
     records = 0
     progress.stage("checking records")
-    for lineno, obj in iter_json_lines(path):
-        doc = parse_document(obj, f"{path}:{lineno}", schema)
-        records += 1
-        if records % 500 == 0:
-            progress.advance(500)
-        if not silver and not doc.provenance.reviewed:
-            unreviewed.add(doc.id)
-            continue
-        provenance.add(doc.provenance)
-        digest = document_digest(doc)
-        text_digest = hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16]
-        rank = record_rank(doc, digest)
-        known = choices.get(doc.id)
-        if known is None:
-            grouper.add(doc.id, doc.text)
-            known = choices[doc.id] = Choice(rank, lineno, digest, text_digest)
-        elif known.text_digest != text_digest:
-            raise InputError(
-                f"{path}:{lineno}: record {doc.id} has a different text from line {known.lineno}; "
-                "one id must always name the same text"
-            )
-        elif rank > known.rank:
-            known.rank, known.lineno, known.digest = rank, lineno, digest
-        known.reviewed_records += doc.provenance.reviewed
+    parts = partitioned(iter_lines(path), PARTITION)
+    for part in run(scan_part, parts, str(path), silver, schema):
+        for seen in part:
+            records += 1
+            if records % 500 == 0:
+                progress.advance(500)
+            if seen.provenance is None:
+                unreviewed.add(seen.doc_id)
+                continue
+            provenance.add(seen.provenance)
+            lineno = seen.line.lineno
+            known = choices.get(seen.doc_id)
+            if known is None:
+                grouper.add_signature(seen.doc_id, seen.signature)
+                known = choices[seen.doc_id] = Choice(
+                    seen.rank, lineno, seen.line.offset, seen.digest, seen.text_digest, seen.line_hash
+                )
+            elif known.text_digest != seen.text_digest:
+                raise InputError(
+                    f"{path}:{lineno}: record {seen.doc_id} has a different text from line {known.lineno}; "
+                    "one id must always name the same text"
+                )
+            elif seen.rank > known.rank:
+                known.rank, known.lineno, known.digest = seen.rank, lineno, seen.digest
+                known.offset, known.line_hash = seen.line.offset, seen.line_hash
+            known.reviewed_records += seen.reviewed
     if records == 0:
         raise InputError(f"{path}: no records; export needs a JSONL file of annotated documents")
     if not choices:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -101,12 +102,22 @@ def seed_records(seeds_dir: Path) -> list[dict[str, Any]]:
     return [annotate_seed(p.stem[4:], p.read_text(encoding="utf-8")) for p in sorted(seeds_dir.glob("*.txt"))]
 
 
+def invented_text(seed: int, words: int = 60) -> str:
+    """A text of made-up words and names: shares no name with the seeds or with other seeds' texts."""
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "tu", "re", "sa", "po", "ne", "vi", "da", "fo", "gu"]
+    vocab = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(400)]
+    names = " and ".join("".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(8))
+    return " ".join(rng.choice(vocab) for _ in range(words)) + f" met {names}. Officials said nothing more."
+
+
 class Helpers:
     """The builders above, handed to tests as a fixture (test modules cannot import a conftest)."""
 
     place = staticmethod(place)
     record = staticmethod(record)
     write_jsonl = staticmethod(write_jsonl)
+    invented_text = staticmethod(invented_text)
 
 
 @pytest.fixture(scope="session")

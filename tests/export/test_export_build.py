@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 import re
 from pathlib import Path
 from typing import Any
@@ -31,15 +30,6 @@ CONFIGS = ["documents", "quotes", "claims", "tokens"]
 
 def load(version_dir: Path, config: str, cache: Path) -> datasets.DatasetDict:
     return datasets.load_dataset(str(version_dir), config, cache_dir=str(cache))
-
-
-def invented_text(seed: int, words: int = 60) -> str:
-    """A text of made-up words and names: shares no name with the seeds or with other seeds' texts."""
-    rng = random.Random(seed)
-    syllables = ["ka", "lo", "mi", "tu", "re", "sa", "po", "ne", "vi", "da", "fo", "gu"]
-    vocab = ["".join(rng.choice(syllables) for _ in range(3)) for _ in range(400)]
-    names = " and ".join("".join(rng.choice(syllables) for _ in range(3)).capitalize() for _ in range(8))
-    return " ".join(rng.choice(vocab) for _ in range(words)) + f" met {names}. Officials said nothing more."
 
 
 @pytest.fixture(scope="module")
@@ -156,12 +146,12 @@ def test_export_test_document_stays_in_test_when_documents_are_added(
     make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
 ) -> None:
     out = tmp_path / "exports"
-    old = [make.record(f"old{i}", invented_text(i), []) for i in range(3)]
+    old = [make.record(f"old{i}", make.invented_text(i), []) for i in range(3)]
     export_dataset(
         make.write_jsonl(tmp_path / "a.jsonl", old), ExportOptions(name="d", out=out, ratios=Ratios(0, 0, 1))
     )
     retold = make.record("retold", old[0]["text"].replace("Officials", "Ministers"), [])
-    new = [make.record(f"new{i}", invented_text(100 + i), []) for i in range(4)] + [retold]
+    new = [make.record(f"new{i}", make.invented_text(100 + i), []) for i in range(4)] + [retold]
     result = export_dataset(
         make.write_jsonl(tmp_path / "b.jsonl", old + new),
         ExportOptions(name="d", out=out, ratios=Ratios(1, 0, 0)),
@@ -301,7 +291,7 @@ def test_export_config_without_rows_is_named_and_the_rest_loads(
     assert empty.num_rows == 0 and empty_file.startswith("data/claims/")
     assert empty.features["checkworthy"].names == get_schema().choice_values("CLAIM", "checkworthy")
     # A config with rows in some splits declares only those, so it loads (datasets cannot read an empty one).
-    docs = [make.record(f"d{i}", invented_text(i), []) for i in range(6)]
+    docs = [make.record(f"d{i}", make.invented_text(i), []) for i in range(6)]
     docs[0]["spans"] = [
         make.place(docs[0]["text"], "CLAIM", "Officials said nothing more", {"checkworthy": "low"})
     ]
@@ -432,7 +422,7 @@ def test_export_test_document_that_leaves_and_returns_is_still_test(
     make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
 ) -> None:
     out = tmp_path / "exports"
-    docs = [make.record(f"d{i}", invented_text(200 + i), []) for i in range(3)]
+    docs = [make.record(f"d{i}", make.invented_text(200 + i), []) for i in range(3)]
     export_dataset(
         make.write_jsonl(tmp_path / "a.jsonl", docs), ExportOptions(name="d", out=out, ratios=Ratios(0, 0, 1))
     )

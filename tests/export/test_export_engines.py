@@ -1,0 +1,49 @@
+"""Export on several processes or a Dask cluster writes the same bytes as in one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from curation.cluster import DaskOptions
+from curation.export import ExportOptions, export_dataset
+from curation.export.scan import PARTITION
+from curation.export.versions import read_manifest
+
+
+def corpus(make: Any, seed_records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The seeds and enough invented documents for several partitions, with annotators to pseudonymise
+    (handed out in file order) and local paths to strip."""
+    records = list(seed_records)
+    for i in range(2 * PARTITION + 7):
+        extra = make.record(
+            f"invented-{i:03d}", make.invented_text(i), [], annotator=f"person{i % 4}@example.org"
+        )
+        extra["source"] = f"/home/ana/news/{i}.txt"
+        records.append(extra)
+    return records
+
+
+def version_facts(version_dir: Path) -> dict[str, Any]:
+    manifest = read_manifest(version_dir)
+    data = {k: v for k, v in manifest["files"].items() if k.startswith("data/")}
+    same = ("splits", "document_hashes", "annotators", "personal_data", "content_hash")
+    return {"data": data, **{key: manifest[key] for key in same}}
+
+
+@pytest.mark.parametrize(
+    "engine", [{"n_process": 2}, {"dask": DaskOptions(workers=2)}], ids=["n-process-2", "dask-2-workers"]
+)
+def test_export_in_parallel_gives_byte_identical_parquet(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]], engine: dict[str, Any]
+) -> None:
+    path = make.write_jsonl(tmp_path / "gold.jsonl", corpus(make, seed_records))
+    home = tmp_path / "home"
+    one = export_dataset(path, ExportOptions(name="one", out=tmp_path / "e", home=home))
+    many = export_dataset(path, ExportOptions(name="many", out=tmp_path / "e", home=home, **engine))
+    assert one.documents == many.documents == len(seed_records) + 2 * PARTITION + 7
+    facts = version_facts(one.version_dir)
+    assert facts == version_facts(many.version_dir)
+    assert len(facts["data"]) == 4 and facts["personal_data"]["sources_with_directories"] == 2 * PARTITION + 7
