@@ -1,0 +1,48 @@
+"""Push validates each record once: what it validated is kept in the state dir, by line and config."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from curation.errors import ValidationError
+from curation.jsonl import write_documents
+from curation.records import Document
+from curation.schema import get_schema
+from curation.studio.push import scan
+from curation.studio.validated import CACHE_FILE
+
+
+def known_keys(home: Path) -> int:
+    with sqlite3.connect(home / CACHE_FILE) as db:
+        return int(db.execute("SELECT count(*) FROM validated").fetchone()[0])
+
+
+def test_push_scan_validates_a_record_once_and_again_when_its_line_changes(
+    make_record: Callable[..., Document], tmp_path: Path
+) -> None:
+    docs = [
+        make_record(f"Zoe {i} said “we will win” on Monday.", SPEAKER=f"Zoe {i}", score=0.5 + i / 10)
+        for i in range(3)
+    ]
+    path, home = tmp_path / "pre.jsonl", tmp_path / "home"
+    write_documents(path, docs)
+    first = scan(path, get_schema(), home=home)
+    assert known_keys(home) == 3 and (home / CACHE_FILE).stat().st_mode & 0o777 == 0o600
+    assert scan(path, get_schema(), home=home) == first  # read from the cache: the same entries
+    assert known_keys(home) == 3
+    assert scan(path, get_schema(), layer="claims", home=home) != []  # another config: validated again
+    assert known_keys(home) == 6
+
+    # A changed line is a new record to the cache: validated again, and here refused.
+    lines = path.read_text(encoding="utf-8").splitlines()
+    bad = json.loads(lines[1])
+    bad["relations"] = [{"head": bad["spans"][0]["id"], "tail": "quote-99-100", "label": "speaker"}]
+    lines[1] = json.dumps(bad)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError, match=rf"pre.jsonl:2 \(document {bad['id']}\)"):
+        scan(path, get_schema(), home=home)
