@@ -1,7 +1,9 @@
 """Parquet files of every config and split, written in row groups as documents stream through.
 
-Rows are buffered per (config, split) and flushed every `batch_rows` rows, so memory holds one batch
-per file, not the dataset. The Arrow schema comes from the datasets Features (their metadata is
+Rows are buffered per (config, split) and flushed every `batch_rows` rows (100 for the configs with
+a row per document, which carry a whole text or its tokens: 1,000 of those held about 100 MB per file
+and made peak memory grow with the corpus up to that size), so memory holds one batch per file, not
+the dataset. The Arrow schema comes from the datasets Features (their metadata is
 embedded), and the bytes are the same for the same rows (no timestamps are written).
 """
 
@@ -23,13 +25,19 @@ def data_file(config: str, split: str) -> str:
     return f"{DATA_DIR}/{config}/{split}-00000-of-00001.parquet"
 
 
+DOCUMENT_ROWS = {"documents", "tokens"}  # configs with one (large) row per document
+
+
 class ParquetSink:
     """Open writers lazily, buffer rows, flush row groups, count rows per (config, split)."""
 
-    def __init__(self, root: Path, features: dict[str, Features], batch_rows: int = 1000) -> None:
+    def __init__(
+        self, root: Path, features: dict[str, Features], batch_rows: int = 1000, document_rows: int = 100
+    ) -> None:
         self.root = root
         self.schemas = {config: f.arrow_schema for config, f in features.items()}
         self.batch_rows = batch_rows
+        self.document_rows = document_rows
         self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -50,7 +58,7 @@ class ParquetSink:
         buffer = self.buffers[key]
         buffer.extend(rows)
         self.counts[key] += len(rows)
-        if len(buffer) >= self.batch_rows:
+        if len(buffer) >= (self.document_rows if config in DOCUMENT_ROWS else self.batch_rows):
             self._flush(key)
 
     def _flush(self, key: tuple[str, str]) -> None:
