@@ -232,16 +232,21 @@ def _expletive(token: Token) -> bool:
     return syntax.expletive(token) or token.lower_ in ("that", "which", "this")
 
 
-class LearnedQuotes:
-    """Extend the rules' attributions with the contents of learned cues (module docstring)."""
+class LearnedQuotes(lexicon.WithLexicon):
+    """Extend the rules' attributions with the contents of learned cues (module docstring).
+
+    The parse rules that turn a cue into a content read word lists (content prepositions), so this
+    component keeps its own lexicon and saves it with the pipeline, as the rule components do.
+    """
 
     def __init__(self, name: str, spans_key: str, min_score: float, keep_rules: bool = True) -> None:
+        super().__init__()
         self.name = name
         self.spans_key = spans_key
         self.keep_rules = keep_rules
         self.min_score = min_score
 
-    def __call__(self, doc: Doc) -> Doc:
+    def annotate(self, doc: Doc) -> Doc:
         if self.spans_key not in doc.spans:
             return doc
         group = doc.spans[self.spans_key]

@@ -111,6 +111,9 @@ def test_train_model_loads_with_spacy_load_without_importing_curation(
     assert len(loaded["scores"]) == len(loaded["learned"])
     assert ["We will not give up,", "direct", "direct_cue"] in loaded["quotes"]
     assert loaded["meta"]["dataset"]["name"] == "seeds-silver"
+    # Every component that reads words carries its word lists in the saved pipeline.
+    for name in ("curation_learned_quotes", "curation_indirect_quotes", "curation_speakers"):
+        assert (trained_model / name / "lexicon.json").is_file(), name
 
 
 @pytest.mark.integration
