@@ -223,8 +223,8 @@ def _converge(
     a prediction of a task that is gone): then the project is read again, a few rounds at most.
     """
     found = remove_duplicates(conn, project_id)
+    existing = existing_tasks(conn, project_id)
     for round_ in range(CONVERGE_ROUNDS):
-        existing = existing_tasks(conn, project_id)
         lost = [e.doc_id for e in entries if e.doc_id not in existing]
         if lost:
             raise ServerError(
@@ -241,11 +241,14 @@ def _converge(
                 ]
                 _import_predictions(conn, project_id, preds)
         except ServerError:
-            if round_ == CONVERGE_ROUNDS - 1 or not _tasks_moved(conn, project_id, missing, existing):
+            now = existing_tasks(conn, project_id)
+            if round_ == CONVERGE_ROUNDS - 1 or not _tasks_moved(missing, existing, now):
                 raise
-            continue  # a task we aimed at was removed as a duplicate meanwhile: read the project again
-        report.predictions_restored += len(missing)
+            existing = now  # a task we aimed at was removed as a duplicate meanwhile: aim again
+            continue
+        report.predictions_restored = len(missing)
         found.predictions_removed += remove_duplicates(conn, project_id).predictions_removed
+        break
     report.duplicates_removed = found.tasks_removed + found.predictions_removed
     report.duplicates_kept = found.kept
 
@@ -253,9 +256,8 @@ def _converge(
 CONVERGE_ROUNDS = 4
 
 
-def _tasks_moved(conn: Connection, project_id: int, entries: list[Entry], seen: dict[str, Existing]) -> bool:
+def _tasks_moved(entries: list[Entry], seen: dict[str, Existing], now: dict[str, Existing]) -> bool:
     """Whether some entry's task is no longer the one `seen` listed (a concurrent push removed it)."""
-    now = existing_tasks(conn, project_id)
     return any(e.doc_id not in now or now[e.doc_id].task_id != seen[e.doc_id].task_id for e in entries)
 
 
