@@ -112,6 +112,12 @@ class Engine(enum.StrEnum):
     dask = "dask"
 
 
+def plain(target: Console, text: str) -> None:
+    """Print a line of data as it is: paths, names and copied text may hold `[...]` that rich would read
+    as markup or colour, so neither markup nor highlighting applies; long lines are not wrapped."""
+    target.print(text, highlight=False, markup=False, soft_wrap=True)
+
+
 def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line to stderr and return the Exit to raise."""
     err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)

@@ -9,7 +9,17 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from curation.cli.app import Engine, app, console, echo_json, err_console, fail, progress_bar, user_errors
+from curation.cli.app import (
+    Engine,
+    app,
+    console,
+    echo_json,
+    err_console,
+    fail,
+    plain,
+    progress_bar,
+    user_errors,
+)
 from curation.cli.gold import policy_of, print_adjudication
 from curation.cli.options import (
     EngineOption,
@@ -115,12 +125,7 @@ def export_cmd(
     with progress_bar("reading records", quiet) as progress:
         result = export_dataset(records, options, progress=progress)
     for folder in result.cleaned:
-        err_console.print(
-            f"removed {folder}: a temporary folder left by an interrupted export",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        plain(err_console, f"removed {folder}: a temporary folder left by an interrupted export")
     if as_json:
         echo_json(result)
         if push_to_hub:
@@ -148,12 +153,7 @@ def export_cmd(
         console.print(f"-> {escape(str(result.version_dir))}", highlight=False, soft_wrap=True)
     else:
         console.print(f"no change since {name} v{result.version}: no new version written", soft_wrap=True)
-    console.print(
-        f'load it: datasets.load_dataset("{result.version_dir}", "quotes")',
-        highlight=False,
-        markup=False,
-        soft_wrap=True,
-    )
+    plain(console, f'load it: datasets.load_dataset("{result.version_dir}", "quotes")')
     if push_to_hub:
         _push(result.version_dir, push_to_hub, dry_run)
 
@@ -168,38 +168,26 @@ def _push(version_dir: Path, repo: str, dry_run: bool, out: Console = console) -
         out.print(
             f"dry run: would upload {len(plan.files)} files ({plan.total_bytes:,} bytes)", highlight=False
         )
-        out.print(
-            f"  to Hub dataset {plan.repo}, tagged {plan.revision}",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        plain(out, f"  to Hub dataset {plan.repo}, tagged {plan.revision}")
         for path, size in plan.files:
             out.print(f"  {size:>12,}  {escape(path)}", highlight=False, soft_wrap=True)
         return
     url = push_version(plan, version_dir)
-    out.print(
-        f"pushed to {plan.repo} ({url}), tagged {plan.revision}",
-        highlight=False,
-        markup=False,
-        soft_wrap=True,
-    )
+    plain(out, f"pushed to {plan.repo} ({url}), tagged {plan.revision}")
 
 
 def _personal_data(found: PersonalData | None, version_dir: Path, out: Console) -> None:
     """Say what personal data the version holds, before anything is uploaded."""
     if found is None:
-        err_console.print(
+        plain(
+            err_console,
             f"personal data in {version_dir}: not recorded (exported by an older curation); "
             "export a new version to have annotators pseudonymised and paths stripped",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
         )
         return
-    out.print(f"personal data in {version_dir}:", highlight=False, markup=False, soft_wrap=True)
+    plain(out, f"personal data in {version_dir}:")
     for line in found.lines():
-        out.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+        plain(out, f"  {line}")
 
 
 @app.command("diff")
@@ -219,4 +207,4 @@ def diff_cmd(
     if as_json:
         echo_json(changes)
         return
-    console.print(changes.markdown(), highlight=False, markup=False, soft_wrap=True)
+    plain(console, changes.markdown())

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from curation.cli.app import app, console, echo_json, err_console, fields_of, progress_bar, user_errors
+from curation.cli.app import app, console, echo_json, err_console, fields_of, plain, progress_bar, user_errors
 from curation.cli.options import (
     GoldStoreOption,
     JsonOption,
@@ -36,7 +36,7 @@ def print_adjudication(report: AdjudicationReport, what: str = "adjudicated") ->
         return
     console.print(f"{what} ({report.policy.method}):", highlight=False, soft_wrap=True)
     for line in report.lines():
-        console.print(f"  {line}", highlight=False, markup=False, soft_wrap=True)
+        plain(console, f"  {line}")
 
 
 @app.command("adjudicate")
@@ -83,7 +83,7 @@ def adjudicate_cmd(
         )
     elif report.conflict_list:
         for conflict in report.conflict_list[:10]:
-            err_console.print(conflict.line(), highlight=False, markup=False, soft_wrap=True)
+            plain(err_console, conflict.line())
         if len(report.conflict_list) > 10:
             err_console.print(f"... and {len(report.conflict_list) - 10} more (--report FILE lists them all)")
 

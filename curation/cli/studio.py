@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from curation.cli.app import app, console, echo_json, err_console, fields_of, progress_bar, user_errors
+from curation.cli.app import app, console, echo_json, err_console, fields_of, plain, progress_bar, user_errors
 from curation.cli.options import (
     GoldStoreOption,
     JsonOption,
@@ -37,6 +37,7 @@ studio_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(studio_app, name="studio")
+
 
 @studio_app.command("start")
 @user_errors
@@ -237,7 +238,7 @@ def push_cmd(
     labels = resolve_schema(schema)
 
     def waiting(message: str) -> None:
-        err_console.print(message, highlight=False, markup=False, soft_wrap=True)
+        plain(err_console, message)
 
     if mode == "decisions":
         _push_decisions(
@@ -269,7 +270,7 @@ def push_cmd(
                 highlight=False,
             )
         for kept in report.duplicates_kept:
-            err_console.print(f"duplicate kept: {kept}", highlight=False, markup=False, soft_wrap=True)
+            plain(err_console, f"duplicate kept: {kept}")
         if report.config_changed:
             console.print(f"labeling config of layer {report.layer!r} set from the label schema")
         console.print(f"open {report.url}/projects/{report.project_id}/data", highlight=False)
@@ -334,16 +335,11 @@ def print_pull(report: PullReport, out: Path, since: datetime | None, as_json: b
     counts and what the merge did to the gold store; exit code 1 when annotations were left out."""
     project = report.project
     for left in report.left_out:
-        err_console.print(f"left out: {left.describe()}:", highlight=False, markup=False, soft_wrap=True)
+        plain(err_console, f"left out: {left.describe()}:")
         for problem in left.problems:
-            err_console.print(f"  - {problem}", highlight=False, markup=False, soft_wrap=True)
+            plain(err_console, f"  - {problem}")
     for skipped in report.cancelled:
-        err_console.print(
-            f"skipped (kept as cancelled, never gold): {skipped}",
-            highlight=False,
-            markup=False,
-            soft_wrap=True,
-        )
+        plain(err_console, f"skipped (kept as cancelled, never gold): {skipped}")
     if as_json:
         echo_json({"out": out, **fields_of(report)})
         if report.left_out:
@@ -371,7 +367,7 @@ def print_pull(report: PullReport, out: Path, since: datetime | None, as_json: b
         soft_wrap=True,
     )
     for line in store.removed:
-        err_console.print(f"removed: {line}", highlight=False, markup=False, soft_wrap=True)
+        plain(err_console, f"removed: {line}")
     if store.documents_removed:
         err_console.print(
             f"{len(store.documents_removed)} documents left the store (no annotation of project "
@@ -483,4 +479,4 @@ def _pull_decisions(
         echo_json({"out": output, "to_editor": to_editor, **fields_of(report)})
         return
     for line in summary_lines(report, output, project, to_editor, per_document):
-        console.print(line, highlight=False, markup=False, soft_wrap=True)
+        plain(console, line)
