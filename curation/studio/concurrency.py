@@ -28,7 +28,7 @@ from typing import Any
 from curation.locks import hold, lock_path
 from curation.studio.connection import Connection, client, server_errors
 from curation.studio.convert import DOC_ID
-from curation.studio.tasks import ListedTask, listed_task_data
+from curation.studio.tasks import TaskKey, task_keys
 
 DELETE_ATTEMPTS = 4  # a prediction delete answered 5xx is asked again this many times in all
 
@@ -62,13 +62,16 @@ class Duplicates:
     kept: list[str] = field(default_factory=list)  # "document D: tasks 3, 9 (both annotated)"
 
 
-def remove_duplicates(conn: Connection, project_id: int, key: str = DOC_ID) -> Duplicates:
+def remove_duplicates(
+    conn: Connection, project_id: int, key: str = DOC_ID, listed: list[TaskKey] | None = None
+) -> Duplicates:
     """One task per key (the document id unless told) and one prediction per (task, model version);
-    see the module doc."""
+    see the module doc. `listed` is the project's task_keys when the caller has just read them."""
     found = Duplicates()
-    by_doc: dict[str, list[ListedTask]] = defaultdict(list)
-    for task in listed_task_data(conn, project_id):
-        doc_id = task.data.get(key)
+    by_doc: dict[str, list[TaskKey]] = defaultdict(list)
+    listed = task_keys(conn, project_id) if listed is None else listed
+    for task in listed:
+        doc_id = task.fields.get(key)
         if doc_id:
             by_doc[str(doc_id)].append(task)
     doomed: list[int] = []
@@ -85,12 +88,7 @@ def remove_duplicates(conn: Connection, project_id: int, key: str = DOC_ID) -> D
         _delete_tasks(conn, project_id, doomed)
         found.tasks_removed = len(doomed)
     gone = set(doomed)
-    by_version: dict[tuple[int, str], list[int]] = defaultdict(list)
-    with server_errors(conn, f"listing the predictions of project {project_id}"):
-        for pred in client(conn).predictions.list(project=project_id):
-            if int(pred.task) not in gone:
-                by_version[(int(pred.task), str(pred.model_version or ""))].append(int(pred.id or 0))
-    extra = [pred_id for pred_ids in by_version.values() for pred_id in sorted(pred_ids)[1:]]
+    extra = [pred_id for t in listed if t.id not in gone for pred_id in t.extra_predictions]
     if extra:
         # One request per prediction (the API has no bulk delete for one model version): a few at once.
         with ThreadPoolExecutor(max_workers=4, thread_name_prefix="curation-dedupe") as pool:

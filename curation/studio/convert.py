@@ -34,6 +34,10 @@ DOC_ID = "doc_id"
 TEXT_HASH = "text_hash"
 RECORD = "record"  # the rest of the document (source, meta, removed), carried so nothing is lost
 GROUPS = "groups"  # in RECORD: span id -> its group name, so a group kept in the editor keeps its name
+UNIT = "unit"  # task data: a decision unit's key (document id and first head span id): push's idempotence key
+# What push recognises a task by. They are also in the task's meta (task_meta), so push can list a project's
+# tasks without their texts; tasks pushed before that carry them in the data only.
+KEY_FIELDS = (DOC_ID, TEXT_HASH, UNIT)
 
 
 class AnnotationProblems(ValidationError):
@@ -42,6 +46,11 @@ class AnnotationProblems(ValidationError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
+
+
+def task_meta(data: dict[str, Any]) -> dict[str, Any]:
+    """The task's meta: its key fields, copied from its data (see KEY_FIELDS)."""
+    return {key: data[key] for key in KEY_FIELDS if key in data}
 
 
 def task_data(doc: Document) -> dict[str, Any]:

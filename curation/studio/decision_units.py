@@ -19,12 +19,11 @@ from xml.etree import ElementTree as ET
 
 from curation.records import Document, Relation, Span
 from curation.schema import LabelSchema
-from curation.studio.convert import task_data
+from curation.studio.convert import UNIT, task_data
 
 VIEW_NAME = "context"  # the HyperText object showing the unit
 CHOICE_NAME = "decision"  # the Choices control holding the answer
 HTML = "html"  # task data: the rendered unit
-UNIT = "unit"  # task data: the unit's key (document id and first head span id): push's idempotence key
 PREDICTED = "predicted"  # task data: the unit's spans and relations as predicted, and the model version
 
 Outcome = Literal["gold", "removed", "editor"]

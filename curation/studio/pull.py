@@ -24,7 +24,7 @@ from curation.layers import layer_title, split_title
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
-from curation.studio.connection import Connection, check, client, server_errors
+from curation.studio.connection import Connection, check, client, get_json, server_errors
 from curation.studio.convert import DOC_ID, AnnotationProblems, document_from_task
 from curation.studio.project import ProjectInfo, ProjectReport, find_project
 from curation.studio.tasks import iter_tasks, task_ids
@@ -143,8 +143,8 @@ class PredictionVersions:
             return None  # annotated from scratch: no model to credit
         if self._versions is None:
             with server_errors(self.conn, f"listing the predictions of project {self.project_id}"):
-                found = client(self.conn).predictions.list(project=self.project_id)
-            self._versions = {int(p.id or 0): str(p.model_version or "") for p in found}
+                found = get_json(self.conn, "api/predictions/", {"project": self.project_id})
+            self._versions = {int(p["id"]): str(p.get("model_version") or "") for p in found}
         return self._versions.get(int(prediction_id)) or None
 
 

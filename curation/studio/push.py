@@ -33,9 +33,9 @@ from curation.schema import ALL_LAYER, LabelSchema, get_schema
 from curation.studio.concurrency import push_lock, remove_duplicates
 from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
-from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data
+from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data, task_meta
 from curation.studio.project import SentReport, ensure_project, set_model_version
-from curation.studio.tasks import listed_task_data
+from curation.studio.tasks import TaskKey, task_keys
 from curation.studio.validated import Known, config_hash, record_key, validated
 
 DEFAULT_BATCH = 500
@@ -198,12 +198,8 @@ def _still_stale(
     conn: Connection, project_id: int, group: list[Entry], existing: dict[str, Existing]
 ) -> list[Entry]:
     """The entries of `group` whose task still lacks a prediction of their model version."""
-    wanted = {existing[e.key].task_id for e in group}
-    have: set[tuple[int, str]] = set()
-    with server_errors(conn, f"listing the predictions of project {project_id}"):
-        for pred in client(conn).predictions.list(project=project_id):
-            if int(pred.task) in wanted:
-                have.add((int(pred.task), str(pred.model_version or "")))
+    listed = task_keys(conn, project_id, ids=sorted({existing[e.key].task_id for e in group}))
+    have = {(t.id, version) for t in listed for version in t.model_versions}
     return [e for e in group if (existing[e.key].task_id, e.model_version) not in have]
 
 
@@ -222,8 +218,9 @@ def _converge(
     push may delete a duplicate task between our listing and our restore (the server answers 400 for
     a prediction of a task that is gone): then the project is read again, a few rounds at most.
     """
-    found = remove_duplicates(conn, project_id)
-    existing = existing_tasks(conn, project_id)
+    listed = task_keys(conn, project_id)
+    found = remove_duplicates(conn, project_id, listed=listed)
+    existing = existing_tasks(conn, project_id, listed=None if found.tasks_removed else listed)
     for round_ in range(CONVERGE_ROUNDS):
         lost = [e.doc_id for e in entries if e.doc_id not in existing]
         if lost:
@@ -295,6 +292,8 @@ def import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]])
         server_errors(conn, f"importing {len(tasks)} tasks into project {project_id}"),
         _settle_on_timeout(conn, project_id),
     ):
+        # The key fields go in the meta too, so a later push lists the project without its texts.
+        tasks = [{**task, "meta": {**task_meta(task["data"]), **(task.get("meta") or {})}} for task in tasks]
         client(conn).projects.import_tasks(project_id, request=cast(Any, tasks), return_task_ids=True)
 
 
@@ -314,11 +313,9 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
     validated before under the same config (curation.studio.validated, in the state dir `home`) is
     not validated again: its line and the config hash to the same key.
     """
-    from label_studio_sdk.label_interface import LabelInterface
-
     config = labeling_config(schema, layer)
     config_key = config_hash(config)
-    interface: LabelInterface | None = None
+    interface: Any = None
     entries: list[Entry] = []
     seen: set[str] = set()
     with validated(home) as cache:
@@ -326,6 +323,9 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
             key = record_key(config_key, line.raw)
             known = cache.get(key)
             if known is None:
+                # Imported only when a record needs it: the SDK takes over a second to import.
+                from label_studio_sdk.label_interface import LabelInterface
+
                 interface = interface or LabelInterface(config)
                 known = _validate(line, path, schema, layer, interface)
                 cache.add(key, known)
@@ -358,24 +358,17 @@ def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, int
     return Known(doc.id, text_hash(doc.text), version, doubt(doc))
 
 
-def existing_tasks(conn: Connection, project_id: int, key: str = DOC_ID) -> dict[str, Existing]:
-    """The project's tasks by their key in the task data (the document id unless told), with the
-    model versions they already have predictions of."""
+def existing_tasks(
+    conn: Connection, project_id: int, key: str = DOC_ID, listed: list[TaskKey] | None = None
+) -> dict[str, Existing]:
+    """The project's tasks by their key (the document id unless told), with the model versions they
+    already have predictions of; `listed` is the project's task_keys when the caller has them."""
     found: dict[str, Existing] = {}
-    tasks = list(listed_task_data(conn, project_id))
-    if not tasks:
-        return found
-    versions: dict[int, set[str]] = {}
-    with server_errors(conn, f"listing the predictions of project {project_id}"):
-        for pred in client(conn).predictions.list(project=project_id):
-            versions.setdefault(int(pred.task), set()).add(str(pred.model_version or ""))
-    for task_id, data, _ in tasks:
-        task_key = data.get(key)
+    for task in task_keys(conn, project_id) if listed is None else listed:
+        task_key = task.fields.get(key)
         if not task_key:
             continue  # a task someone imported by hand: not ours
-        found[str(task_key)] = Existing(
-            task_id, str(data.get(TEXT_HASH, "")), frozenset(versions.get(task_id, ()))
-        )
+        found[str(task_key)] = Existing(task.id, str(task.fields.get(TEXT_HASH, "")), task.model_versions)
     return found
 
 

@@ -18,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from curation.studio.connection import Connection, client, server_errors
+from curation.studio.connection import Connection, client, get_json, server_errors
+from curation.studio.convert import DOC_ID, KEY_FIELDS
 from curation.studio.server import EXPORT_SUBDIR
 
 CHUNK = 500
@@ -71,25 +72,137 @@ def iter_tasks(
         yield from (task for task in json.loads(body) if task.get("id") in wanted)
 
 
-class ListedTask(NamedTuple):
+class TaskKey(NamedTuple):
+    """What push knows a task by, read without its text."""
+
     id: int
-    data: dict[str, Any]
+    fields: dict[str, Any]  # its key fields (convert.KEY_FIELDS): the document id, the text hash, ...
+    model_versions: frozenset[str]  # the model versions it has predictions of
+    extra_predictions: tuple[int, ...]  # ids of predictions of a version it already has (duplicates)
     annotations: int  # submitted and skipped annotations
 
 
-def listed_task_data(conn: Connection, project_id: int) -> Iterator[ListedTask]:
-    """Id, data and annotation count of every task of the project, from the task list: no export is
-    written on the server."""
-    with server_errors(conn, f"listing the tasks of project {project_id}"):
-        pager: Any = client(conn).tasks.list(
-            project=project_id,
-            fields="task_only",
-            include="id,data,total_annotations,cancelled_annotations",
-            page_size=1000,
+PAGE = 1000
+VERSIONS_LIMIT = 500  # the task list cuts its predictions_model_versions column to this many characters
+# The task list computes the predictions_model_versions column only for the Data Manager's shown columns:
+# every other computed column is hidden (each costs the server a join), and the listing keeps its default
+# order by id, so pages stay stable. A column this list does not know is computed too: slower, not wrong.
+HIDDEN = [
+    f"tasks:{name}"
+    for name in (
+        "completed_at", "annotators", "annotations_results", "annotations_ids", "predictions_score",
+        "predictions_results", "file_upload", "storage_filename", "avg_lead_time", "draft_exists",
+        "updated_by", "state", "reviewers", "reviews_accepted", "reviews_rejected", "comments",
+        "unresolved_comment_count", "ground_truth", "agreement",
+    )
+]  # fmt: skip
+SUMMARY = "id,meta,predictions_model_versions,total_predictions,total_annotations,cancelled_annotations"
+PER_TASK_LOOKUPS = 50  # more tasks than this whose versions the list cannot say: list every prediction
+
+
+def task_keys(conn: Connection, project_id: int, ids: list[int] | None = None) -> list[TaskKey]:
+    """Every task of the project (or those of `ids`) with the key fields, model versions and duplicate
+    predictions push needs, without listing texts or prediction results.
+
+    The key fields come from the task's meta (push writes them there, convert.task_meta); a task pushed
+    before that has them in its data only, which is then listed for those tasks alone. The model
+    versions come from the task list's predictions_model_versions column, taken as exact only when it
+    accounts for every prediction of the task (no version twice, no comma in a version, not cut short);
+    for any other task its predictions are listed, so a duplicate is found by id.
+    """
+    rows = list(_listed(conn, project_id, SUMMARY, ids))
+    old = [int(row["id"]) for row in rows if DOC_ID not in (row.get("meta") or {})]
+    from_data = {
+        int(row["id"]): row.get("data") or {} for row in _listed_by_ids(conn, project_id, "id,data", old)
+    }
+    unclear = [int(row["id"]) for row in rows if _listed_versions(row) is None]
+    predictions = _predictions_of(conn, project_id, unclear)
+    keys = []
+    for row in rows:
+        task_id = int(row["id"])
+        source = from_data.get(task_id, row.get("meta") or {})
+        fields = {key: source[key] for key in KEY_FIELDS if key in source}
+        listed = _listed_versions(row)
+        extra: list[int] = []
+        if listed is None:
+            seen: set[str] = set()
+            for pred_id, version in sorted(predictions.get(task_id, [])):  # the oldest of a version stays
+                if version in seen:
+                    extra.append(pred_id)
+                seen.add(version)
+            listed = frozenset(seen)
+        done = int(row.get("total_annotations") or 0) + int(row.get("cancelled_annotations") or 0)
+        keys.append(TaskKey(task_id, fields, listed, tuple(extra), done))
+    return keys
+
+
+def _listed_versions(row: dict[str, Any]) -> frozenset[str] | None:
+    """The task's model versions from the list's column, or None when the column cannot be trusted."""
+    raw = str(row.get("predictions_model_versions") or "")
+    versions = frozenset(v.strip() for v in raw.split(",") if v.strip())
+    count = int(row.get("total_predictions") or 0)
+    if len(raw) >= VERSIONS_LIMIT - 2 or len(versions) != count:
+        return None
+    return versions
+
+
+def _predictions_of(
+    conn: Connection, project_id: int, task_ids: list[int]
+) -> dict[int, list[tuple[int, str]]]:
+    """(prediction id, model version) of each of these tasks: one request per task, or one listing of
+    the project's predictions when there are many."""
+    found: dict[int, list[tuple[int, str]]] = {}
+    if not task_ids:
+        return found
+    wanted = set(task_ids)
+    with server_errors(conn, f"listing the predictions of project {project_id}"):
+        if len(task_ids) > PER_TASK_LOOKUPS:
+            listed = get_json(conn, "api/predictions/", {"project": project_id})
+        else:
+            listed = [p for t in task_ids for p in get_json(conn, "api/predictions/", {"task": t})]
+    for pred in listed:
+        if int(pred["task"]) in wanted:
+            found.setdefault(int(pred["task"]), []).append(
+                (int(pred["id"]), str(pred.get("model_version") or ""))
+            )
+    return found
+
+
+def _listed(
+    conn: Connection, project_id: int, include: str, ids: list[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    if ids is None:
+        yield from _pages(
+            conn, project_id, include, {"hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}}
         )
-        for task in pager:
-            done = int(task.total_annotations or 0) + int(task.cancelled_annotations or 0)
-            yield ListedTask(int(task.id), dict(task.data or {}), done)
+    else:
+        yield from _listed_by_ids(conn, project_id, include, ids)
+
+
+def _listed_by_ids(
+    conn: Connection, project_id: int, include: str, ids: list[int]
+) -> Iterator[dict[str, Any]]:
+    for i in range(0, len(ids), CHUNK):
+        selected = {"all": False, "included": ids[i : i + CHUNK]}
+        query = {"hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}, "selectedItems": selected}
+        yield from _pages(conn, project_id, include, query)
+
+
+def _pages(
+    conn: Connection, project_id: int, include: str, query: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """The task list as plain JSON, page by page (the SDK's typed tasks cost more than the request)."""
+    params = {"project": project_id, "fields": "task_only", "include": include, "page_size": PAGE}
+    page, seen = 1, 0
+    while True:
+        with server_errors(conn, f"listing the tasks of project {project_id}"):
+            body = get_json(conn, "api/tasks/", {**params, "page": page, "query": json.dumps(query)})
+        tasks = body.get("tasks") or []
+        yield from tasks
+        seen += len(tasks)
+        if not tasks or seen >= int(body.get("total") or 0):
+            return
+        page += 1
 
 
 def remove_export_copy(conn: Connection, filename: str | None) -> None:
