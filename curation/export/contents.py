@@ -24,7 +24,7 @@ from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
 from curation.export.plan import FORMAT, Plan
 from curation.export.privacy import Redactor, pseudonyms
-from curation.export.rows import Row, RowBuilder
+from curation.export.rows import RowBuilder, Rows
 from curation.export.scan import PARTITION, line_hash
 from curation.export.text import TextAnalyzer, load_tokenizer
 from curation.export.versions import MANIFEST, Version, file_hashes, read_manifest
@@ -128,7 +128,7 @@ class Built:
     """One document's rows of every config, and what the writer needs to finish them here."""
 
     doc_id: str
-    rows: dict[str, list[Row]]
+    rows: dict[str, Rows]
     provenance: dict[str, Any]  # as recorded: the writer redacts it (pseudonyms are handed out in order)
     source: str | None
     meta: dict[str, Any]
@@ -201,7 +201,9 @@ def write_rows(
         for built in part:
             split = plan.splits[built.doc_id]
             provenance, source = redact.fields(built.provenance, built.source, built.meta)
-            document = built.rows["documents"][0]
+            documents = built.rows["documents"]
+            assert isinstance(documents, list)
+            (document,) = documents
             document["source"] = source
             document["provenance"] = json.dumps(
                 provenance.model_dump(mode="json"), sort_keys=True, ensure_ascii=False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 
@@ -20,12 +20,14 @@ from curation.export.features import (
     tag_column,
     unit_configs,
 )
-from curation.export.text import Sentences, TextAnalyzer, Tokens
+from curation.export.text import Sentences, TextAnalyzer, Tokens, token_strings
 from curation.export.text import sentences as sentence_bounds
+from curation.export.writer import ColumnRow
 from curation.records import Document, Span
 from curation.schema import AttrSpec, LabelSchema
 
 Row = dict[str, Any]
+Rows: TypeAlias = list[Row] | ColumnRow  # rows as dicts, or one row as columns (the tokens config)
 
 
 def encode(spec: AttrSpec, value: Any) -> Any:
@@ -46,14 +48,14 @@ class RowBuilder:
         self.attr_columns = span_attr_columns(schema)
         self.combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
 
-    def rows(self, doc: Document, reviewed: bool) -> dict[str, list[Row]]:
+    def rows(self, doc: Document, reviewed: bool) -> dict[str, Rows]:
         """Rows of every config for one document."""
         tokens = self.analyzer.tokenize(doc.text)
         sentences = sentence_bounds(doc.text)
-        out: dict[str, list[Row]] = {"documents": [self.document_row(doc, reviewed)]}
+        out: dict[str, Rows] = {"documents": [self.document_row(doc, reviewed)]}
         for config, label in unit_configs(self.schema).items():
             out[config] = self.unit_rows(doc, label, sentences)
-        out["tokens"] = [self.token_row(doc, tokens)]
+        out["tokens"] = self.token_row(doc, tokens)
         return out
 
     def document_row(self, doc: Document, reviewed: bool) -> Row:
@@ -122,32 +124,49 @@ class RowBuilder:
             rows.append(row)
         return rows
 
-    def token_row(self, doc: Document, tokens: Tokens) -> Row:
-        """Tokens without whitespace tokens, one BIO column per label and one combined column."""
-        size = len(tokens.starts)
-        per_label = {label: np.zeros(size, dtype=np.int64) for label in self.schema.span_labels}
-        combined = np.zeros(size, dtype=np.int64)
+    def token_row(self, doc: Document, tokens: Tokens) -> ColumnRow:
+        """Tokens without whitespace tokens, one BIO column per label and one combined column, as
+        arrays (no Python object per token).
+
+        Spans are taken in (label in schema order, start, longest first) order. In a label's own column
+        a span overlapping an earlier span of its label is left out (the earlier, longer one keeps the
+        tokens); in the combined column a span overlapping any earlier one is left out (the label first
+        in the schema wins)."""
         ordered = sorted(doc.spans, key=lambda s: (self.labels[s.label], s.start, -(s.end - s.start)))
-        for span in ordered:
-            window = tokens.doc.char_span(span.start, span.end, alignment_mode="expand")
-            if window is None or len(window) == 0:
+        firsts, lasts = tokens.windows(
+            np.array([s.start for s in ordered], dtype=np.int64),
+            np.array([s.end for s in ordered], dtype=np.int64),
+        )
+        own: dict[str, list[tuple[int, int, int]]] = {label: [] for label in self.schema.span_labels}
+        combined: list[tuple[int, int, int]] = []
+        reach: dict[str, int] = {}  # per label: where its kept spans end (they come in start order)
+        taken = bytearray(len(tokens.starts))  # tokens of the combined column already tagged
+        for span, first, last in zip(ordered, firsts.tolist(), lasts.tolist(), strict=True):
+            if last <= first:
                 continue
-            first, last = window.start, window.end
-            column = per_label[span.label]
-            if not column[first:last].any():  # same-label overlap: the earlier, longer span keeps it
-                column[first], column[first + 1 : last] = 1, 2
-            if not combined[first:last].any():  # cross-label overlap: the label first in the schema wins
-                begin = self.combined_tags[f"B-{span.label}"]
-                combined[first], combined[first + 1 : last] = begin, begin + 1
+            if first >= reach.get(span.label, 0):
+                own[span.label].append((first, last, 1))
+                reach[span.label] = last
+            if taken.find(1, first, last) == -1:
+                combined.append((first, last, self.combined_tags[f"B-{span.label}"]))
+                taken[first:last] = b"\x01" * (last - first)
         keep = ~tokens.is_space
-        starts = tokens.starts[keep].tolist()
-        text = doc.text
-        row: Row = {
-            "id": doc.id,
-            "tokens": [text[s : s + n] for s, n in zip(starts, tokens.lengths[keep].tolist(), strict=True)],
-            "starts": starts,
-            "tags": combined[keep].tolist(),
-        }
-        for label, column in per_label.items():
-            row[tag_column(label)] = column[keep].tolist()
-        return row
+        starts = tokens.starts[keep]
+        data, offsets = token_strings(doc.text, starts, tokens.lengths[keep])
+        numbers = {"starts": starts.astype(np.int32), "tags": bio_tags(len(keep), combined)[keep]}
+        for label, kept in own.items():
+            numbers[tag_column(label)] = bio_tags(len(keep), kept)[keep]
+        return ColumnRow({"id": doc.id}, numbers, {"tokens": (data, offsets)})
+
+
+def bio_tags(size: int, spans: list[tuple[int, int, int]]) -> np.ndarray:
+    """Tags of `size` tokens: B (`begin`) on the first token of each (first, last, begin) range and
+    I (`begin` + 1) on the others, 0 (outside) elsewhere; the ranges do not overlap."""
+    if not spans:
+        return np.zeros(size, dtype=np.int64)
+    ranges = np.array(spans, dtype=np.int64)
+    first, last, begin = ranges[:, 0], ranges[:, 1], ranges[:, 2]
+    # steps that a running sum turns into B, I ... I, 0 over each range
+    at = np.concatenate([first, first + 1, last])
+    step = np.concatenate([begin, np.ones_like(begin), -(begin + 1)])
+    return np.cumsum(np.bincount(at, weights=step, minlength=size + 1)[:size]).astype(np.int64)

@@ -17,7 +17,6 @@ from functools import cache
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from curation import marks
 
@@ -80,12 +79,50 @@ def sentences(text: str) -> Sentences:
 
 @dataclass(frozen=True)
 class Tokens:
-    """A tokenized text as arrays: the Doc for span alignment, offsets and whitespace flags."""
+    """A tokenized text as arrays (offsets, lengths, whitespace flags): all a tokens row needs, so the
+    spaCy Doc is dropped as soon as it is cut."""
 
-    doc: Doc
     starts: np.ndarray
     lengths: np.ndarray
     is_space: np.ndarray
+    text_length: int
+
+    def windows(self, starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Token ranges [first, last) of character spans [start, end), aligned like spaCy's
+        `Doc.char_span(start, end, alignment_mode="expand")`: every token the span touches, except the
+        token whose trailing space the span starts on; a span outside the text gets an empty range.
+
+        spaCy finds the token holding a character by bisecting token offsets (a token holds its text
+        and its trailing space, so tokens tile the text); `searchsorted` does the same for all spans at
+        once, without a Python call per span."""
+        inside = (starts >= 0) & (ends >= 1) & (ends <= self.text_length) & (len(self.starts) > 0)
+        if not inside.any():
+            return np.zeros(len(starts), dtype=np.int64), np.zeros(len(starts), dtype=np.int64)
+        first = np.searchsorted(self.starts, starts, side="right") - 1
+        last = np.searchsorted(self.starts, ends - 1, side="right")
+        first = np.clip(first, 0, len(self.starts) - 1)
+        first += starts == self.starts[first] + self.lengths[first]  # on the first token's trailing space
+        return np.where(inside, first, 0), np.where(inside, last, 0)
+
+
+def token_strings(text: str, starts: np.ndarray, lengths: np.ndarray) -> tuple[bytes, np.ndarray]:
+    """The texts of the tokens at these offsets as Arrow lays strings out: their UTF-8 bytes joined, and
+    int32 offsets (one more than tokens) into them; cut with numpy, no Python string per token."""
+    data = text.encode("utf-8")
+    ends = starts + lengths
+    if len(data) != len(text):  # offsets count code points: map them to byte positions
+        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+        width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
+        byte_at = np.zeros(len(codes) + 1, dtype=np.int64)
+        np.cumsum(width, out=byte_at[1:])
+        starts, ends = byte_at[starts], byte_at[ends]
+    edges = np.zeros(len(data) + 1, dtype=np.int32)
+    edges[starts] += 1
+    edges[ends] -= 1
+    inside = np.cumsum(edges[:-1]) > 0
+    offsets = np.zeros(len(starts) + 1, dtype=np.int32)
+    np.cumsum(ends - starts, out=offsets[1:])
+    return np.frombuffer(data, dtype=np.uint8)[inside].tobytes(), offsets
 
 
 class TextAnalyzer:
@@ -97,4 +134,4 @@ class TextAnalyzer:
     def tokenize(self, text: str) -> Tokens:
         doc = self.nlp.tokenizer(text)
         table = doc.to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
-        return Tokens(doc, table[:, 0], table[:, 1], table[:, 2].astype(bool))
+        return Tokens(table[:, 0], table[:, 1], table[:, 2].astype(bool), len(text))

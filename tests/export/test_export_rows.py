@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 
-from curation.export.features import bio_names
+from curation.export.features import bio_names, tokens_features
 from curation.export.rows import RowBuilder
-from curation.export.text import TextAnalyzer, load_tokenizer
+from curation.export.text import TextAnalyzer, load_tokenizer, token_strings
+from curation.export.writer import ColumnRow, columns_table
 from curation.records import Document
 from curation.schema import get_schema
 from curation.settings import get_settings
@@ -35,6 +37,14 @@ def document(make: Any) -> Document:
     return Document.model_validate(make.record("doc", TEXT, [quote, claim, speaker, cue], relations))
 
 
+def token_row(builder: RowBuilder, doc: Document) -> dict[str, Any]:
+    """The tokens row of `doc` as the parquet file holds it (through the writer's Arrow table)."""
+    row = builder.rows(doc, reviewed=True)["tokens"]
+    assert isinstance(row, ColumnRow)
+    (out,) = columns_table([row], tokens_features(get_schema()).arrow_schema).to_pylist()
+    return dict(out)
+
+
 def tags_of(row: dict[str, Any], column: str, labels: list[str]) -> list[tuple[str, str]]:
     names = bio_names(labels)
     return [(token, names[tag]) for token, tag in zip(row["tokens"], row[column], strict=True) if tag]
@@ -55,7 +65,7 @@ def test_rows_claim_row_has_claimant_and_checkworthy(builder: RowBuilder, docume
 
 
 def test_rows_tokens_overlap_rule(builder: RowBuilder, document: Document) -> None:
-    (row,) = builder.rows(document, reviewed=True)["tokens"]
+    row = token_row(builder, document)
     labels = get_schema().span_labels
     combined = tags_of(row, "tags", labels)
     # QUOTE comes before CLAIM in the schema: it keeps the shared tokens in the combined column ...
@@ -76,7 +86,7 @@ def test_rows_span_inside_a_token_expands_to_the_token(builder: RowBuilder, make
     text = "Officials said everything."
     cue = make.place(text, "CUE", "sai")  # ends inside the token "said"
     doc = Document.model_validate(make.record("d", text, [cue]))
-    (row,) = builder.rows(doc, reviewed=True)["tokens"]
+    row = token_row(builder, doc)
     assert tags_of(row, "cue_tags", ["CUE"]) == [("said", "B-CUE")]
 
 
@@ -89,3 +99,30 @@ def test_rows_document_row_keeps_the_group_of_a_split_quote(builder: RowBuilder,
     doc = Document.model_validate(make.record("doc", text, [first, second, alone]))
     row = builder.document_row(doc, reviewed=True)
     assert [span["group"] for span in row["spans"]] == ["E1", "E1", None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "  Two  spaces,\n\n\tand a tab  ",
+        "Naïve café — “quoted” 😀 text, über-long words.",
+        "x",
+    ],
+)
+def test_rows_token_windows_align_like_spacy_char_span(builder: RowBuilder, text: str) -> None:
+    """Token ranges of spans found with numpy are those of Doc.char_span(alignment_mode="expand") for every
+    span of up to 8 characters (starting inside a token, on its trailing space, in a run of spaces),
+    and the token texts cut from the UTF-8 bytes are the tokens' texts."""
+    doc = builder.analyzer.nlp.tokenizer(text)
+    tokens = builder.analyzer.tokenize(text)
+    data, offsets = token_strings(text, tokens.starts, tokens.lengths)
+    bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
+    cut = [data[a:b].decode("utf-8") for a, b in bounds]
+    assert cut == [t.text for t in doc]
+    pairs = [(s, e) for s in range(len(text)) for e in range(s + 1, min(s + 9, len(text) + 1))]
+    firsts, lasts = tokens.windows(np.array([s for s, _ in pairs]), np.array([e for _, e in pairs]))
+    for (start, end), first, last in zip(pairs, firsts.tolist(), lasts.tolist(), strict=True):
+        window = doc.char_span(start, end, alignment_mode="expand")
+        expected = (window.start, window.end) if window is not None and len(window) else None
+        assert ((first, last) if last > first else None) == expected, (start, end)
