@@ -40,6 +40,16 @@ class FragmentLimits:
 
 FRAGMENTS = FragmentLimits()
 
+# How far the fragment rules read around a quoted stretch, in characters. They look at the last few
+# words before the opening mark and the first word after the closing one; reading the whole paragraph
+# (or the rest of the text) for every stretch made a long document cost the square of its length
+# (a 0.9 MB text spent most of a minute here). 1,000 characters hold far more words than any limit.
+CONTEXT_CHARS = 1_000
+# Where a quotation mark may start: the scan jumps from one of these characters to the next.
+_MARK_START = re.compile(
+    f"[{marks.char_class(marks.DOUBLE + marks.DOUBLED_APOSTROPHE[0] + marks.DOUBLED_BACKTICK[0])}]"
+)
+
 
 @dataclass(frozen=True)
 class QuotedStretch:
@@ -102,7 +112,7 @@ def _is_fragment(text: str, start: int, end: int, para_start: int, limits: Fragm
     inner = text[start:end].strip()
     if not inner:
         return True
-    before = text[para_start:start].rstrip().rstrip(marks.OPENING).rstrip()
+    before = text[max(para_start, start - CONTEXT_CHARS) : start].rstrip().rstrip(marks.OPENING).rstrip()
     if before.rstrip(",").split()[-1:] == ["that"]:
         return True  # "said that “...”": reported speech quoting verbatim, a mixed quote
     if _names_a_work(before, inner, limits) or _nickname(text, start, end, before):
@@ -145,7 +155,7 @@ def _names_a_work(before: str, inner: str, limits: FragmentLimits) -> bool:
 def _nickname(text: str, start: int, end: int, before: str) -> bool:
     """ "Rep. Robert C. “Bobby” Scott": one or two capitalised words between two parts of a name."""
     last = before.split()[-1:]
-    following = text[end:].lstrip(marks.CLOSING)
+    following = text[end : end + CONTEXT_CHARS].lstrip(marks.CLOSING)
     nxt = following.split()[:1]
     if not last or not nxt or following[:1] != " " or len(text[start:end].split()) > 2:
         return False
@@ -157,7 +167,7 @@ def _resumes_split_quote(text: str, para_start: int, start: int, limits: Fragmen
     """ "“The economy,” he said, “is growing.”": a lowercase quote after a short reporting clause
     that follows a quote closed with a comma continues that quote; it is not a fragment.
     ("a “nasty guy,” an “anchor baby,” “unstable”": nothing between the marks, a list of fragments.)"""
-    head = text[para_start:start].rstrip().rstrip(marks.OPENING).rstrip()
+    head = text[max(para_start, start - CONTEXT_CHARS) : start].rstrip().rstrip(marks.OPENING).rstrip()
     close = max(head.rfind(c) for c in marks.CLOSING)
     if close < 1 or head[close - 1] != ",":
         return False
@@ -185,6 +195,10 @@ def find_quoted_stretches(text: str, limits: FragmentLimits = FRAGMENTS) -> list
                 found.append(_stretch(text, open_at, end, open_para_start, False, spanned, limits))
                 open_at = None
         while i < p_end:
+            candidate = _MARK_START.search(text, i, p_end)
+            if candidate is None:
+                break
+            i = candidate.start()
             role, width = _mark_at(text, i)
             if role is None:
                 i += 1
