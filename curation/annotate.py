@@ -44,8 +44,10 @@ def annotate_documents(
     by the model's.
 
     A text longer than `chunk_chars` (or the pipeline's max_length) goes through the pipeline in
-    pieces (`curation.extract.chunks`) whose predictions are shifted back. A document the pipeline or
-    the record check fails on is left out and named in `skipped` (id and reason); the rest go on.
+    pieces (`curation.extract.chunks`) whose predictions are shifted back; its pieces run here one
+    at a time, outside the batches, so memory holds one piece's parse, not a batch of them. A document
+    the pipeline or the record check fails on is left out and named in `skipped` (id and reason); the
+    rest go on.
     Records are written with the labels of `schema` (the packaged one by default).
     """
     size = min(chunk_chars, nlp.max_length)
@@ -54,16 +56,18 @@ def annotate_documents(
     # Our components' failures (spaCy's set_error_handler breaks on this version's parser: set the default).
     nlp.default_error_handler = _note_failure
 
-    def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+    def batched() -> Iterator[tuple[str, tuple[int, int]]]:
         for seq, base in enumerate(docs):
-            bounds = chunk_bounds(base.text, size)
-            pending.append(_Pending(seq, base, bounds))
-            for k, (start, end) in enumerate(bounds):
-                yield base.text[start:end], (seq, k)
+            item = _Pending(seq, base, chunk_bounds(base.text, size))
+            pending.append(item)
+            if len(item.bounds) == 1:
+                yield base.text, (seq, 0)
+            else:
+                item.found = _annotate_pieces(nlp, seq, base.text, item.bounds)
 
     def finish(item: _Pending) -> Iterator[Document]:
         error = _FAILURES.pop(item.seq, None)
-        if len(item.docs) == len(item.bounds) and error is None:
+        if (item.found is not None or item.docs) and error is None:
             try:
                 yield _record(item, nlp, schema)
                 return
@@ -73,37 +77,56 @@ def annotate_documents(
             where = f"document {item.base.id} ({item.base.source})"
             skipped.append(f"{where}: not annotated, {error or 'failed'}")
 
-    stream = nlp.pipe(pieces(), as_tuples=True, batch_size=batch_size, n_process=n_process)
-    for doc, (seq, k) in stream:
-        while pending[0].seq < seq:  # the pipeline dropped a whole document (its error handler)
+    stream = nlp.pipe(batched(), as_tuples=True, batch_size=batch_size, n_process=n_process)
+    for doc, (seq, _) in stream:
+        # Before `seq`: long documents (annotated while the stream was fed) and documents the
+        # pipeline dropped (its error handler).
+        while pending[0].seq < seq:
             yield from finish(pending.popleft())
-        pending[0].docs[k] = doc
-        if k == len(pending[0].bounds) - 1:
-            yield from finish(pending.popleft())
+        pending[0].docs.append(doc)
+        yield from finish(pending.popleft())
     while pending:
         yield from finish(pending.popleft())
 
 
 @dataclass
 class _Pending:
-    """A document whose pieces are in the pipeline: the pieces back so far, by number."""
+    """A document on its way through the pipeline: its Doc once back, or a long document's findings."""
 
     seq: int
     base: Document
     bounds: list[tuple[int, int]]
-    docs: dict[int, Doc] = field(default_factory=dict)
+    docs: list[Doc] = field(default_factory=list)
+    found: _Found | None = None
+
+
+@dataclass
+class _Found:
+    """A long document's predictions, gathered piece by piece with offsets into the whole text."""
+
+    attributions: list[Attribution] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+
+
+def _annotate_pieces(nlp: Language, seq: int, text: str, bounds: list[tuple[int, int]]) -> _Found | None:
+    """A long document's pieces through the pipeline one at a time (a batch of them would hold
+    every piece's parse at once: a 2 MB text peaked at 6 GB), each piece's predictions shifted
+    back and its Doc let go; None when the pipeline dropped a piece (the reason is in _FAILURES)."""
+    found = _Found()
+    done = 0
+    pieces = ((text[start:end], (seq, k)) for k, (start, end) in enumerate(bounds))
+    for doc, (_, k) in nlp.pipe(pieces, as_tuples=True, batch_size=1):
+        start = bounds[k][0]
+        found.attributions += [shift_attribution(a, start) for a in doc._.attributions or []]
+        found.claims += [shift_claim(c, start) for c in doc._.claims or []]
+        done += 1
+    return found if done == len(bounds) else None
 
 
 def _record(item: _Pending, nlp: Language, schema: LabelSchema | None) -> Document:
-    if len(item.bounds) == 1:
-        return to_record(item.docs[0], item.base, nlp, schema)
-    attributions: list[Attribution] = []
-    claims: list[Claim] = []
-    for k, (start, _end) in enumerate(item.bounds):
-        doc = item.docs[k]
-        attributions += [shift_attribution(a, start) for a in doc._.attributions or []]
-        claims += [shift_claim(c, start) for c in doc._.claims or []]
-    return build_record(item.base, attributions, claims, nlp, schema)
+    if item.found is not None:
+        return build_record(item.base, item.found.attributions, item.found.claims, nlp, schema)
+    return to_record(item.docs[0], item.base, nlp, schema)
 
 
 # Why a document failed, by its number in the run: filled by the pipeline's error handler (in this

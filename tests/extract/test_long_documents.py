@@ -117,3 +117,50 @@ def test_a_document_the_pipeline_fails_on_is_named_and_the_rest_written(seeds_di
     records = list(annotate_documents(docs, nlp, skipped=skipped))
     assert [r.id for r in records] == [docs[0].id, docs[2].id]
     assert len(skipped) == 1 and docs[1].id in skipped[0] and "cannot read the marker" in skipped[0]
+
+
+def _with_marker_component(name: str) -> Language:
+    """The pipeline with a first component that fails on any piece holding "UNPROCESSABLE"."""
+    nlp = build_pipeline()
+    if name not in Language.factories:
+
+        @Language.component(name)
+        def fails_on_marker(doc: Doc) -> Doc:
+            if "UNPROCESSABLE" in doc.text:
+                raise ValueError("this component cannot read the marker")
+            return doc
+
+    nlp.add_pipe(name, first=True)
+    return nlp
+
+
+def test_long_documents_between_short_ones_keep_input_order_and_a_failed_piece_names_its_document(seeds_dir):
+    """Long documents run piece by piece outside the batches: the records still come out in input
+    order, and a long document whose one piece fails is named and left out, the others written."""
+    nlp = _with_marker_component("test_fails_on_marker_long")
+    one_text = _seed_text(seeds_dir)
+    short = [_document(f"“We rebuild {i},” the mayor said.", f"short-{i}.txt") for i in range(3)]
+    long_ok = _document(one_text, "long-ok.txt")
+    broken_text = one_text + "\n\nUNPROCESSABLE paragraph.\n\n" + one_text
+    long_broken = _document(broken_text, "long-broken.txt")
+    docs = [short[0], long_ok, short[1], long_broken, short[2]]
+    skipped: list[str] = []
+    records = list(annotate_documents(docs, nlp, skipped=skipped, chunk_chars=4_000))
+    assert len(chunk_bounds(broken_text, 4_000)) > 2
+    assert [r.id for r in records] == [short[0].id, long_ok.id, short[1].id, short[2].id]
+    assert len(skipped) == 1 and long_broken.id in skipped[0] and "cannot read the marker" in skipped[0]
+    whole = next(annotate_documents([long_ok], nlp, chunk_chars=CHUNK_CHARS))
+    assert {s.label for s in records[1].spans} == {s.label for s in whole.spans}
+    for span in records[1].spans:
+        assert long_ok.text[span.start : span.end] == span.text
+
+
+def test_long_documents_with_two_processes_give_the_records_of_one(nlp, seeds_dir):
+    one_text = _seed_text(seeds_dir)
+    docs = [_document("“We wait,” the chief said.", "a.txt"), _document(one_text, "long.txt")]
+    docs.append(_document("“We rebuild,” the mayor said.", "b.txt"))
+    single = list(annotate_documents(docs, nlp, chunk_chars=4_000))
+    double = list(annotate_documents(docs, nlp, chunk_chars=4_000, n_process=2))
+    strip = [r.model_dump(exclude={"provenance"}) for r in single]
+    assert [r.model_dump(exclude={"provenance"}) for r in double] == strip
+    assert len(single) == 3 and single[1].spans
