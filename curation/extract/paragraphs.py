@@ -7,25 +7,36 @@ subject of the first paragraph's verb. Pre-set boundaries are respected by spaCy
 
 from __future__ import annotations
 
-import bisect
+from typing import cast
 
+import numpy
 from spacy.tokens import Doc
+from thinc.types import Ints2d
 
 
 def mark_line_starts(doc: Doc) -> Doc:
-    """Set `is_sent_start` on the first token after each line break.
+    """Mark the first token after each line break as a sentence start.
 
-    Looks only at the line breaks (found in the text, mapped to their token by binary search), not
-    at every token: on a long document the walk over all tokens cost as much as a model component.
+    Works on arrays: the line breaks (found in the text) are mapped to their tokens by binary search
+    and the sentence starts written back in one `Doc.from_array`. Setting `token.is_sent_start` one
+    by one made a long document cost the square of its length (spaCy checks the whole document for
+    a parse on every assignment).
     """
     text = doc.text
-    starts: list[int] = [int(x) for x in doc.to_array("IDX")]
+    breaks = []
     pos = text.find("\n")
     while pos >= 0:
-        i = bisect.bisect_right(starts, pos) - 1  # the token holding the break, in its text or space
-        if 0 <= i < len(doc) - 1:
-            nxt = doc[i + 1]
-            if not nxt.is_space:
-                nxt.is_sent_start = True
+        breaks.append(pos)
         pos = text.find("\n", pos + 1)
+    if not breaks or len(doc) < 2:
+        return doc
+    # The token holding each break (in its text or its trailing space), then the token after it.
+    following = numpy.searchsorted(doc.to_array("IDX"), breaks, side="right")
+    following = following[(following >= 1) & (following < len(doc))]
+    following = following[doc.to_array("IS_SPACE")[following] == 0]
+    sent_starts = doc.to_array("SENT_START")
+    sent_starts[following] = 1
+    # spaCy's stubs type to_array's result as floats and from_array's argument as Ints2d: both are
+    # the same uint64 array here.
+    doc.from_array(["SENT_START"], cast(Ints2d, sent_starts.reshape(-1, 1)))
     return doc

@@ -43,6 +43,7 @@ def quoted_objects(
     utterance ("chanted “What curfew?”") is a direct quote; words filling a slot of the writer's
     sentence ("branded him a “liar”") make a mixed quote over the object phrase, marks included."""
     out = []
+    text = syntax.doc_index(doc).text  # doc.text joins every token on each access
     enclosing = Enclosing(found, bounds)
     for f in fragments:
         if enclosing.any(f.start, f.end):
@@ -61,13 +62,13 @@ def quoted_objects(
         if complete_utterance(f, root):  # "chanted “What curfew?”": the object is what was said
             start, end, kind = f.start, f.end, "direct"
         else:
-            start, end = with_marks(doc.text, root, f)
+            start, end = with_marks(text, root, f)
             kind = "mixed"
         out.append(
             Attribution(
                 start=start,
                 end=end,
-                text=doc.text[start:end],
+                text=text[start:end],
                 kind=kind,
                 score=score,
                 speaker=syntax.as_mention(syntax.mention_span(subject)),
