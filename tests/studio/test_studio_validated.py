@@ -46,3 +46,34 @@ def test_push_scan_validates_a_record_once_and_again_when_its_line_changes(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(ValidationError, match=rf"pre.jsonl:2 \(document {bad['id']}\)"):
         scan(path, get_schema(), home=home)
+
+
+def test_linear_label_interface_gives_the_sdks_verdicts(make_record: Callable[..., Document]) -> None:
+    """push.label_interface skips the SDK's quadratic split-format search; its verdicts must not move:
+    valid, an unknown label, a relation to a missing region, and a geometry partner sharing an id."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    from curation.studio.config import labeling_config
+    from curation.studio.convert import prediction
+    from curation.studio.push import label_interface
+
+    schema = get_schema()
+    config = labeling_config(schema)
+    fast, sdk = label_interface(config), LabelInterface(config)
+    doc = make_record("Zoe said “we will win” on Monday.", SPEAKER="Zoe", CUE="said", QUOTE="we will win")
+    good = prediction(doc, schema, "m1")
+    bad_label = json.loads(json.dumps(good))
+    bad_label["result"][0]["value"]["labels"] = ["NOT_A_LABEL"]
+    dangling = json.loads(json.dumps(good))
+    dangling["result"].append({"from_id": "nowhere", "to_id": good["result"][0]["id"], "type": "relation"})
+    geometry = json.loads(json.dumps(good))
+    first = geometry["result"][0]
+    geometry["result"].append(
+        {**first, "type": "rectangle", "value": {"x": 1, "y": 1, "width": 2, "height": 2}}
+    )
+    verdicts = []
+    for pred in (good, bad_label, dangling, geometry):
+        mine = fast.validate_prediction(pred, return_errors=True)
+        assert mine == sdk.validate_prediction(pred, return_errors=True)
+        verdicts.append(bool(mine))
+    assert verdicts[:3] == [False, True, True]
