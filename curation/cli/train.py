@@ -26,7 +26,12 @@ def train_cmd(
         typer.Option("--base", help="Base spaCy pipeline: tokens and parse (default: CURATION_MODEL)."),
     ] = None,
     max_minutes: Annotated[
-        float, typer.Option("--max-minutes", min=0, help="Stop after this many minutes (0: no limit).")
+        float,
+        typer.Option(
+            "--max-minutes",
+            min=0,
+            help="Stop after this many minutes of the whole run, reading and parsing included (0: no limit).",
+        ),
     ] = 0,
     max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Passes over the train split.")] = 12,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the training run.")] = 0,

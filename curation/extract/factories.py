@@ -25,7 +25,7 @@ from curation.extract.claims.scores import SCORING
 from curation.extract.direct import FRAGMENTS, DirectQuotes, FragmentLimits
 from curation.extract.indirect import RULE_SCORES as INDIRECT_SCORES
 from curation.extract.indirect import IndirectQuotes
-from curation.extract.learned import SPANS_KEY, CueFinder, LearnedQuotes
+from curation.extract.learned import CUE_FEATURES, SPANS_KEY, CueFinder, LearnedQuotes
 from curation.extract.paragraphs import mark_line_starts
 from curation.extract.speakers import RULE_SCORES as SPEAKER_RULE_SCORES
 from curation.extract.speakers import SPEAKER_SCORES, Speakers
@@ -187,8 +187,8 @@ CUE_MODEL: dict[str, Any] = {
         "embed": {
             "@architectures": "spacy.MultiHashEmbed.v2",
             "width": 96,
-            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE"],
-            "rows": [5000, 1000, 2500, 2500],
+            "attrs": list(CUE_FEATURES),
+            "rows": list(CUE_FEATURES.values()),
             "include_static_vectors": False,
         },
         "encode": {

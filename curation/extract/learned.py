@@ -49,6 +49,18 @@ from curation.extract.reported_content import (
 from curation.extract.types import Attribution
 
 SPANS_KEY = "learned_cues"
+# The token features the cue finder embeds (attribute -> hash-embedding rows). Besides the word's form
+# (NORM, PREFIX, SUFFIX, SHAPE) it reads the base pipeline's analysis: LEMMA ("has mocked" -> "mock"),
+# TAG and DEP (a verb heading a clause, a noun's role), and so it runs after the base components.
+CUE_FEATURES: dict[str, int] = {
+    "NORM": 5000,
+    "PREFIX": 1000,
+    "SUFFIX": 2500,
+    "SHAPE": 2500,
+    "LEMMA": 5000,
+    "TAG": 500,
+    "DEP": 500,
+}
 OUTSIDE = "O"  # the tag of a token outside every cue (inside one: the schema's cue label)
 LEARNED_RULE = "learned:curation_cue_finder"
 _OPEN_MARKS = (marks.DOUBLED_BACKTICK, *marks.OPENERS)  # curation.marks: the one table

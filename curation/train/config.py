@@ -2,8 +2,10 @@
 
 What is learned: the cues of the schema's quote label (the CUE spans linked to each QUOTE), as the tags
 CUE / O, by `curation_cue_finder` (spaCy's tagger with its own small CNN tok2vec: hash embeddings of
-NORM, PREFIX, SUFFIX, SHAPE and a 4-layer window encoder of width 96, the architecture of spaCy's CPU
-configs). The training pipeline holds that one component, so training runs no base model at all; the
+the word's form and of the base pipeline's LEMMA, TAG and DEP (learned.CUE_FEATURES), and a 4-layer
+window encoder of width 96, the architecture of spaCy's CPU configs). The training pipeline holds that
+one component: the base pipeline's parse is computed once before training, and the corpus reader
+(curation.train.corpus) hands it to the loop as the Examples' predicted docs; the
 assembled pipeline adds it after the base model and the rules (curation.train.run), with
 `curation_learned_quotes` deriving each new cue's content from the parse (curation.extract.learned).
 The epoch kept is the one with the best cue span F1 on the validation split (spaCy's `model-best`).
@@ -11,6 +13,7 @@ The epoch kept is the one with the best cue span F1 on the validation split (spa
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +22,9 @@ from typing import IO, Any
 from spacy import registry
 from spacy.language import Language
 
-from curation.extract.learned import SPANS_KEY
+from curation.extract.learned import CUE_FEATURES, SPANS_KEY
 from curation.schema import get_schema
+from curation.train import corpus as _corpus  # noqa: F401  (registers the reader the config names)
 
 FINDER = "curation_cue_finder"
 COMBINER = "curation_learned_quotes"
@@ -29,6 +33,8 @@ _CONFIG = """
 [paths]
 train = null
 dev = null
+train_parsed = null
+dev_parsed = null
 rows = null
 
 [system]
@@ -65,8 +71,8 @@ normalize = false
 [components.{finder}.model.tok2vec.embed]
 @architectures = "spacy.MultiHashEmbed.v2"
 width = {width}
-attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
-rows = [5000, 1000, 2500, 2500]
+attrs = {attrs}
+rows = {rows}
 include_static_vectors = false
 
 [components.{finder}.model.tok2vec.encode]
@@ -79,14 +85,14 @@ maxout_pieces = 3
 [corpora]
 
 [corpora.train]
-@readers = "spacy.Corpus.v1"
+@readers = "curation.ParsedCorpus.v1"
 path = ${{paths.train}}
-max_length = 0
+parsed = ${{paths.train_parsed}}
 
 [corpora.dev]
-@readers = "spacy.Corpus.v1"
+@readers = "curation.ParsedCorpus.v1"
 path = ${{paths.dev}}
-max_length = 0
+parsed = ${{paths.dev_parsed}}
 
 [training]
 seed = ${{system.seed}}
@@ -173,6 +179,8 @@ def training_config(
         depth=depth,
         window=window,
         threshold=threshold,
+        attrs=json.dumps(list(CUE_FEATURES)),
+        rows=json.dumps(list(CUE_FEATURES.values())),
     )
 
 

@@ -1,6 +1,9 @@
 """An exported dataset version as spaCy training data: one DocBin per split, gold cues as tags and spans.
 
 The texts are tokenized by the base pipeline's tokenizer (the tokens the trained component will see).
+The splits the training loop reads (train and validation) are also parsed once by the base pipeline
+(less what no feature reads) into a second DocBin (`<split>.parsed.spacy`): the learned component's
+features include the parse, and curation.train.corpus pairs those parsed docs with the gold ones.
 Each token of a gold cue (the schema's cue label) is tagged with that label, every other token "O";
 the cues are also written as spans under the learned key, so spaCy's span scorer measures the cue
 spans the component predicts against them (the epoch is chosen on that F1).
@@ -8,12 +11,12 @@ spans the component predicts against them (the epoch is chosen on that F1).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import DocBin
+from spacy.tokens import Doc, DocBin
 
 from curation.errors import InputError
 from curation.export.reader import read_version
@@ -29,6 +32,7 @@ class SplitData:
 
     name: str
     path: Path
+    parsed: Path | None = None  # the same documents parsed by the base pipeline (train and validation)
     documents: int = 0
     words: int = 0
     quotes: int = 0
@@ -45,8 +49,21 @@ def read_split(dataset: Path, split: str) -> Iterator[Document]:
         return
 
 
-def write_docbins(dataset: Path, nlp: Language, folder: Path, spans_key: str) -> dict[str, SplitData]:
-    """train/validation/test DocBins under `folder`: gold cue tags, and cue spans under `spans_key`."""
+PARSED_SPLITS = ("train", "validation")  # the splits the training loop reads (test: scored afterwards)
+# Base components whose output no learned feature reads (curation.extract.learned.CUE_FEATURES): left out
+# of the one-off parse, the costliest step of a run after the training loop itself.
+UNREAD = ("ner",)
+
+
+def write_docbins(
+    dataset: Path,
+    nlp: Language,
+    folder: Path,
+    spans_key: str,
+    on_doc: Callable[[], None] | None = None,
+) -> dict[str, SplitData]:
+    """train/validation/test DocBins under `folder`: gold cue tags, and cue spans under `spans_key`;
+    train and validation also parsed by `nlp` (`on_doc` is called after each parsed document)."""
     schema = get_schema()
     quote, cue = schema.role_label("quote"), schema.role_label("cue")
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,5 +94,23 @@ def write_docbins(dataset: Path, nlp: Language, folder: Path, spans_key: str) ->
             data.words += len(doc)
             data.cues += len(spans)
         docbin.to_disk(data.path)
+        if split in PARSED_SPLITS:
+            data.parsed = folder / f"{split}.parsed.spacy"
+            texts = (doc.text for doc in docbin.get_docs(nlp.vocab))
+            parse_to_docbin(nlp, texts, data.parsed, on_doc)
         out[split] = data
     return out
+
+
+def parse_to_docbin(
+    nlp: Language, texts: Iterable[str], path: Path, on_doc: Callable[[], None] | None = None
+) -> None:
+    """The texts through the base pipeline (its parse, tags, lemmas; UNREAD left out) into one DocBin."""
+    parsed = DocBin(store_user_data=False)
+    doc: Doc
+    with nlp.select_pipes(disable=[name for name in UNREAD if name in nlp.pipe_names]):
+        for doc in nlp.pipe(texts, batch_size=16):
+            parsed.add(doc)
+            if on_doc is not None:
+                on_doc()
+    parsed.to_disk(path)

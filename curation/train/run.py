@@ -1,6 +1,7 @@
 """One training run: dataset version -> spaCy training (its config system and loop) -> a loadable pipeline.
 
 1. The version's train, validation and test splits become DocBins (curation.train.data).
+   Train and validation are also parsed once by the base pipeline (the learned component's features).
 2. spaCy's own machinery trains the learned components (`init_nlp` + `spacy.training.loop.train`, the
    code behind `spacy train`) on train, keeping the epoch that scores best on validation.
 3. The pipeline is assembled: the base pipeline, the rule components, and the learned components with
@@ -80,8 +81,8 @@ def train_pipeline(
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         work = Path(tmp)
-        progress.stage("reading the dataset version")
-        result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY)
+        progress.stage("reading the dataset version, parsing train and validation with the base pipeline")
+        result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY, progress.advance)
         train_split, dev_split = result.splits["train"], result.splits["validation"]
         if train_split.cues == 0:
             raise InputError(f"{dataset}: its train split has no cue spans (of quotes) to learn from")
@@ -95,7 +96,9 @@ def train_pipeline(
                 "(export more documents, or a validation share, to choose on held-out data)"
             )
         steps_per_epoch = max(1, math.ceil(train_split.words / 2000))
-        text = train_config.training_config(base_name, seed, max_epochs, steps_per_epoch, max_minutes)
+        # The budget covers the whole run: what reading and parsing took is not left to the loop.
+        left = max(max_minutes - (time.monotonic() - started) / 60, 0.5) if max_minutes > 0 else 0
+        text = train_config.training_config(base_name, seed, max_epochs, steps_per_epoch, left)
         (work / "config.cfg").write_text(text, encoding="utf-8")
         progress.stage(f"training ({train_split.documents} documents, {train_split.cues} cues)")
         result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows, progress)
@@ -138,6 +141,8 @@ def _run_spacy_training(
     overrides = {
         "paths.train": str(work / "corpus" / "train.spacy"),
         "paths.dev": str(work / "corpus" / f"{chosen_on}.spacy"),
+        "paths.train_parsed": str(work / "corpus" / "train.parsed.spacy"),
+        "paths.dev_parsed": str(work / "corpus" / f"{chosen_on}.parsed.spacy"),
     }
     config = load_config(work / "config.cfg", overrides=overrides, interpolate=False)
     nlp = init_nlp(config)
