@@ -14,16 +14,16 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures of one run (1 Dec 2026; 2-core machine shared with three other agents, load average 3-9):
-`.venv/bin/python bench/train.py` (PolNeAR train export v0.1.1: 700 train / 67 validation / 71 test
-documents): `curation train` stopped by its 24-minute budget after 7 epochs (best: epoch 5, cue span F1
-on validation 0.583), 27.4 min wall clock with reading the version and scoring validation and test.
+Figures of one run (1 Dec 2026, session 2; 2-core machine shared with three other agents, load average
+5-9): `.venv/bin/python bench/train.py` (PolNeAR train export v0.1.0: 700 train / 67 validation / 71
+test documents; the cue finder reads the base parse): the one-off parse of train + validation took 13 of
+the 24 minutes under that load, so the loop ran 2 epochs (best: epoch 1, validation cue span F1 0.608;
+the run before, without parse features, reached 0.583 after 7 epochs).
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
   rules           0.891    0.658     0.757      0.927        0.654     0.745        0.920       0.709   0.721
-  trained         0.771    0.629     0.693      0.394        0.610     0.729        0.875       0.661   0.696
-  combined        0.825    0.760     0.791      0.925        0.709     0.771        0.892       0.722   0.748
-  floors NOT met: QUOTE F1 0.791 < 0.82, indirect F1 0.709 < 0.75, speaker acc 0.892 < 0.93 (direct met).
-  Throughput: raw nlp.pipe 1,711 words/s, annotate with the trained pipeline 1,252 words/s (0.73x).
+  trained         0.777    0.668     0.718      0.398        0.630     0.758        0.870       0.681   0.716
+  combined        0.828    0.770     0.798      0.925        0.719     0.774        0.890       0.730   0.757
+  floors NOT met: QUOTE F1 0.798 < 0.82, indirect F1 0.719 < 0.75, speaker acc 0.890 < 0.93 (direct met).
 """
 
 from __future__ import annotations
