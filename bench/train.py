@@ -9,7 +9,7 @@ Steps (the project's own commands, as a user runs them):
    `curation evaluate`'s definitions (>= 0.3 overlap, one to one), side by side;
 4. throughput: raw `nlp.pipe` of the base model against `annotate_documents` with the trained pipeline.
 
-Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-minutes 24] [--seed 0]
+Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-minutes 23] [--seed 0]
        [--model DIR (skip training: score an existing model)]
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
@@ -24,6 +24,9 @@ the run before, without parse features, reached 0.583 after 7 epochs).
   trained         0.777    0.668     0.718      0.398        0.630     0.758        0.870       0.681   0.716
   combined        0.828    0.770     0.798      0.925        0.719     0.774        0.890       0.730   0.757
   floors NOT met: QUOTE F1 0.798 < 0.82, indirect F1 0.719 < 0.75, speaker acc 0.890 < 0.93 (direct met).
+  `curation train` 30.2 min wall clock with a 24-minute budget (assembling and scoring validation and test
+  took 6 min under that load: the default is now 23). Throughput: raw nlp.pipe 492 words/s, annotate
+  with the trained pipeline 485 words/s (0.99x; both slowed by the load).
 """
 
 from __future__ import annotations
@@ -75,8 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--train", type=Path, default=SHARED / "polnear-train")
     parser.add_argument("--dev", type=Path, default=SHARED / "polnear-dev")
-    # 24 minutes of training leave room, within the 30-minute budget, for reading the version and scoring.
-    parser.add_argument("--max-minutes", type=float, default=24)
+    # 23 minutes for reading, parsing and training leave room, within 30, for assembling and scoring.
+    parser.add_argument("--max-minutes", type=float, default=23)
     parser.add_argument("--max-epochs", type=int, default=12)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", type=Path, help="An existing model directory: skip steps 1-2.")
