@@ -50,6 +50,8 @@ def test_train_cue_runs_are_consecutive_tokens_over_the_threshold() -> None:
         ("The senator talked about the budget on Tuesday.", "talked", "about the budget", "senator"),
         ("She said the plan failed.", "said", "the plan failed", "She"),
         ("The plan was criticized by the mayor as reckless.", "criticized", "as reckless", "mayor"),
+        # a relative pronoun subject is the source, as the gold marks it (curation_speakers names it)
+        ("He cited a study, which found that the plan failed.", "found", "the plan failed", "which"),
     ],
 )
 def test_train_content_of_a_cue_comes_from_the_parse(text: str, cue: str, content: str, source: str) -> None:
@@ -64,6 +66,14 @@ def test_train_content_of_a_cue_comes_from_the_parse(text: str, cue: str, conten
     span, head = found
     assert span.text == content
     assert head is not None and head.text == source
+
+
+def test_train_a_demonstrative_subject_names_no_source() -> None:
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()("This shows that the plan failed.")
+    found = content_of(doc[1])
+    assert found is not None and found[0].text == "the plan failed" and found[1] is None
 
 
 @pytest.mark.parametrize(
