@@ -238,6 +238,7 @@ class _Reading:
     def __init__(self, text: str, schema: LabelSchema, where: str) -> None:
         self.text, self.schema, self.where = text, schema, where
         self.controls = {c.name: c for c in attr_controls(schema)}
+        self.relation_labels = relation_labels(schema)  # once per annotation, not per relation
         self.problems: list[str] = []
         self.spans: dict[str, Span] = {}  # by span id
         self.by_region: dict[str, str] = {}  # region id -> span id
@@ -345,7 +346,7 @@ class _Reading:
             return None
         here = f"{self.where}: relation {self.spans[head].label} {head} -> {self.spans[tail].label} {tail}"
         labels = link.get("labels") or []
-        if not labels and not relation_labels(self.schema):
+        if not labels and not self.relation_labels:
             # The config offers no relation labels (each pair of span labels has one relation): the
             # label follows from the two ends, by construction, not by guess.
             labels = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,35 +42,40 @@ ANNOTATED = json.dumps(
 
 def task_ids(conn: Connection, project_id: int, annotated_only: bool = False) -> list[int]:
     """Ids of the project's tasks (only those with an annotation, submitted or skipped, when asked)."""
-    with server_errors(conn, f"listing the tasks of project {project_id}"):
-        pager: Any = client(conn).tasks.list(
-            project=project_id,
-            fields="task_only",
-            include="id",
-            page_size=5000,
-            query=ANNOTATED if annotated_only else None,
-        )
-        return sorted(int(task.id) for task in pager)
+    query = json.loads(ANNOTATED) if annotated_only else {}
+    return sorted(int(task["id"]) for task in _pages(conn, project_id, "id", query))
 
 
 def iter_tasks(
     conn: Connection, project_id: int, ids: list[int], chunk: int = CHUNK
 ) -> Iterator[dict[str, Any]]:
-    """Full tasks (data, predictions, annotations) for these ids, exported a chunk at a time."""
-    for i in range(0, len(ids), chunk):
-        part = ids[i : i + chunk]
-        # The server reads `ids[]`; the SDK's own `ids` argument is sent as `ids` and ignored.
-        options: Any = {"additional_query_parameters": {"ids[]": [str(x) for x in part]}}
-        with (
-            server_errors(conn, f"exporting {len(part)} tasks of project {project_id}"),
-            client(conn).projects.exports.with_raw_response.download_sync(
-                project_id, export_type="JSON", download_all_tasks=True, request_options=options
-            ) as response,
-        ):
-            body = b"".join(response.data)
-            remove_export_copy(conn, response.headers.get("filename"))
-        wanted = set(part)
-        yield from (task for task in json.loads(body) if task.get("id") in wanted)
+    """Full tasks (data, predictions, annotations) for these ids, exported a chunk at a time; the next
+    chunk is exported while the caller works through this one (two chunks in memory at most)."""
+    parts = [ids[i : i + chunk] for i in range(0, len(ids), chunk)]
+    if not parts:
+        return
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="curation-export") as pool:
+        pending = pool.submit(_exported, conn, project_id, parts[0])
+        for following in [*parts[1:], None]:
+            tasks = pending.result()
+            if following is not None:
+                pending = pool.submit(_exported, conn, project_id, following)
+            yield from tasks
+
+
+def _exported(conn: Connection, project_id: int, part: list[int]) -> list[dict[str, Any]]:
+    # The server reads `ids[]`; the SDK's own `ids` argument is sent as `ids` and ignored.
+    options: Any = {"additional_query_parameters": {"ids[]": [str(x) for x in part]}}
+    with (
+        server_errors(conn, f"exporting {len(part)} tasks of project {project_id}"),
+        client(conn).projects.exports.with_raw_response.download_sync(
+            project_id, export_type="JSON", download_all_tasks=True, request_options=options
+        ) as response,
+    ):
+        body = b"".join(response.data)
+        remove_export_copy(conn, response.headers.get("filename"))
+    wanted = set(part)
+    return [task for task in json.loads(body) if task.get("id") in wanted]
 
 
 class TaskKey(NamedTuple):
