@@ -109,6 +109,17 @@ def parse_document(obj: dict[str, Any], where: str, schema: LabelSchema | None =
         raise ValidationError(f"{where}: invalid record ({loc}: {first['msg']})") from None
 
 
+def parse_line_document(line: Line, path: Path | str, schema: LabelSchema | None = None) -> Document:
+    """A line validated as a record straight from its bytes: pydantic parses the JSON itself, once (not
+    json.loads and then the objects again). A line that fails is read again through `parse_line` and
+    `parse_document`, so its error is their one-line message naming file:line, and a line only Python's
+    json accepts (NaN, a lone surrogate) is read as they read it."""
+    try:
+        return Document.model_validate_json(line.raw, context=schema_context(schema))
+    except (PydanticValidationError, RecursionError):
+        return parse_document(parse_line(line, path), f"{path}:{line.lineno}", schema)
+
+
 def read_documents(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:
     """Stream Documents from a JSONL file, validated against `schema` (the packaged one when None)."""
     for lineno, obj in iter_json_lines(path):

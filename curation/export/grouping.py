@@ -27,7 +27,9 @@ from datasketch import MinHash, MinHashLSH
 
 from curation.unionfind import UnionFind
 
-NAME = re.compile(r"(?:(?<=[a-z] )|(?<=[a-z][,;:] ))[^\W\d_a-z][^\W\d_]{2,}")
+# The name is the group; the match starts at the space (or , ; : and space) after a lower-case letter,
+# which lets the regex engine skip ahead to spaces instead of trying a look-behind at every character.
+NAME = re.compile(r"(?<=[a-z])[,;:]? ([^\W\d_a-z][^\W\d_]{2,})")
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.25
 MAX_BUCKET = 200  # beyond this many documents in one band bucket, all-pairs checks would be quadratic

@@ -17,7 +17,7 @@ from curation.engines import Run, here
 from curation.errors import InputError
 from curation.export.card import ProvenanceSummary
 from curation.export.grouping import NearDuplicateGrouper, signature
-from curation.jsonl import Line, iter_lines, parse_document, parse_line
+from curation.jsonl import Line, iter_lines, parse_line_document
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance, update_stamp
 from curation.schema import LabelSchema
@@ -69,7 +69,7 @@ def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | 
     """Validate a partition of records and compute what the first pass keeps (runs on any engine)."""
     out = []
     for line in lines:
-        doc = parse_document(parse_line(line, path), f"{path}:{line.lineno}", schema)
+        doc = parse_line_document(line, path, schema)
         where = Line(line.lineno, line.offset, b"")
         if not silver and not doc.provenance.reviewed:
             out.append(Seen(where, doc.id, False))
