@@ -24,15 +24,13 @@ from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
 from curation.export.plan import FORMAT, Plan
 from curation.export.privacy import Redactor, pseudonyms
-from curation.export.rows import RowBuilder, Rows
+from curation.export.rows import rows_part
 from curation.export.scan import PARTITION, line_hash
-from curation.export.text import TextAnalyzer, load_tokenizer
 from curation.export.versions import MANIFEST, Version, file_hashes, read_manifest
 from curation.export.writer import ParquetSink, data_file
 from curation.jsonl import Line, read_at
 from curation.progress import NO_PROGRESS, Progress
-from curation.records import Document, schema_context
-from curation.schema import SCHEMA_FILE, LabelSchema, schema_yaml
+from curation.schema import SCHEMA_FILE, schema_yaml
 from curation.settings import get_settings
 
 
@@ -121,38 +119,6 @@ def write_manifest(version_dir: Path, manifest: dict[str, Any]) -> None:
     with atomic_write(version_dir / MANIFEST) as fh:
         json.dump(manifest, fh, indent=1, ensure_ascii=False)
         fh.write("\n")
-
-
-@dataclass(slots=True)
-class Built:
-    """One document's rows of every config, and what the writer needs to finish them here."""
-
-    doc_id: str
-    rows: dict[str, Rows]
-    provenance: dict[str, Any]  # as recorded: the writer redacts it (pseudonyms are handed out in order)
-    source: str | None
-    meta: dict[str, Any]
-    labels: list[str]  # of its spans
-    relation_labels: list[str]
-    defaults: list[str]  # "LABEL.attr" of every span value pull filled from the schema's default
-
-
-def rows_part(lines: list[Line], path: str, schema: LabelSchema, model: str) -> list[Built]:
-    """Rows of a partition of chosen records (on any engine; the tokenizer loads once per process)."""
-    builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)))
-    out = []
-    for line in lines:
-        # Validated in full by the first pass, and the bytes checked against its hash since: only the
-        # models are built (curation.records.CHECKED_CONTEXT).
-        doc = Document.model_validate_json(line.raw, context=schema_context(schema, checked=True))
-        out.append(
-            Built(
-                doc.id, builder.rows(doc, doc.provenance.reviewed), doc.provenance.model_dump(), doc.source,
-                doc.meta, [span.label for span in doc.spans], [r.label for r in doc.relations],
-                [f"{span.label}.{attr}" for span in doc.spans for attr in span.defaults or []],
-            )
-        )  # fmt: skip
-    return out
 
 
 @dataclass

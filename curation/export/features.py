@@ -2,15 +2,21 @@
 
 ClassLabel names follow the schema's order (labels, choice values, relation labels), so the
 integer ids stay stable as long as the schema only appends. Offsets are int32.
+
+`datasets` is imported by the functions that build Features, not by this module: the workers that
+build rows (curation.export.rows) use only the schema helpers here, and importing datasets (and pandas)
+was about half of a worker's start.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from datasets import ClassLabel, Features, List, Value
+from typing import TYPE_CHECKING
 
 from curation.schema import AttrSpec, LabelSchema
+
+if TYPE_CHECKING:
+    from datasets import ClassLabel, Features, Value
 
 # The "one row per annotated unit" configs: named after the role of the span label each is built around.
 UNIT_ROLES: tuple[str, ...] = ("quote", "claim")
@@ -33,6 +39,8 @@ class SpanColumn:
 
 
 def attr_feature(spec: AttrSpec) -> ClassLabel | Value:
+    from datasets import ClassLabel, Value
+
     return ClassLabel(names=list(spec.values)) if spec.type == "choice" else Value("string")
 
 
@@ -56,6 +64,8 @@ def span_attr_columns(schema: LabelSchema) -> list[SpanColumn]:
 
 
 def documents_features(schema: LabelSchema) -> Features:
+    from datasets import ClassLabel, Features, List, Value
+
     span: dict[str, object] = {
         "id": Value("string"),
         "start": Value("int32"),
@@ -104,6 +114,8 @@ def relation_tail_attrs(schema: LabelSchema, relation: str) -> dict[str, AttrSpe
 
 def unit_features(schema: LabelSchema, label: str) -> Features:
     """One row per span of `label` with its attributes, linked mentions and surrounding sentence."""
+    from datasets import Features, Value
+
     fields: dict[str, object] = {
         "document_id": Value("string"),
         "id": Value("string"),
@@ -138,6 +150,8 @@ def tag_column(label: str) -> str:
 
 
 def tokens_features(schema: LabelSchema) -> Features:
+    from datasets import ClassLabel, Features, List, Value
+
     fields: dict[str, object] = {
         "id": Value("string"),
         "tokens": List(Value("string")),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -20,10 +21,11 @@ from curation.export.features import (
     tag_column,
     unit_configs,
 )
-from curation.export.text import Sentences, TextAnalyzer, Tokens, token_strings
+from curation.export.text import Sentences, TextAnalyzer, Tokens, load_tokenizer, token_strings
 from curation.export.text import sentences as sentence_bounds
 from curation.export.writer import ColumnRow
-from curation.records import Document, Span
+from curation.jsonl import Line
+from curation.records import Document, Span, schema_context
 from curation.schema import AttrSpec, LabelSchema
 
 Row = dict[str, Any]
@@ -170,3 +172,35 @@ def bio_tags(size: int, spans: list[tuple[int, int, int]]) -> np.ndarray:
     at = np.concatenate([first, first + 1, last])
     step = np.concatenate([begin, np.ones_like(begin), -(begin + 1)])
     return np.cumsum(np.bincount(at, weights=step, minlength=size + 1)[:size]).astype(np.int64)
+
+
+@dataclass(slots=True)
+class Built:
+    """One document's rows of every config, and what the writer needs to finish them here."""
+
+    doc_id: str
+    rows: dict[str, Rows]
+    provenance: dict[str, Any]  # as recorded: the writer redacts it (pseudonyms are handed out in order)
+    source: str | None
+    meta: dict[str, Any]
+    labels: list[str]  # of its spans
+    relation_labels: list[str]
+    defaults: list[str]  # "LABEL.attr" of every span value pull filled from the schema's default
+
+
+def rows_part(lines: list[Line], path: str, schema: LabelSchema, model: str) -> list[Built]:
+    """Rows of a partition of chosen records (on any engine; the tokenizer loads once per process)."""
+    builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)))
+    out = []
+    for line in lines:
+        # Validated in full by the first pass, and the bytes checked against its hash since: only the
+        # models are built (curation.records.CHECKED_CONTEXT).
+        doc = Document.model_validate_json(line.raw, context=schema_context(schema, checked=True))
+        out.append(
+            Built(
+                doc.id, builder.rows(doc, doc.provenance.reviewed), doc.provenance.model_dump(), doc.source,
+                doc.meta, [span.label for span in doc.spans], [r.label for r in doc.relations],
+                [f"{span.label}.{attr}" for span in doc.spans for attr in span.defaults or []],
+            )
+        )  # fmt: skip
+    return out

@@ -9,18 +9,21 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from curation.cluster import partitioned
 from curation.engines import Run, here
 from curation.errors import InputError
-from curation.export.card import ProvenanceSummary
 from curation.export.grouping import NearDuplicateGrouper, signature
 from curation.jsonl import Line, iter_lines, parse_line_document
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance, update_stamp
 from curation.schema import LabelSchema
+
+if TYPE_CHECKING:
+    from curation.export.card import ProvenanceSummary
 
 PARTITION = 32  # records per partition sent to a worker (the same on every engine: same output bytes)
 
@@ -116,6 +119,8 @@ def scan(
 
     The records are validated in partitions on `run`'s engine; what comes back is merged here in
     file order, so the choices are the same on every engine."""
+    from curation.export.card import ProvenanceSummary  # heavy (datasets): workers never need it
+
     choices: dict[str, Choice] = {}
     unreviewed: set[str] = set()
     provenance = ProvenanceSummary()

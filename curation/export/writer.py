@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features
+
+if TYPE_CHECKING:
+    from datasets import Features
 
 DATA_DIR = "data"
 
