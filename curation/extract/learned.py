@@ -208,6 +208,8 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         content = around
     else:
         return None
+    if source is None and verb:  # a parse that missed the subject: "... Post Trump SAID", "experts SAY"
+        source = _left_neighbour_noun(cue)
     if source is None:  # "... drew his attacks on X": the one the sentence is about
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root is not cue else None
@@ -237,6 +239,18 @@ def source_of(verb: Token) -> Token | None:
             break
         head = head.head
     return None
+
+
+def _left_neighbour_noun(verb: Token) -> Token | None:
+    """The noun or pronoun right before a cue verb (over its auxiliaries, negation and adverbs), taken
+    as its subject when the parse attached it elsewhere."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].dep_ in ("aux", "auxpass", "neg", "advmod") and verb.doc[i].head.i == verb.i:
+        i -= 1
+    if i < 0 or verb.doc[i].pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
+    token = verb.doc[i]
+    return token if syntax.sentence(token).start == syntax.sentence(verb).start else None
 
 
 def _expletive(token: Token) -> bool:

@@ -77,6 +77,24 @@ def test_train_a_demonstrative_subject_names_no_source() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "cue", "noun"),
+    [
+        ("Experts say it costs more.", "say", "Experts"),
+        ("The ministry quickly denied it.", "denied", "ministry"),  # over an adverb
+        ("Officials, however, said it failed.", "said", None),  # not right before the verb
+    ],
+)
+def test_train_the_noun_right_before_a_cue_verb(text: str, cue: str, noun: str | None) -> None:
+    """The fallback source of a learned cue whose subject the parse attached elsewhere."""
+    from curation.extract.learned import _left_neighbour_noun
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()(text)
+    found = _left_neighbour_noun(next(t for t in doc if t.text == cue))
+    assert (found.text if found is not None else None) == noun
+
+
+@pytest.mark.parametrize(
     ("text", "start", "end", "kind"),
     [
         ("He said “we will win” today.", 9, 20, "direct"),
