@@ -242,14 +242,14 @@ def source_of(verb: Token) -> Token | None:
 
 
 def _left_neighbour_noun(verb: Token) -> Token | None:
-    """The noun or pronoun right before a cue verb (over its auxiliaries, negation and adverbs), taken
-    as its subject when the parse attached it elsewhere."""
-    i = verb.i - 1
-    while i >= 0 and verb.doc[i].dep_ in ("aux", "auxpass", "neg", "advmod") and verb.doc[i].head.i == verb.i:
-        i -= 1
-    if i < 0 or verb.doc[i].pos_ not in ("NOUN", "PROPN", "PRON"):
+    """The noun or pronoun right before a cue verb, taken as its subject when the parse attached it
+    elsewhere. Only the adjacent word: reaching over auxiliaries and adverbs took passive subjects
+    ("The plan WAS designed") and the wrong nouns on PolNeAR dev (speaker accuracy 0.893 -> 0.890)."""
+    if verb.i == 0:
         return None
-    token = verb.doc[i]
+    token = verb.doc[verb.i - 1]
+    if token.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return None
     return token if syntax.sentence(token).start == syntax.sentence(verb).start else None
 
 

@@ -80,8 +80,9 @@ def test_train_a_demonstrative_subject_names_no_source() -> None:
     ("text", "cue", "noun"),
     [
         ("Experts say it costs more.", "say", "Experts"),
-        ("The ministry quickly denied it.", "denied", "ministry"),  # over an adverb
-        ("Officials, however, said it failed.", "said", None),  # not right before the verb
+        ("The ministry denied it.", "denied", "ministry"),
+        ("The ministry quickly denied it.", "denied", None),  # only the adjacent word
+        ("Officials, however, said it failed.", "said", None),
     ],
 )
 def test_train_the_noun_right_before_a_cue_verb(text: str, cue: str, noun: str | None) -> None:
