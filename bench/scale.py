@@ -207,12 +207,14 @@ def export_rows(rows: Rows, work: Path, texts: list[str], words: int) -> None:
             f"{tok['tok_cpu'] / one['cpu_seconds']:.2f}x (steadier on a busy machine)",
         )
     )
+    show(rows)
     rows.append(
         (
             "Dataset.from_list().to_parquet",
             f"{hand_rate:,.0f} docs/s; export one process / it {rate['one'] / hand_rate:.2f}x",
         )
     )
+    show(rows)
     rows.append(
         (
             "export 2 processes / 1",
