@@ -58,16 +58,17 @@ def annotate_documents(
 
     def batched() -> Iterator[tuple[str, tuple[int, int]]]:
         for seq, base in enumerate(docs):
-            item = _Pending(seq, base, chunk_bounds(base.text, size))
+            item = _Pending(seq, base)
             pending.append(item)
-            if len(item.bounds) == 1:
+            bounds = chunk_bounds(base.text, size)
+            if len(bounds) == 1:
                 yield base.text, (seq, 0)
             else:
-                item.found = _annotate_pieces(nlp, seq, base.text, item.bounds)
+                item.result = _annotate_pieces(nlp, seq, base.text, bounds)
 
     def finish(item: _Pending) -> Iterator[Document]:
         error = _FAILURES.pop(item.seq, None)
-        if (item.found is not None or item.docs) and error is None:
+        if item.result is not None and error is None:
             try:
                 yield _record(item, nlp, schema)
                 return
@@ -83,7 +84,7 @@ def annotate_documents(
         # pipeline dropped (its error handler).
         while pending[0].seq < seq:
             yield from finish(pending.popleft())
-        pending[0].docs.append(doc)
+        pending[0].result = doc
         yield from finish(pending.popleft())
     while pending:
         yield from finish(pending.popleft())
@@ -91,13 +92,12 @@ def annotate_documents(
 
 @dataclass
 class _Pending:
-    """A document on its way through the pipeline: its Doc once back, or a long document's findings."""
+    """A document on its way through the pipeline and what came back: its Doc, or a long document's
+    findings gathered piece by piece (None while nothing has, or when the pipeline dropped it)."""
 
     seq: int
     base: Document
-    bounds: list[tuple[int, int]]
-    docs: list[Doc] = field(default_factory=list)
-    found: _Found | None = None
+    result: Doc | _Found | None = None
 
 
 @dataclass
@@ -124,9 +124,10 @@ def _annotate_pieces(nlp: Language, seq: int, text: str, bounds: list[tuple[int,
 
 
 def _record(item: _Pending, nlp: Language, schema: LabelSchema | None) -> Document:
-    if item.found is not None:
-        return build_record(item.base, item.found.attributions, item.found.claims, nlp, schema)
-    return to_record(item.docs[0], item.base, nlp, schema)
+    if isinstance(item.result, _Found):
+        return build_record(item.base, item.result.attributions, item.result.claims, nlp, schema)
+    assert item.result is not None  # finish() records only what came back
+    return to_record(item.result, item.base, nlp, schema)
 
 
 # Why a document failed, by its number in the run: filled by the pipeline's error handler (in this
