@@ -67,6 +67,7 @@ def test_cli_docs_help_lists_commands_in_workflow_order_without_type_metavars():
     workflow = ["ingest", "annotate", "push", "pull", "export", "evaluate", "agreement"]
     assert [name for name in listed if name in workflow] == workflow
 
+
 @pytest.mark.parametrize(("name", "command"), _commands(), ids=[n for n, _ in _commands()])
 def test_cli_docs_help_shows_no_type_metavar(name, command):
     shown = runner.invoke(app, [*name.split(), "--help"], env={"COLUMNS": "200"}).stdout

@@ -17,6 +17,7 @@ file that both list the project before either imports would both import everythi
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -28,9 +29,9 @@ from typing import Any
 from curation.locks import hold, lock_path
 from curation.studio.connection import Connection, client, server_errors
 from curation.studio.convert import DOC_ID
-from curation.studio.tasks import TaskKey, task_keys
+from curation.studio.tasks import TaskKey, keeper_order, task_keys
 
-DELETE_ATTEMPTS = 4  # a prediction delete answered 5xx is asked again this many times in all
+DELETE_ATTEMPTS = 4  # a delete answered 5xx is asked this many times in all (the SDK retries each too)
 
 
 @contextlib.contextmanager
@@ -78,7 +79,7 @@ def remove_duplicates(
     for doc_id, tasks in by_doc.items():
         if len(tasks) < 2:
             continue
-        tasks.sort(key=lambda t: (t.annotations == 0, t.id))  # annotated first, then the oldest
+        tasks.sort(key=keeper_order)
         annotated = [t.id for t in tasks[1:] if t.annotations]
         doomed += [t.id for t in tasks[1:] if not t.annotations]
         if annotated:
@@ -98,30 +99,52 @@ def remove_duplicates(
 
 
 def _delete_tasks(conn: Connection, project_id: int, ids: list[int]) -> None:
-    """One Data Manager action for all of them (deleting tasks one request each is slow)."""
+    """Their predictions first, then the tasks: two Data Manager actions for all of them (one request
+    per task costs the server almost a second each under load).
+
+    The `delete_tasks` action first unlinks the tasks from their project and only then deletes them.
+    A server error in between ("database is locked" while another push writes) leaves them outside
+    every project, where no API reaches them; the SDK retries the action, finds nothing left to delete
+    and answers success. Their predictions, still counted in the project, would be left behind with
+    them. `delete_tasks_predictions` is one transaction on the server (all or nothing, safe to retry),
+    so whatever happens to the second action, the project keeps no prediction of a task it lost.
+    """
+    with server_errors(conn, f"removing {len(ids)} duplicate tasks from project {project_id}"):
+        for action in ("delete_tasks_predictions", "delete_tasks"):
+            _again_on_5xx(functools.partial(_run_action, conn, project_id, action, ids))
+
+
+def _run_action(conn: Connection, project_id: int, action: str, ids: list[int]) -> None:
     from label_studio_sdk.actions.types import PrepareParamsRequestRequestSelectedItemsIncluded
 
     selected: Any = PrepareParamsRequestRequestSelectedItemsIncluded(all_=False, included=ids)
-    with server_errors(conn, f"removing {len(ids)} duplicate tasks from project {project_id}"):
-        client(conn).actions.create(id="delete_tasks", project=project_id, selected_items=selected)
+    client(conn).actions.create(id=action, project=project_id, selected_items=selected)
 
 
 def _delete_prediction(conn: Connection, prediction_id: int) -> None:
+    with server_errors(conn, f"removing duplicate prediction {prediction_id}"):
+        _again_on_5xx(lambda: client(conn).predictions.delete(prediction_id), done_if_missing=True)
+
+
+def _again_on_5xx(request: Callable[[], object], done_if_missing: bool = False) -> None:
+    """Send a delete, asking again (with a pause) while the server answers 5xx.
+
+    Two pushes writing at once make SQLite answer "database is locked", which the server turns into a
+    500 for the loser. Every delete here is safe to repeat; with `done_if_missing` a 404 means the
+    other push deleted it first.
+    """
     from label_studio_sdk.core.api_error import ApiError
 
-    with server_errors(conn, f"removing duplicate prediction {prediction_id}"):
-        for attempt in range(DELETE_ATTEMPTS):
-            try:
-                client(conn).predictions.delete(prediction_id)
+    for attempt in range(DELETE_ATTEMPTS):
+        try:
+            request()
+            return
+        except ApiError as exc:
+            if exc.status_code == 404 and done_if_missing:
                 return
-            except ApiError as exc:
-                if exc.status_code == 404:  # the other push removed it first
-                    return
-                # Two pushes deleting the same prediction at once: the server may answer 500 for the
-                # loser (seen under load). A delete is idempotent, so ask again; a 404 then means done.
-                if exc.status_code is None or exc.status_code < 500 or attempt == DELETE_ATTEMPTS - 1:
-                    raise
-                time.sleep(0.5 * (attempt + 1))
+            if exc.status_code is None or exc.status_code < 500 or attempt == DELETE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 def settle_new_project(conn: Connection, title: str, created_id: int) -> int | None:

@@ -35,7 +35,7 @@ from curation.studio.config import labeling_config
 from curation.studio.connection import Connection, check, client, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data, task_meta
 from curation.studio.project import SentReport, ensure_project, set_model_version
-from curation.studio.tasks import TaskKey, task_keys
+from curation.studio.tasks import TaskKey, keeper_order, task_keys
 from curation.studio.validated import Known, config_hash, record_key, validated
 
 DEFAULT_BATCH = 500
@@ -403,11 +403,14 @@ def existing_tasks(
     """The project's tasks by their key (the document id unless told), with the model versions they
     already have predictions of; `listed` is the project's task_keys when the caller has them."""
     found: dict[str, Existing] = {}
-    for task in task_keys(conn, project_id) if listed is None else listed:
+    # Of two tasks of one document (two pushes at once), the one remove_duplicates keeps.
+    for task in sorted(task_keys(conn, project_id) if listed is None else listed, key=keeper_order):
         task_key = task.fields.get(key)
         if not task_key:
             continue  # a task someone imported by hand: not ours
-        found[str(task_key)] = Existing(task.id, str(task.fields.get(TEXT_HASH, "")), task.model_versions)
+        found.setdefault(
+            str(task_key), Existing(task.id, str(task.fields.get(TEXT_HASH, "")), task.model_versions)
+        )
     return found
 
 

@@ -88,6 +88,13 @@ class TaskKey(NamedTuple):
     annotations: int  # submitted and skipped annotations
 
 
+def keeper_order(task: TaskKey) -> tuple[bool, int]:
+    """Sort key putting first the task to keep among several of one document: an annotated one, then
+    the oldest. Duplicate removal and push's choice of task to add predictions to share it, so a push
+    never aims a prediction at the copy that another push is about to delete."""
+    return (task.annotations == 0, task.id)
+
+
 PAGE = 1000
 VERSIONS_LIMIT = 500  # the task list cuts its predictions_model_versions column to this many characters
 # The task list computes the predictions_model_versions column only for the Data Manager's shown columns:

@@ -16,8 +16,8 @@ from curation.studio.concurrency import remove_duplicates
 from curation.studio.connection import client
 from curation.studio.convert import prediction, task_data
 from curation.studio.project import ensure_project
-from curation.studio.push import push
-from curation.studio.tasks import task_keys
+from curation.studio.push import existing_tasks, push
+from curation.studio.tasks import TaskKey, task_keys
 
 
 def _docs(make_record, n: int, version: str = "test-model-1", start: int = 0) -> list[Any]:
@@ -128,3 +128,33 @@ def test_task_keys_of_chosen_tasks_only(studio, make_record, tmp_path: Path) -> 
     report = push(studio.conn, source, "listing-some")
     ids = sorted(t.id for t in task_keys(studio.conn, report.project_id))
     assert [t.id for t in task_keys(studio.conn, report.project_id, ids=ids[1:3])] == ids[1:3]
+
+
+def test_push_aims_at_the_task_duplicate_removal_keeps() -> None:
+    """Of two tasks of one document, push adds predictions to the one remove_duplicates keeps (the
+    annotated one, else the oldest), never to the copy about to be deleted."""
+    listed = [
+        TaskKey(3, {"doc_id": "a"}, frozenset(), (), 0),
+        TaskKey(7, {"doc_id": "a"}, frozenset(), (), 0),
+        TaskKey(9, {"doc_id": "b"}, frozenset(), (), 1),
+        TaskKey(4, {"doc_id": "b"}, frozenset(), (), 0),
+    ]
+    found = existing_tasks(None, 1, listed=listed)  # type: ignore[arg-type]  # nothing is asked of the server
+    assert {key: e.task_id for key, e in found.items()} == {"a": 3, "b": 9}
+
+
+def test_duplicate_tasks_go_with_their_predictions(studio, make_record, tmp_path: Path) -> None:
+    """Two pushes at once can import a document twice; removing the copy leaves the project no
+    prediction of a task it no longer holds (the bulk delete can stop half-way under load)."""
+    source = tmp_path / "pre.jsonl"
+    docs = _docs(make_record, 3)
+    write_documents(source, docs)
+    report = push(studio.conn, source, "listing-duplicates")
+    schema = get_schema()
+    again = [{"data": task_data(d), "predictions": [prediction(d, schema, "test-model-1")]} for d in docs]
+    client(studio.conn).projects.import_tasks(report.project_id, request=again)  # type: ignore[arg-type]
+    assert len(task_keys(studio.conn, report.project_id)) == 6
+    assert remove_duplicates(studio.conn, report.project_id).tasks_removed == 3
+    kept = {t.id for t in task_keys(studio.conn, report.project_id)}
+    preds = list(client(studio.conn).predictions.list(project=report.project_id))
+    assert len(kept) == 3 and {int(p.task) for p in preds} == kept and len(preds) == 3
