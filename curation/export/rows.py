@@ -7,7 +7,6 @@ integers and `load_dataset` gives typed features.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
@@ -49,14 +48,28 @@ class RowBuilder:
         self.relation_ids = {label: i for i, label in enumerate(schema.relation_labels)}
         self.attr_columns = span_attr_columns(schema)
         self.combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
+        # Worked out once, not per span: each label's attribute columns of the documents config (all
+        # None but its own), and each unit label's relations with the attributes of their tails.
+        self.attr_row = {
+            label: (
+                {column.name: None for column in self.attr_columns},
+                [column for column in self.attr_columns if label in column.labels],
+            )
+            for label in schema.span_labels
+        }
+        self.relations = {
+            label: [(r, relation_tail_attrs(schema, r)) for r in outgoing_relations(schema, label)]
+            for label in unit_configs(schema).values()
+        }
 
     def rows(self, doc: Document, reviewed: bool) -> dict[str, Rows]:
         """Rows of every config for one document."""
         tokens = self.analyzer.tokenize(doc.text)
         sentences = sentence_bounds(doc.text)
         out: dict[str, Rows] = {"documents": [self.document_row(doc, reviewed)]}
+        linked = self.linked(doc)
         for config, label in unit_configs(self.schema).items():
-            out[config] = self.unit_rows(doc, label, sentences)
+            out[config] = self.unit_rows(doc, label, sentences, linked)
         out["tokens"] = self.token_row(doc, tokens)
         return out
 
@@ -72,9 +85,10 @@ class RowBuilder:
                 "score": span.score,
                 "group": span.group,
             }
-            for column in self.attr_columns:
-                own = span.label in column.labels
-                row[column.name] = encode(column.spec, span.attrs.get(column.attr)) if own else None
+            blank, own = self.attr_row[span.label]
+            row.update(blank)
+            for column in own:
+                row[column.name] = encode(column.spec, span.attrs.get(column.attr))
             spans.append(row)
         return {
             "id": doc.id,
@@ -91,14 +105,28 @@ class RowBuilder:
             ),
         }
 
-    def unit_rows(self, doc: Document, label: str, sentences: Sentences) -> list[Row]:
-        """One row per span of `label`; linked mentions through the label's relations (first by offset)."""
+    def linked(self, doc: Document) -> dict[tuple[str, str], Span]:
+        """(head id, relation) -> the tail a unit row shows: the first by offset of the linked mentions."""
         spans = doc.spans_by_id()
-        attrs = self.schema.spans[label].attrs
-        relations = outgoing_relations(self.schema, label)
-        linked: dict[tuple[str, str], list[Span]] = defaultdict(list)  # (head id, relation) -> tails
+        tails: dict[tuple[str, str], Span] = {}
         for r in doc.relations:
-            linked[(r.head, r.label)].append(spans[r.tail])
+            tail, known = spans[r.tail], tails.get((r.head, r.label))
+            if known is None or (tail.start, tail.end) < (known.start, known.end):
+                tails[(r.head, r.label)] = tail
+        return tails
+
+    def unit_rows(
+        self,
+        doc: Document,
+        label: str,
+        sentences: Sentences,
+        linked: dict[tuple[str, str], Span] | None = None,
+    ) -> list[Row]:
+        """One row per span of `label`; linked mentions through the label's relations (first by offset)."""
+        if linked is None:
+            linked = self.linked(doc)
+        attrs = self.schema.spans[label].attrs
+        relations = self.relations[label]
         rows = []
         for span in doc.spans:
             if span.label != label:
@@ -112,13 +140,12 @@ class RowBuilder:
             }
             for name, spec in attrs.items():
                 row[name] = encode(spec, span.attrs.get(name, spec.default))
-            for relation in relations:
-                tails = linked.get((span.id, relation))
-                tail = min(tails, key=lambda s: (s.start, s.end)) if tails else None
+            for relation, tail_attrs in relations:
+                tail = linked.get((span.id, relation))
                 row[relation] = tail.text if tail else None
                 row[f"{relation}_start"] = tail.start if tail else None
                 row[f"{relation}_end"] = tail.end if tail else None
-                for name, spec in relation_tail_attrs(self.schema, relation).items():
+                for name, spec in tail_attrs.items():
                     row[f"{relation}_{name}"] = encode(spec, tail.attrs.get(name)) if tail else None
             start, end = sentences.around(span.start, span.end)
             row.update(sentence=doc.text[start:end], sentence_start=start, sentence_end=end)
