@@ -82,6 +82,11 @@ def _unset(value: Any) -> bool:
     return value is None
 
 
+def optional(description: str) -> Any:
+    """An optional field (None by default) that is left out of dumps while unset."""
+    return Field(default=None, exclude_if=_unset, description=description)
+
+
 class Span(BaseModel):
     """One labelled stretch of `Document.text`. Extra fields from outside tools are kept as they are."""
 
@@ -96,21 +101,15 @@ class Span(BaseModel):
     score: float | None = Field(
         default=None, ge=0.0, le=1.0, description="How likely a predicted span is right (None: human)."
     )
-    group: str | None = Field(
-        default=None,
-        exclude_if=_unset,
-        description="Segments of one discontinuous span (a quote split by its attribution) share a group id.",
+    group: str | None = optional(
+        "Segments of one discontinuous span (a quote split by its attribution) share a group id.",
     )
-    rule: str | None = Field(
-        default=None,
-        exclude_if=_unset,
-        description="The extraction rule that predicted this span (e.g. direct_cue, author:past-event); "
+    rule: str | None = optional(
+        "The extraction rule that predicted this span (e.g. direct_cue, author:past-event); "
         "None on spans a person drew.",
     )
-    defaults: list[str] | None = Field(
-        default=None,
-        exclude_if=_unset,
-        description="The attributes whose value came from the label schema's default on pull (no annotator "
+    defaults: list[str] | None = optional(
+        "The attributes whose value came from the label schema's default on pull (no annotator "
         "chose it); the dataset card counts them.",
     )
 
@@ -168,77 +167,54 @@ class Provenance(BaseModel):
         default=False, description="True when a person submitted or adjudicated this record (gold)."
     )
     # curation annotate
-    model: str | None = Field(default=None, exclude_if=_unset, description="The spaCy pipeline that pre-annotated the record.")
-    model_version: str | None = Field(
-        default=None,
-        exclude_if=_unset, description="curation-<version>+<pipeline>-<version>: what made the predictions."
+    model: str | None = optional("The spaCy pipeline that pre-annotated the record.")
+    model_version: str | None = optional(
+        "curation-<version>+<pipeline>-<version>: what made the predictions."
     )
-    annotated_at: str | None = Field(default=None, exclude_if=_unset, description="When the pre-annotation ran (ISO, UTC).")
+    annotated_at: str | None = optional("When the pre-annotation ran (ISO, UTC).")
     # curation pull (Label Studio)
-    annotator: str | None = Field(default=None, exclude_if=_unset, description="Who annotated the record.")
-    annotation_id: int | None = Field(default=None, exclude_if=_unset, description="The Label Studio annotation id.")
-    created_at: str | None = Field(default=None, exclude_if=_unset, description="When the annotation was created (ISO).")
-    updated_at: str | None = Field(default=None, exclude_if=_unset, description="When the annotation was last changed (ISO).")
-    lead_time: float | None = Field(default=None, exclude_if=_unset, description="Seconds the annotator spent (Label Studio).")
-    started_from_model_version: str | None = Field(
-        default=None,
-        exclude_if=_unset, description="model_version of the prediction the annotator started from."
+    annotator: str | None = optional("Who annotated the record.")
+    annotation_id: int | None = optional("The Label Studio annotation id.")
+    created_at: str | None = optional("When the annotation was created (ISO).")
+    updated_at: str | None = optional("When the annotation was last changed (ISO).")
+    lead_time: float | None = optional("Seconds the annotator spent (Label Studio).")
+    started_from_model_version: str | None = optional(
+        "model_version of the prediction the annotator started from."
     )
-    task_id: int | None = Field(default=None, exclude_if=_unset, description="The Label Studio task id.")
-    project: str | None = Field(default=None, exclude_if=_unset, description="The Label Studio project title.")
+    task_id: int | None = optional("The Label Studio task id.")
+    project: str | None = optional("The Label Studio project title.")
     # curation pull of layer projects (curation.layers)
-    layer: str | None = Field(
-        default=None,
-        exclude_if=_unset, description="The annotation layer a one-layer record was pulled from."
+    layer: str | None = optional("The annotation layer a one-layer record was pulled from.")
+    layers: dict[str, dict[str, Any]] | None = optional(
+        "A merged record: each layer's own provenance, by layer name."
     )
-    layers: dict[str, dict[str, Any]] | None = Field(
-        default=None,
-        exclude_if=_unset, description="A merged record: each layer's own provenance, by layer name."
-    )
-    layers_missing: list[str] | None = Field(
-        default=None,
-        exclude_if=_unset, description="A merged record: layers of the schema its annotator has not done yet."
+    layers_missing: list[str] | None = optional(
+        "A merged record: layers of the schema its annotator has not done yet."
     )
     # curation pull --mode decisions (one record per annotator from their accept/reject answers)
-    mode: str | None = Field(
-        default=None,
-        exclude_if=_unset, description='"decisions" for a record pulled from a decisions project.'
-    )
-    labels: list[str] | None = Field(default=None, exclude_if=_unset, description="The labels the decisions covered.")
-    decisions: dict[str, int] | None = Field(default=None, exclude_if=_unset, description="How many answers of each kind.")
-    annotation_ids: list[int] | None = Field(default=None, exclude_if=_unset, description="The Label Studio annotations read.")
-    task_ids: list[int] | None = Field(default=None, exclude_if=_unset, description="The Label Studio tasks read.")
-    decisions_project: str | None = Field(
-        default=None,
-        exclude_if=_unset, description="The decisions project a record for the full editor came from."
-    )
-    to_fix: list[str] | None = Field(default=None, exclude_if=_unset, description="Units an annotator sent to the full editor.")
+    mode: str | None = optional('"decisions" for a record pulled from a decisions project.')
+    labels: list[str] | None = optional("The labels the decisions covered.")
+    decisions: dict[str, int] | None = optional("How many answers of each kind.")
+    annotation_ids: list[int] | None = optional("The Label Studio annotations read.")
+    task_ids: list[int] | None = optional("The Label Studio tasks read.")
+    decisions_project: str | None = optional("The decisions project a record for the full editor came from.")
+    to_fix: list[str] | None = optional("Units an annotator sent to the full editor.")
     # curation pull (skips), curation review pull, curation adjudicate
-    cancelled: bool | None = Field(
-        default=None,
-        exclude_if=_unset, description="True: the annotator skipped the task (never gold; adjudication says so)."
+    cancelled: bool | None = optional(
+        "True: the annotator skipped the task (never gold; adjudication says so)."
     )
-    review_of: str | None = Field(
-        default=None,
-        exclude_if=_unset, description="The project whose conflicts this reviewer's record settles (review round)."
+    review_of: str | None = optional(
+        "The project whose conflicts this reviewer's record settles (review round)."
     )
-    annotators: list[str] | None = Field(
-        default=None,
-        exclude_if=_unset, description="Everyone whose version an adjudicated record was decided from."
-    )
-    projects: list[str] | None = Field(
-        default=None,
-        exclude_if=_unset, description="The projects an adjudicated record drew on."
-    )
-    adjudication: dict[str, Any] | None = Field(
-        default=None,
-        exclude_if=_unset,
-        description="How an adjudicated record was decided: method, annotators, conflicts, excluded.",
+    annotators: list[str] | None = optional("Everyone whose version an adjudicated record was decided from.")
+    projects: list[str] | None = optional("The projects an adjudicated record drew on.")
+    adjudication: dict[str, Any] | None = optional(
+        "How an adjudicated record was decided: method, annotators, conflicts, excluded.",
     )
     # curation ingest --format brat
-    source: str | None = Field(default=None, exclude_if=_unset, description="Where gold came from outside Label Studio (brat).")
-    corpus: str | None = Field(default=None, exclude_if=_unset, description="The brat mapping's corpus name.")
-    file: str | None = Field(default=None, exclude_if=_unset, description="The .ann file the record was read from.")
+    source: str | None = optional("Where gold came from outside Label Studio (brat).")
+    corpus: str | None = optional("The brat mapping's corpus name.")
+    file: str | None = optional("The .ann file the record was read from.")
 
 
 class Removed(BaseModel):
