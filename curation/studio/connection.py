@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,10 +84,33 @@ def get_json(conn: Connection, path: str, params: dict[str, Any]) -> Any:
     95 real tasks took 6.2 s through them and 0.6 s as JSON. A failure raises the SDK's ApiError, so
     `server_errors` words it as for any other call.
     """
+    return _json_request(conn, "GET", path, params)
+
+
+def post_json(conn: Connection, path: str, params: dict[str, Any], body: Any) -> Any:
+    """POST `body` (plain JSON values: dicts, lists, strings, numbers) to `path` and return the answer
+    as plain JSON, through the SDK's HTTP client as get_json does.
+
+    The SDK's own calls pass a body through its jsonable_encoder, which visits every value in Python:
+    50 s for the 45 MB of 1,000 real tasks on a loaded machine, where json.dumps takes 6 s.
+    """
+    content = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return _json_request(conn, "POST", path, params, content)
+
+
+def _json_request(
+    conn: Connection, method: str, path: str, params: dict[str, Any], content: bytes | None = None
+) -> Any:
     from label_studio_sdk.core.api_error import ApiError
 
     http = client(conn)._client_wrapper.httpx_client
-    response = http.request(path, method="GET", params={k: v for k, v in params.items() if v is not None})
+    response = http.request(
+        path,
+        method=method,
+        params={k: v for k, v in params.items() if v is not None},
+        content=content,
+        headers={"content-type": "application/json"} if content is not None else None,
+    )
     if not 200 <= response.status_code < 300:
         raise ApiError(status_code=response.status_code, headers=dict(response.headers), body=response.text)
     return response.json()

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import httpx
 
@@ -30,12 +30,22 @@ from curation.layers import layer_title
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, schema_context, text_hash
 from curation.schema import ALL_LAYER, LabelSchema, get_schema
+from curation.studio import holdings
 from curation.studio.concurrency import push_lock, remove_duplicates
 from curation.studio.config import labeling_config
-from curation.studio.connection import Connection, check, client, server_errors
+from curation.studio.connection import Connection, check, client, post_json, server_errors
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data, task_meta
+from curation.studio.holdings import Holdings
 from curation.studio.project import SentReport, ensure_project, set_model_version
-from curation.studio.tasks import TaskKey, keeper_order, task_keys
+from curation.studio.tasks import (
+    Counts,
+    TaskKey,
+    ambiguous_versions,
+    keeper_order,
+    project_counts,
+    task_keys,
+    tasks_lacking,
+)
 from curation.studio.validated import Known, config_hash, record_key, validated
 
 DEFAULT_BATCH = 500
@@ -130,7 +140,17 @@ def push(
     check(conn)
     with push_lock(lock_home, conn.url, project, on_wait):
         return _push(
-            conn, path, project, entries, schema, batch_size, import_timeout, progress, layer, overlap
+            conn,
+            path,
+            project,
+            entries,
+            schema,
+            batch_size,
+            import_timeout,
+            progress,
+            layer,
+            overlap,
+            lock_home,
         )
 
 
@@ -145,20 +165,23 @@ def _push(
     progress: Progress,
     layer: str = ALL_LAYER,
     overlap: int = 1,
+    home: Path | None = None,
 ) -> PushReport:
     info, changed = ensure_project(conn, project, schema, layer=layer, overlap=overlap)
     report = PushReport(
         project, info.id, conn.url, documents=len(entries), config_changed=changed, layer=layer
     )
     report.model_version = _main_version(entries)
-    existing, new = new_entries(conn, path, entries, report)
+    seen = project_tasks(conn, info.id, {e.model_version for e in entries}, home)
+    existing, new = new_entries(conn, path, entries, report, seen=seen.existing)
     stale = [
         e for e in entries if e.key in existing and e.model_version not in existing[e.key].model_versions
     ]
     sender = conn.with_timeout(import_timeout or conn.timeout)
     progress.stage("pushing", len(new) + len(stale))
     docs = read_at(path, [e.offset for e in new], schema)
-    send_tasks(sender, report, (_task(d, schema, layer) for d in docs), batch_size, progress)
+    created = send_tasks(sender, report, (_task(d, schema, layer) for d in docs), batch_size, progress)
+    added: Counter[str] = Counter(e.model_version for e in new)  # predictions sent, by model version
     for group in _prediction_groups(stale, batch_size):
         # Another push adding the same model version meanwhile: skip what it already added, so the
         # guard below has little to delete (one request per prediction).
@@ -170,15 +193,73 @@ def _push(
             for d in read_at(path, [e.offset for e in group], schema)
         ]
         _import_predictions(sender, info.id, preds)
+        added.update(e.model_version for e in group)
         report.predictions_added += len(preds)
         progress.advance(len(preds))
     if report.created or report.predictions_added:
-        # Only a push that sent something can have doubled anything; the last of several sending
-        # pushes to finish reads back after all their imports. A no-op push stays a cheap check.
-        _converge(sender, info.id, path, entries, schema, report)
+        # Only a push that sent something can have doubled anything. When the project's counters moved
+        # by exactly what this push sent, nobody else added or removed anything meanwhile: nothing to
+        # read back. Otherwise the last of several sending pushes to finish reads back after all their
+        # imports. A no-op push stays a cheap check.
+        after = project_counts(sender, info.id)
+        if _moved_by(seen.counts, after, report.created, added):
+            if len(created) == len(new):  # the server named every task it created, in order
+                known = {k: (v.task_id, v.text_hash) for k, v in existing.items()}
+                known.update({e.key: (task_id, e.text_hash) for e, task_id in zip(new, created, strict=True)})
+                holdings.save(home, conn.url, info.id, DOC_ID, Holdings(after.tasks, after.newest, known))
+            else:
+                holdings.forget(home, conn.url, info.id, DOC_ID)
+        else:
+            holdings.forget(home, conn.url, info.id, DOC_ID)
+            _converge(sender, info.id, path, entries, schema, report)
     if report.model_version and info.model_version != report.model_version:
         set_model_version(conn, info, report.model_version)
     return report
+
+
+@dataclass
+class Seen:
+    """The project's tasks by key as this push found them, and the server's counters then."""
+
+    existing: dict[str, Existing]
+    counts: Counts
+
+
+def project_tasks(
+    conn: Connection, project_id: int, versions: set[str], home: Path | None, key: str = DOC_ID
+) -> Seen:
+    """The project's tasks by key, with which of `versions` each has a prediction of.
+
+    From what this machine kept (curation.studio.holdings) when the server's counters agree with it;
+    then only the tasks lacking a version are listed (none, on a re-push with nothing to send). Else
+    from a full listing, which is kept for the next push.
+    """
+    counts = project_counts(conn, project_id)
+    kept = holdings.load(home, conn.url, project_id, key)
+    if kept is not None and kept.agrees(counts) and not ambiguous_versions(versions, counts):
+        lacking = {version: tasks_lacking(conn, project_id, version) for version in versions}
+        existing = {
+            k: Existing(task_id, text, frozenset(v for v in versions if task_id not in lacking[v]))
+            for k, (task_id, text) in kept.known.items()
+        }
+        return Seen(existing, counts)
+    listed = task_keys(conn, project_id)
+    existing = existing_tasks(conn, project_id, key, listed=listed)
+    listing = Counts(len(listed), max((t.created for t in listed), default=""), counts.versions)
+    # Kept only when nothing moved while the pages were read: a task deleted meanwhile shifts the
+    # pages and one task goes unlisted, a picture the next push must not trust.
+    if home is not None and counts == listing == project_counts(conn, project_id):
+        known = {k: (v.task_id, v.text_hash) for k, v in existing.items()}
+        holdings.save(home, conn.url, project_id, key, Holdings(listing.tasks, listing.newest, known))
+    else:
+        holdings.forget(home, conn.url, project_id, key)
+    return Seen(existing, listing)
+
+
+def _moved_by(before: Counts, after: Counts, created: int, added: Counter[str]) -> bool:
+    """Whether the project's counters moved by exactly `created` tasks and `added` predictions."""
+    expected = Counter(before.versions) + added
+    return after.tasks == before.tasks + created and Counter(after.versions) == expected
 
 
 PREDICTION_GROUP = 50
@@ -286,15 +367,18 @@ def _prediction(doc: Document, schema: LabelSchema, layer: str) -> dict[str, Any
     return prediction(doc, schema, model_version_of(doc), layer)
 
 
-def import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]]) -> None:
-    """One import request, never retried blindly (the client has retries off; see _settle_on_timeout)."""
+def import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]]) -> list[int]:
+    """One import request, never retried blindly (the client has retries off; see _settle_on_timeout).
+    Returns the ids of the tasks created, in the order sent ([] when the server does not say)."""
     with (
         server_errors(conn, f"importing {len(tasks)} tasks into project {project_id}"),
         _settle_on_timeout(conn, project_id),
     ):
         # The key fields go in the meta too, so a later push lists the project without its texts.
         tasks = [{**task, "meta": {**task_meta(task["data"]), **(task.get("meta") or {})}} for task in tasks]
-        client(conn).projects.import_tasks(project_id, request=cast(Any, tasks), return_task_ids=True)
+        answer = post_json(conn, f"api/projects/{project_id}/import", {"return_task_ids": "true"}, tasks)
+    ids = (answer.get("task_ids") or []) if isinstance(answer, dict) else []
+    return [int(i) for i in ids] if len(ids) == len(tasks) else []
 
 
 def _import_predictions(conn: Connection, project_id: int, predictions: list[dict[str, Any]]) -> None:
@@ -302,7 +386,7 @@ def _import_predictions(conn: Connection, project_id: int, predictions: list[dic
         server_errors(conn, f"adding {len(predictions)} predictions to project {project_id}"),
         _settle_on_timeout(conn, project_id),
     ):
-        client(conn).projects.import_predictions(project_id, request=cast(Any, predictions))
+        post_json(conn, f"api/projects/{project_id}/import/predictions", {}, predictions)
 
 
 def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | None = None) -> list[Entry]:
@@ -454,11 +538,16 @@ def read_at(path: Path, offsets: list[int], schema: LabelSchema | None = None) -
 
 
 def new_entries(
-    conn: Connection, path: Path, entries: list[Entry], report: SentReport, key: str = DOC_ID
+    conn: Connection,
+    path: Path,
+    entries: list[Entry],
+    report: SentReport,
+    key: str = DOC_ID,
+    seen: dict[str, Existing] | None = None,
 ) -> tuple[dict[str, Existing], list[Entry]]:
-    """The project's tasks and the entries not among them yet (a changed text is refused, see below);
-    `report.already_there` counts the others."""
-    existing = existing_tasks(conn, report.project_id, key=key)
+    """The project's tasks (`seen` when the caller has them) and the entries not among them yet (a
+    changed text is refused, see below); `report.already_there` counts the others."""
+    existing = existing_tasks(conn, report.project_id, key=key) if seen is None else seen
     refuse_changed_texts(entries, existing, path)
     new = [e for e in entries if e.key not in existing]
     report.already_there = len(entries) - len(new)
@@ -471,12 +560,19 @@ def send_tasks(
     tasks: Iterable[dict[str, Any]],
     batch_size: int,
     progress: Progress = NO_PROGRESS,
-) -> None:
-    """Import `tasks` in batches (the next built while one is sent), counting them in `report.created`."""
+) -> list[int]:
+    """Import `tasks` in batches (the next built while one is sent), counting them in `report.created`.
+    Returns the created tasks' ids in the order sent, or fewer when the server did not name them all."""
     task_batches = batches(tasks, batch_size)
-    for sent in pipelined(task_batches, lambda batch: import_tasks(sender, report.project_id, batch)):
+    created: list[int] = []
+
+    def send(batch: list[dict[str, Any]]) -> None:
+        created.extend(import_tasks(sender, report.project_id, batch))
+
+    for sent in pipelined(task_batches, send):
         report.created += sent
         progress.advance(sent)
+    return created
 
 
 def refuse_changed_texts(entries: list[Entry], existing: dict[str, Existing], path: Path) -> None:

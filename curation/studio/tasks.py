@@ -86,6 +86,7 @@ class TaskKey(NamedTuple):
     model_versions: frozenset[str]  # the model versions it has predictions of
     extra_predictions: tuple[int, ...]  # ids of predictions of a version it already has (duplicates)
     annotations: int  # submitted and skipped annotations
+    created: str = ""  # when the server created it (created_at as the task list writes it)
 
 
 def keeper_order(task: TaskKey) -> tuple[bool, int]:
@@ -109,7 +110,9 @@ HIDDEN = [
         "unresolved_comment_count", "ground_truth", "agreement",
     )
 ]  # fmt: skip
-SUMMARY = "id,meta,predictions_model_versions,total_predictions,total_annotations,cancelled_annotations"
+SUMMARY = (
+    "id,meta,created_at,predictions_model_versions,total_predictions,total_annotations,cancelled_annotations"
+)
 PER_TASK_LOOKUPS = 50  # more tasks than this whose versions the list cannot say: list every prediction
 
 
@@ -145,8 +148,48 @@ def task_keys(conn: Connection, project_id: int, ids: list[int] | None = None) -
                 seen.add(version)
             listed = frozenset(seen)
         done = int(row.get("total_annotations") or 0) + int(row.get("cancelled_annotations") or 0)
-        keys.append(TaskKey(task_id, fields, listed, tuple(extra), done))
+        created = str(row.get("created_at") or "")
+        keys.append(TaskKey(task_id, fields, listed, tuple(extra), done, created))
     return keys
+
+
+class Counts(NamedTuple):
+    """What the server counts of a project without listing its tasks."""
+
+    tasks: int  # how many tasks it has
+    newest: str  # its newest task's created_at ("" when it has none)
+    versions: dict[str, int]  # predictions per model version
+
+
+def project_counts(conn: Connection, project_id: int) -> Counts:
+    """Two small requests: the task list ordered newest first, one task long (its total counts every
+    task), and the project's model versions with their prediction counts."""
+    query = {"ordering": ["-tasks:created_at"], "hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}}
+    params = {"project": project_id, "fields": "task_only", "include": "id,created_at", "page_size": 1}
+    with server_errors(conn, f"counting the tasks of project {project_id}"):
+        body = get_json(conn, "api/tasks/", {**params, "page": 1, "query": json.dumps(query)})
+        versions = get_json(conn, f"api/projects/{project_id}/model-versions/", {})
+    tasks = body.get("tasks") or []
+    newest = str(tasks[0].get("created_at") or "") if tasks else ""
+    counted = {str(v): int(n) for v, n in (versions or {}).items() if int(n)}
+    return Counts(int(body.get("total") or 0), newest, counted)
+
+
+def ambiguous_versions(wanted: set[str], counts: Counts) -> bool:
+    """Whether the server's version filter could confuse one of `wanted` with another version: it matches
+    a version containing the text, ignoring case (SQLite's LIKE), so "v1" would also match "v10"."""
+    return any(v != w and v.lower() in w.lower() for v in wanted for w in counts.versions)
+
+
+def tasks_lacking(conn: Connection, project_id: int, version: str) -> set[int]:
+    """Ids of the tasks with no prediction of `version` (exact only when not ambiguous_versions). The
+    server loads only the tasks it lists: nothing, when every task has it."""
+    rule = {"filter": "filter:tasks:predictions_model_versions", "operator": "not_contains", "type": "List"}
+    query = {
+        "filters": {"conjunction": "and", "items": [{**rule, "value": [version]}]},
+        "hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN},
+    }
+    return {int(task["id"]) for task in _pages(conn, project_id, "id", query)}
 
 
 def _listed_versions(row: dict[str, Any]) -> frozenset[str] | None:

@@ -35,7 +35,7 @@ def sent(monkeypatch) -> list[str]:
 
     def tasks(conn, project_id, payload):
         calls.append(f"tasks:{len(payload)}")
-        real_tasks(conn, project_id, payload)
+        return real_tasks(conn, project_id, payload)
 
     def predictions(conn, project_id, payload):
         calls.append(f"predictions:{len(payload)}")
