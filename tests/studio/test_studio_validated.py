@@ -71,9 +71,13 @@ def test_linear_label_interface_gives_the_sdks_verdicts(make_record: Callable[..
     geometry["result"].append(
         {**first, "type": "rectangle", "value": {"x": 1, "y": 1, "width": 2, "height": 2}}
     )
+    # push.label_interface also hands the SDK's relation check only the relation's two regions: an id
+    # that cannot be looked up (a list) must get the SDK's own words.
+    odd = json.loads(json.dumps(good))
+    odd["result"].append({"from_id": ["x"], "to_id": "nowhere", "type": "relation", "direction": "right"})
     verdicts = []
-    for pred in (good, bad_label, dangling, geometry):
+    for pred in (good, bad_label, dangling, geometry, odd):
         mine = fast.validate_prediction(pred, return_errors=True)
         assert mine == sdk.validate_prediction(pred, return_errors=True)
         verdicts.append(bool(mine))
-    assert verdicts[:3] == [False, True, True]
+    assert verdicts[:3] == [False, True, True] and verdicts[4]
