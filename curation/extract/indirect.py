@@ -107,7 +107,7 @@ class IndirectQuotes(WithLexicon):
         if found is None:
             return None
         span, subject, rule = found
-        if span.end - span.start < self.min_tokens or span.start <= subject.i < span.end:
+        if span.end - span.start < self.min_tokens or syntax.misparsed_source(span, subject, verb):
             return None  # a subject inside the content is a misparse, not the speaker
         return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)
 

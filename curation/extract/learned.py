@@ -213,7 +213,7 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     if source is None:  # "... drew his attacks on X": the one the sentence is about
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root.i != cue.i else None
-    if source is not None and (content.start <= source.i < content.end or _expletive(source)):
+    if source is not None and (syntax.misparsed_source(content, source, cue) or _expletive(source)):
         source = None
     return content, source
 

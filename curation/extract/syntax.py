@@ -201,6 +201,16 @@ def noun_owner(noun: Token) -> Token | None:
     return None
 
 
+def misparsed_source(content: Span, source: Token, cue: Token) -> bool:
+    """A source inside the content it reports is a misparse, unless it is the cue's own subject in a
+    relative or wh-clause whose content reaches back over it ("the mine, WHICH MR. CLARKE SAYS he is
+    keeping open"; "what Trump says his plan would do"): the gold content spans it, and names it the
+    source (PolNeAR dev)."""
+    if not content.start <= source.i < content.end:
+        return False
+    return not (source.head.i == cue.i and source.dep_ == "nsubj" and source.i < cue.i)
+
+
 def expletive(subject: Token) -> bool:
     """ "there", or an "it" that stands for nothing ("it is believed that", "it seems that")."""
     if subject.lower_ == "there" or subject.dep_ == "expl":

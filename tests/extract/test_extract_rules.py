@@ -117,6 +117,11 @@ def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
             "Peskov told reporters Moscow was awaiting details, where Ukraine launched an attack last year.",
             ("indirect", "Moscow was awaiting details", "Peskov", "told reporters"),
         ),
+        # a relative clause's content reaches back over its subject: still the speaker, as PolNeAR marks it
+        (
+            "He bought the Federal mine, which Mr. Clarke says he is keeping open.",
+            ("indirect", "which Mr. Clarke says he is keeping open", "Mr. Clarke", "says"),
+        ),
         (
             "Secretary of State Marco Rubio stated that “the ball is truly in their court” after the talks.",
             (

@@ -52,6 +52,13 @@ def test_train_cue_runs_are_consecutive_tokens_over_the_threshold() -> None:
         ("The plan was criticized by the mayor as reckless.", "criticized", "as reckless", "mayor"),
         # a relative pronoun subject is the source, as the gold marks it (curation_speakers names it)
         ("He cited a study, which found that the plan failed.", "found", "the plan failed", "which"),
+        # a relative clause's content reaches back over its subject, which is still the source
+        (
+            "She needs money, which she plans to raise through a tax on the rich.",
+            "plans",
+            "which she plans to raise through a tax on the rich",
+            "she",
+        ),
     ],
 )
 def test_train_content_of_a_cue_comes_from_the_parse(text: str, cue: str, content: str, source: str) -> None:
