@@ -23,10 +23,14 @@ $(UV):
 	$(PYTHON) -m venv $(TOOLS)
 	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
+# Bytecode is compiled at install (--compile-bytecode, compileall): uv writes none by default, and with
+# PYTHONDONTWRITEBYTECODE set (as on the shared machine) every process compiled spaCy, scipy and ours
+# again on each import; a spawned export or annotate worker spent most of its start-up doing that.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) $(VENV)
-	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet requirements.lock
+	VIRTUAL_ENV=$(VENV) $(UV) pip sync --quiet --compile-bytecode requirements.lock
 	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet --no-deps -e .
+	$(VENV)/bin/python -m compileall -q curation
 	touch $@
 
 setup: $(VENV)/.installed
