@@ -72,6 +72,7 @@ class Entry:
     text_hash: str
     model_version: str
     key: str  # the task's key in the project: the document id (decisions: one per decision unit)
+    record: str = ""  # the validation key of the line scan checked (validated.record_key), when known
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,7 @@ def _push(
     ]
     sender = conn.with_timeout(import_timeout or conn.timeout)
     progress.stage("pushing", len(new) + len(stale))
-    docs = read_at(path, [e.offset for e in new], schema)
+    docs = read_back(path, new, schema, layer)
     created = send_tasks(sender, report, (_task(d, schema, layer) for d in docs), batch_size, progress)
     added: Counter[str] = Counter(e.model_version for e in new)  # predictions sent, by model version
     for group in _prediction_groups(stale, batch_size):
@@ -415,7 +416,13 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
             seen.add(known.doc_id)
             entries.append(
                 Entry(
-                    known.doubt, line.offset, known.doc_id, known.text_hash, known.model_version, known.doc_id
+                    known.doubt,
+                    line.offset,
+                    known.doc_id,
+                    known.text_hash,
+                    known.model_version,
+                    known.doc_id,
+                    key,
                 )
             )
     entries.sort(key=lambda e: (e.doubt, e.offset))
@@ -554,6 +561,23 @@ def _task_count(conn: Connection, project_id: int) -> int:
             project=project_id, fields="task_only", include="id", page_size=1
         )
         return int(getattr(pager.response, "total", 0) or 0)
+
+
+def read_back(path: Path, entries: list[Entry], schema: LabelSchema, layer: str) -> Iterator[Document]:
+    """The records of `entries` read back by offset, in this order, without checking them again.
+
+    scan checked these very bytes (their validation key is the entry's `record`), so only the models are
+    built (schema_context checked=True: the record checks cost as much as parsing). Bytes that no longer
+    hash to that key mean the file changed during the push: it stops, naming the document.
+    """
+    config_key = config_hash(labeling_config(schema, layer))
+    checked, full = schema_context(schema, checked=True), schema_context(schema)
+    for entry, raw in zip(entries, jsonl.read_at(path, [e.offset for e in entries]), strict=True):
+        if entry.record and record_key(config_key, raw) != entry.record:
+            raise InputError(
+                f"{path}: changed while it was being pushed (document {entry.doc_id}); push it again"
+            )
+        yield Document.model_validate_json(raw, context=checked if entry.record else full)
 
 
 def read_at(path: Path, offsets: list[int], schema: LabelSchema | None = None) -> Iterator[Document]:

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from curation.errors import ValidationError
+from curation.errors import InputError, ValidationError
 from curation.jsonl import write_documents
 from curation.records import Document
-from curation.schema import get_schema
-from curation.studio.push import scan
+from curation.schema import ALL_LAYER, get_schema
+from curation.studio.push import read_back, scan
 from curation.studio.validated import CACHE_FILE
 
 
@@ -81,3 +81,18 @@ def test_linear_label_interface_gives_the_sdks_verdicts(make_record: Callable[..
         assert mine == sdk.validate_prediction(pred, return_errors=True)
         verdicts.append(bool(mine))
     assert verdicts[:3] == [False, True, True] and verdicts[4]
+
+
+def test_push_reads_back_only_the_bytes_it_checked(
+    tmp_path: Path, make_record: Callable[..., Document]
+) -> None:
+    """Records are read back without checking them again, so bytes other than those scan checked (the
+    file rewritten during the push) stop it, naming the document."""
+    path = tmp_path / "pre.jsonl"
+    write_documents(path, [make_record(f"Ana said hi {i}.", SPEAKER="Ana") for i in range(3)])
+    schema = get_schema()
+    entries = scan(path, schema)
+    assert [d.id for d in read_back(path, entries, schema, ALL_LAYER)] == [e.doc_id for e in entries]
+    path.write_text(path.read_text(encoding="utf-8").replace("hi 1", "ho 1"), encoding="utf-8")
+    with pytest.raises(InputError, match="changed while it was being pushed"):
+        list(read_back(path, entries, schema, ALL_LAYER))
