@@ -19,6 +19,19 @@ def make_record() -> Callable[..., Document]:
     return build_record
 
 
+@pytest.fixture(scope="session")
+def make_notes() -> Callable[..., list[Document]]:
+    """`n` short records (a speaker each), numbered from `start`, all of `version`: what push tests send."""
+
+    def notes(n: int, version: str = "test-model-1", start: int = 0) -> list[Document]:
+        return [
+            build_record(text, model_version=version, SPEAKER="Bo Li")
+            for text in (f"Note {i}: Bo Li said the bridge opens in May." for i in range(start, start + n))
+        ]
+
+    return notes
+
+
 def build_record(
     text: str, model_version: str = "test-model-1", score: float = 0.8, **found: str
 ) -> Document:

@@ -17,13 +17,6 @@ from curation.studio.push import push
 from curation.studio.tasks import Counts, task_keys
 
 
-def _docs(make_record, n: int, version: str = "test-model-1", start: int = 0) -> list[Any]:
-    return [
-        make_record(f"Memo {i}: Ana Reis said the ferry runs.", model_version=version, SPEAKER="Ana Reis")
-        for i in range(start, start + n)
-    ]
-
-
 @pytest.fixture
 def listings(monkeypatch) -> list[int]:
     """Every full listing of a project push makes (its project id), on the way to the real server."""
@@ -38,14 +31,14 @@ def listings(monkeypatch) -> list[int]:
     return calls
 
 
-def _pushed(studio, make_record, tmp_path: Path, title: str, n: int = 5) -> tuple[Path, Path, Any]:
+def _pushed(studio, make_notes, tmp_path: Path, title: str, n: int = 5) -> tuple[Path, Path, Any]:
     source, home = tmp_path / "pre.jsonl", tmp_path / "home"
-    write_documents(source, _docs(make_record, n))
+    write_documents(source, make_notes(n))
     return source, home, push(studio.conn, source, title, lock_home=home)
 
 
-def test_a_repush_with_nothing_changed_lists_nothing(studio, make_record, tmp_path, listings) -> None:
-    source, home, first = _pushed(studio, make_record, tmp_path, "holdings-quiet")
+def test_a_repush_with_nothing_changed_lists_nothing(studio, make_notes, tmp_path, listings) -> None:
+    source, home, first = _pushed(studio, make_notes, tmp_path, "holdings-quiet")
     assert first.created == 5 and listings == [first.project_id]  # the first push lists the empty project
     listings.clear()
     again = push(studio.conn, source, "holdings-quiet", lock_home=home)
@@ -53,8 +46,8 @@ def test_a_repush_with_nothing_changed_lists_nothing(studio, make_record, tmp_pa
     assert listings == []
 
 
-def test_a_task_someone_deleted_is_sent_again(studio, make_record, tmp_path, listings) -> None:
-    source, home, first = _pushed(studio, make_record, tmp_path, "holdings-deleted")
+def test_a_task_someone_deleted_is_sent_again(studio, make_notes, tmp_path, listings) -> None:
+    source, home, first = _pushed(studio, make_notes, tmp_path, "holdings-deleted")
     gone = task_keys(studio.conn, first.project_id)[2]
     client(studio.conn).tasks.delete(gone.id)
     listings.clear()
@@ -66,14 +59,14 @@ def test_a_task_someone_deleted_is_sent_again(studio, make_record, tmp_path, lis
 
 
 def test_a_task_deleted_while_another_machine_added_one_is_sent_again(
-    studio, make_record, tmp_path, listings
+    studio, make_notes, tmp_path, listings
 ) -> None:
     """One task fewer and one more: the count agrees, the newest task does not."""
-    source, home, first = _pushed(studio, make_record, tmp_path, "holdings-swapped")
+    source, home, first = _pushed(studio, make_notes, tmp_path, "holdings-swapped")
     gone = task_keys(studio.conn, first.project_id)[0]
     client(studio.conn).tasks.delete(gone.id)
     other = tmp_path / "other.jsonl"
-    write_documents(other, _docs(make_record, 1, start=100))
+    write_documents(other, make_notes(1, start=100))
     assert push(studio.conn, other, "holdings-swapped", lock_home=tmp_path / "elsewhere").created == 1
     listings.clear()
     again = push(studio.conn, source, "holdings-swapped", lock_home=home)
@@ -83,9 +76,9 @@ def test_a_task_deleted_while_another_machine_added_one_is_sent_again(
 
 
 def test_a_prediction_someone_deleted_is_sent_again_without_a_listing(
-    studio, make_record, tmp_path, listings
+    studio, make_notes, tmp_path, listings
 ) -> None:
-    source, home, first = _pushed(studio, make_record, tmp_path, "holdings-prediction")
+    source, home, first = _pushed(studio, make_notes, tmp_path, "holdings-prediction")
     target = task_keys(studio.conn, first.project_id)[1]
     [pred] = list(client(studio.conn).predictions.list(task=target.id))
     client(studio.conn).predictions.delete(pred.id)
@@ -98,13 +91,13 @@ def test_a_prediction_someone_deleted_is_sent_again_without_a_listing(
 
 
 def test_a_version_another_version_contains_is_checked_by_a_listing(
-    studio, make_record, tmp_path, listings
+    studio, make_notes, tmp_path, listings
 ) -> None:
     """The server's version filter matches by substring: with 'test-model-1' and 'test-model-10' in the
     project it cannot tell which tasks lack 'test-model-1', so the project is listed."""
-    source, home, first = _pushed(studio, make_record, tmp_path, "holdings-substring")
+    source, home, first = _pushed(studio, make_notes, tmp_path, "holdings-substring")
     newer = tmp_path / "newer.jsonl"
-    write_documents(newer, _docs(make_record, 5, version="test-model-10"))
+    write_documents(newer, make_notes(5, version="test-model-10"))
     assert push(studio.conn, newer, "holdings-substring", lock_home=home).predictions_added == 5
     target = task_keys(studio.conn, first.project_id)[3]
     preds = client(studio.conn).predictions.list(task=target.id)

@@ -4,7 +4,6 @@ versions from the task list, and nothing sent when everything is there."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,13 +17,6 @@ from curation.studio.convert import prediction, task_data
 from curation.studio.project import ensure_project
 from curation.studio.push import existing_tasks, push
 from curation.studio.tasks import TaskKey, task_keys
-
-
-def _docs(make_record, n: int, version: str = "test-model-1", start: int = 0) -> list[Any]:
-    return [
-        make_record(f"Note {i}: Bo Li said the bridge opens in May.", model_version=version, SPEAKER="Bo Li")
-        for i in range(start, start + n)
-    ]
 
 
 @pytest.fixture
@@ -46,11 +38,9 @@ def sent(monkeypatch) -> list[str]:
     return calls
 
 
-def test_push_keeps_key_fields_in_meta_and_a_repush_sends_nothing(
-    studio, make_record, tmp_path, sent
-) -> None:
+def test_push_keeps_key_fields_in_meta_and_a_repush_sends_nothing(studio, make_notes, tmp_path, sent) -> None:
     source = tmp_path / "pre.jsonl"
-    docs = _docs(make_record, 6)
+    docs = make_notes(6)
     write_documents(source, docs)
     first = push(studio.conn, source, "listing-meta")
     assert sent == ["tasks:6"]
@@ -66,11 +56,11 @@ def test_push_keeps_key_fields_in_meta_and_a_repush_sends_nothing(
     assert sent == []
 
 
-def test_a_project_pushed_before_the_meta_is_still_recognised(studio, make_record, tmp_path, sent) -> None:
+def test_a_project_pushed_before_the_meta_is_still_recognised(studio, make_notes, tmp_path, sent) -> None:
     """Tasks with the key fields in their data only (as older versions pushed them) are found: nothing
     doubled, a changed text still refused, a new model version added to them."""
     schema = get_schema()
-    old, new = _docs(make_record, 5), _docs(make_record, 3, start=5)
+    old, new = make_notes(5), make_notes(3, start=5)
     info, _ = ensure_project(studio.conn, "listing-old-shape", schema)
     old_tasks = [{"data": task_data(d), "predictions": [prediction(d, schema, "test-model-1")]} for d in old]
     client(studio.conn).projects.import_tasks(info.id, request=old_tasks)  # type: ignore[arg-type]
@@ -90,19 +80,19 @@ def test_a_project_pushed_before_the_meta_is_still_recognised(studio, make_recor
         push(studio.conn, tmp_path / "changed.jsonl", "listing-old-shape")
 
     sent.clear()
-    write_documents(source, _docs(make_record, 8, version="test-model-2"))
+    write_documents(source, make_notes(8, version="test-model-2"))
     moved = push(studio.conn, source, "listing-old-shape")
     assert (moved.created, moved.predictions_added) == (0, 8)
     assert all(t.model_versions == {"test-model-1", "test-model-2"} for t in task_keys(studio.conn, info.id))
 
 
 def test_versions_the_task_list_cannot_spell_are_read_from_the_predictions(
-    studio, make_record, tmp_path, sent
+    studio, make_notes, tmp_path, sent
 ) -> None:
     """A comma in a model version, or the same version twice, makes the list's column ambiguous: push then
     reads those tasks' predictions, so a re-push adds nothing and a duplicate is found by id."""
     source = tmp_path / "pre.jsonl"
-    docs = _docs(make_record, 4, version="model,with,commas-1")
+    docs = make_notes(4, version="model,with,commas-1")
     write_documents(source, docs)
     first = push(studio.conn, source, "listing-commas")
     sent.clear()
@@ -122,9 +112,9 @@ def test_versions_the_task_list_cannot_spell_are_read_from_the_predictions(
     assert len(list(preds)) == 1
 
 
-def test_task_keys_of_chosen_tasks_only(studio, make_record, tmp_path: Path) -> None:
+def test_task_keys_of_chosen_tasks_only(studio, make_notes, tmp_path: Path) -> None:
     source = tmp_path / "pre.jsonl"
-    write_documents(source, _docs(make_record, 5))
+    write_documents(source, make_notes(5))
     report = push(studio.conn, source, "listing-some")
     ids = sorted(t.id for t in task_keys(studio.conn, report.project_id))
     assert [t.id for t in task_keys(studio.conn, report.project_id, ids=ids[1:3])] == ids[1:3]
@@ -143,11 +133,11 @@ def test_push_aims_at_the_task_duplicate_removal_keeps() -> None:
     assert {key: e.task_id for key, e in found.items()} == {"a": 3, "b": 9}
 
 
-def test_duplicate_tasks_go_with_their_predictions(studio, make_record, tmp_path: Path) -> None:
+def test_duplicate_tasks_go_with_their_predictions(studio, make_notes, tmp_path: Path) -> None:
     """Two pushes at once can import a document twice; removing the copy leaves the project no
     prediction of a task it no longer holds (the bulk delete can stop half-way under load)."""
     source = tmp_path / "pre.jsonl"
-    docs = _docs(make_record, 3)
+    docs = make_notes(3)
     write_documents(source, docs)
     report = push(studio.conn, source, "listing-duplicates")
     schema = get_schema()
