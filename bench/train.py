@@ -31,7 +31,8 @@ this session's speaker fix (`bench/train.py --model DIR`, the same model scored 
   content its cue reports ("the mine, which Mr. Clarke says he is keeping open") is the source, as the
   gold marks it (curation.extract.syntax.misparsed_source); the rules dropped such attributions and
   learned cues dropped their source. Throughput: raw nlp.pipe 624 words/s, annotate with the trained
-  pipeline 599 words/s (0.96x; both slowed by the load).
+  pipeline 599 words/s (0.96x; both slowed by the load). The `--model` rescore measured 0.65x (933 vs
+  606 words/s) while tests ran beside it; measured again alone (load 4-6), 787 vs 785 words/s (1.00x).
 """
 
 from __future__ import annotations
