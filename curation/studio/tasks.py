@@ -110,6 +110,8 @@ HIDDEN = [
         "unresolved_comment_count", "ground_truth", "agreement",
     )
 ]  # fmt: skip
+# The Data Manager query part every listing sends: the hidden columns, in both of its views.
+HIDDEN_COLUMNS = {"hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}}
 SUMMARY = (
     "id,meta,created_at,predictions_model_versions,total_predictions,total_annotations,cancelled_annotations"
 )
@@ -164,7 +166,7 @@ class Counts(NamedTuple):
 def project_counts(conn: Connection, project_id: int) -> Counts:
     """Two small requests: the task list ordered newest first, one task long (its total counts every
     task), and the project's model versions with their prediction counts."""
-    query = {"ordering": ["-tasks:created_at"], "hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}}
+    query = {"ordering": ["-tasks:created_at"], **HIDDEN_COLUMNS}
     params = {"project": project_id, "fields": "task_only", "include": "id,created_at", "page_size": 1}
     with server_errors(conn, f"counting the tasks of project {project_id}"):
         body = get_json(conn, "api/tasks/", {**params, "page": 1, "query": json.dumps(query)})
@@ -187,7 +189,7 @@ def tasks_lacking(conn: Connection, project_id: int, version: str) -> set[int]:
     rule = {"filter": "filter:tasks:predictions_model_versions", "operator": "not_contains", "type": "List"}
     query = {
         "filters": {"conjunction": "and", "items": [{**rule, "value": [version]}]},
-        "hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN},
+        **HIDDEN_COLUMNS,
     }
     return {int(task["id"]) for task in _pages(conn, project_id, "id", query)}
 
@@ -228,9 +230,7 @@ def _listed(
     conn: Connection, project_id: int, include: str, ids: list[int] | None = None
 ) -> Iterator[dict[str, Any]]:
     if ids is None:
-        yield from _pages(
-            conn, project_id, include, {"hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}}
-        )
+        yield from _pages(conn, project_id, include, HIDDEN_COLUMNS)
     else:
         yield from _listed_by_ids(conn, project_id, include, ids)
 
@@ -240,7 +240,7 @@ def _listed_by_ids(
 ) -> Iterator[dict[str, Any]]:
     for i in range(0, len(ids), CHUNK):
         selected = {"all": False, "included": ids[i : i + CHUNK]}
-        query = {"hiddenColumns": {"explore": HIDDEN, "labeling": HIDDEN}, "selectedItems": selected}
+        query = {**HIDDEN_COLUMNS, "selectedItems": selected}
         yield from _pages(conn, project_id, include, query)
 
 
