@@ -98,31 +98,20 @@ class NearDuplicateGrouper:
         self.ids.append(doc_id)
 
     def candidate_pairs(self) -> np.ndarray:
-        """Row pairs (i < j) that share at least one band key, without repeats."""
+        """Row pairs (i < j) that share at least one band key, without repeats, in order."""
         signatures = self.signatures[: len(self.ids)].astype(np.uint64)
-        pairs = []
+        rows = np.int64(len(self.ids))
+        keys = []  # each pair (i, j) as the one number i * rows + j: the same order, unique on one column
         for band in range(self.bands):
             columns = signatures[:, band * self.rows_per_band : (band + 1) * self.rows_per_band]
-            keys = np.zeros(len(columns), dtype=np.uint64)
+            band_keys = np.zeros(len(columns), dtype=np.uint64)
             for column in columns.T:  # mix the band's values into one key; collisions are re-checked
-                keys = keys * np.uint64(0x9E3779B97F4A7C15) + column
-            order = np.argsort(keys, kind="stable")
-            ordered = keys[order]
-            starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-            lengths = np.diff(np.r_[starts, len(ordered)])
-            for start, length in zip(
-                starts[lengths > 1].tolist(), lengths[lengths > 1].tolist(), strict=True
-            ):
-                run = order[start : start + length]  # only buckets shared by several documents
-                if length <= MAX_BUCKET:
-                    first, second = np.triu_indices(len(run), k=1)
-                    pairs.append(np.stack([run[first], run[second]], axis=1))
-                else:  # a huge bucket: neighbours in id order, not all pairs
-                    pairs.append(np.stack([run[:-1], run[1:]], axis=1))
-        if not pairs:
-            return np.zeros((0, 2), dtype=np.int64)
-        found = np.sort(np.concatenate(pairs), axis=1)
-        return np.unique(found, axis=0)
+                band_keys = band_keys * np.uint64(0x9E3779B97F4A7C15) + column
+            first, second = bucket_pairs(band_keys)
+            low, high = np.minimum(first, second), np.maximum(first, second)
+            keys.append(low * rows + high)
+        found = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        return np.stack([found // rows, found % rows], axis=1)
 
     def groups(self) -> dict[str, str]:
         sets: UnionFind[str] = UnionFind(self.seen)
@@ -133,3 +122,21 @@ class NearDuplicateGrouper:
             for i, j in chunk[similar].tolist():
                 sets.union(self.ids[i], self.ids[j])
         return sets.groups()
+
+
+def bucket_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of rows with equal keys (row numbers, each pair once): all pairs of a bucket of up to
+    MAX_BUCKET rows, neighbours in row order in a bigger one (all pairs would be quadratic).
+
+    Made with array arithmetic, not a call per bucket: a corpus that repeats its stories has a bucket
+    for each story in every band (2,000 such documents: 3,465 buckets, 0.7 s in a loop)."""
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    lengths = np.diff(np.r_[starts, len(ordered)])
+    size = np.repeat(lengths, lengths)  # per position in `order`: its bucket's size
+    place = np.arange(len(order)) - np.repeat(starts, lengths)  # its place in the bucket
+    later = np.where(size <= MAX_BUCKET, size - place - 1, np.minimum(size - place - 1, 1))
+    first = np.repeat(np.arange(len(order)), later)  # each position, once per later partner
+    step = np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)  # 0, 1, ... per position
+    return order[first].astype(np.int64), order[first + 1 + step].astype(np.int64)

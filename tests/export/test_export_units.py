@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from datasets import ClassLabel
 
 from curation.errors import InputError
 from curation.export.features import config_features
-from curation.export.grouping import NearDuplicateGrouper
+from curation.export.grouping import MAX_BUCKET, NUM_PERM, NearDuplicateGrouper
 from curation.export.scan import record_rank
 from curation.export.splits import Ratios, assign_splits, unit_hash
 from curation.export.text import Sentences, sentences
@@ -128,6 +129,34 @@ def test_grouping_near_duplicates(first: str, second: str, together: bool) -> No
     grouper.add("b", second)
     groups = grouper.groups()
     assert (groups["a"] == groups["b"]) is together
+
+
+def test_grouping_candidate_pairs_are_every_pair_sharing_a_band() -> None:
+    """Band buckets from array arithmetic: every pair of rows sharing a band key once, in order, and
+    neighbours only in a bucket past MAX_BUCKET (the pairs a loop over each band's buckets gives)."""
+    rng = np.random.default_rng(7)
+    grouper = NearDuplicateGrouper()
+    story = rng.integers(0, 2**32, NUM_PERM, dtype=np.uint64)
+    for i in range(MAX_BUCKET + 60):  # one story told MAX_BUCKET + 30 times (a bucket in every band)
+        copy = i < MAX_BUCKET + 30
+        values = story if copy else rng.integers(0, 3, NUM_PERM, dtype=np.uint64)  # few values: collisions
+        grouper.add_signature(f"d{i:04d}", values.astype(np.uint32))
+    rows = grouper.rows_per_band
+    expected: set[tuple[int, int]] = set()
+    for band in range(grouper.bands):
+        buckets: dict[bytes, list[int]] = {}
+        for row in range(len(grouper.ids)):
+            key = grouper.signatures[row, band * rows : (band + 1) * rows].tobytes()
+            buckets.setdefault(key, []).append(row)
+        for members in buckets.values():
+            if len(members) <= MAX_BUCKET:
+                expected.update((a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+            else:
+                expected.update(zip(members, members[1:], strict=False))
+    pairs = grouper.candidate_pairs()
+    assert [tuple(p) for p in pairs.tolist()] == sorted(expected)
+    assert (0, MAX_BUCKET + 29) not in expected  # the big bucket was cut to neighbours
+    assert len(set(grouper.groups().values())) < 31
 
 
 def test_features_class_labels_follow_the_schema_order() -> None:
