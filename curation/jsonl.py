@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from curation.atomic import atomic_write
@@ -89,6 +90,23 @@ def parse_line(line: Line, path: Path | str) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise InputError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     return obj
+
+
+class _Head(BaseModel):
+    """The two fields some readers look at before reading whole records (other keys are ignored)."""
+
+    id: Any = None
+    provenance: Any = None
+
+
+def parse_line_head(line: Line, path: Path | str) -> dict[str, Any]:
+    """A line's `id` and `provenance` (None when absent) without building the rest of the record: pydantic's
+    JSON parser skips the text and spans (a sixth of `parse_line`'s time on an annotated record). A line
+    it refuses is read by `parse_line`, which names the problem or reads it as Python's json does."""
+    try:
+        return _Head.model_validate_json(line.raw).model_dump()
+    except (PydanticValidationError, RecursionError):
+        return parse_line(line, path)
 
 
 def iter_json_lines(path: Path | str) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -30,7 +30,16 @@ from typing import Any, Literal
 
 from curation.atomic import atomic_write
 from curation.errors import InputError
-from curation.jsonl import Line, dump_document, iter_lines, parse_document, parse_json, parse_line, read_at
+from curation.jsonl import (
+    Line,
+    dump_document,
+    iter_lines,
+    parse_document,
+    parse_json,
+    parse_line,
+    parse_line_head,
+    read_at,
+)
 from curation.layers import layer_of_record
 from curation.layers import merge_layers as merge_layer_parts
 from curation.progress import NO_PROGRESS, Progress
@@ -435,7 +444,7 @@ def passes_through(path: Path, policy: Policy) -> int | None:
     validation and a write of every record)."""
     seen: set[str] = set()
     for line in iter_lines(path):
-        obj = parse_line(line, path)
+        obj = parse_line_head(line, path)  # only the id and provenance are looked at
         doc_id = obj.get("id")
         if not isinstance(doc_id, str) or doc_id in seen:
             return None  # several records of a document (or a bad one: adjudicate_file names it)
