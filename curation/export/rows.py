@@ -48,6 +48,7 @@ class RowBuilder:
         self.relation_ids = {label: i for i, label in enumerate(schema.relation_labels)}
         self.attr_columns = span_attr_columns(schema)
         self.combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
+        self.begin_tags = [self.combined_tags[f"B-{label}"] for label in schema.span_labels]
         # Worked out once, not per span: each label's attribute columns of the documents config (all
         # None but its own), and each unit label's relations with the attributes of their tails.
         self.attr_row = {
@@ -161,44 +162,51 @@ class RowBuilder:
         a span overlapping an earlier span of its label is left out (the earlier, longer one keeps the
         tokens); in the combined column a span overlapping any earlier one is left out (the label first
         in the schema wins)."""
-        ordered = sorted(doc.spans, key=lambda s: (self.labels[s.label], s.start, -(s.end - s.start)))
+        labels = self.labels
+        ordered = sorted(doc.spans, key=lambda s: (labels[s.label], s.start, s.start - s.end))
         firsts, lasts = tokens.windows(
             np.array([s.start for s in ordered], dtype=np.int64),
             np.array([s.end for s in ordered], dtype=np.int64),
         )
-        own: dict[str, list[tuple[int, int, int]]] = {label: [] for label in self.schema.span_labels}
-        combined: list[tuple[int, int, int]] = []
-        reach: dict[str, int] = {}  # per label: where its kept spans end (they come in start order)
+        # (column, first, last, begin) ranges of every tag column: the combined one is column 0, each
+        # label's own column is 1 + its index; all made into tags at once (bio_columns)
+        ranges: list[tuple[int, int, int, int]] = []
+        reach = [0] * len(labels)  # per label: where its kept spans end (they come in start order)
         taken = bytearray(len(tokens.starts))  # tokens of the combined column already tagged
         for span, first, last in zip(ordered, firsts.tolist(), lasts.tolist(), strict=True):
             if last <= first:
                 continue
-            if first >= reach.get(span.label, 0):
-                own[span.label].append((first, last, 1))
-                reach[span.label] = last
+            index = labels[span.label]
+            if first >= reach[index]:
+                ranges.append((1 + index, first, last, 1))
+                reach[index] = last
             if taken.find(1, first, last) == -1:
-                combined.append((first, last, self.combined_tags[f"B-{span.label}"]))
+                ranges.append((0, first, last, self.begin_tags[index]))
                 taken[first:last] = b"\x01" * (last - first)
         keep = ~tokens.is_space
         starts = tokens.starts[keep]
         data, offsets = token_strings(doc.text, starts, tokens.lengths[keep])
-        numbers = {"starts": starts.astype(np.int32), "tags": bio_tags(len(keep), combined)[keep]}
-        for label, kept in own.items():
-            numbers[tag_column(label)] = bio_tags(len(keep), kept)[keep]
+        tags = bio_columns(len(keep), 1 + len(labels), ranges)[:, keep]
+        numbers = {"starts": starts.astype(np.int32), "tags": tags[0]}
+        for label, index in labels.items():
+            numbers[tag_column(label)] = tags[1 + index]
         return ColumnRow({"id": doc.id}, numbers, {"tokens": (data, offsets)})
 
 
-def bio_tags(size: int, spans: list[tuple[int, int, int]]) -> np.ndarray:
-    """Tags of `size` tokens: B (`begin`) on the first token of each (first, last, begin) range and
-    I (`begin` + 1) on the others, 0 (outside) elsewhere; the ranges do not overlap."""
-    if not spans:
-        return np.zeros(size, dtype=np.int64)
-    ranges = np.array(spans, dtype=np.int64)
-    first, last, begin = ranges[:, 0], ranges[:, 1], ranges[:, 2]
+def bio_columns(size: int, columns: int, ranges: list[tuple[int, int, int, int]]) -> np.ndarray:
+    """Tags of `size` tokens in each of `columns` columns: per (column, first, last, begin) range, B
+    (`begin`) on its first token and I (`begin` + 1) on the others, 0 (outside) elsewhere; the ranges of
+    one column do not overlap. All columns in one running sum (one numpy pass, not one per label)."""
+    if not ranges:
+        return np.zeros((columns, size), dtype=np.int64)
+    table = np.array(ranges, dtype=np.int64)
+    base = table[:, 0] * (size + 1)
+    first, last, begin = base + table[:, 1], base + table[:, 2], table[:, 3]
     # steps that a running sum turns into B, I ... I, 0 over each range
     at = np.concatenate([first, first + 1, last])
     step = np.concatenate([begin, np.ones_like(begin), -(begin + 1)])
-    return np.cumsum(np.bincount(at, weights=step, minlength=size + 1)[:size]).astype(np.int64)
+    steps = np.bincount(at, weights=step, minlength=columns * (size + 1)).reshape(columns, size + 1)
+    return np.cumsum(steps[:, :size], axis=1).astype(np.int64)
 
 
 @dataclass(slots=True)
