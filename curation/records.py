@@ -283,46 +283,51 @@ def restore_removed(text: str, removed: list[Removed]) -> str:
 
 
 def record_problems(doc: Document, schema: LabelSchema) -> list[str]:
-    """Every way `doc` breaks its offsets or the label schema, as readable sentences."""
+    """Every way `doc` breaks its offsets or the label schema, as readable sentences.
+
+    Runs on every record a command reads (export's first pass pays it for each), so the sentences are
+    made only for what is wrong, never for each span."""
     problems: list[str] = []
     ids: set[str] = set()
     labels: dict[str, str] = {}
+    text, specs = doc.text, schema.spans
+    size = len(text)
     for span in doc.spans:
-        where = f"span {span.id}"
-        if span.id in ids:
-            problems.append(f"{where}: duplicate span id")
-        ids.add(span.id)
-        labels[span.id] = span.label
-        if span.end > len(doc.text):
-            problems.append(f"{where}: end {span.end} is past the end of the text ({len(doc.text)})")
-        elif doc.text[span.start : span.end] != span.text:
-            problems.append(
-                f"{where}: text[{span.start}:{span.end}] is {doc.text[span.start : span.end]!r}, "
-                f"not {span.text!r}"
-            )
-        spec = schema.spans.get(span.label)
+        span_id, label, start, end = span.id, span.label, span.start, span.end
+        if span_id in ids:
+            problems.append(f"span {span_id}: duplicate span id")
+        ids.add(span_id)
+        labels[span_id] = label
+        if end > size:
+            problems.append(f"span {span_id}: end {end} is past the end of the text ({size})")
+        elif text[start:end] != span.text:
+            problems.append(f"span {span_id}: text[{start}:{end}] is {text[start:end]!r}, not {span.text!r}")
+        spec = specs.get(label)
         if spec is None:
-            problems.append(f"{where}: unknown label {span.label!r} (known: {', '.join(schema.spans)})")
+            problems.append(f"span {span_id}: unknown label {label!r} (known: {', '.join(specs)})")
             continue
         for name, value in span.attrs.items():
             attr = spec.attrs.get(name)
             if attr is None:
-                problems.append(f"{where}: {span.label} has no attribute {name!r}")
-            elif attr.type == "choice" and value is not None and value not in attr.values:
-                problems.append(f"{where}: {span.label}.{name} is {value!r}, not one of {attr.values}")
-            elif attr.type == "text" and value is not None and not isinstance(value, str):
-                problems.append(f"{where}: {span.label}.{name} must be text")
+                problems.append(f"span {span_id}: {label} has no attribute {name!r}")
+            elif value is None:
+                continue
+            elif attr.type == "choice" and value not in attr.values:
+                problems.append(f"span {span_id}: {label}.{name} is {value!r}, not one of {attr.values}")
+            elif attr.type == "text" and not isinstance(value, str):
+                problems.append(f"span {span_id}: {label}.{name} must be text")
     for rel in doc.relations:
         spec_rel = schema.relations.get(rel.label)
-        where = f"relation {rel.head}->{rel.tail}"
         if spec_rel is None:
-            problems.append(f"{where}: unknown relation label {rel.label!r}")
+            problems.append(f"relation {rel.head}->{rel.tail}: unknown relation label {rel.label!r}")
             continue
         for end_id, allowed in ((rel.head, spec_rel.from_), (rel.tail, spec_rel.to)):
-            if end_id not in labels:
-                problems.append(f"{where}: no span with id {end_id!r}")
-            elif labels[end_id] not in allowed:
+            end_label = labels.get(end_id)
+            if end_label is None:
+                problems.append(f"relation {rel.head}->{rel.tail}: no span with id {end_id!r}")
+            elif end_label not in allowed:
                 problems.append(
-                    f"{where}: {rel.label} cannot link a {labels[end_id]} here (allowed: {allowed})"
+                    f"relation {rel.head}->{rel.tail}: {rel.label} cannot link a {end_label} here "
+                    f"(allowed: {allowed})"
                 )
     return problems
