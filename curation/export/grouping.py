@@ -27,9 +27,12 @@ from datasketch import MinHash, MinHashLSH
 
 from curation.unionfind import UnionFind
 
-# The name is the group; the match starts at the space (or , ; : and space) after a lower-case letter,
-# which lets the regex engine skip ahead to spaces instead of trying a look-behind at every character.
-NAME = re.compile(r"(?<=[a-z])[,;:]? ([^\W\d_a-z][^\W\d_]{2,})")
+# A capitalised word of three letters or more after a space (the group); `names` keeps it when a
+# lower-case letter comes before the space, with at most one , ; or : between them. The pattern starts
+# with the space, a literal the regex engine jumps to; a look-behind in the pattern was tried at every
+# character (twice the time).
+NAME = re.compile(r" ([^\W\d_a-z][^\W\d_]{2,})")
+LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.25
 MAX_BUCKET = 200  # beyond this many documents in one band bucket, all-pairs checks would be quadratic
@@ -42,7 +45,14 @@ def _hash32(data: bytes) -> int:
 
 def names(text: str) -> set[str]:
     """Capitalised words after a lower-case word (optionally with , ; :) and a space, lower-cased."""
-    return {match.lower() for match in NAME.findall(text)}
+    found = set()
+    for match in NAME.finditer(text):
+        before = match.start() - 1
+        if before >= 0 and text[before] in ",;:":
+            before -= 1
+        if before >= 0 and text[before] in LOWER:
+            found.add(match.group(1).lower())
+    return found
 
 
 @cache
