@@ -127,15 +127,19 @@ def parse_document(obj: dict[str, Any], where: str, schema: LabelSchema | None =
         raise ValidationError(f"{where}: invalid record ({loc}: {first['msg']})") from None
 
 
-def parse_line_document(line: Line, path: Path | str, schema: LabelSchema | None = None) -> Document:
+def parse_line_document(
+    line: Line, path: Path | str, schema: LabelSchema | None = None, name_id: bool = False
+) -> Document:
     """A line validated as a record straight from its bytes: pydantic parses the JSON itself, once (not
     json.loads and then the objects again). A line that fails is read again through `parse_line` and
-    `parse_document`, so its error is their one-line message naming file:line, and a line only Python's
-    json accepts (NaN, a lone surrogate) is read as they read it."""
+    `parse_document`, so its error is their one-line message naming file:line (and the record's id, with
+    `name_id`), and a line only Python's json accepts (NaN, a lone surrogate) is read as they read it."""
     try:
         return Document.model_validate_json(line.raw, context=schema_context(schema))
     except (PydanticValidationError, RecursionError):
-        return parse_document(parse_line(line, path), f"{path}:{line.lineno}", schema)
+        obj = parse_line(line, path)
+        where = f"{path}:{line.lineno}" + (f" (document {obj.get('id')})" if name_id else "")
+        return parse_document(obj, where, schema)
 
 
 def read_documents(path: Path | str, schema: LabelSchema | None = None) -> Iterator[Document]:

@@ -42,6 +42,7 @@ class ProjectInfo:
     model_version: str
     task_count: int
     annotation_count: int
+    created: bool = False  # made by this very call of ensure_project (so it holds nothing of ours yet)
 
 
 def find_project(conn: Connection, title: str) -> ProjectInfo | None:
@@ -96,7 +97,9 @@ def ensure_project(
             created = ls.projects.create(title=title, label_config=config, **settings)
         winner = settle_new_project(conn, title, int(created.id or 0))
         if winner is None:
-            return _info(created), True
+            info = _info(created)
+            info.created = True
+            return info, True
         with server_errors(conn, f"reading project {title!r}"):
             return _info(ls.projects.get(winner)), False
     with server_errors(conn, f"reading project {title!r}"):

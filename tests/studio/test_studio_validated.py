@@ -75,12 +75,24 @@ def test_linear_label_interface_gives_the_sdks_verdicts(make_record: Callable[..
     # that cannot be looked up (a list) must get the SDK's own words.
     odd = json.loads(json.dumps(good))
     odd["result"].append({"from_id": ["x"], "to_id": "nowhere", "type": "relation", "direction": "right"})
+    # It also keeps each control's private attributes (_label_attr_name, _value_class) on the control
+    # itself: a wrong choice, a span without labels, a start that is no number, and an unknown control
+    # must get the SDK's own verdicts and words.
+    assert any(r.get("type") == "choices" for r in good["result"])
+    wrong_choice = json.loads(json.dumps(good))
+    next(r for r in wrong_choice["result"] if r.get("type") == "choices")["value"]["choices"] = ["nope"]
+    no_labels = json.loads(json.dumps(good))
+    del no_labels["result"][0]["value"]["labels"]
+    odd_start = json.loads(json.dumps(good))
+    odd_start["result"][0]["value"]["start"] = {"at": 1}
+    unknown = json.loads(json.dumps(good))
+    unknown["result"][0]["from_name"] = "nowhere"
     verdicts = []
-    for pred in (good, bad_label, dangling, geometry, odd):
+    for pred in (good, bad_label, dangling, geometry, odd, wrong_choice, no_labels, odd_start, unknown):
         mine = fast.validate_prediction(pred, return_errors=True)
         assert mine == sdk.validate_prediction(pred, return_errors=True)
         verdicts.append(bool(mine))
-    assert verdicts[:3] == [False, True, True] and verdicts[4]
+    assert verdicts[:3] == [False, True, True] and all(verdicts[4:])
 
 
 def test_push_reads_back_only_the_bytes_it_checked(
