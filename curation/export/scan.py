@@ -69,20 +69,31 @@ def line_hash(raw: bytes) -> str:
 
 
 def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | None) -> list[Seen]:
-    """Validate a partition of records and compute what the first pass keeps (runs on any engine)."""
+    """Validate a partition of records and compute what the first pass keeps (runs on any engine).
+
+    Step by step over the partition (every record validated, then every hash, then every signature),
+    not record by record: each step's code and tables stay in the CPU's caches (0.4 of 6 ms a PolNeAR
+    article, measured in one process over four rounds), as for the tokenizer in the second pass."""
+    docs = [parse_line_document(line, path, schema) for line in lines]
+    kept = [silver or doc.provenance.reviewed for doc in docs]  # a gold export skips unreviewed ones
+    digests = [document_digest(doc) if keep else "" for doc, keep in zip(docs, kept, strict=True)]
+    texts = [
+        hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16] if keep else ""
+        for doc, keep in zip(docs, kept, strict=True)
+    ]
+    signatures = [signature(doc.text) if keep else None for doc, keep in zip(docs, kept, strict=True)]
     out = []
-    for line in lines:
-        doc = parse_line_document(line, path, schema)
+    for line, doc, keep, digest, text_digest, values in zip(
+        lines, docs, kept, digests, texts, signatures, strict=True
+    ):
         where = Line(line.lineno, line.offset, b"")
-        if not silver and not doc.provenance.reviewed:
+        if not keep:
             out.append(Seen(where, doc.id, False))
             continue
-        digest = document_digest(doc)
         out.append(
             Seen(
                 where, doc.id, doc.provenance.reviewed, doc.provenance, record_rank(doc, digest), digest,
-                hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16], line_hash(line.raw),
-                signature(doc.text),
+                text_digest, line_hash(line.raw), values,
             )
         )  # fmt: skip
     return out
