@@ -15,6 +15,7 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from spacy import registry
 from spacy.language import Language
 from spacy.tokens import Doc
 from thinc.api import Model
@@ -25,7 +26,14 @@ from curation.extract.claims.scores import SCORING
 from curation.extract.direct import FRAGMENTS, DirectQuotes, FragmentLimits
 from curation.extract.indirect import RULE_SCORES as INDIRECT_SCORES
 from curation.extract.indirect import IndirectQuotes
-from curation.extract.learned import CUE_FEATURES, SPANS_KEY, CueFinder, LearnedQuotes
+from curation.extract.learned import (
+    CUE_FEATURES,
+    QUOTES_KEY,
+    SPANS_KEY,
+    CueFinder,
+    LearnedQuotes,
+    candidate_suggester,
+)
 from curation.extract.paragraphs import mark_line_starts
 from curation.extract.speakers import RULE_SCORES as SPEAKER_RULE_SCORES
 from curation.extract.speakers import SPEAKER_SCORES, Speakers
@@ -233,10 +241,31 @@ def make_cue_finder(
     "curation_learned_quotes",
     assigns=["doc._.attributions"],
     requires=["doc.spans", "token.dep"],
-    default_config={"spans_key": SPANS_KEY, "min_score": 0.5, "keep_rules": True},
+    default_config={
+        "spans_key": SPANS_KEY,
+        "min_score": 0.5,
+        "keep_rules": True,
+        "judge_key": QUOTES_KEY,
+        "judge_min": 0.5,
+    },
 )
 def make_learned_quotes(
-    nlp: Language, name: str, spans_key: str, min_score: float, keep_rules: bool
+    nlp: Language,
+    name: str,
+    spans_key: str,
+    min_score: float,
+    keep_rules: bool,
+    judge_key: str,
+    judge_min: float,
 ) -> LearnedQuotes:
-    """The contents of learned cues added to the rules' attributions, before `curation_speakers`."""
-    return LearnedQuotes(name, spans_key, min_score, keep_rules)
+    """The learned attributions (judged candidates, learned cues' contents) added to the rules', before
+    `curation_speakers`."""
+    return LearnedQuotes(name, spans_key, min_score, keep_rules, judge_key, judge_min)
+
+
+@registry.misc("curation.candidate_suggester.v1")
+def make_candidate_suggester() -> Callable[..., Any]:
+    """spancat's suggester for `curation_quote_judge`: the candidate attributions the parse yields
+    (curation.extract.learned.candidates). A `spacy_misc` entry point, so a saved pipeline that names it
+    loads in a process that never imported curation."""
+    return candidate_suggester

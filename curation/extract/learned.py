@@ -30,12 +30,12 @@ Two spaCy components, trained or configured by `curation train` (curation.train)
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.pipeline import Tagger
 from spacy.tokens import Doc, Span, Token
-from thinc.api import Model
-from thinc.types import Floats2d
+from thinc.api import Model, Ops, get_current_ops
+from thinc.types import Floats2d, Ragged
 
 from curation import marks
 from curation.extract import lexicon, syntax
@@ -49,6 +49,8 @@ from curation.extract.reported_content import (
 from curation.extract.types import Attribution
 
 SPANS_KEY = "learned_cues"
+# Where `curation_quote_judge` (spaCy's spancat over the candidates below) writes the candidates it accepts.
+QUOTES_KEY = "learned_quotes"
 # The token features the cue finder embeds (attribute -> hash-embedding rows). Besides the word's form
 # (NORM, PREFIX, SUFFIX, SHAPE) it reads the base pipeline's analysis: LEMMA ("has mocked" -> "mock"),
 # TAG and DEP (a verb heading a clause, a noun's role), and so it runs after the base components.
@@ -262,6 +264,60 @@ def _expletive(token: Token) -> bool:
     return syntax.expletive(token) or token.lower_ in ("that", "which", "this")
 
 
+# --- candidate attributions: every word whose parse yields a content, for the learned judge -----------
+
+
+class Candidate(NamedTuple):
+    """A cue word, the content its parse yields (content_of), and the token range that covers both:
+    the span `curation_quote_judge` classifies (its tokens show the judge the cue and the content)."""
+
+    start: int
+    end: int
+    cue: Token
+    content: Span
+    source: Token | None
+
+
+def candidate_head(token: Token) -> bool:
+    """A word that can introduce reported content: a verb, a noun ("the claim that ..."), "according"."""
+    return token.pos_ in ("VERB", "NOUN") or token.lower_ == "according"
+
+
+def candidate_of(token: Token, any_word: bool = False) -> Candidate | None:
+    """The candidate attribution a cue word makes, or None when its parse yields no content (or it is
+    no candidate_head, unless `any_word`: a learned cue may be any word, ":" or "in")."""
+    found = content_of(token) if any_word or candidate_head(token) else None
+    if found is None:
+        return None
+    content, source = found
+    start, end = min(token.i, content.start), max(token.i + 1, content.end)
+    return Candidate(start, end, token, content, source)
+
+
+def candidates(doc: Doc) -> list[Candidate]:
+    """Every candidate attribution of a parsed doc, one per token range (the first cue word wins)."""
+    out: dict[tuple[int, int], Candidate] = {}
+    for token in doc:
+        found = candidate_of(token)
+        if found is not None and (found.start, found.end) not in out:
+            out[(found.start, found.end)] = found
+    return list(out.values())
+
+
+def candidate_suggester(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
+    """spancat's suggester (registered as curation.candidate_suggester.v1): the token ranges of every
+    candidate attribution, so the learned judge classifies boundaries the parse gives, not n-grams."""
+    ops = ops or get_current_ops()
+    rows: list[list[int]] = []
+    lengths = []
+    for doc in docs:
+        found = sorted({(c.start, c.end) for c in candidates(doc)})
+        rows.extend([s, e] for s, e in found)
+        lengths.append(len(found))
+    data = ops.asarray2i(rows) if rows else ops.alloc2i(0, 2)
+    return Ragged(data, ops.asarray1i(lengths))
+
+
 class LearnedQuotes(lexicon.WithLexicon):
     """Extend the rules' attributions with the contents of learned cues (module docstring).
 
@@ -269,29 +325,38 @@ class LearnedQuotes(lexicon.WithLexicon):
     component keeps its own lexicon and saves it with the pipeline, as the rule components do.
     """
 
-    def __init__(self, name: str, spans_key: str, min_score: float, keep_rules: bool = True) -> None:
+    def __init__(
+        self,
+        name: str,
+        spans_key: str,
+        min_score: float,
+        keep_rules: bool = True,
+        judge_key: str = QUOTES_KEY,
+        judge_min: float = 0.5,
+    ) -> None:
         super().__init__()
         self.name = name
         self.spans_key = spans_key
         self.keep_rules = keep_rules
         self.min_score = min_score
+        self.judge_key = judge_key
+        self.judge_min = judge_min
 
     def annotate(self, doc: Doc) -> Doc:
-        if self.spans_key not in doc.spans:
+        proposals = self._proposals(doc)
+        if proposals is None:
             return doc
-        group = doc.spans[self.spans_key]
-        scores = list(group.attrs.get("scores", [1.0] * len(group)))
         kept = list(doc._.attributions or []) if self.keep_rules else []
         taken = [(a.start, a.end) for a in kept]
         cues = [(a.cue.start, a.cue.end) for a in kept if a.cue is not None]
-        for span, score in zip(group, scores, strict=True):
-            if score < self.min_score or _overlaps_any(span.start_char, span.end_char, cues):
+        for score, span, found in sorted(proposals, key=lambda p: (-p[0], p[1].start)):
+            if _overlaps_any(span.start_char, span.end_char, cues):
                 continue
-            head = span.root
+            head = found.cue
             if any(s <= head.idx < e for s, e in taken):
                 continue  # a cue inside a content: nested speech, the outer attribution is the one marked
-            attribution = self._attribution(doc, span, head, float(score))
-            if attribution is None or _overlaps_any(attribution.start, attribution.end, taken):
+            attribution = self._attribution(doc, span, found, score)
+            if _overlaps_any(attribution.start, attribution.end, taken):
                 continue
             kept.append(attribution)
             taken.append((attribution.start, attribution.end))
@@ -299,11 +364,48 @@ class LearnedQuotes(lexicon.WithLexicon):
         doc._.attributions = sorted(kept, key=lambda a: (a.start, a.end))
         return doc
 
-    def _attribution(self, doc: Doc, span: Span, head: Token, score: float) -> Attribution | None:
-        found = content_of(head)
-        if found is None:
+    def _proposals(self, doc: Doc) -> list[tuple[float, Span, Candidate]] | None:
+        """(score, cue span, candidate) of every learned attribution worth adding, or None when no
+        learned component ran. With the judge: the candidates it accepts (its score), a learned cue
+        whose candidate it judged taking that verdict; a learned cue the judge cannot see (no
+        candidate: ":", "in") keeps its cue probability. Without the judge: the learned cues."""
+        if self.spans_key not in doc.spans and self.judge_key not in doc.spans:
             return None
-        content, source = found
+        judged: dict[tuple[int, int], float] = {}
+        out: list[tuple[float, Span, Candidate]] = []
+        if self.judge_key in doc.spans:
+            group = doc.spans[self.judge_key]
+            for span, score in zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True):
+                judged[(span.start, span.end)] = float(score)
+        seen: set[tuple[int, int]] = set()
+        judge = self.judge_key in doc.spans
+        if self.spans_key in doc.spans:
+            group = doc.spans[self.spans_key]
+            for span, cue_score in zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True):
+                found = candidate_of(span.root, any_word=True)
+                if found is None:
+                    continue
+                key = (found.start, found.end)
+                if judge and candidate_head(found.cue):
+                    score, least = judged.get(key, 0.0), self.judge_min
+                else:
+                    score, least = float(cue_score), self.min_score
+                if score >= least:
+                    out.append((score, span, found))
+                    seen.add(key)
+        for (start, end), score in judged.items():
+            if (start, end) in seen or score < self.judge_min:
+                continue
+            found = next(
+                (c for t in doc[start:end] if (c := candidate_of(t)) and (c.start, c.end) == (start, end)),
+                None,
+            )
+            if found is not None:
+                out.append((score, doc[found.cue.i : found.cue.i + 1], found))
+        return out
+
+    def _attribution(self, doc: Doc, span: Span, found: Candidate, score: float) -> Attribution:
+        content, source, head = found.content, found.source, found.cue
         start, end = content.start_char, content.end_char
         text = syntax.doc_index(doc).text  # doc.text joins every token: O(n) per call on long documents
         cue = syntax.cue_span(head) if head.pos_ in ("VERB", "AUX") and len(span) == 1 else span

@@ -22,11 +22,12 @@ from typing import IO, Any
 from spacy import registry
 from spacy.language import Language
 
-from curation.extract.learned import CUE_FEATURES, SPANS_KEY
+from curation.extract.learned import CUE_FEATURES, QUOTES_KEY, SPANS_KEY
 from curation.schema import get_schema
 from curation.train import corpus as _corpus  # noqa: F401  (registers the reader the config names)
 
 FINDER = "curation_cue_finder"
+JUDGE = "curation_quote_judge"
 COMBINER = "curation_learned_quotes"
 
 _CONFIG = """
@@ -43,7 +44,7 @@ gpu_allocator = null
 
 [nlp]
 lang = "en"
-pipeline = ["{finder}"]
+pipeline = ["{finder}", "{judge}"]
 batch_size = 64
 disabled = []
 before_creation = null
@@ -80,6 +81,44 @@ include_static_vectors = false
 width = {width}
 depth = {depth}
 window_size = {window}
+maxout_pieces = 3
+
+[components.{judge}]
+factory = "spancat"
+spans_key = "{quotes_key}"
+threshold = {judge_threshold}
+max_positive = null
+
+[components.{judge}.suggester]
+@misc = "curation.candidate_suggester.v1"
+
+[components.{judge}.model]
+@architectures = "spacy.SpanCategorizer.v1"
+
+[components.{judge}.model.reducer]
+@layers = "spacy.mean_max_reducer.v1"
+hidden_size = 128
+
+[components.{judge}.model.scorer]
+@layers = "spacy.LinearLogistic.v1"
+nO = null
+nI = null
+
+[components.{judge}.model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.{judge}.model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = {judge_width}
+attrs = {attrs}
+rows = {rows}
+include_static_vectors = false
+
+[components.{judge}.model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = {judge_width}
+depth = {judge_depth}
+window_size = 1
 maxout_pieces = 3
 
 [corpora]
@@ -132,9 +171,12 @@ eps = 0.00000001
 learn_rate = 0.001
 
 [training.score_weights]
-spans_{key}_f = 1.0
+spans_{key}_f = 0.5
 spans_{key}_p = 0.0
 spans_{key}_r = 0.0
+spans_{quotes_key}_f = 0.5
+spans_{quotes_key}_p = 0.0
+spans_{quotes_key}_r = 0.0
 
 [initialize]
 vectors = null
@@ -161,6 +203,9 @@ def training_config(
     depth: int = 4,
     window: int = 1,
     threshold: float = 0.5,
+    judge_width: int = 64,
+    judge_depth: int = 2,
+    judge_threshold: float = 0.2,
 ) -> str:
     """The config text (spaCy's format) for one training run (`base` gives the tokenizer's language)."""
     schema = get_schema()
@@ -179,6 +224,11 @@ def training_config(
         depth=depth,
         window=window,
         threshold=threshold,
+        judge=JUDGE,
+        quotes_key=QUOTES_KEY,
+        judge_width=judge_width,
+        judge_depth=judge_depth,
+        judge_threshold=judge_threshold,
         attrs=json.dumps(list(CUE_FEATURES)),
         rows=json.dumps(list(CUE_FEATURES.values())),
     )

@@ -12,16 +12,18 @@ spans the component predicts against them (the epoch is chosen on that F1).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc, DocBin, Span, Token
 
 from curation.errors import InputError
+from curation.evaluate.matching import length, merge_segments, shared
+from curation.evaluate.metrics import DEFAULT_THRESHOLD
 from curation.export.reader import read_version
 from curation.export.splits import SPLITS
-from curation.extract.learned import OUTSIDE
+from curation.extract.learned import OUTSIDE, QUOTES_KEY, candidates
 from curation.records import Document
 from curation.schema import get_schema
 
@@ -37,6 +39,7 @@ class SplitData:
     words: int = 0
     quotes: int = 0
     cues: int = 0
+    candidates: int = 0  # candidate attributions labelled true, for the judge (parsed splits only)
 
 
 def read_split(dataset: Path, split: str) -> Iterator[Document]:
@@ -70,16 +73,20 @@ def write_docbins(
     out: dict[str, SplitData] = {}
     for split in SPLITS:
         data = SplitData(split, folder / f"{split}.spacy")
-        docbin = DocBin(attrs=["TAG"], store_user_data=False)
+        golds: list[Doc] = []
+        truths: list[GoldQuotes] = []
         for record in read_split(dataset, split):
             doc = nlp.make_doc(record.text)
             tags = [OUTSIDE] * len(doc)
             spans = []
+            truth = GoldQuotes()
             for span in record.spans:
                 if span.label == quote:
                     data.quotes += 1
+                    truth.add_quote(span.group or f"#{len(truth.quotes)}", span.start, span.end)
                 if span.label != cue:
                     continue
+                truth.cues.append((span.start, span.end))
                 token_span = doc.char_span(span.start, span.end, alignment_mode="expand")
                 if token_span is None or not len(token_span):
                     continue
@@ -89,17 +96,50 @@ def write_docbins(
             for token, tag in zip(doc, tags, strict=True):
                 token.tag_ = tag
             doc.spans[spans_key] = spans
-            docbin.add(doc)
+            golds.append(doc)
+            truths.append(truth)
             data.documents += 1
             data.words += len(doc)
             data.cues += len(spans)
-        docbin.to_disk(data.path)
         if split in PARSED_SPLITS:
             data.parsed = folder / f"{split}.parsed.spacy"
-            texts = (doc.text for doc in docbin.get_docs(nlp.vocab))
-            parse_to_docbin(nlp, texts, data.parsed, on_doc)
+            parsed = parse_to_docbin(nlp, (doc.text for doc in golds), data.parsed, on_doc)
+            for gold, doc, truth in zip(golds, parsed.get_docs(nlp.vocab), truths, strict=True):
+                gold.spans[QUOTES_KEY] = [
+                    Span(gold, c.start, c.end, label=quote)
+                    for c in candidates(doc)
+                    if truth.accepts(c.cue, c.content)
+                ]
+                data.candidates += len(gold.spans[QUOTES_KEY])
+        docbin = DocBin(attrs=["TAG"], store_user_data=False, docs=golds)
+        docbin.to_disk(data.path)
         out[split] = data
     return out
+
+
+@dataclass
+class GoldQuotes:
+    """One document's gold cues (character ranges) and quotes (merged segments per group), to label the
+    candidate attributions the judge learns from."""
+
+    cues: list[tuple[int, int]] = field(default_factory=list)
+    quotes: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def add_quote(self, group: str, start: int, end: int) -> None:
+        self.quotes.setdefault(group, []).append((start, end))
+
+    def accepts(self, cue: Token, content: Span) -> bool:
+        """A true candidate: its cue word is in a gold cue, its content matches a gold quote as
+        `curation evaluate` matches them (overlap >= 0.3 of the gold quote)."""
+        at = cue.idx
+        if not any(s <= at < e for s, e in self.cues):
+            return False
+        seg = ((content.start_char, content.end_char),)
+        for parts in self.quotes.values():
+            unit = merge_segments(parts)
+            if length(unit) and shared(seg, unit) / length(unit) >= DEFAULT_THRESHOLD:
+                return True
+        return False
 
 
 # Worker processes of the one-off parse: it is the costliest step before the loop, and spaCy's pipe
@@ -113,7 +153,7 @@ def parse_to_docbin(
     path: Path,
     on_doc: Callable[[], None] | None = None,
     n_process: int = PARSE_PROCESSES,
-) -> None:
+) -> DocBin:
     """The texts through the base pipeline (its parse, tags, lemmas; UNREAD left out) into one DocBin."""
     parsed = DocBin(store_user_data=False)
     doc: Doc
@@ -123,3 +163,4 @@ def parse_to_docbin(
             if on_doc is not None:
                 on_doc()
     parsed.to_disk(path)
+    return parsed

@@ -164,6 +164,7 @@ def assemble(base: str, trained_dir: Path) -> Language:
     nlp = add_components(load_model(base))
     before = "curation_speakers"
     nlp.add_pipe(train_config.FINDER, source=trained, before=before)
+    nlp.add_pipe(train_config.JUDGE, source=trained, before=before)
     nlp.add_pipe(train_config.COMBINER, before=before)
     return nlp
 
@@ -206,13 +207,13 @@ def _meta(
                 "version": base_nlp.meta.get("version"),
             },
             "seed": seed,
-            "learned": [train_config.FINDER],
+            "learned": [train_config.FINDER, train_config.JUDGE],
             "best_epoch": best.get("epoch"),
             "epoch_chosen_on": result.chosen_on,
             "epochs_run": max((r["epoch"] for r in result.rows), default=0),
             "stopped_early": result.stopped or None,
             "splits": {
-                k: {"documents": v.documents, "quotes": v.quotes, "cues": v.cues}
+                k: {"documents": v.documents, "quotes": v.quotes, "cues": v.cues, "candidates": v.candidates}
                 for k, v in result.splits.items()
             },
             "scores": result.scores,
