@@ -21,8 +21,8 @@ from curation.extract.learned import (
     cue_runs,
     kind_of,
 )
-from curation.train.data import GoldQuotes
 from curation.jsonl import read_documents
+from curation.train.data import GoldQuotes
 
 LOADER = """
 import json, sys
@@ -132,7 +132,8 @@ def test_train_candidates_cover_each_cue_and_the_content_its_parse_yields() -> N
     found = {c.cue.text: c for c in candidates(doc)}
     assert set(found) == {"said", "backed"}
     said = found["said"]
-    assert said.content.text == "taxes would rise" and said.source is not None and said.source.text == "minister"
+    assert said.content.text == "taxes would rise"
+    assert said.source is not None and said.source.text == "minister"
     assert doc[said.start : said.end].text == "said that taxes would rise"
     ragged = candidate_suggester([doc, load_model()("")])
     assert ragged.lengths.tolist() == [2, 0]
