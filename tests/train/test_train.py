@@ -252,3 +252,12 @@ def test_train_push_adds_the_trained_predictions_as_a_new_model_version(
     versions = sorted(p.model_version for p in client(studio.conn).predictions.list(task=task.id))
     (version,) = [v for v in versions if "curation_seeds_silver_v0_1_0_s1" in v]
     assert len(versions) == 2 and version == next(iter(read_documents(trained))).provenance.model_version
+
+
+def test_train_an_evidential_cue_names_no_source() -> None:
+    """ "X seems ...": X is what seems, not who speaks (PolNeAR's gold names no source for such cues)."""
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()("The senator seems to believe that the plan failed.")
+    found = content_of(next(t for t in doc if t.text == "seems"))
+    assert found is not None and found[1] is None
