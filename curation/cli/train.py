@@ -53,7 +53,8 @@ def train_cmd(
         if not quiet:
             err_console.print(
                 f"epoch {row['epoch']:>2}  step {row['step']:>5}  loss {row['loss']:>9.2f}  "
-                f"validation P {_f(row['precision'])} R {_f(row['recall'])} F {_f(row['f1'])}  "
+                f"validation cues P {_f(row['precision'])} R {_f(row['recall'])} F {_f(row['f1'])}  "
+                f"judge F {_f(row.get('judge_f1'))}  "
                 f"{row['seconds']:>6.0f}s",
                 highlight=False,
             )

@@ -7,24 +7,31 @@ lists. Given the gold cue, the parse finds the content: adding the content the p
 gold cue the rules did not use lifts QUOTE F1 on dev from 0.757 to 0.877. A cue is a short span that a
 small CNN learns well; a content is a long span it does not (a span finder over contents reached 0.34).
 
-Two spaCy components, trained or configured by `curation train` (curation.train):
+Three spaCy components, two trained by `curation train` (curation.train):
 
 - `curation_cue_finder`: spaCy's `tagger` (its model, loss and training), trained on the tags CUE / O
   of the gold cue tokens, with its own small tok2vec (hash embeddings + CNN, as spaCy's CPU configs).
   It writes no token.tag_ (the base tagger's): runs of tokens whose CUE probability reaches `threshold`
   become spans in `doc.spans[spans_key]`, their scores (the run's highest probability) in
   `doc.spans[key].attrs["scores"]`.
+- `curation_quote_judge`: spaCy's `spancat` over candidate attributions (`candidates`): for every verb,
+  noun and "according" whose parse yields a content (`content_of`), the token range from the cue word
+  over its content, proposed by the registered suggester `curation.candidate_suggester.v1`. It learns
+  which are real (the cue word in a gold cue, the content matching a gold quote) and writes the ones it
+  accepts to `doc.spans[QUOTES_KEY]` with their scores. The boundaries are the parse's; the model
+  only says yes or no, which a small CNN can learn where it cannot learn long content boundaries.
 - `curation_learned_quotes`: after the rule components and before `curation_speakers`. The
   combination (documented in the README):
-  1. the rules keep every attribution they found (`keep_rules = false`: none, the learned cues alone,
+  1. the rules keep every attribution they found (`keep_rules = false`: none, the learned ones alone,
      the "trained" column of bench/train.py);
-  2. a learned cue that is a kept attribution's cue, or sits inside a kept content, adds nothing;
-  3. otherwise the content comes from the parse of the cue's head word (`content_of`): its clausal
-     complement, else its object / prepositional arguments, else the clause around a parenthetical or
-     post-posed cue; "according to X": the rest of the sentence. The content is added when it overlaps
-     no kept quote, its kind read from its quotation marks (the brat importer's definition of gold),
-     its speaker the cue's subject (or the owner of a noun cue; pronouns resolved by
-     `curation_speakers`), rule "learned:curation_cue_finder", score the cue's probability.
+  2. proposals: the candidates the judge accepts (`judge_min`); a learned cue whose candidate the
+     judge scored takes its verdict; a learned cue that is no candidate word (":", "in") proposes its
+     parse content when its probability reaches `min_score`;
+  3. best score first, a proposal whose cue is a kept attribution's cue, or sits inside a kept
+     content, or whose content overlaps a kept quote, adds nothing; otherwise its content is added,
+     its kind read from its quotation marks (the brat importer's definition of gold), its speaker the
+     cue's subject (or the owner of a noun cue; none for an evidential "seems"; pronouns resolved by
+     `curation_speakers`), rule "learned:curation_cue_finder", score the judge's (or the cue's).
 """
 
 from __future__ import annotations

@@ -1,14 +1,20 @@
-"""The spaCy training config `curation train` writes, and the two registered helpers it names.
+"""The spaCy training config `curation train` writes, and the registered helpers it names.
 
-What is learned: the cues of the schema's quote label (the CUE spans linked to each QUOTE), as the tags
-CUE / O, by `curation_cue_finder` (spaCy's tagger with its own small CNN tok2vec: hash embeddings of
-the word's form and of the base pipeline's LEMMA, TAG and DEP (learned.CUE_FEATURES), and a 4-layer
-window encoder of width 96, the architecture of spaCy's CPU configs). The training pipeline holds that
-one component: the base pipeline's parse is computed once before training, and the corpus reader
-(curation.train.corpus) hands it to the loop as the Examples' predicted docs; the
-assembled pipeline adds it after the base model and the rules (curation.train.run), with
-`curation_learned_quotes` deriving each new cue's content from the parse (curation.extract.learned).
-The epoch kept is the one with the best cue span F1 on the validation split (spaCy's `model-best`).
+What is learned (both components in one training pipeline, one loop):
+- the cues of the schema's quote label (the CUE spans linked to each QUOTE), as the tags CUE / O, by
+  `curation_cue_finder` (spaCy's tagger with its own small CNN tok2vec: hash embeddings of the word's
+  form and of the base pipeline's LEMMA, TAG and DEP (learned.CUE_FEATURES), and a 4-layer window
+  encoder of width 96, the architecture of spaCy's CPU configs);
+- which candidate attributions are real, by `curation_quote_judge`: spaCy's `spancat` over the token
+  ranges the registered suggester `curation.candidate_suggester.v1` proposes (a cue word and the
+  content its parse yields, learned.candidates), with its own smaller tok2vec (width 64, depth 2) and
+  mean+max pooling; its gold is written by curation.train.data (GoldQuotes).
+The base pipeline's parse is computed once before training, and the corpus reader
+(curation.train.corpus) hands it to the loop as the Examples' predicted docs; the assembled pipeline
+adds both components after the base model and the rules (curation.train.run), with
+`curation_learned_quotes` joining them to the rules (curation.extract.learned).
+The epoch kept is the one with the best mean of the cue span F1 and the judge's span F1 on the
+validation split (spaCy's `model-best`).
 """
 
 from __future__ import annotations
@@ -257,7 +263,7 @@ ROW_HOOK: list[Callable[[dict[str, Any]], None]] = []
 
 @registry.loggers("curation.epoch_logger.v1")
 def epoch_logger(rows: str | Path | None = None) -> Callable[..., Any]:
-    """One row per evaluation (epoch, step, loss, validation P/R/F, seconds) to ROW_HOOK."""
+    """One row per evaluation (epoch, step, loss, validation cue P/R/F, judge F, seconds) to ROW_HOOK."""
 
     def setup(nlp: Language, stdout: IO[str] | None = None, stderr: IO[str] | None = None) -> Any:
         started = time.monotonic()
@@ -273,6 +279,7 @@ def epoch_logger(rows: str | Path | None = None) -> Callable[..., Any]:
                 "precision": other.get(f"spans_{SPANS_KEY}_p"),
                 "recall": other.get(f"spans_{SPANS_KEY}_r"),
                 "f1": other.get(f"spans_{SPANS_KEY}_f"),
+                "judge_f1": other.get(f"spans_{QUOTES_KEY}_f"),
                 "score": info.get("score"),
                 "seconds": round(time.monotonic() - started, 1),
             }

@@ -2,7 +2,7 @@
 
 1. The version's train, validation and test splits become DocBins (curation.train.data).
    Train and validation are also parsed once by the base pipeline (the learned component's features).
-2. spaCy's own machinery trains the learned components (`init_nlp` + `spacy.training.loop.train`, the
+2. spaCy's own machinery trains the learned components (the cue finder and the quote judge) (`init_nlp` + `spacy.training.loop.train`, the
    code behind `spacy train`) on train, keeping the epoch that scores best on validation.
 3. The pipeline is assembled: the base pipeline, the rule components, and the learned components with
    `curation_learned_quotes` joining them (curation.extract.learned), saved with `nlp.to_disk`.
@@ -158,8 +158,9 @@ def _run_spacy_training(
 
 
 def assemble(base: str, trained_dir: Path) -> Language:
-    """The base pipeline + rule components + the learned cue finder from `trained_dir` (its own tok2vec
-    inside), joined to the rules by `curation_learned_quotes` before the speakers are resolved."""
+    """The base pipeline + rule components + the learned cue finder and quote judge from `trained_dir`
+    (each with its own tok2vec inside), joined to the rules by `curation_learned_quotes` before the
+    speakers are resolved."""
     trained = spacy.load(trained_dir)
     nlp = add_components(load_model(base))
     before = "curation_speakers"
