@@ -2,8 +2,9 @@
 
 1. The version's train, validation and test splits become DocBins (curation.train.data).
    Train and validation are also parsed once by the base pipeline (the learned component's features).
-2. spaCy's own machinery trains the learned components (the cue finder and the quote judge) (`init_nlp` + `spacy.training.loop.train`, the
-   code behind `spacy train`) on train, keeping the epoch that scores best on validation.
+2. spaCy's own machinery trains the learned components, the cue finder and the quote judge (`init_nlp`
+   + `spacy.training.loop.train`, the code behind `spacy train`) on train, keeping the epoch that
+   scores best on validation.
 3. The pipeline is assembled: the base pipeline, the rule components, and the learned components with
    `curation_learned_quotes` joining them (curation.extract.learned), saved with `nlp.to_disk`.
    Its meta.json names the dataset (name, version, manifest sha256, content hash), the base pipeline,
