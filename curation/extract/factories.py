@@ -246,7 +246,9 @@ def make_cue_finder(
         "min_score": 0.5,
         "keep_rules": True,
         "judge_key": QUOTES_KEY,
-        "judge_min": 0.5,
+        "judge_min": 0.3,
+        "judge_alone": 0.8,
+        "cue_weight": 0.3,
     },
 )
 def make_learned_quotes(
@@ -257,10 +259,14 @@ def make_learned_quotes(
     keep_rules: bool,
     judge_key: str,
     judge_min: float,
+    judge_alone: float,
+    cue_weight: float,
 ) -> LearnedQuotes:
     """The learned attributions (judged candidates, learned cues' contents) added to the rules', before
     `curation_speakers`."""
-    return LearnedQuotes(name, spans_key, min_score, keep_rules, judge_key, judge_min)
+    return LearnedQuotes(
+        name, spans_key, min_score, keep_rules, judge_key, judge_min, judge_alone, cue_weight
+    )
 
 
 @registry.misc("curation.candidate_suggester.v1")

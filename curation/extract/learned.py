@@ -349,7 +349,9 @@ class LearnedQuotes(lexicon.WithLexicon):
         min_score: float,
         keep_rules: bool = True,
         judge_key: str = QUOTES_KEY,
-        judge_min: float = 0.5,
+        judge_min: float = 0.3,
+        judge_alone: float = 0.8,
+        cue_weight: float = 0.3,
     ) -> None:
         super().__init__()
         self.name = name
@@ -358,6 +360,8 @@ class LearnedQuotes(lexicon.WithLexicon):
         self.min_score = min_score
         self.judge_key = judge_key
         self.judge_min = judge_min
+        self.judge_alone = judge_alone
+        self.cue_weight = cue_weight
 
     def annotate(self, doc: Doc) -> Doc:
         proposals = self._proposals(doc)
@@ -383,19 +387,21 @@ class LearnedQuotes(lexicon.WithLexicon):
 
     def _proposals(self, doc: Doc) -> list[tuple[float, Span, Candidate]] | None:
         """(score, cue span, candidate) of every learned attribution worth adding, or None when no
-        learned component ran. With the judge: the candidates it accepts (its score), a learned cue
-        whose candidate it judged taking that verdict; a learned cue the judge cannot see (no
-        candidate: ":", "in") keeps its cue probability. Without the judge: the learned cues."""
+        learned component ran. A learned cue whose word is a candidate: the blend of its probability
+        (weight `cue_weight`) and the judge's score of its candidate (0 when the judge left it out),
+        kept from `judge_min`; a learned cue that is no candidate word (":", "in"): its probability,
+        kept from `min_score`; a candidate only the judge proposes: its score, kept from `judge_alone`.
+        Without the judge (a pipeline trained before it): the learned cues from `min_score`."""
         if self.spans_key not in doc.spans and self.judge_key not in doc.spans:
             return None
+        judge = self.judge_key in doc.spans
         judged: dict[tuple[int, int], float] = {}
-        out: list[tuple[float, Span, Candidate]] = []
-        if self.judge_key in doc.spans:
+        if judge:
             group = doc.spans[self.judge_key]
             for span, score in zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True):
                 judged[(span.start, span.end)] = float(score)
+        out: list[tuple[float, Span, Candidate]] = []
         seen: set[tuple[int, int]] = set()
-        judge = self.judge_key in doc.spans
         if self.spans_key in doc.spans:
             group = doc.spans[self.spans_key]
             for span, cue_score in zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True):
@@ -403,15 +409,15 @@ class LearnedQuotes(lexicon.WithLexicon):
                 if found is None:
                     continue
                 key = (found.start, found.end)
+                score, least = float(cue_score), self.min_score
                 if judge and candidate_head(found.cue):
-                    score, least = judged.get(key, 0.0), self.judge_min
-                else:
-                    score, least = float(cue_score), self.min_score
+                    weight = self.cue_weight
+                    score, least = weight * score + (1 - weight) * judged.get(key, 0.0), self.judge_min
                 if score >= least:
                     out.append((score, span, found))
                     seen.add(key)
         for (start, end), score in judged.items():
-            if (start, end) in seen or score < getattr(self, "judge_new_min", self.judge_min):
+            if (start, end) in seen or score < self.judge_alone:
                 continue
             found = next(
                 (c for t in doc[start:end] if (c := candidate_of(t)) and (c.start, c.end) == (start, end)),

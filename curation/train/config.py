@@ -211,7 +211,7 @@ def training_config(
     threshold: float = 0.5,
     judge_width: int = 64,
     judge_depth: int = 2,
-    judge_threshold: float = 0.2,
+    judge_threshold: float = 0.1,
 ) -> str:
     """The config text (spaCy's format) for one training run (`base` gives the tokenizer's language)."""
     schema = get_schema()
