@@ -72,23 +72,7 @@ scorer = {{"@scorers": "spacy.span_finder_scorer.v1"}}
 nO = null
 normalize = false
 
-[components.{finder}.model.tok2vec]
-@architectures = "spacy.Tok2Vec.v2"
-
-[components.{finder}.model.tok2vec.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = {width}
-attrs = {attrs}
-rows = {rows}
-include_static_vectors = false
-
-[components.{finder}.model.tok2vec.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = {width}
-depth = {depth}
-window_size = {window}
-maxout_pieces = 3
-
+{finder_tok2vec}
 [components.{judge}]
 factory = "spancat"
 spans_key = "{quotes_key}"
@@ -110,23 +94,7 @@ hidden_size = 128
 nO = null
 nI = null
 
-[components.{judge}.model.tok2vec]
-@architectures = "spacy.Tok2Vec.v2"
-
-[components.{judge}.model.tok2vec.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = {judge_width}
-attrs = {attrs}
-rows = {rows}
-include_static_vectors = false
-
-[components.{judge}.model.tok2vec.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = {judge_width}
-depth = {judge_depth}
-window_size = 1
-maxout_pieces = 3
-
+{judge_tok2vec}
 [corpora]
 
 [corpora.train]
@@ -226,18 +194,38 @@ def training_config(
         eval_frequency=eval_frequency,
         minutes=float(minutes),
         batch_words=batch_words,
-        width=width,
-        depth=depth,
-        window=window,
         threshold=threshold,
         judge=JUDGE,
         quotes_key=QUOTES_KEY,
-        judge_width=judge_width,
-        judge_depth=judge_depth,
         judge_threshold=judge_threshold,
-        attrs=json.dumps(list(CUE_FEATURES)),
-        rows=json.dumps(list(CUE_FEATURES.values())),
+        finder_tok2vec=_tok2vec(FINDER, width, depth, window),
+        judge_tok2vec=_tok2vec(JUDGE, judge_width, judge_depth, 1),
     )
+
+
+# One component's own tok2vec (hash embeddings of the cue features + a CNN window encoder).
+_TOK2VEC = """[components.{name}.model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[components.{name}.model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = {width}
+attrs = {attrs}
+rows = {rows}
+include_static_vectors = false
+
+[components.{name}.model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = {width}
+depth = {depth}
+window_size = {window}
+maxout_pieces = 3
+"""
+
+
+def _tok2vec(name: str, width: int, depth: int, window: int) -> str:
+    attrs, rows = json.dumps(list(CUE_FEATURES)), json.dumps(list(CUE_FEATURES.values()))
+    return _TOK2VEC.format(name=name, width=width, depth=depth, window=window, attrs=attrs, rows=rows)
 
 
 class TimeUp(Exception):
