@@ -147,14 +147,22 @@ def _again_on_5xx(request: Callable[[], object], done_if_missing: bool = False) 
             time.sleep(0.5 * (attempt + 1))
 
 
+SETTLE_LISTINGS = 5  # a project list that does not show the project just created is asked again
+
+
 def settle_new_project(conn: Connection, title: str, created_id: int) -> int | None:
     """After creating `title`: the id to use instead when another push created it first, else None.
 
-    The project created first (lowest id) wins; ours is deleted while it is still empty.
+    The project created first (lowest id) wins; ours is deleted while it is still empty. A listing that
+    does not show the project we have just made is out of date, so it cannot show a rival's either: it
+    is asked again (two projects of one title were left, rarely, under load, with both pushes content).
     """
-    with server_errors(conn, f"looking up project {title!r}"):
-        pager: Any = client(conn).projects.list(title=title, page_size=100)
-        ids = sorted(int(p.id) for p in pager if p.title == title)
+    ids = _titled(conn, title)
+    for attempt in range(1, SETTLE_LISTINGS):
+        if created_id in ids:
+            break
+        time.sleep(0.2 * attempt)
+        ids = _titled(conn, title)
     if not ids or ids[0] == created_id:
         return None
     with server_errors(
@@ -162,3 +170,10 @@ def settle_new_project(conn: Connection, title: str, created_id: int) -> int | N
     ):
         client(conn).projects.delete(created_id)
     return ids[0]
+
+
+def _titled(conn: Connection, title: str) -> list[int]:
+    """Ids of the projects with exactly this title, lowest first."""
+    with server_errors(conn, f"looking up project {title!r}"):
+        pager: Any = client(conn).projects.list(title=title, page_size=100)
+        return sorted(int(p.id) for p in pager if p.title == title)
