@@ -19,7 +19,7 @@ from curation.errors import InputError
 from curation.export.grouping import NearDuplicateGrouper, signature
 from curation.jsonl import Line, iter_lines, parse_line_document
 from curation.progress import NO_PROGRESS, Progress
-from curation.records import Document, Provenance, update_stamp
+from curation.records import Document, Provenance, text_hash, update_stamp
 from curation.schema import LabelSchema
 
 if TYPE_CHECKING:
@@ -77,10 +77,7 @@ def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | 
     docs = [parse_line_document(line, path, schema) for line in lines]
     kept = [silver or doc.provenance.reviewed for doc in docs]  # a gold export skips unreviewed ones
     digests = [document_digest(doc) if keep else "" for doc, keep in zip(docs, kept, strict=True)]
-    texts = [
-        hashlib.sha256(doc.text.encode("utf-8")).hexdigest()[:16] if keep else ""
-        for doc, keep in zip(docs, kept, strict=True)
-    ]
+    texts = [text_hash(doc.text)[:16] if keep else "" for doc, keep in zip(docs, kept, strict=True)]
     signatures = [signature(doc.text) if keep else None for doc, keep in zip(docs, kept, strict=True)]
     out = []
     for line, doc, keep, digest, text_digest, values in zip(
