@@ -172,8 +172,13 @@ def settle_new_project(conn: Connection, title: str, created_id: int) -> int | N
     return ids[0]
 
 
-def _titled(conn: Connection, title: str) -> list[int]:
-    """Ids of the projects with exactly this title, lowest first."""
+def titled_projects(conn: Connection, title: str) -> list[Any]:
+    """The projects (the SDK's) with exactly this title, lowest id first: the server's title filter
+    matches any title that contains it, ignoring case."""
     with server_errors(conn, f"looking up project {title!r}"):
         pager: Any = client(conn).projects.list(title=title, page_size=100)
-        return sorted(int(p.id) for p in pager if p.title == title)
+        return sorted((p for p in pager if p.title == title), key=lambda p: int(p.id))
+
+
+def _titled(conn: Connection, title: str) -> list[int]:
+    return [int(p.id) for p in titled_projects(conn, title)]

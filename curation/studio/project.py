@@ -11,7 +11,7 @@ from typing import Any
 
 from curation.errors import CurationError, ServerError
 from curation.schema import ALL_LAYER, LabelSchema
-from curation.studio.concurrency import settle_new_project
+from curation.studio.concurrency import settle_new_project, titled_projects
 from curation.studio.config import config_vocabulary, instructions_html, labeling_config
 from curation.studio.connection import Connection, client, server_errors
 
@@ -47,9 +47,7 @@ class ProjectInfo:
 
 def find_project(conn: Connection, title: str) -> ProjectInfo | None:
     """The project with exactly this title; several with the same title is an error."""
-    with server_errors(conn, f"looking up project {title!r}"):
-        pager: Any = client(conn).projects.list(title=title, page_size=100)
-        found = [p for p in pager if p.title == title]
+    found = titled_projects(conn, title)
     if len(found) > 1:
         ids = ", ".join(str(p.id) for p in found)
         raise ServerError(
