@@ -393,9 +393,9 @@ class Encoded:
         return self.count
 
 
-def encode_tasks(tasks: Iterable[dict[str, Any] | bytes]) -> Encoded:
-    """The import body of `tasks` (each a task, or one already encode_task'd)."""
-    parts = [task if isinstance(task, bytes) else encode_task(task) for task in tasks]
+def encode_tasks(tasks: Iterable[bytes]) -> Encoded:
+    """The import body of `tasks`, each encoded by encode_task."""
+    parts = list(tasks)
     return Encoded(b"[" + b",".join(parts) + b"]", len(parts))
 
 
@@ -410,7 +410,7 @@ def encode_task(task: dict[str, Any]) -> bytes:
 def import_tasks(conn: Connection, project_id: int, tasks: list[dict[str, Any]] | Encoded) -> list[int]:
     """One import request, never retried blindly (the client has retries off; see _settle_on_timeout).
     Returns the ids of the tasks created, in the order sent ([] when the server does not say)."""
-    encoded = tasks if isinstance(tasks, Encoded) else encode_tasks(tasks)
+    encoded = tasks if isinstance(tasks, Encoded) else encode_tasks(map(encode_task, tasks))
     with (
         server_errors(conn, f"importing {len(encoded)} tasks into project {project_id}"),
         _settle_on_timeout(conn, project_id),
