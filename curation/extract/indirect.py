@@ -200,7 +200,10 @@ class IndirectQuotes(WithLexicon):
             kind, score = "mixed", max(score, self.scores["mixed"])
             start = min(start, min(f.start - 1 for f in inner))
             end = max(end, max(f.end + 1 for f in inner))
-        if speaker is not None and syntax.passive_without_agent(speaker, cue):
+        agent = syntax.passive_agent(cue.root)
+        if agent is not None:  # "Rubio was asked BY moderator Gerard Baker whether ...": the asker
+            speaker = syntax.mention_span(agent)
+        elif speaker is not None and syntax.passive_without_agent(speaker, cue):
             speaker = None  # "the losing side could be expected to ...": the topic, not a source
         text = self.index.text if self.index is not None else span.doc.text
         return Attribution(

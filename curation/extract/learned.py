@@ -220,9 +220,10 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         content = around
     else:
         return None
-    if source is None and verb:  # a parse that missed the subject: "... Post Trump SAID", "experts SAY"
+    passive = verb and _passive(cue)  # no agent: the source is unstated, not to be guessed below
+    if source is None and verb and not passive:  # a parse that missed the subject: "experts SAY"
         source = _left_neighbour_noun(cue)
-    if source is None:  # "... drew his attacks on X": the one the sentence is about
+    if source is None and not passive:  # "... drew his attacks on X": the one the sentence is about
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root.i != cue.i else None
     if source is not None and (syntax.misparsed_source(content, source, cue) or _expletive(source)):
@@ -244,6 +245,8 @@ def source_of(verb: Token) -> Token | None:
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)
     if agent is not None:
         return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if syntax.bare_passive_participle(verb):
+        return None  # "ASKED about it, Clinton said": Clinton was asked, the asker is not named
     subject = syntax.subject_of(verb)
     if subject is not None:
         return None if subject.dep_ == "nsubjpass" else subject
@@ -258,6 +261,12 @@ def source_of(verb: Token) -> Token | None:
             break
         head = head.head
     return None
+
+
+def _passive(verb: Token) -> bool:
+    """A passive cue verb ("was criticized", "Asked about it, ..."): its source is its agent or none."""
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+    return passive or syntax.bare_passive_participle(verb)
 
 
 def _left_neighbour_noun(verb: Token) -> Token | None:

@@ -2,9 +2,10 @@
 
 For a direct quote without a speaker yet: a dash byline after it (“...” ― Jorge Falcon) names the
 speaker; otherwise a cue is looked for both right after the quote ("...,” he said", "...,” said
-Karoline Leavitt") and right before it ("Peskov confirmed ..., stating, “...”"), a verb of saying
-beating any other verb and, between equals, the one after the quote winning; the speaker is the
-cue's subject. A quote with no cue of its own that continues a quoted speaker's turn (“A,” he said.
+Karoline Leavitt", “...” that Sanders can win, said Elmendorf) and right before it ("Peskov confirmed
+..., stating, “...”"), a verb of saying beating any other verb and, between equals, the one after the
+quote winning (a cue whose speaker cannot be found gives way to the next); the speaker is the cue's
+subject. A quote with no cue of its own that continues a quoted speaker's turn (“A,” he said.
 “B.”) inherits that speaker. Otherwise: no speaker, not a guess.
 
 Pronoun speakers ("he", "she", "I") resolve within `lookback_sentences` sentences: to the speaker
@@ -107,9 +108,10 @@ class Speakers(WithLexicon):
         byline = _dash_byline(doc, text, a)
         if byline is not None:  # “...” ― Jorge Falcon
             return replace(a, speaker=syntax.as_mention(byline), score=self.scores["byline"], rule="byline")
-        found_cues = [self._cue_after(doc, a, quotes), self._cue_before(doc, a, quotes)]
+        found_cues = [*self._cues_after(doc, a, quotes), self._cue_before(doc, a, quotes)]
         # A verb of saying on either side beats any other verb ("footage of X saying, “...,” when Y
-        # spoke"); between equals, the post-posed cue wins.
+        # spoke"); between equals, the post-posed cue wins. A cue whose speaker cannot be found gives
+        # way to the next.
         found_cues.sort(key=lambda cue: not cue[1])
         for verb, reporting in found_cues:
             if verb is None:
@@ -144,27 +146,34 @@ class Speakers(WithLexicon):
             )
         return a
 
-    def _cue_after(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> tuple[Token | None, bool]:
-        """A reporting verb after the closing mark, in the same sentence ("...,” said X, a ... of Y")."""
+    def _cues_after(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> list[tuple[Token | None, bool]]:
+        """The verbs after the closing mark, in the same sentence, that may be the quote's cue: the first
+        reporting verb ("...,” said X, a ... of Y"), and the first verb whose subject follows the quote
+        (“...,” Blige sings)."""
         after = doc.char_span(a.end, min(len(self._text()), a.end + 2), alignment_mode="expand")
         if after is None:
-            return None, False
+            return []
         i = after.start
         while i < len(doc) and (doc[i].idx < a.end or doc[i].is_punct and doc[i].text not in ".!?"):
             i += 1
         new_sentence = i < len(doc) and a.text.rstrip()[-1:] == "." and doc[i].text[:1].isupper()
         if new_sentence and not syntax.is_reporting_verb(doc[i]):
-            return None, False  # “... done.” His remarks ...: a new sentence, not a post-posed cue
+            return []  # “... done.” His remarks ...: a new sentence, not a post-posed cue
+        framing: Token | None = None
         for tok in doc[i : min(len(doc), i + self.window)]:
             if tok.text in (".", "!", "?", ";") or "\n" in tok.text or _starts_quote(tok, quotes):
-                return None, False
+                break
             if syntax.is_reporting_verb(tok):
-                return tok, True
-            if tok.pos_ == "VERB" and any(
-                c.dep_ == "nsubj" and a.end <= c.idx < tok.idx for c in tok.children
+                # “It seems unlikely” that Sanders can catch Clinton, SAID Elmendorf: the verb of
+                # saying later in the sentence is the cue, not the verb the quote runs on into
+                return [(tok, True), (framing, False)]
+            if (
+                framing is None
+                and tok.pos_ == "VERB"
+                and any(c.dep_ == "nsubj" and a.end <= c.idx < tok.idx for c in tok.children)
             ):
-                return tok, False  # “...,” Blige sings: the subject right after the quote does it
-        return None, False
+                framing = tok  # “...,” Blige sings: the subject right after the quote does it
+        return [(framing, False)]
 
     def _cue_before(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> tuple[Token | None, bool]:
         """The verb introducing the quote from before it, in the same sentence.

@@ -223,5 +223,25 @@ def expletive(subject: Token) -> bool:
 
 def passive_without_agent(speaker: Span, cue: Span) -> bool:
     """A passive cue's subject is what is reported on, not who reports ("X is expected to", "X was
-    described as"); only a "by" agent names the source, and without one the source is unstated."""
-    return speaker.root.dep_ == "nsubjpass" and not any(c.dep_ == "agent" for c in cue.root.children)
+    described as"); only a "by" agent names the source, and without one the source is unstated. So
+    is the subject a bare passive participle hangs on ("ASKED about the bomb, Clinton said": Clinton
+    was asked; who asked is not said)."""
+    if passive_agent(cue.root) is not None:
+        return False
+    return speaker.root.dep_ == "nsubjpass" or bare_passive_participle(cue.root)
+
+
+def passive_agent(verb: Token) -> Token | None:
+    """The "by" agent of a passive verb, who does the reporting ("was asked BY moderator Gerard Baker")."""
+    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+    return next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+
+
+def bare_passive_participle(verb: Token) -> bool:
+    """A passive participle clause with no subject or auxiliary of its own ("ASKED whether he would
+    support Trump, Rubio gave ..."): the subject of the clause it hangs on is its patient, not its agent."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ == "advcl"
+        and not any(c.dep_ in ("aux", "auxpass", "nsubj", "nsubjpass", "csubj") for c in verb.children)
+    )

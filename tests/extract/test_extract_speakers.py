@@ -1,0 +1,92 @@
+"""How a quote gets its speaker (rules and learned cues): small handwritten sentences, the real model."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from curation.extract.learned import content_of
+from curation.extract.pipeline import add_components
+from curation.extract.types import Attribution
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    """The real model with our components (a copy: the session's base model stays bare)."""
+    import spacy
+
+    from curation.settings import get_settings
+
+    return add_components(spacy.load(get_settings().model))
+
+
+def found(nlp: Language, text: str) -> list[Attribution]:
+    return list(nlp(text)._.attributions or [])
+
+
+def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | None]:
+    [a] = [x for x in found(nlp, text) if x.kind == kind]
+    return (a.speaker.text if a.speaker else None, a.cue.text if a.cue else None)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        # the quote runs on into a clause with its own verb; the verb of saying later is the cue
+        (
+            "Analysts doubt it. “It seems extremely unlikely” that Sanders can catch Clinton, said "
+            "Steve Elmendorf, a Democratic strategist.",
+            "Steve Elmendorf",
+            "said",
+        ),
+        ("“It would seal the deal” because she would expand her lead, he said.", "he", "said"),
+        # without a verb of saying after the quote, the verb whose subject follows it still is the cue
+        ("“Promise you will stay,” Blige sings to the crowd.", "Blige", "sings"),
+    ],
+)
+def test_speakers_a_verb_of_saying_after_the_quote_beats_a_nearer_verb(
+    nlp: Language, text: str, speaker: str, cue: str
+) -> None:
+    assert speaker_of(nlp, text, "direct") == (speaker, cue)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Asked ..., X said": X was asked; who asked is not said
+        (
+            "Asked about the attack, the mayor said he would wait for the facts.",
+            [("Asked", None), ("said", "the mayor")],
+        ),
+        # a passive with a "by" agent: the agent is who asks
+        (
+            "Rubio was asked by moderator Gerard Baker whether his plan would cost too much.",
+            [("was asked", "moderator Gerard Baker")],
+        ),
+        # the active clause keeps its subject
+        ("The mayor asked whether the plan would cost too much.", [("asked", "The mayor")]),
+    ],
+)
+def test_speakers_a_passive_cue_names_its_agent_or_no_one(
+    nlp: Language, text: str, expected: list[tuple[str, str | None]]
+) -> None:
+    got = [(a.cue.text if a.cue else None, a.speaker.text if a.speaker else None) for a in found(nlp, text)]
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        ("Asked about the attack, the mayor said he would wait.", "Asked", None),
+        # a passive cue without an agent does not fall back on the sentence's subject
+        ("The plan, which was criticized as reckless, passed.", "criticized", None),
+        ("The mayor criticized the plan as reckless.", "criticized", "mayor"),
+    ],
+)
+def test_speakers_a_learned_passive_cue_names_its_agent_or_no_one(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    doc = nlp_base(text)
+    got = content_of(next(t for t in doc if t.text == cue))
+    assert got is not None
+    assert (got[1].text if got[1] is not None else None) == source
