@@ -32,6 +32,9 @@ def subject_of(verb: Token) -> Token | None:
         for child in current.children:
             if child.dep_ in SUBJECT_DEPS:
                 return _past_dateline(child)
+        controller = _object_controller(current)
+        if controller is not None:
+            return controller
         if current.dep_ in SUBJECTLESS_DEPS and current.head is not current:
             current = current.head
             # "X stressed that he has ..., stating, “...”": the participle hangs on the reported
@@ -41,6 +44,22 @@ def subject_of(verb: Token) -> Token | None:
         else:
             return None
     return None
+
+
+# Verbs whose object does not do what their to- or -ing complement says: subject control ("he promised
+# voters to ...") and the purpose or time adjuncts the parser takes for complements ("used blunt language
+# to denounce", "had this to say", "spent all her time responding", "took weeks to answer").
+NOT_OBJECT_CONTROL = frozenset({"promise", "use", "have", "spend", "take"})
+
+
+def _object_controller(clause: Token) -> Token | None:
+    """The object that is the subject of an infinitive or participle complement ("it led the journalist
+    TO FEAR ...", "forced Stumpf TO ADMIT ...", "left many nations FEELING that ..."): object control,
+    so the one who fears or admits is the object, not the subject of the verb above."""
+    head = clause.head
+    if clause.dep_ != "xcomp" or head is clause or head.lemma_.lower() in NOT_OBJECT_CONTROL:
+        return None
+    return next((c for c in head.children if c.dep_ == "dobj" and c.i < clause.i), None)
 
 
 def _past_dateline(subject: Token) -> Token:

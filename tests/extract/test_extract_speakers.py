@@ -90,3 +90,27 @@ def test_speakers_a_learned_passive_cue_names_its_agent_or_no_one(
     got = content_of(next(t for t in doc if t.text == cue))
     assert got is not None
     assert (got[1].text if got[1] is not None else None) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # object control: the object does what the infinitive says
+        ("The scandal led the journalist Dainis Ivans to fear a new pact.", "the journalist"),
+        ("The senator forced Stumpf to admit that no executive was fired.", "Stumpf"),
+        # subject control and purpose infinitives keep the subject
+        ("The senator promised voters to say that the plan failed.", "The senator"),
+        ("Other leaders used blunt language to denounce the plan.", "Other leaders"),
+        # no object: the subject of the verb above
+        ("The senator wants to say that the plan failed.", "The senator"),
+    ],
+)
+def test_speakers_the_object_of_a_control_verb_speaks_its_infinitive(
+    nlp_base: Language, text: str, speaker: str
+) -> None:
+    from curation.extract import syntax
+
+    doc = nlp_base(text)
+    verb = next(t for t in doc if t.dep_ == "xcomp")
+    subject = syntax.subject_of(verb)
+    assert subject is not None and syntax.mention_span(subject).text == speaker
