@@ -117,6 +117,10 @@ class Speakers(WithLexicon):
             if verb is None:
                 continue
             subject = syntax.subject_of(verb) or _postposed_subject(verb) or _participle_owner(verb)
+            if subject is not None and a.start <= subject.idx < a.end:
+                # “..., the foundation, all the old stuff,” said a person close to X: the parse took a
+                # noun inside the quote for the subject; the one named after the verb says it
+                subject = _postposed_subject(verb)
             if subject is None or a.start <= subject.idx < a.end:
                 between = _words_between(doc, a.end, verb)
                 if between is None:
@@ -363,12 +367,12 @@ def _postposed_subject(verb: Token) -> Token | None:
     if verb.dep_ == "compound" and verb.head.i > verb.i and verb.head.pos_ == "PROPN":
         return verb.head
     for child in verb.rights:
-        if (
-            child.dep_ in ("dobj", "attr", "npadvmod", "appos")
-            and child.pos_ in ("PROPN", "NOUN")
-            and child.ent_type_ not in ("DATE", "TIME")  # "said Monday" names a day, not a speaker
-        ):
+        if child.ent_type_ in ("DATE", "TIME"):  # "said Monday" names a day, not a speaker
+            continue
+        if child.dep_ in ("nsubj", "dobj", "attr", "npadvmod", "appos") and child.pos_ in ("PROPN", "NOUN"):
             return child
+        if child.i == verb.i + 1 and child.is_title and child.dep_ == "advmod" and verb.i > 0:
+            return child  # “...,” said Skelly: a name the tagger did not know, taken for an adverb
     return None
 
 

@@ -42,9 +42,23 @@ def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | N
         ("“It would seal the deal” because she would expand her lead, he said.", "he", "said"),
         # without a verb of saying after the quote, the verb whose subject follows it still is the cue
         ("“Promise you will stay,” Blige sings to the crowd.", "Blige", "sings"),
+        # the parse takes a noun inside the quote for the subject: the one named after the verb speaks
+        (
+            "The polls moved.\n\n“The drop is attributable to the emails, the foundation, all the old "
+            "trust stuff,” said a person close to the Clintons.",
+            "a person",
+            "said",
+        ),
+        # a name the tagger took for an adverb
+        (
+            "He spoke.\n\n“Having access to the RNC file and two people who understand it is valuable,” "
+            "said Skelly, explaining he worked with Chrabaszcz.",
+            "Skelly",
+            "said",
+        ),
     ],
 )
-def test_speakers_a_verb_of_saying_after_the_quote_beats_a_nearer_verb(
+def test_speakers_the_cue_and_speaker_after_a_direct_quote(
     nlp: Language, text: str, speaker: str, cue: str
 ) -> None:
     assert speaker_of(nlp, text, "direct") == (speaker, cue)
