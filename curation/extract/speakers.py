@@ -116,7 +116,12 @@ class Speakers(WithLexicon):
         for verb, reporting in found_cues:
             if verb is None:
                 continue
-            subject = syntax.subject_of(verb) or _postposed_subject(verb) or _participle_owner(verb)
+            subject = (
+                _according_source(verb)  # According to Limbaugh, “...”
+                or syntax.subject_of(verb)
+                or _postposed_subject(verb)
+                or _participle_owner(verb)
+            )
             if subject is not None and a.start <= subject.idx < a.end:
                 # “..., the foundation, all the old stuff,” said a person close to X: the parse took a
                 # noun inside the quote for the subject; the one named after the verb says it
@@ -128,7 +133,8 @@ class Speakers(WithLexicon):
                 speaker = between
             else:
                 speaker = syntax.mention_span(subject)
-            cue = syntax.as_mention(syntax.cue_span(verb))
+            cue_words = verb.doc[verb.i : verb.i + 2] if verb.lower_ == "according" else syntax.cue_span(verb)
+            cue = syntax.as_mention(cue_words)
             rule = "direct_cue" if reporting else "direct_frame"
             found = replace(
                 a, speaker=syntax.as_mention(speaker), cue=cue, score=self.scores[rule], rule=rule
@@ -206,7 +212,7 @@ class Speakers(WithLexicon):
             tok = doc[k]
             if tok.idx in quotes.inside:
                 break
-            if syntax.is_reporting_verb(tok):
+            if syntax.is_reporting_verb(tok) or _according_source(tok) is not None:
                 return tok, True
             if nearest_verb is None and tok.pos_ == "VERB":
                 nearest_verb = tok
@@ -374,6 +380,13 @@ def _postposed_subject(verb: Token) -> Token | None:
         if child.i == verb.i + 1 and child.is_title and child.dep_ == "advmod" and verb.i > 0:
             return child  # “...,” said Skelly: a name the tagger did not know, taken for an adverb
     return None
+
+
+def _according_source(token: Token) -> Token | None:
+    """X in "according to X" (token: "according"), the source it names."""
+    if token.lower_ != "according" or token.i + 1 >= len(token.doc) or token.doc[token.i + 1].lower_ != "to":
+        return None
+    return next((c for c in token.doc[token.i + 1].children if c.dep_ == "pobj"), None)
 
 
 def _words_between(doc: Doc, quote_end: int, verb: Token) -> Span | None:

@@ -49,6 +49,13 @@ def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | N
             "a person",
             "said",
         ),
+        # "according to X" before the quote names its speaker
+        (
+            "Mook spoke.\n\nAccording to Limbaugh, “If it was left up to Hillary, she would not have "
+            "time to say anything positive.”",
+            "Limbaugh",
+            "According to",
+        ),
         # a name the tagger took for an adverb
         (
             "He spoke.\n\n“Having access to the RNC file and two people who understand it is valuable,” "
