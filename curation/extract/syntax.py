@@ -220,6 +220,22 @@ def noun_owner(noun: Token) -> Token | None:
     return None
 
 
+def governing_subject(noun: Token) -> Token | None:
+    """Who holds the claim an unowned noun of saying names, when the noun is the object of a verb's
+    preposition: that verb's subject ("Trump took offense AT SUGGESTIONS that ...", "Democrats persisted
+    IN ARGUMENTS that ...", "rivals cling TO THE HOPE that ..."). A direct object is not enough: "it sends
+    a message that", "floating the idea that", "assuage concerns that" name no holder."""
+    if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+        return None
+    head = noun.head.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    subject = subject_of(head)
+    if subject is None or subject.dep_ == "nsubjpass" or expletive(subject):
+        return None
+    return subject
+
+
 def misparsed_source(content: Span, source: Token, cue: Token) -> bool:
     """A source inside the content it reports is a misparse, unless it is the cue's own subject in a
     relative or wh-clause whose content reaches back over it ("the mine, WHICH MR. CLARKE SAYS he is

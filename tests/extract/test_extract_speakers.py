@@ -135,3 +135,22 @@ def test_speakers_the_object_of_a_control_verb_speaks_its_infinitive(
     verb = next(t for t in doc if t.dep_ == "xcomp")
     subject = syntax.subject_of(verb)
     assert subject is not None and syntax.mention_span(subject).text == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # an unowned noun of saying after a verb's preposition: the verb's subject holds the claim
+        ("Trump took offense at suggestions that he is not a self-made billionaire.", "Trump"),
+        ("Democrats persisted in arguments that the panel is second-guessing the FBI.", "Democrats"),
+        # as a direct object it names no holder ("floating the idea that ...")
+        ("The senator floated the idea that the network should pay him.", None),
+        # an owner of its own wins
+        ("Voters heard Trump's claim that the election was rigged.", "Trump"),
+    ],
+)
+def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
+    nlp: Language, text: str, speaker: str | None
+) -> None:
+    [a] = [x for x in found(nlp, text) if x.rule == "indirect_noun"]
+    assert (a.speaker.text if a.speaker else None) == speaker
