@@ -44,6 +44,7 @@ from curation.studio.connection import (
 )
 from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_data, task_meta
 from curation.studio.holdings import Holdings
+from curation.studio.prediction_check import compile_check
 from curation.studio.project import SentReport, ensure_project, set_model_version
 from curation.studio.tasks import (
     Counts,
@@ -440,7 +441,7 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
     """
     config = labeling_config(schema, layer)
     config_key = config_hash(config)
-    interface: Any = None
+    check = PredictionCheck(config)
     entries: list[Entry] = []
     seen: set[str] = set()
     with validated(home) as cache:
@@ -448,8 +449,7 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
             key = record_key(config_key, line.raw)
             known = cache.get(key)
             if known is None:
-                interface = interface or label_interface(config)
-                known = _validate(line, path, schema, layer, interface)
+                known = _validate(line, path, schema, layer, check)
                 cache.add(key, known)
             if known.doc_id in seen:
                 continue  # the same document twice in one file: push it once
@@ -554,7 +554,24 @@ class _SplitPartners:
         return self.lookup(context)
 
 
-def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, interface: Any) -> Known:
+class PredictionCheck:
+    """The SDK's verdict on a prediction: from the check compiled from the config when it accepts the
+    prediction (curation.studio.prediction_check: it accepts only what the SDK accepts), else from the
+    SDK's own LabelInterface (its words name the fault), imported only when first needed."""
+
+    def __init__(self, config: str) -> None:
+        self.config = config
+        self.compiled = compile_check(config)
+        self.interface: Any = None
+
+    def errors(self, pred: dict[str, Any]) -> list[str]:
+        if self.compiled is not None and self.compiled.accepts(pred):
+            return []
+        self.interface = self.interface or label_interface(self.config)
+        return _flatten(self.interface.validate_prediction(pred, return_errors=True))
+
+
+def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, check: PredictionCheck) -> Known:
     doc = parse_line_document(line, path, schema, name_id=True)
     where = f"{path}:{line.lineno} (document {doc.id})"
     version = model_version_of(doc)
@@ -562,9 +579,7 @@ def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, int
         raise ValidationError(
             f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
         )
-    errors = _flatten(
-        interface.validate_prediction(prediction(doc, schema, version, layer), return_errors=True)
-    )
+    errors = check.errors(prediction(doc, schema, version, layer))
     if errors:
         raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
     return Known(doc.id, text_hash(doc.text), version, doubt(doc))

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,6 +94,100 @@ def test_linear_label_interface_gives_the_sdks_verdicts(make_record: Callable[..
         assert mine == sdk.validate_prediction(pred, return_errors=True)
         verdicts.append(bool(mine))
     assert verdicts[:3] == [False, True, True] and all(verdicts[4:])
+
+
+def _variants(good: dict[str, Any]) -> list[dict[str, Any]]:
+    """`good` and faulty or unusual copies of it, one change each, for the compiled check."""
+
+    def changed(edit: Callable[[dict[str, Any]], Any]) -> dict[str, Any]:
+        pred = json.loads(json.dumps(good))
+        edit(pred)
+        return pred
+
+    def first(kind: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        return lambda pred: next(r for r in pred["result"] if r.get("type") == kind)
+
+    label, choice, text, relation = first("labels"), first("choices"), first("textarea"), first("relation")
+    return [
+        good,
+        changed(lambda p: label(p)["value"].update(labels=["NOT_A_LABEL"])),
+        changed(lambda p: label(p)["value"].update(labels="SPEAKER")),
+        changed(lambda p: label(p)["value"].update(labels=[])),
+        changed(lambda p: label(p)["value"].pop("labels")),
+        changed(lambda p: label(p)["value"].update(start=1.0)),
+        changed(lambda p: label(p)["value"].update(start="1")),
+        changed(lambda p: label(p)["value"].update(start={"at": 1})),
+        changed(lambda p: label(p)["value"].pop("end")),
+        changed(lambda p: label(p)["value"].update(label={"start": 0})),
+        changed(lambda p: label(p).update(type="Labels")),
+        changed(lambda p: label(p).update(type="choices")),
+        changed(lambda p: label(p).update(type="rectangle")),
+        changed(lambda p: label(p).update(to_name="nowhere")),
+        changed(lambda p: label(p).update(from_name="nowhere")),
+        changed(lambda p: label(p).update(id=7)),
+        changed(lambda p: label(p).pop("id")),
+        changed(lambda p: label(p).pop("value")),
+        changed(lambda p: label(p).update(value=None)),
+        changed(lambda p: choice(p)["value"].update(choices=["nope"])),
+        changed(lambda p: choice(p)["value"].update(choices="direct")),
+        changed(lambda p: choice(p)["value"].update(choices=[])),
+        changed(lambda p: text(p)["value"].update(text="a name")),
+        changed(lambda p: text(p)["value"].update(text=[1])),
+        changed(lambda p: relation(p).update(direction="up")),
+        changed(lambda p: relation(p).pop("direction")),
+        changed(lambda p: relation(p).update(to_id="nowhere")),
+        changed(lambda p: relation(p).update(from_id=["x"])),
+        changed(lambda p: p.update(score=1.5)),
+        changed(lambda p: p.update(score=True)),
+        changed(lambda p: p.update(score=None)),
+        changed(lambda p: p.update(score="0.5")),
+        changed(lambda p: p.update(score=float("nan"))),
+        changed(lambda p: p["result"].append("not a region")),
+        changed(lambda p: p.update(result={})),
+        changed(lambda p: p.pop("result")),
+    ]
+
+
+@pytest.mark.parametrize("layer", [ALL_LAYER, *get_schema().layer_names])
+def test_compiled_check_accepts_only_what_the_sdk_accepts(
+    layer: str, make_record: Callable[..., Document]
+) -> None:
+    """The check compiled from the config reads it as the SDK does (controls, their objects and labels)
+    and says "valid" only where the SDK finds no fault; push then gives the SDK's own words."""
+    from label_studio_sdk.label_interface import LabelInterface
+
+    from curation.studio.config import labeling_config
+    from curation.studio.convert import prediction
+    from curation.studio.prediction_check import compile_check
+    from curation.studio.push import PredictionCheck, _flatten
+
+    schema = get_schema()
+    config = labeling_config(schema, layer)
+    compiled, sdk = compile_check(config), LabelInterface(config)
+    assert compiled is not None  # push's own configs are compiled: the fast path is the one used
+    assert {c.name: (c.kind, list(c.to_names), sorted(c.labels)) for c in compiled.controls.values()} == {
+        c.name: (c.tag.lower(), list(c.to_name), sorted(c.labels or [])) for c in sdk.controls
+    }
+    assert compiled.objects == {o.name for o in sdk.objects}
+    doc = make_record(
+        "Zoe said “we will win” on Monday, and the bridge opens in May.",
+        SPEAKER="Zoe",
+        CUE="said",
+        QUOTE="we will win",
+        CLAIM="the bridge opens in May",
+    )
+    good = prediction(doc, schema, "m1", layer)
+    kinds = {r.get("type") for r in good["result"]}
+    variants = _variants(good) if kinds >= {"labels", "choices", "textarea", "relation"} else [good]
+    check = PredictionCheck(config)
+    accepted = []
+    for pred in variants:
+        words = sdk.validate_prediction(pred, return_errors=True)
+        if compiled.accepts(pred):
+            assert words == [], pred
+            accepted.append(pred)
+        assert check.errors(pred) == _flatten(words)
+    assert good in accepted and len(accepted) < len(variants) or variants == [good]
 
 
 def test_push_reads_back_only_the_bytes_it_checked(
