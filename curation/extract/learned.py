@@ -208,7 +208,8 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         return None
     # The source after the content: most candidate words (curation.extract.learned.candidates) have none.
     sent = syntax.sentence(cue)
-    source = source_of(cue) if verb else syntax.noun_owner(cue) if cue.pos_ in ("NOUN", "PROPN") else None
+    noun = cue.pos_ in ("NOUN", "PROPN")
+    source = source_of(cue) if verb else noun_source(cue) if noun else None
     if bounds is not None:
         content = doc[bounds[0] : bounds[1]]
     elif verb:
@@ -223,7 +224,7 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     passive = verb and _passive(cue)  # no agent: the source is unstated, not to be guessed below
     if source is None and verb and not passive:  # a parse that missed the subject: "experts SAY"
         source = _left_neighbour_noun(cue)
-    if source is None and not passive:  # "... drew his attacks on X": the one the sentence is about
+    if source is None and not passive and not noun:  # the one the sentence is about
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root.i != cue.i else None
     if source is not None and (syntax.misparsed_source(content, source, cue) or _expletive(source)):
@@ -236,6 +237,14 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
 # "X seems / appears / looks ...": the cue is evidential, its subject is what seems, not who speaks. In
 # PolNeAR train's gold, 380 attributions cued by these verbs name no source and 73 name one.
 EVIDENTIAL_LEMMAS = frozenset({"seem", "appear", "look"})
+
+
+def noun_source(noun: Token) -> Token | None:
+    """Who holds what a noun cue names: its owner ("Trump's claim", "a claim by aides"), else the subject
+    of the verb whose preposition it follows ("Trump took offense at SUGGESTIONS that"). Not the
+    sentence's subject otherwise: "X has faced QUESTIONS about", "came under CRITICISM for" name X as
+    the target, and the gold names no source."""
+    return syntax.noun_owner(noun) or syntax.governing_subject(noun)
 
 
 def source_of(verb: Token) -> Token | None:

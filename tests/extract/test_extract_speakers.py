@@ -154,3 +154,21 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
 ) -> None:
     [a] = [x for x in found(nlp, text) if x.rule == "indirect_noun"]
     assert (a.speaker.text if a.speaker else None) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # the subject of "faced" is the target of the questions, not their source
+        ("Trump has faced questions about the practices of his foundation.", "questions", None),
+        ("Trump took offense at suggestions that he inherited his fortune.", "suggestions", "Trump"),
+        ("Voters heard Trump's claim that the election was rigged.", "claim", "Trump"),
+    ],
+)
+def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    doc = nlp_base(text)
+    got = content_of(next(t for t in doc if t.text == cue))
+    assert got is not None
+    assert (got[1].text if got[1] is not None else None) == source
