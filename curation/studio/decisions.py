@@ -51,6 +51,7 @@ from curation.studio.pull import annotation_time, annotators, iso_time, latest_a
 from curation.studio.push import (
     DEFAULT_BATCH,
     Entry,
+    encode_task,
     model_version_of,
     new_entries,
     read_at,
@@ -124,7 +125,8 @@ def push_decisions(
 
         pairs = zip(new, read_at(path, [e.offset for e in new], schema), strict=True)
         sender = conn.with_timeout(import_timeout or conn.timeout)
-        send_tasks(sender, report, (task_of(entry, doc) for entry, doc in pairs), batch_size, progress)
+        tasks = (encode_task(task_of(entry, doc)) for entry, doc in pairs)
+        send_tasks(sender, report, tasks, batch_size, progress)
     return report
 
 

@@ -5,7 +5,9 @@ Each task carries the document id and a hash of its text, so a rerun recognises 
 predictions to existing tasks and moves the project's version so the editor pre-fills them.
 
 Memory stays flat: a first pass validates every record and keeps only (doubt, file offset, id, hash)
-per document; the second pass reads records back by offset in doubt order, one batch at a time.
+per document, and the task it checked, encoded, in a spool (curation.studio.spool: memory, then a
+temporary file); the second pass sends the spooled tasks in doubt order, one batch at a time (records
+the check knew from before are read back by offset and encoded then).
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from curation.studio.convert import DOC_ID, TEXT_HASH, doubt, prediction, task_d
 from curation.studio.holdings import Holdings
 from curation.studio.prediction_check import compile_check
 from curation.studio.project import SentReport, ensure_project, set_model_version
+from curation.studio.spool import Spool, spool
 from curation.studio.tasks import (
     Counts,
     TaskKey,
@@ -82,6 +85,7 @@ class Entry:
     model_version: str
     key: str  # the task's key in the project: the document id (decisions: one per decision unit)
     record: str = ""  # the validation key of the line scan checked (validated.record_key), when known
+    body: tuple[int, int] | None = None  # where scan spooled the task it checked, encoded (Spool.add)
 
 
 @dataclass(frozen=True)
@@ -141,27 +145,29 @@ def push(
     stops the push with an error once the server has settled, and a rerun sends only the rest.
     """
     schema = schema or get_schema()
-    entries = scan(path, schema, layer, lock_home)
-    if not entries:
-        raise InputError(
-            f"{path}: no documents to push (the file is empty); give the JSONL written by "
-            "'curation annotate', e.g. curation annotate docs.jsonl -o pre.jsonl"
-        )
-    check(conn)
-    with push_lock(lock_home, conn.url, project, on_wait):
-        return _push(
-            conn,
-            path,
-            project,
-            entries,
-            schema,
-            batch_size,
-            import_timeout,
-            progress,
-            layer,
-            overlap,
-            lock_home,
-        )
+    with spool() as kept:
+        entries = scan(path, schema, layer, lock_home, kept)
+        if not entries:
+            raise InputError(
+                f"{path}: no documents to push (the file is empty); give the JSONL written by "
+                "'curation annotate', e.g. curation annotate docs.jsonl -o pre.jsonl"
+            )
+        check(conn)
+        with push_lock(lock_home, conn.url, project, on_wait):
+            return _push(
+                conn,
+                path,
+                project,
+                entries,
+                schema,
+                batch_size,
+                import_timeout,
+                progress,
+                layer,
+                overlap,
+                lock_home,
+                kept,
+            )
 
 
 def _push(
@@ -176,6 +182,7 @@ def _push(
     layer: str = ALL_LAYER,
     overlap: int = 1,
     home: Path | None = None,
+    spool: Spool | None = None,
 ) -> PushReport:
     info, changed = ensure_project(conn, project, schema, layer=layer, overlap=overlap)
     report = PushReport(
@@ -194,8 +201,7 @@ def _push(
     ]
     sender = conn.with_timeout(import_timeout or conn.timeout)
     progress.stage("pushing", len(new) + len(stale))
-    docs = read_back(path, new, schema, layer)
-    created = send_tasks(sender, report, (_task(d, schema, layer) for d in docs), batch_size, progress)
+    created = send_tasks(sender, report, task_bodies(path, new, schema, layer, spool), batch_size, progress)
     added: Counter[str] = Counter(e.model_version for e in new)  # predictions sent, by model version
     for group in _prediction_groups(stale, batch_size):
         # Another push adding the same model version meanwhile: skip what it already added, so the
@@ -402,9 +408,9 @@ def encode_tasks(tasks: Iterable[bytes]) -> Encoded:
 
 def encode_task(task: dict[str, Any]) -> bytes:
     """One task of an import body, with its key fields in its meta too (so a later push lists the
-    project without its texts). send_tasks encodes each task as soon as it is built: a batch then holds
-    bytes, not the hundreds of thousands of dicts of 500 real tasks, which each garbage collection
-    during the push would walk again."""
+    project without its texts). Each task is encoded as soon as it is built (by scan, into its spool):
+    a batch then holds bytes, not the hundreds of thousands of dicts of 500 real tasks, which each
+    garbage collection during the push would walk again."""
     return json_body({**task, "meta": {**task_meta(task["data"]), **(task.get("meta") or {})}})
 
 
@@ -431,8 +437,15 @@ def _import_predictions(conn: Connection, project_id: int, predictions: list[dic
         post_json(conn, f"api/projects/{project_id}/import/predictions", {}, predictions)
 
 
-def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | None = None) -> list[Entry]:
+def scan(
+    path: Path,
+    schema: LabelSchema,
+    layer: str = ALL_LAYER,
+    home: Path | None = None,
+    spool: Spool | None = None,
+) -> list[Entry]:
     """Validate every record and its prediction before anything is sent; order by doubt (lowest first).
+    With a `spool`, each task checked now is kept there encoded, as it will be sent (entry.body).
 
     Label Studio's own LabelInterface checks each prediction against the generated config, so a
     wrong label or a relation to a missing region is caught here, naming the document. A record
@@ -447,13 +460,14 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
     with validated(home) as cache:
         for line in jsonl.iter_lines(path):
             key = record_key(config_key, line.raw)
-            known = cache.get(key)
+            known, task = cache.get(key), None
             if known is None:
-                known = _validate(line, path, schema, layer, check)
+                known, task = _validate(line, path, schema, layer, check)
                 cache.add(key, known)
             if known.doc_id in seen:
                 continue  # the same document twice in one file: push it once
             seen.add(known.doc_id)
+            body = spool.add(encode_task(task)) if spool is not None and task is not None else None
             entries.append(
                 Entry(
                     known.doubt,
@@ -463,6 +477,7 @@ def scan(path: Path, schema: LabelSchema, layer: str = ALL_LAYER, home: Path | N
                     known.model_version,
                     known.doc_id,
                     key,
+                    body,
                 )
             )
     entries.sort(key=lambda e: (e.doubt, e.offset))
@@ -571,7 +586,10 @@ class PredictionCheck:
         return _flatten(self.interface.validate_prediction(pred, return_errors=True))
 
 
-def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, check: PredictionCheck) -> Known:
+def _validate(
+    line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, check: PredictionCheck
+) -> tuple[Known, dict[str, Any]]:
+    """What push keeps of a valid record, and the task it checked (data and prediction)."""
     doc = parse_line_document(line, path, schema, name_id=True)
     where = f"{path}:{line.lineno} (document {doc.id})"
     version = model_version_of(doc)
@@ -579,10 +597,14 @@ def _validate(line: jsonl.Line, path: Path, schema: LabelSchema, layer: str, che
         raise ValidationError(
             f"{where}: no provenance.model_version; push takes the output of 'curation annotate'"
         )
-    errors = check.errors(prediction(doc, schema, version, layer))
+    pred = prediction(doc, schema, version, layer)
+    errors = check.errors(pred)
     if errors:
         raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
-    return Known(doc.id, text_hash(doc.text), version, doubt(doc))
+    return Known(doc.id, text_hash(doc.text), version, doubt(doc)), {
+        "data": task_data(doc),
+        "predictions": [pred],
+    }
 
 
 def existing_tasks(
@@ -651,6 +673,18 @@ def read_back(path: Path, entries: list[Entry], schema: LabelSchema, layer: str)
         yield Document.model_validate_json(raw, context=checked if entry.record else full)
 
 
+def task_bodies(
+    path: Path, entries: list[Entry], schema: LabelSchema, layer: str, spool: Spool | None
+) -> Iterator[bytes]:
+    """Each entry's task encoded, in this order: as scan spooled it, else built from its record read back."""
+    rest = read_back(path, [e for e in entries if e.body is None or spool is None], schema, layer)
+    for entry in entries:
+        if entry.body is not None and spool is not None:
+            yield spool.read(entry.body)
+        else:
+            yield encode_task(_task(next(rest), schema, layer))
+
+
 def read_at(path: Path, offsets: list[int], schema: LabelSchema | None = None) -> Iterator[Document]:
     """Read the records starting at these byte offsets, in this order (already validated by scan)."""
     context = schema_context(schema)
@@ -678,11 +712,12 @@ def new_entries(
 def send_tasks(
     sender: Connection,
     report: SentReport,
-    tasks: Iterable[dict[str, Any]],
+    tasks: Iterable[bytes],
     batch_size: int,
     progress: Progress = NO_PROGRESS,
 ) -> list[int]:
-    """Import `tasks` in batches (the next built while one is sent), counting them in `report.created`.
+    """Import `tasks` (each encoded by encode_task) in batches (the next built while one is sent),
+    counting them in `report.created`.
     Returns the created tasks' ids in the order sent, or fewer when the server did not name them all.
 
     The server takes six or seven times longer to import a real task than the client to build and
@@ -691,8 +726,7 @@ def send_tasks(
     server busy from the start. Its time per task does not depend on the batch size (1,000 real tasks:
     32 s of its CPU in one request or in ten).
     """
-    encoded = map(encode_task, tasks)
-    task_batches = map(encode_tasks, batches(encoded, batch_size, first=max(1, batch_size // 50)))
+    task_batches = map(encode_tasks, batches(tasks, batch_size, first=max(1, batch_size // 50)))
     created: list[int] = []
 
     def send(batch: Encoded) -> None:
