@@ -11,8 +11,9 @@ first `--real` of them, default 1,000), against the server's own speed in the sa
 - one raw import request of the same tasks (task data and prediction, built and JSON-encoded before the
   clock starts, one HTTP POST) into a fresh project, and `push` of the records into another (an empty
   validation cache): ratio (floor 0.8); the SDK's import_tasks of the same tasks is shown too (it adds
-  client time: its jsonable_encoder walks the whole body); a re-push with nothing to send (floor: under
-  3 s per 1,000 records);
+  client time: its jsonable_encoder walks the whole body); push's timeline (when its check and the
+  project were done, when each import ended) and the load average; a re-push with nothing to send
+  (floor: under 3 s per 1,000 records);
 - pull of the annotated tasks against one raw export request of the same project.
 
 Run: .venv/bin/python bench/push.py [--docs 5000] [--baseline 300] [--records FILE --real 1000]
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import random
 import tempfile
 import time
@@ -75,6 +77,28 @@ def synthetic(n: int, seed: int = 7) -> list[Document]:
 
 def _span(label: str, text: str, start: int, end: int, score: float, **attrs: str) -> Span:
     return Span.at(text, label, start, end, dict(attrs), round(score, 3))
+
+
+class Timeline:
+    """A Progress that notes when each stage begins and each advance lands (seconds since made)."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.events: list[tuple[float, str, int]] = []
+
+    def stage(self, description: str, total: int | None = None) -> None:
+        self.events.append((time.perf_counter() - self.start, description, total or 0))
+
+    def advance(self, n: int = 1) -> None:
+        self.events.append((time.perf_counter() - self.start, "", n))
+
+    def summary(self, end: float) -> str:
+        """'check and project 9.3 s; imports of 10, 40, ... tasks done at 10.2, ... s; done 50.5 s'."""
+        begun = next((at for at, what, _ in self.events if what == "pushing"), 0.0)
+        done = [(at, n) for at, what, n in self.events if not what]
+        sizes = ", ".join(str(n) for _, n in done)
+        ends = ", ".join(f"{at:.1f}" for at, _ in done)
+        return f"check and project {begun:.1f} s; imports of {sizes} tasks done at {ends} s; done {end:.1f} s"
 
 
 def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -150,13 +174,15 @@ def against_raw(conn: Connection, work: Path, records: Path, n: int) -> None:
     del docs, tasks, body
     gc.collect()
     home = work / "home"
-    report, pushed = timed(push, conn, path, "bench-real", lock_home=home)
+    timeline = Timeline()
+    report, pushed = timed(push, conn, path, "bench-real", lock_home=home, progress=timeline)
     assert report.created == n, report
     print(
         f"push (empty validation cache): {n:5d} docs  in {pushed:6.1f} s = {n / pushed:7.1f} docs/s; "
         f"push / raw import {raw / pushed:.2f}x (floor 0.8)",
         flush=True,
     )
+    print(f"  push timeline: {timeline.summary(pushed)}; load {os.getloadavg()[0]:.1f}", flush=True)
     again, rerun = timed(push, conn, path, "bench-real", lock_home=home)
     assert again.created == 0 and again.predictions_added == 0
     print(
