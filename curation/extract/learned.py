@@ -258,7 +258,7 @@ def source_of(verb: Token) -> Token | None:
         return None  # "ASKED about it, Clinton said": Clinton was asked, the asker is not named
     subject = syntax.subject_of(verb)
     if subject is not None:
-        return None if subject.dep_ == "nsubjpass" else subject
+        return None if subject.dep_ == "nsubjpass" and not syntax.adjectival_passive(verb) else subject
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
         return verb.head
     head = verb.head
@@ -275,7 +275,7 @@ def source_of(verb: Token) -> Token | None:
 def _passive(verb: Token) -> bool:
     """A passive cue verb ("was criticized", "Asked about it, ..."): its source is its agent or none."""
     passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
-    return passive or syntax.bare_passive_participle(verb)
+    return (passive and not syntax.adjectival_passive(verb)) or syntax.bare_passive_participle(verb)
 
 
 def _left_neighbour_noun(verb: Token) -> Token | None:

@@ -266,6 +266,19 @@ def passive_without_agent(speaker: Span, cue: Span) -> bool:
     return speaker.root.dep_ == "nsubjpass" or bare_passive_participle(cue.root)
 
 
+def adjectival_passive(verb: Token) -> bool:
+    """A passive form that states a feeling its subject holds about a content ("Protesters WERE
+    FRUSTRATED that ...", "Republicans were INCENSED that ...", "leaders WORRIED ABOUT ..."): no agent,
+    not a verb of saying or thinking (whose passive subject is the topic: "X was told that", "X is
+    believed to"), and a that-clause or an "about" phrase after it. Its subject is the holder."""
+    if passive_agent(verb) is not None or is_reporting_verb(verb):
+        return False
+    return any(
+        c.dep_ == "ccomp" and c.i > verb.i or c.dep_ == "prep" and c.lower_ in ("about", "over")
+        for c in verb.children
+    )
+
+
 def passive_agent(verb: Token) -> Token | None:
     """The "by" agent of a passive verb, who does the reporting ("was asked BY moderator Gerard Baker")."""
     agent = next((c for c in verb.children if c.dep_ == "agent"), None)

@@ -102,6 +102,14 @@ def test_speakers_a_passive_cue_names_its_agent_or_no_one(
         # a passive cue without an agent does not fall back on the sentence's subject
         ("The plan, which was criticized as reckless, passed.", "criticized", None),
         ("The mayor criticized the plan as reckless.", "criticized", "mayor"),
+        # a passive form stating a feeling about a content: its subject holds it
+        (
+            "Protesters were frustrated that the police released only some of the video.",
+            "frustrated",
+            "Protesters",
+        ),
+        # a verb of saying in the passive: its subject is the one told, not the source
+        ("Protesters were told that the police would release the video.", "told", None),
     ],
 )
 def test_speakers_a_learned_passive_cue_names_its_agent_or_no_one(
