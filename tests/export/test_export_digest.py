@@ -20,12 +20,31 @@ def json_mode_digest(doc: Document) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
+def nested(depth: int) -> list[object]:
+    value: list[object] = [1]
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
 @pytest.mark.parametrize(
     "meta",
     [
         {"name": "é \u2019 \U0001f600", "n": 1, "x": 2.5, "ok": True, "none": None, "list": [1, "a", None]},
         {"nan": float("nan")},  # JSON mode writes null: the hash must not see NaN
         {"deep": {"inf": [float("-inf")]}},
+        # what orjson writes otherwise than json.dumps, or refuses: exponents, small floats, big ints,
+        # nesting deeper than orjson writes (pydantic dumps it) (the hash is then written by json.dumps)
+        {"small": 1.5e-05, "big": 1e16, "tiny": 5e-324, "neg": -2.5e-8, "edge": 0.0001, "zero": -0.0},
+        {"int": 2**70, "u64": 2**64 - 1, "i64": -(2**63)},
+        {"deep": nested(253)},
+        # escapes and separators inside strings (spaces go back only outside them)
+        {
+            'q",: "k': 'a\\", "b": 1, \\\\',
+            "ctl": "".join(chr(i) for i in range(32)) + "\x7f\u2028\u2029\ufeff",
+            "é": 1, "\uffff": 2, "\U00010000": 3, "Z": 4,
+            "floats": [0.1, 1 / 3, 123456789.125, 1e15, 9999999999999998.0, 100.0],
+        },
     ],
 )
 def test_digest_is_the_json_mode_dump_hash(meta: dict[str, object]) -> None:
