@@ -151,14 +151,14 @@ def write_rows(
         for config in sink.schemas:
             sink.open(config, split)
 
-    def lines() -> Iterator[Line]:
+    def lines() -> Iterator[tuple[Line, bool]]:
         raws = read_at(path, [choice.offset for _, choice in chosen])
         for (_, choice), raw in zip(chosen, raws, strict=True):
             if line_hash(raw) != choice.line_hash:
                 raise InputError(
                     f"{path}: changed while being exported (line {choice.lineno}); run the export again"
                 )
-            yield Line(choice.lineno, choice.offset, raw)
+            yield Line(choice.lineno, choice.offset, raw), choice.canonical
 
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
     progress.stage("writing parquet", len(chosen))

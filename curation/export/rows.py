@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, cast
 
 import numpy as np
+import orjson
 
 from curation.export.features import (
     bio_names,
@@ -24,11 +25,18 @@ from curation.export.text import Sentences, TextAnalyzer, Tokens, load_tokenizer
 from curation.export.text import sentences as sentence_bounds
 from curation.export.writer import ColumnRow
 from curation.jsonl import Line
-from curation.records import Document, Span, schema_context
+from curation.records import Document, schema_context
 from curation.schema import AttrSpec, LabelSchema
 
 Row = dict[str, Any]
 Rows: TypeAlias = list[Row] | ColumnRow  # rows as dicts, or one row as columns (the tokens config)
+# A record as its Python-mode dump (`Document.model_dump()`), or as the Document
+Record: TypeAlias = dict[str, Any] | Document
+
+
+def as_record(doc: Record) -> dict[str, Any]:
+    """A record's Python-mode dump: what rows are built from (a Document is dumped once here)."""
+    return doc.model_dump() if isinstance(doc, Document) else doc
 
 
 def encode(spec: AttrSpec, value: Any) -> Any:
@@ -63,11 +71,12 @@ class RowBuilder:
             for label in unit_configs(schema).values()
         }
 
-    def rows(self, doc: Document, reviewed: bool, tokens: Tokens | None = None) -> dict[str, Rows]:
+    def rows(self, doc: Record, reviewed: bool, tokens: Tokens | None = None) -> dict[str, Rows]:
         """Rows of every config for one document (`tokens`: its text already tokenized)."""
+        doc = as_record(doc)
         if tokens is None:
-            tokens = self.analyzer.tokenize(doc.text)
-        sentences = sentence_bounds(doc.text)
+            tokens = self.analyzer.tokenize(doc["text"])
+        sentences = sentence_bounds(doc["text"])
         out: dict[str, Rows] = {"documents": [self.document_row(doc, reviewed)]}
         linked = self.linked(doc)
         for config, label in unit_configs(self.schema).items():
@@ -75,87 +84,93 @@ class RowBuilder:
         out["tokens"] = self.token_row(doc, tokens)
         return out
 
-    def document_row(self, doc: Document, reviewed: bool) -> Row:
+    def document_row(self, doc: Record, reviewed: bool) -> Row:
+        doc = as_record(doc)
         spans = []
-        for span in doc.spans:
+        for span in doc["spans"]:
             row: Row = {
-                "id": span.id,
-                "start": span.start,
-                "end": span.end,
-                "label": self.labels[span.label],
-                "text": span.text,
-                "score": span.score,
-                "group": span.group,
+                "id": span["id"],
+                "start": span["start"],
+                "end": span["end"],
+                "label": self.labels[span["label"]],
+                "text": span["text"],
+                "score": span["score"],
+                "group": span.get("group"),
             }
-            blank, own = self.attr_row[span.label]
+            blank, own = self.attr_row[span["label"]]
             row.update(blank)
+            attrs = span["attrs"]
             for column in own:
-                row[column.name] = encode(column.spec, span.attrs.get(column.attr))
+                row[column.name] = encode(column.spec, attrs.get(column.attr))
             spans.append(row)
         return {
-            "id": doc.id,
-            "source": doc.source,
-            "text": doc.text,
+            "id": doc["id"],
+            "source": doc["source"],
+            "text": doc["text"],
             "spans": spans,
             "relations": [
-                {"head": r.head, "tail": r.tail, "label": self.relation_ids[r.label]} for r in doc.relations
+                {"head": r["head"], "tail": r["tail"], "label": self.relation_ids[r["label"]]}
+                for r in doc["relations"]
             ],
             "reviewed": reviewed,
-            "meta": json.dumps(doc.meta, sort_keys=True, ensure_ascii=False),
-            "provenance": json.dumps(
-                doc.provenance.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
-            ),
+            "meta": json.dumps(doc["meta"], sort_keys=True, ensure_ascii=False),
+            "provenance": json.dumps(doc["provenance"], sort_keys=True, ensure_ascii=False),
         }
 
-    def linked(self, doc: Document) -> dict[tuple[str, str], Span]:
+    def linked(self, doc: Record) -> dict[tuple[str, str], Row]:
         """(head id, relation) -> the tail a unit row shows: the first by offset of the linked mentions."""
-        spans = doc.spans_by_id()
-        tails: dict[tuple[str, str], Span] = {}
-        for r in doc.relations:
-            tail, known = spans[r.tail], tails.get((r.head, r.label))
-            if known is None or (tail.start, tail.end) < (known.start, known.end):
-                tails[(r.head, r.label)] = tail
+        doc = as_record(doc)
+        spans = {s["id"]: s for s in doc["spans"]}
+        tails: dict[tuple[str, str], Row] = {}
+        for r in doc["relations"]:
+            key = (r["head"], r["label"])
+            tail, known = spans[r["tail"]], tails.get(key)
+            if known is None or (tail["start"], tail["end"]) < (known["start"], known["end"]):
+                tails[key] = tail
         return tails
 
     def unit_rows(
         self,
-        doc: Document,
+        doc: Record,
         label: str,
         sentences: Sentences,
-        linked: dict[tuple[str, str], Span] | None = None,
+        linked: dict[tuple[str, str], Row] | None = None,
     ) -> list[Row]:
         """One row per span of `label`; linked mentions through the label's relations (first by offset)."""
+        doc = as_record(doc)
         if linked is None:
             linked = self.linked(doc)
         attrs = self.schema.spans[label].attrs
         relations = self.relations[label]
         rows = []
-        for span in doc.spans:
-            if span.label != label:
+        text = doc["text"]
+        for span in doc["spans"]:
+            if span["label"] != label:
                 continue
             row: Row = {
-                "document_id": doc.id,
-                "id": span.id,
-                "text": span.text,
-                "start": span.start,
-                "end": span.end,
+                "document_id": doc["id"],
+                "id": span["id"],
+                "text": span["text"],
+                "start": span["start"],
+                "end": span["end"],
             }
+            values = span["attrs"]
             for name, spec in attrs.items():
-                row[name] = encode(spec, span.attrs.get(name, spec.default))
+                row[name] = encode(spec, values.get(name, spec.default))
             for relation, tail_attrs in relations:
-                tail = linked.get((span.id, relation))
-                row[relation] = tail.text if tail else None
-                row[f"{relation}_start"] = tail.start if tail else None
-                row[f"{relation}_end"] = tail.end if tail else None
+                tail = linked.get((span["id"], relation))
+                row[relation] = tail["text"] if tail else None
+                row[f"{relation}_start"] = tail["start"] if tail else None
+                row[f"{relation}_end"] = tail["end"] if tail else None
                 for name, spec in tail_attrs.items():
-                    row[f"{relation}_{name}"] = encode(spec, tail.attrs.get(name)) if tail else None
-            start, end = sentences.around(span.start, span.end)
-            row.update(sentence=doc.text[start:end], sentence_start=start, sentence_end=end)
-            row["score"] = span.score
+                    row[f"{relation}_{name}"] = encode(spec, tail["attrs"].get(name)) if tail else None
+            start, end = sentences.around(span["start"], span["end"])
+            row.update(sentence=text[start:end], sentence_start=start, sentence_end=end)
+            row["score"] = span["score"]
             rows.append(row)
         return rows
 
-    def token_row(self, doc: Document, tokens: Tokens) -> ColumnRow:
+    def token_row(self, doc: Record, tokens: Tokens) -> ColumnRow:
         """Tokens without whitespace tokens, one BIO column per label and one combined column, as
         arrays (no Python object per token).
 
@@ -163,11 +178,12 @@ class RowBuilder:
         a span overlapping an earlier span of its label is left out (the earlier, longer one keeps the
         tokens); in the combined column a span overlapping any earlier one is left out (the label first
         in the schema wins)."""
+        doc = as_record(doc)
         labels = self.labels
-        ordered = sorted(doc.spans, key=lambda s: (labels[s.label], s.start, s.start - s.end))
+        ordered = sorted(doc["spans"], key=lambda s: (labels[s["label"]], s["start"], s["start"] - s["end"]))
         firsts, lasts = tokens.windows(
-            np.array([s.start for s in ordered], dtype=np.int64),
-            np.array([s.end for s in ordered], dtype=np.int64),
+            np.array([s["start"] for s in ordered], dtype=np.int64),
+            np.array([s["end"] for s in ordered], dtype=np.int64),
         )
         # (column, first, last, begin) ranges of every tag column: the combined one is column 0, each
         # label's own column is 1 + its index; all made into tags at once (bio_columns)
@@ -177,7 +193,7 @@ class RowBuilder:
         for span, first, last in zip(ordered, firsts.tolist(), lasts.tolist(), strict=True):
             if last <= first:
                 continue
-            index = labels[span.label]
+            index = labels[span["label"]]
             if first >= reach[index]:
                 ranges.append((1 + index, first, last, 1))
                 reach[index] = last
@@ -186,12 +202,12 @@ class RowBuilder:
                 taken[first:last] = b"\x01" * (last - first)
         keep = ~tokens.is_space
         starts = tokens.starts[keep]
-        data, offsets = token_strings(doc.text, starts, tokens.lengths[keep])
+        data, offsets = token_strings(doc["text"], starts, tokens.lengths[keep])
         tags = bio_columns(len(keep), 1 + len(labels), ranges)[:, keep]
         numbers = {"starts": starts.astype(np.int32), "tags": tags[0]}
         for label, index in labels.items():
             numbers[tag_column(label)] = tags[1 + index]
-        return ColumnRow({"id": doc.id}, numbers, {"tokens": (data, offsets)})
+        return ColumnRow({"id": doc["id"]}, numbers, {"tokens": (data, offsets)})
 
 
 def bio_columns(size: int, columns: int, ranges: list[tuple[int, int, int, int]]) -> np.ndarray:
@@ -224,8 +240,21 @@ class Built:
     defaults: list[str]  # "LABEL.attr" of every span value pull filled from the schema's default
 
 
-def rows_part(lines: list[Line], path: str, schema: LabelSchema, model: str) -> list[Built]:
-    """Rows of a partition of chosen records (on any engine; the tokenizer loads once per process).
+def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> dict[str, Any]:
+    """A chosen record as its Python-mode dump. `canonical`: the first pass found the line to be the
+    record's own JSON dump, byte for byte (as curation writes records), so the line read by orjson is
+    that dump already (a fifth of the time of building the models again); else the models are built."""
+    if canonical:
+        try:
+            return cast(dict[str, Any], orjson.loads(raw))
+        except orjson.JSONDecodeError:  # an integer beyond 64 bits
+            pass
+    return Document.model_validate_json(raw, context=context).model_dump()
+
+
+def rows_part(lines: list[tuple[Line, bool]], path: str, schema: LabelSchema, model: str) -> list[Built]:
+    """Rows of a partition of chosen records, each with whether its line is canonical (see
+    `read_record`; on any engine; the tokenizer loads once per process).
 
     The partition's texts are tokenized one after the other before any row is built: spaCy's tokenizer
     between two records' validation and rows took 10 ms a PolNeAR article, back to back 7.5 ms, as much
@@ -234,15 +263,16 @@ def rows_part(lines: list[Line], path: str, schema: LabelSchema, model: str) -> 
     # Validated in full by the first pass, and the bytes checked against its hash since: only the
     # models are built (curation.records.CHECKED_CONTEXT).
     context = schema_context(schema, checked=True)
-    docs = [Document.model_validate_json(line.raw, context=context) for line in lines]
-    tokens = [builder.analyzer.tokenize(doc.text) for doc in docs]
+    docs = [read_record(line.raw, canonical, context) for line, canonical in lines]
+    tokens = [builder.analyzer.tokenize(doc["text"]) for doc in docs]
     out = []
     for doc, cut in zip(docs, tokens, strict=True):
+        provenance, spans = doc["provenance"], doc["spans"]
         out.append(
             Built(
-                doc.id, builder.rows(doc, doc.provenance.reviewed, cut), doc.provenance.model_dump(),
-                doc.source, doc.meta, [span.label for span in doc.spans], [r.label for r in doc.relations],
-                [f"{span.label}.{attr}" for span in doc.spans for attr in span.defaults or []],
+                doc["id"], builder.rows(doc, provenance["reviewed"], cut), provenance, doc["source"],
+                doc["meta"], [span["label"] for span in spans], [r["label"] for r in doc["relations"]],
+                [f"{span['label']}.{attr}" for span in spans for attr in span.get("defaults") or []],
             )
         )  # fmt: skip
     return out

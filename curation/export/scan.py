@@ -39,6 +39,7 @@ class Choice:
     digest: str
     text_digest: str
     line_hash: str  # of the raw line: the second pass checks the file did not change meanwhile
+    canonical: bool  # the line is the record's own JSON dump (the second pass reads it with orjson)
     reviewed_records: int = 0
 
 
@@ -63,6 +64,13 @@ class Seen:
     text_digest: str = ""
     line_hash: str = ""
     signature: np.ndarray | None = None
+    canonical: bool = False
+
+
+def is_canonical(raw: bytes, doc: Document) -> bool:
+    """Whether a line is the record's own JSON dump byte for byte (what curation writes): then the line
+    read as JSON gives the record's dump, without building its models again."""
+    return raw.rstrip(b"\r\n") == doc.__pydantic_serializer__.to_json(doc)
 
 
 def line_hash(raw: bytes) -> str:
@@ -80,9 +88,12 @@ def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | 
     digests = [document_digest(doc) if keep else "" for doc, keep in zip(docs, kept, strict=True)]
     texts = [text_hash(doc.text)[:16] if keep else "" for doc, keep in zip(docs, kept, strict=True)]
     signatures = [signature(doc.text) if keep else None for doc, keep in zip(docs, kept, strict=True)]
+    canonical = [
+        keep and is_canonical(line.raw, doc) for line, doc, keep in zip(lines, docs, kept, strict=True)
+    ]
     out = []
-    for line, doc, keep, digest, text_digest, values in zip(
-        lines, docs, kept, digests, texts, signatures, strict=True
+    for line, doc, keep, digest, text_digest, values, own in zip(
+        lines, docs, kept, digests, texts, signatures, canonical, strict=True
     ):
         where = Line(line.lineno, line.offset, b"")
         if not keep:
@@ -91,7 +102,7 @@ def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | 
         out.append(
             Seen(
                 where, doc.id, doc.provenance.reviewed, doc.provenance, record_rank(doc, digest), digest,
-                text_digest, line_hash(line.raw), values,
+                text_digest, line_hash(line.raw), values, own,
             )
         )  # fmt: skip
     return out
@@ -197,8 +208,9 @@ def scan(
             if known is None:
                 grouper.add_signature(seen.doc_id, seen.signature)
                 known = choices[seen.doc_id] = Choice(
-                    seen.rank, lineno, seen.line.offset, seen.digest, seen.text_digest, seen.line_hash
-                )
+                    seen.rank, lineno, seen.line.offset, seen.digest, seen.text_digest, seen.line_hash,
+                    seen.canonical,
+                )  # fmt: skip
             elif known.text_digest != seen.text_digest:
                 raise InputError(
                     f"{path}:{lineno}: record {seen.doc_id} has a different text from line {known.lineno}; "
@@ -207,6 +219,7 @@ def scan(
             elif seen.rank > known.rank:
                 known.rank, known.lineno, known.digest = seen.rank, lineno, seen.digest
                 known.offset, known.line_hash = seen.line.offset, seen.line_hash
+                known.canonical = seen.canonical
             known.reviewed_records += seen.reviewed
     if records == 0:
         raise InputError(f"{path}: no records; export needs a JSONL file of annotated documents")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
 import pytest
 
 from curation.export.features import bio_names, tokens_features
-from curation.export.rows import RowBuilder
+from curation.export.rows import RowBuilder, read_record
+from curation.export.scan import is_canonical
 from curation.export.text import TextAnalyzer, load_tokenizer, token_strings
 from curation.export.writer import ColumnRow, columns_table
 from curation.records import Document
@@ -126,3 +128,25 @@ def test_rows_token_windows_align_like_spacy_char_span(builder: RowBuilder, text
         window = doc.char_span(start, end, alignment_mode="expand")
         expected = (window.start, window.end) if window is not None and len(window) else None
         assert ((first, last) if last > first else None) == expected, (start, end)
+
+
+def test_rows_from_a_canonical_line_are_the_rows_of_its_models(
+    builder: RowBuilder, document: Document
+) -> None:
+    """The second pass reads a line that is the record's own dump with orjson, not pydantic: same rows."""
+    line = document.model_dump_json().encode() + b"\n"
+    assert is_canonical(line, document)
+    record = read_record(line, canonical=True, context=None)
+    assert record == document.model_dump()
+    from_line, from_models = builder.rows(record, True), builder.rows(document, True)
+    for config in ("documents", "quotes", "claims"):
+        assert from_line[config] == from_models[config]
+
+
+def test_a_line_other_than_the_dump_is_not_canonical(document: Document) -> None:
+    """Any other spelling of the same record (an int score, keys in another order) is read by pydantic."""
+    dump = document.model_dump(mode="json")
+    dump["spans"][0]["score"] = 1
+    assert not is_canonical(json.dumps(dump).encode(), Document.model_validate(dump))
+    reordered = dict(reversed(document.model_dump(mode="json").items()))
+    assert not is_canonical(json.dumps(reordered).encode(), document)
