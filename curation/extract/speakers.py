@@ -175,7 +175,10 @@ class Speakers(WithLexicon):
                 break
             if syntax.is_reporting_verb(tok):
                 # “It seems unlikely” that Sanders can catch Clinton, SAID Elmendorf: the verb of
-                # saying later in the sentence is the cue, not the verb the quote runs on into
+                # saying later in the sentence is the cue, not the verb the quote runs on into; but
+                # not one inside the earlier verb's clause (“...,” Blige sings before ASKING her, “...”)
+                if framing is not None and not any(t.i == tok.i for t in framing.ancestors):
+                    return [(framing, False)]
                 return [(tok, True), (framing, False)]
             if (
                 framing is None

@@ -71,6 +71,19 @@ def test_speakers_the_cue_and_speaker_after_a_direct_quote(
     assert speaker_of(nlp, text, "direct") == (speaker, cue)
 
 
+def test_speakers_a_verb_of_saying_inside_the_cue_clause_introduces_the_next_quote(nlp: Language) -> None:
+    """ "“A,” Blige sings before asking her, “B?”": asking is B's cue; A keeps "sings" and stays apart."""
+    text = "“Promise you will stay,” Blige sings to Clinton before asking her, “Where do we go from here?”"
+    got = [
+        (a.text, a.speaker.text if a.speaker else None, a.cue.text if a.cue else None)
+        for a in found(nlp, text)
+    ]
+    assert got == [
+        ("Promise you will stay,", "Blige", "sings"),
+        ("Where do we go from here?", "Blige", "asking"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
