@@ -24,6 +24,14 @@ def found(nlp: Language, text: str) -> list[Attribution]:
     return list(nlp(text)._.attributions or [])
 
 
+def learned_source(nlp_base: Language, text: str, cue: str) -> str | None:
+    """The source content_of gives the learned cue word `cue` (which must yield a content)."""
+    doc = nlp_base(text)
+    got = content_of(next(t for t in doc if t.text == cue))
+    assert got is not None
+    return got[1].text if got[1] is not None else None
+
+
 def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | None]:
     [a] = [x for x in found(nlp, text) if x.kind == kind]
     return (a.speaker.text if a.speaker else None, a.cue.text if a.cue else None)
@@ -128,10 +136,7 @@ def test_speakers_a_passive_cue_names_its_agent_or_no_one(
 def test_speakers_a_learned_passive_cue_names_its_agent_or_no_one(
     nlp_base: Language, text: str, cue: str, source: str | None
 ) -> None:
-    doc = nlp_base(text)
-    got = content_of(next(t for t in doc if t.text == cue))
-    assert got is not None
-    assert (got[1].text if got[1] is not None else None) == source
+    assert learned_source(nlp_base, text, cue) == source
 
 
 @pytest.mark.parametrize(
@@ -189,7 +194,4 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
 def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
     nlp_base: Language, text: str, cue: str, source: str | None
 ) -> None:
-    doc = nlp_base(text)
-    got = content_of(next(t for t in doc if t.text == cue))
-    assert got is not None
-    assert (got[1].text if got[1] is not None else None) == source
+    assert learned_source(nlp_base, text, cue) == source
