@@ -12,7 +12,9 @@ first `--real` of them, default 1,000), against the server's own speed in the sa
   clock starts, one HTTP POST) into a fresh project, and `push` of the records into another (an empty
   validation cache): ratio (floor 0.8); the SDK's import_tasks of the same tasks is shown too (it adds
   client time: its jsonable_encoder walks the whole body); push's timeline (when its check and the
-  project were done, when each import ended) and the load average; a re-push with nothing to send
+  project were done, when each import ended), the CPU push and the server used (the server's for the
+  raw POST too: on this shared 2-core machine the wall-clock ratio moves with the load of each minute,
+  the CPU much less) and the load average; a re-push with nothing to send
   (floor: under 3 s per 1,000 records);
 - pull of the annotated tasks against one raw export request of the same project.
 
@@ -101,6 +103,16 @@ class Timeline:
         return f"check and project {begun:.1f} s; imports of {sizes} tasks done at {ends} s; done {end:.1f} s"
 
 
+def server_cpu(pid: int | None) -> float:
+    """CPU seconds the server process has used (from /proc; 0 where there is none): with this
+    process's own CPU it shows where push's time goes whatever the load of the minute."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def timed(func: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = func(*args, **kwargs)
@@ -134,12 +146,12 @@ def main() -> None:
         # A raw import of 1,000 real tasks takes minutes on a loaded machine: far past the default timeout.
         conn = Connection(server.url, server.token, timeout=900.0)
         if args.records is not None:
-            against_raw(conn, Path(tmp), args.records, args.real)
+            against_raw(conn, Path(tmp), args.records, args.real, server.pid)
         else:
             run(conn, Path(tmp), args.docs, args.baseline)
 
 
-def against_raw(conn: Connection, work: Path, records: Path, n: int) -> None:
+def against_raw(conn: Connection, work: Path, records: Path, n: int, pid: int | None = None) -> None:
     """push and pull of real records next to one raw import / export request of the same tasks."""
     from curation.jsonl import read_documents
 
@@ -166,23 +178,31 @@ def against_raw(conn: Connection, work: Path, records: Path, n: int) -> None:
     body = json.dumps(tasks, ensure_ascii=False).encode("utf-8")
     http = ls._client_wrapper.httpx_client
     post = {"method": "POST", "content": body, "headers": {"content-type": "application/json"}}
+    server_before = server_cpu(pid)
     answer, raw = timed(http.request, f"api/projects/{raw_info.id}/import", **post)
     assert answer.status_code == 201, answer.text[:300]
-    print(f"one raw import request (POST): {n:5d} tasks in {raw:6.1f} s = {n / raw:7.1f} docs/s", flush=True)
+    print(
+        f"one raw import request (POST): {n:5d} tasks in {raw:6.1f} s = {n / raw:7.1f} docs/s "
+        f"(server CPU {server_cpu(pid) - server_before:.1f} s)",
+        flush=True,
+    )
     # A `curation push` process holds none of this: 1,000 real documents and their task dicts are some
     # millions of objects, which every garbage collection during the push below would walk again.
     del docs, tasks, body
     gc.collect()
     home = work / "home"
     timeline = Timeline()
+    server_before, client_before = server_cpu(pid), time.process_time()
     report, pushed = timed(push, conn, path, "bench-real", lock_home=home, progress=timeline)
+    client_cpu, server_used = time.process_time() - client_before, server_cpu(pid) - server_before
+    cpu = f"client CPU {client_cpu:.1f} s, server CPU {server_used:.1f} s"
     assert report.created == n, report
     print(
         f"push (empty validation cache): {n:5d} docs  in {pushed:6.1f} s = {n / pushed:7.1f} docs/s; "
         f"push / raw import {raw / pushed:.2f}x (floor 0.8)",
         flush=True,
     )
-    print(f"  push timeline: {timeline.summary(pushed)}; load {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"  push timeline: {timeline.summary(pushed)}; {cpu}; load {os.getloadavg()[0]:.1f}", flush=True)
     again, rerun = timed(push, conn, path, "bench-real", lock_home=home)
     assert again.created == 0 and again.predictions_added == 0
     print(
