@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import orjson
 
 from curation.cluster import partitioned
 from curation.engines import Run, here
@@ -116,57 +115,21 @@ VOLATILE_PROVENANCE = ("annotated_at",)
 def document_digest(doc: Document) -> str:
     """Content hash of what a document contributes to the export (run timestamps left out).
 
-    The hash of the record's JSON-mode dump written by `json.dumps(sort_keys=True, ensure_ascii=False)`
-    (what every manifest holds), taken from its Python-mode dump (40% cheaper; the export pays it for
-    every record): the two give the same JSON text for every value a record read from JSON holds, except
-    a float that is not finite, which JSON mode writes as null, as orjson does (and json.dumps refuses
-    one with allow_nan=False: that record is dumped in JSON mode)."""
-    content = doc.model_dump(include=EXPORTED_FIELDS)
+    The hash of the record's JSON-mode dump, taken from its Python-mode dump (40% cheaper; the export
+    pays it for every record): the two give the same JSON text for every value a record read from JSON
+    holds, except a float that is not finite, which JSON mode writes as null. json.dumps refuses one
+    (allow_nan=False), and that record is dumped in JSON mode, so every hash stays what it was."""
+    try:
+        canonical = _canonical(doc.model_dump(include=EXPORTED_FIELDS), allow_nan=False)
+    except (TypeError, ValueError):
+        canonical = _canonical(doc.model_dump(mode="json", include=EXPORTED_FIELDS), allow_nan=True)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _canonical(content: dict[str, Any], allow_nan: bool) -> str:
     for key in VOLATILE_PROVENANCE:
         content["provenance"].pop(key, None)
-    canonical = canonical_json(content)
-    if canonical is None:
-        try:
-            canonical = _dumps(content, allow_nan=False)
-        except (TypeError, ValueError):
-            content = doc.model_dump(mode="json", include=EXPORTED_FIELDS)
-            for key in VOLATILE_PROVENANCE:
-                content["provenance"].pop(key, None)
-            canonical = _dumps(content, allow_nan=True)
-    return hashlib.sha256(canonical).hexdigest()[:16]
-
-
-def _dumps(content: dict[str, Any], allow_nan: bool) -> bytes:
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, allow_nan=allow_nan).encode("utf-8")
-
-
-# A number's marks without its digits: a number with an exponent becomes " e" or " e " before the end of
-# its line (see canonical_json)
-_NUMBER_MARKS = bytes.maketrans(b"E-+.", b"e   ")
-_EXPONENT_ENDS = (b" e\n", b" e,\n", b" e \n", b" e ,\n")
-
-
-def canonical_json(content: dict[str, Any]) -> bytes | None:
-    """`json.dumps(content, sort_keys=True, ensure_ascii=False)` as UTF-8, written by orjson (two thirds
-    of the time), or None where the two could differ: orjson refuses the value (an integer beyond 64 bits,
-    a lone surrogate, nesting deeper than 251), or a number may be written otherwise (Python: 1e-05 and
-    1e+16, orjson: 0.00001 and 1e16: "0.0000" anywhere, or a number with an exponent).
-
-    orjson writes the same escapes, the same key order (UTF-8 byte order is code point order) and the
-    same shortest digits of a float, and a non-finite float as null, as JSON mode does. Indented, its
-    every raw line break is structural (a string holds \\n, never a raw one): the line breaks and the
-    indentation go, and a space follows every comma that ended a line (": " is already json.dumps').
-    A regular expression doing the same took longer than json.dumps itself."""
-    try:
-        indented = orjson.dumps(content, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-    except orjson.JSONEncodeError:
-        return None
-    if b"0.0000" in indented:
-        return None
-    marks = indented.translate(_NUMBER_MARKS, b"0123456789")  # a string never ends a line
-    if any(end in marks for end in _EXPONENT_ENDS):
-        return None
-    return b"".join([line.lstrip(b" ") for line in indented.replace(b",\n", b", \n").split(b"\n")])
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, allow_nan=allow_nan)
 
 
 def record_rank(doc: Document, digest: str) -> tuple[bool, str, str]:

@@ -33,12 +33,12 @@ def nested(depth: int) -> list[object]:
         {"name": "é \u2019 \U0001f600", "n": 1, "x": 2.5, "ok": True, "none": None, "list": [1, "a", None]},
         {"nan": float("nan")},  # JSON mode writes null: the hash must not see NaN
         {"deep": {"inf": [float("-inf")]}},
-        # what orjson writes otherwise than json.dumps, or refuses: exponents, small floats, big ints,
-        # nesting deeper than orjson writes (pydantic dumps it) (the hash is then written by json.dumps)
+        # numbers in every form json.dumps writes (exponents, below 1e-4, beyond 64 bits) and deep
+        # nesting: the hash must stay the definition whatever computes it (the hash is then written by json.dumps)
         {"small": 1.5e-05, "big": 1e16, "tiny": 5e-324, "neg": -2.5e-8, "edge": 0.0001, "zero": -0.0},
         {"int": 2**70, "u64": 2**64 - 1, "i64": -(2**63)},
         {"deep": nested(253)},
-        # escapes and separators inside strings (spaces go back only outside them)
+        # escapes, separators inside strings, keys beyond the BMP
         {
             'q",: "k': 'a\\", "b": 1, \\\\',
             "ctl": "".join(chr(i) for i in range(32)) + "\x7f\u2028\u2029\ufeff",
