@@ -34,7 +34,7 @@ def nested(depth: int) -> list[object]:
         {"nan": float("nan")},  # JSON mode writes null: the hash must not see NaN
         {"deep": {"inf": [float("-inf")]}},
         # numbers in every form json.dumps writes (exponents, below 1e-4, beyond 64 bits) and deep
-        # nesting: the hash must stay the definition whatever computes it (the hash is then written by json.dumps)
+        # nesting: the hash must stay the definition whatever computes it
         {"small": 1.5e-05, "big": 1e16, "tiny": 5e-324, "neg": -2.5e-8, "edge": 0.0001, "zero": -0.0},
         {"int": 2**70, "u64": 2**64 - 1, "i64": -(2**63)},
         {"deep": nested(253)},
