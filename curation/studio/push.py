@@ -447,8 +447,9 @@ def scan(
     """Validate every record and its prediction before anything is sent; order by doubt (lowest first).
     With a `spool`, each task checked now is kept there encoded, as it will be sent (entry.body).
 
-    Label Studio's own LabelInterface checks each prediction against the generated config, so a
-    wrong label or a relation to a missing region is caught here, naming the document. A record
+    Each prediction gets Label Studio's own verdict against the generated config (PredictionCheck:
+    the compiled check, or the SDK's LabelInterface for what it does not accept), so a wrong label or
+    a relation to a missing region is caught here, naming the document. A record
     validated before under the same config (curation.studio.validated, in the state dir `home`) is
     not validated again: its line and the config hash to the same key.
     """
