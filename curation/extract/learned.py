@@ -331,12 +331,39 @@ def candidate_of(token: Token, any_word: bool = False) -> Candidate | None:
 
 def candidates(doc: Doc) -> list[Candidate]:
     """Every candidate attribution of a parsed doc, one per token range (the first cue word wins)."""
-    out: dict[tuple[int, int], Candidate] = {}
-    for token in doc:
-        found = candidate_of(token)
-        if found is not None and (found.start, found.end) not in out:
-            out[(found.start, found.end)] = found
-    return list(out.values())
+    return list(candidate_table(doc).values())
+
+
+# Where candidate_table keeps a doc's candidates, as token indices (plain ints: they survive Doc.copy).
+_CANDIDATES_KEY = ("curation", "candidates")
+
+
+def candidate_table(doc: Doc) -> dict[tuple[int, int], Candidate]:
+    """The candidates of a parsed doc by token range, worked out once per doc: the judge's suggester
+    asks for them in every training epoch (the parsed training docs are kept across epochs) and at
+    run time the combination looks the judged ranges up again. Kept in `doc.user_data` as token
+    indices, so they follow the doc (and its copies) and nothing goes stale while the parse stands."""
+    rows = doc.user_data.get(_CANDIDATES_KEY)
+    if rows is None or rows[0] != len(doc):
+        found: dict[tuple[int, int], Candidate] = {}
+        for token in doc:
+            c = candidate_of(token)
+            if c is not None and (c.start, c.end) not in found:
+                found[(c.start, c.end)] = c
+        rows = (len(doc), [_candidate_row(c) for c in found.values()])
+        doc.user_data[_CANDIDATES_KEY] = rows
+        return found
+    return {(r[0], r[1]): _candidate_from_row(doc, r) for r in rows[1]}
+
+
+def _candidate_row(c: Candidate) -> tuple[int, int, int, int, int, int]:
+    source = c.source.i if c.source is not None else -1
+    return (c.start, c.end, c.cue.i, c.content.start, c.content.end, source)
+
+
+def _candidate_from_row(doc: Doc, row: tuple[int, int, int, int, int, int]) -> Candidate:
+    start, end, cue, content_start, content_end, source = row
+    return Candidate(start, end, doc[cue], doc[content_start:content_end], doc[source] if source >= 0 else None)
 
 
 def candidate_suggester(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:
@@ -422,8 +449,9 @@ class LearnedQuotes(lexicon.WithLexicon):
         seen: set[tuple[int, int]] = set()
         if self.spans_key in doc.spans:
             group = doc.spans[self.spans_key]
+            by_cue = {c.cue.i: c for c in candidate_table(doc).values()} if judge else {}
             for span, cue_score in zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True):
-                found = candidate_of(span.root, any_word=True)
+                found = by_cue.get(span.root.i) or candidate_of(span.root, any_word=True)
                 if found is None:
                     continue
                 key = (found.start, found.end)
@@ -434,13 +462,11 @@ class LearnedQuotes(lexicon.WithLexicon):
                 if score >= least:
                     out.append((score, span, found))
                     seen.add(key)
+        table = candidate_table(doc) if judged else {}
         for (start, end), score in judged.items():
             if (start, end) in seen or score < self.judge_alone:
                 continue
-            found = next(
-                (c for t in doc[start:end] if (c := candidate_of(t)) and (c.start, c.end) == (start, end)),
-                None,
-            )
+            found = table.get((start, end))
             if found is not None:
                 out.append((score, doc[found.cue.i : found.cue.i + 1], found))
         return out
