@@ -335,7 +335,7 @@ def candidates(doc: Doc) -> list[Candidate]:
 
 
 # Where candidate_table keeps a doc's candidates, as token indices (plain ints: they survive Doc.copy).
-_CANDIDATES_KEY = ("curation", "candidates")
+_CANDIDATES_KEY = "curation.candidates"
 
 
 def candidate_table(doc: Doc) -> dict[tuple[int, int], Candidate]:
@@ -363,7 +363,8 @@ def _candidate_row(c: Candidate) -> tuple[int, int, int, int, int, int]:
 
 def _candidate_from_row(doc: Doc, row: tuple[int, int, int, int, int, int]) -> Candidate:
     start, end, cue, content_start, content_end, source = row
-    return Candidate(start, end, doc[cue], doc[content_start:content_end], doc[source] if source >= 0 else None)
+    found = doc[source] if source >= 0 else None
+    return Candidate(start, end, doc[cue], doc[content_start:content_end], found)
 
 
 def candidate_suggester(docs: Iterable[Doc], *, ops: Ops | None = None) -> Ragged:

@@ -15,7 +15,9 @@ from curation.cli import app
 from curation.extract.learned import (
     LEARNED_RULE,
     SPANS_KEY,
+    Candidate,
     candidate_suggester,
+    candidate_table,
     candidates,
     content_of,
     cue_runs,
@@ -138,6 +140,28 @@ def test_train_candidates_cover_each_cue_and_the_content_its_parse_yields() -> N
     ragged = candidate_suggester([doc, load_model()("")])
     assert ragged.lengths.tolist() == [2, 0]
     assert sorted(map(tuple, ragged.dataXd.tolist())) == sorted((c.start, c.end) for c in found.values())
+
+
+@pytest.mark.integration
+def test_train_candidates_are_worked_out_once_per_doc_and_follow_its_copies() -> None:
+    """The suggester asks for a doc's candidates in every epoch: the second answer comes from the doc
+    (the same ranges, cues, contents and sources), and a copy of the doc carries them too."""
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()("The minister said that taxes would rise. He backed the idea. It rained.")
+    first = candidate_table(doc)
+
+    def plain(table: dict[tuple[int, int], Candidate]) -> list[tuple[object, ...]]:
+        return sorted(
+            (k, c.cue.i, c.content.start, c.content.end, c.source.i if c.source is not None else -1)
+            for k, c in table.items()
+        )
+
+    assert plain(candidate_table(doc)) == plain(first)
+    copied = doc.copy()
+    assert plain(candidate_table(copied)) == plain(first)
+    assert all(c.cue.doc is copied for c in candidate_table(copied).values())
+    assert [c.cue.text for c in candidates(copied)] == ["said", "backed"]
 
 
 def test_train_a_candidate_is_true_when_its_cue_and_content_match_the_gold() -> None:
