@@ -13,8 +13,8 @@ The base pipeline's parse is computed once before training, and the corpus reade
 (curation.train.corpus) hands it to the loop as the Examples' predicted docs; the assembled pipeline
 adds both components after the base model and the rules (curation.train.run), with
 `curation_learned_quotes` joining them to the rules (curation.extract.learned).
-The epoch kept is the one with the best mean of the cue span F1 and the judge's span F1 on the
-validation split (spaCy's `model-best`).
+The checkpoint kept is the one with the best mean of the cue span F1 and the judge's span F1 on the
+validation split (spaCy's `model-best`), scored curation.train.run.EVALS_PER_EPOCH times per epoch.
 """
 
 from __future__ import annotations
