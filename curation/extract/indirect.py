@@ -122,7 +122,7 @@ class IndirectQuotes(WithLexicon):
         bounds = content_bounds(noun, comp)
         if bounds is None or bounds[1] - bounds[0] < self.min_tokens:
             return None
-        owner = syntax.noun_owner(noun) or syntax.governing_subject(noun)
+        owner = syntax.noun_source(noun)
         doc = noun.doc
         span = doc[bounds[0] : bounds[1]]
         speaker = syntax.mention_span(owner) if owner is not None else None

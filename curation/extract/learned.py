@@ -209,7 +209,7 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     # The source after the content: most candidate words (curation.extract.learned.candidates) have none.
     sent = syntax.sentence(cue)
     noun = cue.pos_ in ("NOUN", "PROPN")
-    source = source_of(cue) if verb else noun_source(cue) if noun else None
+    source = source_of(cue) if verb else syntax.noun_source(cue) if noun else None
     if bounds is not None:
         content = doc[bounds[0] : bounds[1]]
     elif verb:
@@ -239,21 +239,12 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
 EVIDENTIAL_LEMMAS = frozenset({"seem", "appear", "look"})
 
 
-def noun_source(noun: Token) -> Token | None:
-    """Who holds what a noun cue names: its owner ("Trump's claim", "a claim by aides"), else the subject
-    of the verb whose preposition it follows ("Trump took offense at SUGGESTIONS that"). Not the
-    sentence's subject otherwise: "X has faced QUESTIONS about", "came under CRITICISM for" name X as
-    the target, and the gold names no source."""
-    return syntax.noun_owner(noun) or syntax.governing_subject(noun)
-
-
 def source_of(verb: Token) -> Token | None:
     """Who a cue verb reports: its passive agent ("was criticized BY X"; a passive without one names
     no source), else its subject (climbing from participles and conjuncts), else the noun a participle
     modifies ("Trump, CRITICIZING ..."), else the subject of the nearest verb above it."""
-    agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-    if agent is not None:
-        return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    if any(c.dep_ == "agent" for c in verb.children):
+        return syntax.passive_agent(verb)
     if syntax.bare_passive_participle(verb):
         return None  # "ASKED about it, Clinton said": Clinton was asked, the asker is not named
     subject = syntax.subject_of(verb)

@@ -236,6 +236,14 @@ def governing_subject(noun: Token) -> Token | None:
     return subject
 
 
+def noun_source(noun: Token) -> Token | None:
+    """Who holds what a noun of saying names: its owner ("Trump's claim", "a claim by aides"), else the
+    subject of the verb whose preposition it follows ("Trump took offense at SUGGESTIONS that"). Not the
+    sentence's subject otherwise: "X has faced QUESTIONS about", "came under CRITICISM for" name X as
+    the target, and the gold names no source."""
+    return noun_owner(noun) or governing_subject(noun)
+
+
 def misparsed_source(content: Span, source: Token, cue: Token) -> bool:
     """A source inside the content it reports is a misparse, unless it is the cue's own subject in a
     relative or wh-clause whose content reaches back over it ("the mine, WHICH MR. CLARKE SAYS he is
