@@ -381,8 +381,9 @@ def pipelined(payloads: Iterator[S], send: Callable[[S], None]) -> Iterator[int]
             yield pending[1]
 
 
-def _task(doc: Document, schema: LabelSchema, layer: str) -> dict[str, Any]:
-    return {"data": task_data(doc), "predictions": [_prediction(doc, schema, layer)]}
+def _task(doc: Document, pred: dict[str, Any]) -> dict[str, Any]:
+    """The import task of a record: its data and its prediction."""
+    return {"data": task_data(doc), "predictions": [pred]}
 
 
 def _prediction(doc: Document, schema: LabelSchema, layer: str) -> dict[str, Any]:
@@ -602,10 +603,7 @@ def _validate(
     errors = check.errors(pred)
     if errors:
         raise ValidationError(f"{where}: prediction rejected: {errors[0]}")
-    return Known(doc.id, text_hash(doc.text), version, doubt(doc)), {
-        "data": task_data(doc),
-        "predictions": [pred],
-    }
+    return Known(doc.id, text_hash(doc.text), version, doubt(doc)), _task(doc, pred)
 
 
 def existing_tasks(
@@ -683,7 +681,8 @@ def task_bodies(
         if entry.body is not None and spool is not None:
             yield spool.read(entry.body)
         else:
-            yield encode_task(_task(next(rest), schema, layer))
+            doc = next(rest)
+            yield encode_task(_task(doc, _prediction(doc, schema, layer)))
 
 
 def read_at(path: Path, offsets: list[int], schema: LabelSchema | None = None) -> Iterator[Document]:
