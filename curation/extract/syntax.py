@@ -220,14 +220,23 @@ def noun_owner(noun: Token) -> Token | None:
     return None
 
 
+# Copulas whose subject is what their noun complement names ("X has been A SUPPORTER of", "A CRITIC").
+COPULAS = frozenset({"be", "become", "remain"})
+
+
 def governing_subject(noun: Token) -> Token | None:
     """Who holds the claim an unowned noun of saying names, when the noun is the object of a verb's
     preposition: that verb's subject ("Trump took offense AT SUGGESTIONS that ...", "Democrats persisted
-    IN ARGUMENTS that ...", "rivals cling TO THE HOPE that ..."). A direct object is not enough: "it sends
-    a message that", "floating the idea that", "assuage concerns that" name no holder."""
-    if noun.dep_ != "pobj" or noun.head.dep_ != "prep":
+    IN ARGUMENTS that ...", "rivals cling TO THE HOPE that ..."); or when it is what a copula says its
+    subject is: that subject ("Clinton has been A consistent SUPPORTER of NATO": she supports it). A
+    direct object is not enough: "it sends a message that", "floating the idea that", "assuage concerns
+    that" name no holder."""
+    if noun.dep_ == "attr" and noun.head.lemma_ in COPULAS:
+        head = noun.head
+    elif noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+        head = noun.head.head
+    else:
         return None
-    head = noun.head.head
     if head.pos_ not in ("VERB", "AUX"):
         return None
     subject = subject_of(head)

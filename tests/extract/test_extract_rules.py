@@ -199,6 +199,15 @@ def test_rules_quoted_objects(nlp: Language, text: str, expected: list[tuple[str
             "Poll: Clinton and Trump in dead heat heading into first debate",
             ("indirect", "Clinton and Trump in dead heat heading into first debate", "Poll", ":"),
         ),
+        # a newsroom label before the colon is no speaker: the line's own attribution is the one
+        (
+            "The Latest: Trump urges supporters to monitor polling places",
+            ("indirect", "supporters to monitor polling places", "Trump", "urges"),
+        ),
+        (
+            "CLARIFICATION: The story was changed to reflect that Fowler is calling for a review.",
+            ("indirect", "a review", "Fowler", "is calling"),
+        ),
     ],
 )
 def test_rules_objects_datelines_and_speaker_lines(

@@ -189,6 +189,10 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
         ("Trump has faced questions about the practices of his foundation.", "questions", None),
         ("Trump took offense at suggestions that he inherited his fortune.", "suggestions", "Trump"),
         ("Voters heard Trump's claim that the election was rigged.", "claim", "Trump"),
+        # what a copula says its subject is: the subject holds it ("X has been a supporter of Y")
+        ("Hillary Clinton has been a consistent supporter of NATO and its allies.", "supporter", "Clinton"),
+        ("The governor became a fierce critic of the new tax plan.", "critic", "governor"),
+        ("It was a reminder that the talks could fail.", "reminder", None),  # an empty "it" holds nothing
     ],
 )
 def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
