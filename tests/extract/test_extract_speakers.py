@@ -199,3 +199,24 @@ def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
     nlp_base: Language, text: str, cue: str, source: str | None
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a thing that relays what is said, as the object of another verb, passes on its subject's word
+        (
+            "The governor released a letter from his doctor that says he is in excellent health.",
+            "The governor",
+        ),
+        # "who" is a person speaking in their own right
+        ("The mayor thanked the senator, who said the plan would work.", "who"),
+        # a relayed thing that is no verb's object keeps its own relative pronoun
+        ("A letter that says he is in excellent health was released on Friday.", "that"),
+    ],
+)
+def test_speakers_a_relative_clause_on_an_object_reports_for_the_verbs_subject(
+    nlp: Language, text: str, speaker: str
+) -> None:
+    [a] = found(nlp, text)
+    assert a.speaker is not None and a.speaker.text == speaker
