@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from curation import __version__
 from curation.atomic import atomic_write
 from curation.cluster import partitioned
@@ -151,36 +153,39 @@ def write_rows(
         for config in sink.schemas:
             sink.open(config, split)
 
-    def lines() -> Iterator[tuple[Line, bool]]:
+    def lines() -> Iterator[tuple[Line, bool, str]]:
         raws = read_at(path, [choice.offset for _, choice in chosen])
-        for (_, choice), raw in zip(chosen, raws, strict=True):
+        for (doc_id, choice), raw in zip(chosen, raws, strict=True):
             if line_hash(raw) != choice.line_hash:
                 raise InputError(
                     f"{path}: changed while being exported (line {choice.lineno}); run the export again"
                 )
-            yield Line(choice.lineno, choice.offset, raw), choice.canonical
+            yield Line(choice.lineno, choice.offset, raw), choice.canonical, plan.splits[doc_id]
 
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
     progress.stage("writing parquet", len(chosen))
     parts = partitioned(lines(), PARTITION)
-    for part in run(rows_part, parts, str(path), plan.options.schema, plan.model):
-        for built in part:
-            split = plan.splits[built.doc_id]
-            provenance, source = redact.fields(built.provenance, built.source, built.meta)
-            documents = built.rows["documents"]
-            assert isinstance(documents, list)
-            (document,) = documents
-            document["source"] = source
-            document["provenance"] = json.dumps(
+    for part in run(rows_part, parts, str(path), plan.options.schema, plan.model, sink.schemas):
+        sources: list[str | None] = [None] * len(part.facts)
+        provenances = [""] * len(part.facts)
+        # in file order: pseudonyms are handed out in the order documents come
+        for i in sorted(range(len(part.facts)), key=part.positions.__getitem__):
+            facts, split = part.facts[i], part.splits[i]
+            provenance, source = redact.fields(facts.provenance, facts.source, facts.meta)
+            sources[i] = source
+            provenances[i] = json.dumps(
                 provenance.model_dump(mode="json"), sort_keys=True, ensure_ascii=False
             )
             plan.annotators.update({provenance.annotator or ""} | set(provenance.annotators or ()) - {""})
-            for config, rows in built.rows.items():
-                sink.add(config, split, rows)
-            span_counts[split].update(built.labels)
-            if added is not None and built.doc_id not in added.parent_ids:
-                added.spans.update(built.labels)
-                added.relations.update(built.relation_labels)
-            plan.found.provenance.defaults.update(built.defaults)
+            span_counts[split].update(facts.labels)
+            if added is not None and facts.doc_id not in added.parent_ids:
+                added.spans.update(facts.labels)
+                added.relations.update(facts.relation_labels)
+            plan.found.provenance.defaults.update(facts.defaults)
             progress.advance()
+        documents = part.tables["documents"]
+        for name, values in (("source", sources), ("provenance", provenances)):
+            at = documents.schema.get_field_index(name)
+            documents = documents.set_column(at, documents.schema.field(at), pa.array(values, pa.string()))
+        sink.add_part(part.tables | {"documents": documents}, part.counts, part.splits)
     return dict(span_counts)

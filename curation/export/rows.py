@@ -1,4 +1,9 @@
-"""Rows of every config from one Document: what a training script reads.
+"""Rows of every config from a partition of records, as Arrow tables: what a training script reads.
+
+A partition's rows are built column by column (one Python list per column, filled in one loop over the
+spans) and turned into Arrow arrays of the config's schema at once, instead of a dict per row that
+Arrow then takes apart key by key: the same values, so the same parquet bytes, at a fraction of the
+CPU. The tokens config is built as numpy arrays (no Python object per token).
 
 Label strings are encoded to their ClassLabel ids here (the schema order), so the parquet files hold
 integers and `load_dataset` gives typed features.
@@ -7,11 +12,12 @@ integers and `load_dataset` gives typed features.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any, TypeAlias, cast
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import orjson
+import pyarrow as pa
 
 from curation.export.features import (
     bio_names,
@@ -21,22 +27,14 @@ from curation.export.features import (
     tag_column,
     unit_configs,
 )
-from curation.export.text import Sentences, TextAnalyzer, Tokens, load_tokenizer, token_strings
+from curation.export.text import Sentences, TextAnalyzer, Texts, Tokens, load_tokenizer, token_strings
 from curation.export.text import sentences as sentence_bounds
-from curation.export.writer import ColumnRow
 from curation.jsonl import Line
 from curation.records import Document, schema_context
 from curation.schema import AttrSpec, LabelSchema
 
 Row = dict[str, Any]
-Rows: TypeAlias = list[Row] | ColumnRow  # rows as dicts, or one row as columns (the tokens config)
-# A record as its Python-mode dump (`Document.model_dump()`), or as the Document
-Record: TypeAlias = dict[str, Any] | Document
-
-
-def as_record(doc: Record) -> dict[str, Any]:
-    """A record's Python-mode dump: what rows are built from (a Document is dumped once here)."""
-    return doc.model_dump() if isinstance(doc, Document) else doc
+Record = dict[str, Any]  # a record as its Python-mode dump (`Document.model_dump()`)
 
 
 def encode(spec: AttrSpec, value: Any) -> Any:
@@ -46,80 +44,142 @@ def encode(spec: AttrSpec, value: Any) -> Any:
     return spec.values.index(value) if spec.type == "choice" else value
 
 
-class RowBuilder:
-    """Turns documents into rows of the documents, quotes, claims and tokens configs."""
+@dataclass(slots=True)
+class Facts:
+    """What the writer needs of one document besides its rows (it redacts and counts here)."""
 
-    def __init__(self, schema: LabelSchema, analyzer: TextAnalyzer) -> None:
+    doc_id: str
+    provenance: dict[str, Any]  # as recorded: the writer redacts it (pseudonyms are handed out in order)
+    source: str | None
+    meta: dict[str, Any]
+    labels: list[str]  # of its spans
+    relation_labels: list[str]
+    defaults: list[str]  # "LABEL.attr" of every span value pull filled from the schema's default
+
+
+@dataclass(slots=True)
+class Part:
+    """The rows of a partition's documents: one table per config (rows in document order), how many
+    rows each document has in each config, and each document's facts; as built by `rows_part`, the
+    split of each document (the documents of a split come together, so its rows are one slice of
+    each table) and its place in the partition as read."""
+
+    tables: dict[str, pa.Table]
+    counts: dict[str, np.ndarray]
+    facts: list[Facts]
+    splits: list[str] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class SpanList:
+    """Every span of a partition, document after document, with what the configs read of each as
+    columns (label ids, offsets in its text, its document's index)."""
+
+    items: list[Row]
+    doc: np.ndarray
+    label: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    @classmethod
+    def of(cls, docs: list[Record], labels: dict[str, int]) -> SpanList:
+        items = [span for doc in docs for span in doc["spans"]]
+        doc = np.repeat(np.arange(len(docs)), [len(doc["spans"]) for doc in docs])
+        columns = [
+            [labels[s["label"]] for s in items],
+            [s["start"] for s in items],
+            [s["end"] for s in items],
+        ]
+        label, start, end = (np.array(column, dtype=np.int64) for column in columns)
+        return cls(items, doc, label, start, end)
+
+
+class RowBuilder:
+    """Turns records into rows of the documents, unit (quotes, claims) and tokens configs."""
+
+    def __init__(self, schema: LabelSchema, analyzer: TextAnalyzer, arrow: dict[str, pa.Schema]) -> None:
         self.schema = schema
         self.analyzer = analyzer
+        self.arrow = arrow  # the Arrow schema of each config (from its datasets Features)
         self.labels = {label: i for i, label in enumerate(schema.span_labels)}
         self.relation_ids = {label: i for i, label in enumerate(schema.relation_labels)}
         self.attr_columns = span_attr_columns(schema)
-        self.combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
-        self.begin_tags = [self.combined_tags[f"B-{label}"] for label in schema.span_labels]
-        # Worked out once, not per span: each label's attribute columns of the documents config (all
-        # None but its own), and each unit label's relations with the attributes of their tails.
-        self.attr_row = {
-            label: (
-                {column.name: None for column in self.attr_columns},
-                [column for column in self.attr_columns if label in column.labels],
-            )
-            for label in schema.span_labels
-        }
+        combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
+        self.begin_tags = [combined_tags[f"B-{label}"] for label in schema.span_labels]
+        self.units = unit_configs(schema)
+        # Worked out once, not per span: each unit label's relations with the attributes of their tails.
         self.relations = {
             label: [(r, relation_tail_attrs(schema, r)) for r in outgoing_relations(schema, label)]
-            for label in unit_configs(schema).values()
+            for label in self.units.values()
         }
 
-    def rows(self, doc: Record, reviewed: bool, tokens: Tokens | None = None) -> dict[str, Rows]:
-        """Rows of every config for one document (`tokens`: its text already tokenized)."""
-        doc = as_record(doc)
-        if tokens is None:
-            tokens = self.analyzer.tokenize(doc["text"])
-        sentences = sentence_bounds(doc["text"])
-        out: dict[str, Rows] = {"documents": [self.document_row(doc, reviewed)]}
-        linked = self.linked(doc)
-        for config, label in unit_configs(self.schema).items():
-            out[config] = self.unit_rows(doc, label, sentences, linked)
-        out["tokens"] = self.token_row(doc, tokens)
-        return out
+    def part(self, docs: list[Record], texts: Texts | None = None, tokens: Tokens | None = None) -> Part:
+        """Rows of every config for these records (`texts`, `tokens`: their texts, already tokenized)."""
+        texts = texts if texts is not None else Texts([doc["text"] for doc in docs])
+        tokens = tokens if tokens is not None else self.analyzer.tokenize(texts)
+        spans = SpanList.of(docs, self.labels)
+        tables = {"documents": self.documents_table(docs, spans)}
+        counts = {"documents": np.ones(len(docs), dtype=np.int64)}
+        sentences = sentence_bounds(texts.joined, texts.codes)
+        linked = [self.linked(doc) for doc in docs]
+        for config, label in self.units.items():
+            tables[config], counts[config] = self.unit_table(
+                config, label, docs, spans, texts, sentences, linked
+            )
+        tables["tokens"] = self.tokens_table(docs, spans, texts, tokens)
+        counts["tokens"] = counts["documents"]
+        facts = [
+            Facts(
+                doc["id"], doc["provenance"], doc["source"], doc["meta"],
+                [span["label"] for span in doc["spans"]], [r["label"] for r in doc["relations"]],
+                [f"{span['label']}.{attr}" for span in doc["spans"] for attr in span.get("defaults") or []],
+            )
+            for doc in docs
+        ]  # fmt: skip
+        return Part(tables, counts, facts)
 
-    def document_row(self, doc: Record, reviewed: bool) -> Row:
-        doc = as_record(doc)
-        spans = []
-        for span in doc["spans"]:
-            row: Row = {
-                "id": span["id"],
-                "start": span["start"],
-                "end": span["end"],
-                "label": self.labels[span["label"]],
-                "text": span["text"],
-                "score": span["score"],
-                "group": span.get("group"),
-            }
-            blank, own = self.attr_row[span["label"]]
-            row.update(blank)
-            attrs = span["attrs"]
-            for column in own:
-                row[column.name] = encode(column.spec, attrs.get(column.attr))
-            spans.append(row)
-        return {
-            "id": doc["id"],
-            "source": doc["source"],
-            "text": doc["text"],
-            "spans": spans,
-            "relations": [
-                {"head": r["head"], "tail": r["tail"], "label": self.relation_ids[r["label"]]}
-                for r in doc["relations"]
-            ],
-            "reviewed": reviewed,
-            "meta": json.dumps(doc["meta"], sort_keys=True, ensure_ascii=False),
-            "provenance": json.dumps(doc["provenance"], sort_keys=True, ensure_ascii=False),
+    def documents_table(self, docs: list[Record], spans: SpanList) -> pa.Table:
+        """One row per document: its text, spans (attribute columns of every label, None but its own
+        label's) and relations, as recorded; the writer redacts `source` and `provenance`."""
+        schema = self.arrow["documents"]
+        items = spans.items
+        span_columns: dict[str, Any] = {
+            "id": [s["id"] for s in items],
+            "start": spans.start,
+            "end": spans.end,
+            "label": spans.label,
+            "text": [s["text"] for s in items],
+            "score": [s["score"] for s in items],
+            "group": [s.get("group") for s in items],
         }
+        for column in self.attr_columns:
+            spec, attr, owners = column.spec, column.attr, column.labels
+            span_columns[column.name] = [
+                encode(spec, s["attrs"].get(attr)) if s["label"] in owners else None for s in items
+            ]
+        relations = [r for doc in docs for r in doc["relations"]]
+        relation_columns = {
+            "head": [r["head"] for r in relations],
+            "tail": [r["tail"] for r in relations],
+            "label": [self.relation_ids[r["label"]] for r in relations],
+        }
+        columns = {
+            "id": [doc["id"] for doc in docs],
+            "source": [doc["source"] for doc in docs],
+            "text": [doc["text"] for doc in docs],
+            "spans": list_array(schema.field("spans").type, span_columns, [len(d["spans"]) for d in docs]),
+            "relations": list_array(
+                schema.field("relations").type, relation_columns, [len(d["relations"]) for d in docs]
+            ),
+            "reviewed": [doc["provenance"]["reviewed"] for doc in docs],
+            "meta": [json.dumps(doc["meta"], sort_keys=True, ensure_ascii=False) for doc in docs],
+            "provenance": [json.dumps(doc["provenance"], sort_keys=True, ensure_ascii=False) for doc in docs],
+        }
+        return table_of(schema, columns)
 
     def linked(self, doc: Record) -> dict[tuple[str, str], Row]:
         """(head id, relation) -> the tail a unit row shows: the first by offset of the linked mentions."""
-        doc = as_record(doc)
         spans = {s["id"]: s for s in doc["spans"]}
         tails: dict[tuple[str, str], Row] = {}
         for r in doc["relations"]:
@@ -129,71 +189,71 @@ class RowBuilder:
                 tails[key] = tail
         return tails
 
-    def unit_rows(
+    def unit_table(
         self,
-        doc: Record,
+        config: str,
         label: str,
+        docs: list[Record],
+        spans: SpanList,
+        texts: Texts,
         sentences: Sentences,
-        linked: dict[tuple[str, str], Row] | None = None,
-    ) -> list[Row]:
-        """One row per span of `label`; linked mentions through the label's relations (first by offset)."""
-        doc = as_record(doc)
-        if linked is None:
-            linked = self.linked(doc)
-        attrs = self.schema.spans[label].attrs
-        relations = self.relations[label]
-        rows = []
-        text = doc["text"]
-        for span in doc["spans"]:
-            if span["label"] != label:
-                continue
-            row: Row = {
-                "document_id": doc["id"],
-                "id": span["id"],
-                "text": span["text"],
-                "start": span["start"],
-                "end": span["end"],
-            }
-            values = span["attrs"]
-            for name, spec in attrs.items():
-                row[name] = encode(spec, values.get(name, spec.default))
-            for relation, tail_attrs in relations:
-                tail = linked.get((span["id"], relation))
-                row[relation] = tail["text"] if tail else None
-                row[f"{relation}_start"] = tail["start"] if tail else None
-                row[f"{relation}_end"] = tail["end"] if tail else None
-                for name, spec in tail_attrs.items():
-                    row[f"{relation}_{name}"] = encode(spec, tail["attrs"].get(name)) if tail else None
-            start, end = sentences.around(span["start"], span["end"])
-            row.update(sentence=text[start:end], sentence_start=start, sentence_end=end)
-            row["score"] = span["score"]
-            rows.append(row)
-        return rows
+        linked: list[dict[tuple[str, str], Row]],
+    ) -> tuple[pa.Table, np.ndarray]:
+        """One row per span of `label`, with its linked mentions through the label's relations (the first
+        by offset) and its sentence (`sentences`: of the joined texts); and the number of rows of each
+        document."""
+        picked = np.flatnonzero(spans.label == self.labels[label])
+        units = [spans.items[i] for i in picked.tolist()]
+        which = spans.doc[picked]
+        starts, ends = spans.start[picked], spans.end[picked]
+        ids = [doc["id"] for doc in docs]
+        columns: dict[str, Any] = {
+            "document_id": [ids[i] for i in which.tolist()],
+            "id": [s["id"] for s in units],
+            "text": [s["text"] for s in units],
+            "start": starts,
+            "end": ends,
+        }
+        for name, spec in self.schema.spans[label].attrs.items():
+            columns[name] = [encode(spec, s["attrs"].get(name, spec.default)) for s in units]
+        for relation, tail_attrs in self.relations[label]:
+            tails = [linked[i].get((s["id"], relation)) for s, i in zip(units, which.tolist(), strict=True)]
+            columns[relation] = [t["text"] if t else None for t in tails]
+            columns[f"{relation}_start"] = [t["start"] if t else None for t in tails]
+            columns[f"{relation}_end"] = [t["end"] if t else None for t in tails]
+            for name, spec in tail_attrs.items():
+                columns[f"{relation}_{name}"] = [
+                    encode(spec, t["attrs"].get(name)) if t else None for t in tails
+                ]
+        base = texts.bases[which]
+        first, last = sentences.around(starts + base, ends + base)
+        joined = texts.joined
+        columns["sentence"] = [joined[a:b] for a, b in zip(first.tolist(), last.tolist(), strict=True)]
+        columns["sentence_start"], columns["sentence_end"] = first - base, last - base
+        columns["score"] = [s["score"] for s in units]
+        return table_of(self.arrow[config], columns), np.bincount(which, minlength=len(docs))
 
-    def token_row(self, doc: Record, tokens: Tokens) -> ColumnRow:
-        """Tokens without whitespace tokens, one BIO column per label and one combined column, as
-        arrays (no Python object per token).
+    def tokens_table(self, docs: list[Record], spans: SpanList, texts: Texts, tokens: Tokens) -> pa.Table:
+        """Tokens without whitespace tokens, one BIO column per label and one combined column, built as
+        arrays over the whole partition (no Python object per token).
 
         Spans are taken in (label in schema order, start, longest first) order. In a label's own column
         a span overlapping an earlier span of its label is left out (the earlier, longer one keeps the
         tokens); in the combined column a span overlapping any earlier one is left out (the label first
         in the schema wins)."""
-        doc = as_record(doc)
-        labels = self.labels
-        ordered = sorted(doc["spans"], key=lambda s: (labels[s["label"]], s["start"], s["start"] - s["end"]))
-        firsts, lasts = tokens.windows(
-            np.array([s["start"] for s in ordered], dtype=np.int64),
-            np.array([s["end"] for s in ordered], dtype=np.int64),
-        )
+        order = np.lexsort((spans.start - spans.end, spans.start, spans.label, spans.doc))
+        firsts, lasts = tokens.windows(texts, spans.doc[order], spans.start[order], spans.end[order])
         # (column, first, last, begin) ranges of every tag column: the combined one is column 0, each
-        # label's own column is 1 + its index; all made into tags at once (bio_columns)
+        # label's own column is 1 + its index; all made into tags at once (bio_columns). Token numbers
+        # run on across documents, so a label's reach needs no reset between them.
         ranges: list[tuple[int, int, int, int]] = []
-        reach = [0] * len(labels)  # per label: where its kept spans end (they come in start order)
+        reach = [0] * len(self.labels)  # per label: where its kept spans end (they come in start order)
         taken = bytearray(len(tokens.starts))  # tokens of the combined column already tagged
-        for span, first, last in zip(ordered, firsts.tolist(), lasts.tolist(), strict=True):
+        for index, first, last in zip(
+            spans.label[order].tolist(), firsts.tolist(), lasts.tolist(), strict=True
+        ):
             if last <= first:
                 continue
-            index = labels[span["label"]]
             if first >= reach[index]:
                 ranges.append((1 + index, first, last, 1))
                 reach[index] = last
@@ -201,13 +261,48 @@ class RowBuilder:
                 ranges.append((0, first, last, self.begin_tags[index]))
                 taken[first:last] = b"\x01" * (last - first)
         keep = ~tokens.is_space
+        kept = np.zeros(len(keep) + 1, dtype=np.int64)
+        np.cumsum(keep, out=kept[1:])
+        rows = pa.array(kept[tokens.bounds].astype(np.int32))  # where each document's kept tokens start
         starts = tokens.starts[keep]
-        data, offsets = token_strings(doc["text"], starts, tokens.lengths[keep])
-        tags = bio_columns(len(keep), 1 + len(labels), ranges)[:, keep]
-        numbers = {"starts": starts.astype(np.int32), "tags": tags[0]}
-        for label, index in labels.items():
-            numbers[tag_column(label)] = tags[1 + index]
-        return ColumnRow({"id": doc["id"]}, numbers, {"tokens": (data, offsets)})
+        data, offsets = token_strings(texts, starts, tokens.lengths[keep])
+        tags = bio_columns(len(keep), 1 + len(self.labels), ranges)[:, keep]
+        local = starts - np.repeat(texts.bases[:-1], np.diff(kept[tokens.bounds]))
+        values = {
+            "tokens": pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data)),
+            "starts": pa.array(local.astype(np.int32)),
+            "tags": pa.array(tags[0]),
+        }
+        for label, index in self.labels.items():
+            values[tag_column(label)] = pa.array(tags[1 + index])
+        schema = self.arrow["tokens"]
+        columns: dict[str, Any] = {"id": [doc["id"] for doc in docs]}
+        for column in schema:
+            if column.name in values:
+                columns[column.name] = pa.ListArray.from_arrays(rows, values[column.name], type=column.type)
+        return table_of(schema, columns)
+
+
+def table_of(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:
+    """A table of `schema` from a list, numpy array or Arrow array per column."""
+    return pa.Table.from_arrays(
+        [
+            column if isinstance(column := columns[f.name], pa.Array) else pa.array(column, f.type)
+            for f in schema
+        ],
+        schema=schema,
+    )
+
+
+def list_array(kind: pa.ListType, fields: dict[str, Any], sizes: list[int]) -> pa.ListArray:
+    """A list<struct> column from each struct field's values over all rows and the size of each row."""
+    struct = cast(pa.StructType, kind.value_type)
+    values = pa.StructArray.from_arrays(
+        [pa.array(fields[field.name], field.type) for field in struct], fields=list(struct)
+    )
+    ends = np.zeros(len(sizes) + 1, dtype=np.int32)
+    np.cumsum(sizes, out=ends[1:])
+    return pa.ListArray.from_arrays(pa.array(ends), values, type=kind)
 
 
 def bio_columns(size: int, columns: int, ranges: list[tuple[int, int, int, int]]) -> np.ndarray:
@@ -226,53 +321,40 @@ def bio_columns(size: int, columns: int, ranges: list[tuple[int, int, int, int]]
     return np.cumsum(steps[:, :size], axis=1).astype(np.int64)
 
 
-@dataclass(slots=True)
-class Built:
-    """One document's rows of every config, and what the writer needs to finish them here."""
-
-    doc_id: str
-    rows: dict[str, Rows]
-    provenance: dict[str, Any]  # as recorded: the writer redacts it (pseudonyms are handed out in order)
-    source: str | None
-    meta: dict[str, Any]
-    labels: list[str]  # of its spans
-    relation_labels: list[str]
-    defaults: list[str]  # "LABEL.attr" of every span value pull filled from the schema's default
-
-
-def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> dict[str, Any]:
+def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> Record:
     """A chosen record as its Python-mode dump. `canonical`: the first pass found the line to be the
     record's own JSON dump, byte for byte (as curation writes records), so the line read by orjson is
     that dump already (a fifth of the time of building the models again); else the models are built."""
     if canonical:
         try:
-            return cast(dict[str, Any], orjson.loads(raw))
+            return cast(Record, orjson.loads(raw))
         except orjson.JSONDecodeError:  # an integer beyond 64 bits
             pass
     return Document.model_validate_json(raw, context=context).model_dump()
 
 
-def rows_part(lines: list[tuple[Line, bool]], path: str, schema: LabelSchema, model: str) -> list[Built]:
+def rows_part(
+    lines: list[tuple[Line, bool, str]],
+    path: str,
+    schema: LabelSchema,
+    model: str,
+    arrow: dict[str, pa.Schema],
+) -> Part:
     """Rows of a partition of chosen records, each with whether its line is canonical (see
-    `read_record`; on any engine; the tokenizer loads once per process).
+    `read_record`) and its split (on any engine; the tokenizer loads once per process).
 
-    The partition's texts are tokenized one after the other before any row is built: spaCy's tokenizer
-    between two records' validation and rows took 10 ms a PolNeAR article, back to back 7.5 ms, as much
-    as alone (its tables stay in the CPU's caches; measured in one process, 640 records, three rounds)."""
-    builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)))
+    The documents are taken split by split (in their order within a split), so that the writer takes
+    each split's rows as one slice of each table. Their texts are tokenized one after the other before
+    any row is built: spaCy's tokenizer between two records' validation and rows took 10 ms a PolNeAR
+    article, back to back 7.5 ms, as much as alone (its tables stay in the CPU's caches; measured in one
+    process, 640 records, three rounds)."""
+    builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)), arrow)
     # Validated in full by the first pass, and the bytes checked against its hash since: only the
     # models are built (curation.records.CHECKED_CONTEXT).
     context = schema_context(schema, checked=True)
-    docs = [read_record(line.raw, canonical, context) for line, canonical in lines]
-    tokens = [builder.analyzer.tokenize(doc["text"]) for doc in docs]
-    out = []
-    for doc, cut in zip(docs, tokens, strict=True):
-        provenance, spans = doc["provenance"], doc["spans"]
-        out.append(
-            Built(
-                doc["id"], builder.rows(doc, provenance["reviewed"], cut), provenance, doc["source"],
-                doc["meta"], [span["label"] for span in spans], [r["label"] for r in doc["relations"]],
-                [f"{span['label']}.{attr}" for span in spans for attr in span.get("defaults") or []],
-            )
-        )  # fmt: skip
-    return out
+    positions = sorted(range(len(lines)), key=lambda i: lines[i][2])
+    docs = [read_record(lines[i][0].raw, lines[i][1], context) for i in positions]
+    texts = Texts([doc["text"] for doc in docs])
+    part = builder.part(docs, texts, builder.analyzer.tokenize(texts))
+    part.splits, part.positions = [lines[i][2] for i in positions], positions
+    return part

@@ -1,19 +1,20 @@
 """Parquet files of every config and split, written in row groups as documents stream through.
 
-Rows (dicts, or `ColumnRow`s already in arrays) are buffered per (config, split) and flushed every
-`batch_rows` rows (100 for the configs with a row per document, which carry a whole text or its
-tokens: 1,000 of those held about 100 MB per file and made peak memory grow with the corpus up to that
-size), so memory holds one batch per file, not the dataset. The Arrow schema comes from the datasets
-Features (their metadata is embedded), and the bytes are the same for the same rows (no timestamps
-are written).
+Rows come as Arrow tables (a partition's rows of one config and split, curation.export.rows) with the
+number of rows of each document; they are buffered per (config, split) and written as one row group
+as soon as a document brings the buffer to `batch_rows` rows (100 for the configs with a row per
+document, which carry a whole text or its tokens: 1,000 of those held about 100 MB per file and made
+peak memory grow with the corpus up to that size), so memory holds one batch per file, not the dataset.
+Row groups end after the same documents whatever the partitions, so the bytes are the same for the same
+rows on every engine (and no timestamps are written). The Arrow schema comes from the datasets
+Features (their metadata is embedded).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -33,48 +34,6 @@ def data_file(config: str, split: str) -> str:
 DOCUMENT_ROWS = {"documents", "tokens"}  # configs with one (large) row per document
 
 
-@dataclass(slots=True)
-class ColumnRow:
-    """One row whose list columns are arrays: numbers as numpy arrays, strings as their UTF-8 bytes
-    joined with int32 offsets (one more than strings). A tokens row holds thousands of items: built,
-    pickled back from a worker and written this way, it never becomes one Python object per item."""
-
-    scalars: dict[str, Any]
-    numbers: dict[str, np.ndarray]
-    strings: dict[str, tuple[bytes, np.ndarray]]
-
-    def __len__(self) -> int:
-        return 1
-
-
-def columns_table(rows: list[ColumnRow], schema: pa.Schema) -> pa.Table:
-    """Rows given as columns, joined into one table of `schema` (one chunk per column)."""
-    sizes = {name: [len(row.numbers[name]) for row in rows] for name in rows[0].numbers}
-    sizes |= {name: [len(row.strings[name][1]) - 1 for row in rows] for name in rows[0].strings}
-    arrays = []
-    for field in schema:
-        name = field.name
-        if name in rows[0].scalars:
-            arrays.append(pa.array([row.scalars[name] for row in rows], field.type))
-            continue
-        if name in rows[0].numbers:
-            values = pa.array(np.concatenate([row.numbers[name] for row in rows]), field.type.value_type)
-        else:
-            parts = [row.strings[name] for row in rows]
-            bases = np.cumsum([0] + [len(data) for data, _ in parts])
-            offsets = np.concatenate(
-                [offsets[:-1] + base for (_, offsets), base in zip(parts, bases, strict=False)]
-                + [np.array([bases[-1]])]
-            ).astype(np.int32)
-            values = pa.StringArray.from_buffers(
-                len(offsets) - 1, pa.py_buffer(offsets), pa.py_buffer(b"".join(data for data, _ in parts))
-            )
-        starts = np.zeros(len(rows) + 1, dtype=np.int32)
-        np.cumsum(sizes[name], out=starts[1:])
-        arrays.append(pa.ListArray.from_arrays(pa.array(starts), values, type=field.type))
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
 class ParquetSink:
     """Open writers lazily, buffer rows, flush row groups, count rows per (config, split)."""
 
@@ -85,8 +44,7 @@ class ParquetSink:
         self.schemas = {config: f.arrow_schema for config, f in features.items()}
         self.batch_rows = batch_rows
         self.document_rows = document_rows
-        self.buffers: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        self.columns: dict[tuple[str, str], list[ColumnRow]] = defaultdict(list)
+        self.buffers: dict[tuple[str, str], list[pa.Table]] = defaultdict(list)
         self.pending: dict[tuple[str, str], int] = defaultdict(int)
         self.writers: dict[tuple[str, str], pq.ParquetWriter] = {}
         self.counts: dict[tuple[str, str], int] = defaultdict(int)
@@ -99,34 +57,48 @@ class ParquetSink:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.writers[key] = pq.ParquetWriter(path, self.schemas[config], compression="zstd")
 
-    def add(self, config: str, split: str, rows: list[dict[str, Any]] | ColumnRow) -> None:
-        """Buffer rows given as dicts, or one row given as columns."""
-        if not len(rows):
-            return
+    def add(self, config: str, split: str, table: pa.Table, counts: np.ndarray) -> None:
+        """Buffer the rows of consecutive documents (`counts`: rows of each, in order); a row group is
+        written after the document that brings the buffer to the batch size."""
         key = (config, split)
         self.open(config, split)
-        if isinstance(rows, ColumnRow):
-            self.columns[key].append(rows)
-        else:
-            self.buffers[key].extend(rows)
-        self.counts[key] += len(rows)
-        self.pending[key] += len(rows)
-        if self.pending[key] >= (self.document_rows if config in DOCUMENT_ROWS else self.batch_rows):
-            self._flush(key)
+        limit = self.document_rows if config in DOCUMENT_ROWS else self.batch_rows
+        pending, start, end = self.pending[key], 0, 0
+        for count in counts.tolist():
+            end += count
+            pending += count
+            if pending >= limit:
+                self.buffers[key].append(table.slice(start, end - start))
+                self._write(key)
+                start, pending = end, 0
+        if end > start:
+            self.buffers[key].append(table.slice(start, end - start))
+        self.pending[key] = pending
+        self.counts[key] += end
+
+    def add_part(self, tables: dict[str, pa.Table], counts: dict[str, np.ndarray], splits: list[str]) -> None:
+        """Rows of every config of consecutive documents (`counts`: each one's rows per config), whose
+        splits (`splits`, one per document) come in runs: each run's rows are one slice of each table."""
+        runs = [0] + [i for i in range(1, len(splits)) if splits[i] != splits[i - 1]] + [len(splits)]
+        for config, table in tables.items():
+            per_doc = counts[config]
+            ends = np.zeros(len(per_doc) + 1, dtype=np.int64)
+            np.cumsum(per_doc, out=ends[1:])
+            for first, last in zip(runs, runs[1:], strict=False):
+                rows = table.slice(ends[first], ends[last] - ends[first])
+                self.add(config, splits[first], rows, per_doc[first:last])
 
     def _flush(self, key: tuple[str, str]) -> None:
-        """One row group (the same bytes for the same rows, whether given as dicts or as columns)."""
-        if not self.pending[key]:
-            return
-        schema = self.schemas[key[0]]
-        if self.columns[key]:
-            table = columns_table(self.columns[key], schema)
-        else:
-            table = pa.Table.from_pylist(self.buffers[key], schema=schema)
-        self.writers[key].write_table(table)
-        self.buffers[key].clear()
-        self.columns[key].clear()
-        self.pending[key] = 0
+        if self.pending[key]:
+            self._write(key)
+            self.pending[key] = 0
+
+    def _write(self, key: tuple[str, str]) -> None:
+        """One row group of the buffered rows, in one chunk per column (as one table of them all)."""
+        buffered = self.buffers[key]
+        table = buffered[0] if len(buffered) == 1 else pa.concat_tables(buffered)
+        self.writers[key].write_table(table.combine_chunks())
+        buffered.clear()
 
     def close(self) -> None:
         for key in sorted(self.writers):

@@ -8,11 +8,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from curation.export.features import bio_names, tokens_features
+from curation.export.features import bio_names, config_features
 from curation.export.rows import RowBuilder, read_record
 from curation.export.scan import is_canonical
-from curation.export.text import TextAnalyzer, load_tokenizer, token_strings
-from curation.export.writer import ColumnRow, columns_table
+from curation.export.text import TextAnalyzer, Texts, load_tokenizer, token_strings
 from curation.records import Document
 from curation.schema import get_schema
 from curation.settings import get_settings
@@ -22,7 +21,15 @@ TEXT = "Prices fell.\n“Exports rose 5 percent in May,” the minister said on 
 
 @pytest.fixture(scope="module")
 def builder() -> RowBuilder:
-    return RowBuilder(get_schema(), TextAnalyzer(load_tokenizer(get_settings().model)))
+    arrow = {config: features.arrow_schema for config, features in config_features(get_schema()).items()}
+    return RowBuilder(get_schema(), TextAnalyzer(load_tokenizer(get_settings().model)), arrow)
+
+
+def rows(builder: RowBuilder, *docs: Document | dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The rows of every config of these documents (built together, as one partition), as the parquet
+    files hold them."""
+    records = [doc.model_dump() if isinstance(doc, Document) else doc for doc in docs]
+    return {config: table.to_pylist() for config, table in builder.part(records).tables.items()}
 
 
 @pytest.fixture(scope="module")
@@ -40,11 +47,9 @@ def document(make: Any) -> Document:
 
 
 def token_row(builder: RowBuilder, doc: Document) -> dict[str, Any]:
-    """The tokens row of `doc` as the parquet file holds it (through the writer's Arrow table)."""
-    row = builder.rows(doc, reviewed=True)["tokens"]
-    assert isinstance(row, ColumnRow)
-    (out,) = columns_table([row], tokens_features(get_schema()).arrow_schema).to_pylist()
-    return dict(out)
+    """The tokens row of `doc` as the parquet file holds it."""
+    (out,) = rows(builder, doc)["tokens"]
+    return out
 
 
 def tags_of(row: dict[str, Any], column: str, labels: list[str]) -> list[tuple[str, str]]:
@@ -53,7 +58,7 @@ def tags_of(row: dict[str, Any], column: str, labels: list[str]) -> list[tuple[s
 
 
 def test_rows_quote_row_links_speaker_cue_and_sentence(builder: RowBuilder, document: Document) -> None:
-    (quote,) = builder.rows(document, reviewed=True)["quotes"]
+    (quote,) = rows(builder, document)["quotes"]
     assert quote["kind"] == get_schema().choice_values("QUOTE", "kind").index("direct")
     assert (quote["speaker"], quote["cue"]) == ("the minister", "said")
     assert TEXT[quote["speaker_start"] : quote["speaker_end"]] == "the minister"
@@ -61,7 +66,7 @@ def test_rows_quote_row_links_speaker_cue_and_sentence(builder: RowBuilder, docu
 
 
 def test_rows_claim_row_has_claimant_and_checkworthy(builder: RowBuilder, document: Document) -> None:
-    (claim,) = builder.rows(document, reviewed=True)["claims"]
+    (claim,) = rows(builder, document)["claims"]
     assert claim["speaker"] == "the minister"
     assert claim["checkworthy"] == get_schema().choice_values("CLAIM", "checkworthy").index("high")
 
@@ -99,7 +104,7 @@ def test_rows_document_row_keeps_the_group_of_a_split_quote(builder: RowBuilder,
     second = make.place(text, "QUOTE", "Exports rose.", {"kind": "direct"}) | {"group": "E1"}
     alone = make.place(text, "CUE", "said")
     doc = Document.model_validate(make.record("doc", text, [first, second, alone]))
-    row = builder.document_row(doc, reviewed=True)
+    (row,) = rows(builder, doc)["documents"]
     assert [span["group"] for span in row["spans"]] == ["E1", "E1", None]
 
 
@@ -117,17 +122,23 @@ def test_rows_token_windows_align_like_spacy_char_span(builder: RowBuilder, text
     span of up to 8 characters (starting inside a token, on its trailing space, in a run of spaces),
     and the token texts cut from the UTF-8 bytes are the tokens' texts."""
     doc = builder.analyzer.nlp.tokenizer(text)
-    tokens = builder.analyzer.tokenize(text)
-    data, offsets = token_strings(text, tokens.starts, tokens.lengths)
+    # the text second of three (numbers run on across the texts of a partition)
+    texts = Texts(["Before it, “a” text.", text, "And one after."])
+    tokens = builder.analyzer.tokenize(texts)
+    data, offsets = token_strings(texts, tokens.starts, tokens.lengths)
     bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
     cut = [data[a:b].decode("utf-8") for a, b in bounds]
-    assert cut == [t.text for t in doc]
+    assert cut[tokens.bounds[1] : tokens.bounds[2]] == [t.text for t in doc]
     pairs = [(s, e) for s in range(len(text)) for e in range(s + 1, min(s + 9, len(text) + 1))]
-    firsts, lasts = tokens.windows(np.array([s for s, _ in pairs]), np.array([e for _, e in pairs]))
+    which = np.ones(len(pairs), dtype=np.int64)
+    firsts, lasts = tokens.windows(
+        texts, which, np.array([s for s, _ in pairs]), np.array([e for _, e in pairs])
+    )
     for (start, end), first, last in zip(pairs, firsts.tolist(), lasts.tolist(), strict=True):
         window = doc.char_span(start, end, alignment_mode="expand")
         expected = (window.start, window.end) if window is not None and len(window) else None
-        assert ((first, last) if last > first else None) == expected, (start, end)
+        found = (first - tokens.bounds[1], last - tokens.bounds[1]) if last > first else None
+        assert found == expected, (start, end)
 
 
 def test_rows_from_a_canonical_line_are_the_rows_of_its_models(
@@ -138,9 +149,7 @@ def test_rows_from_a_canonical_line_are_the_rows_of_its_models(
     assert is_canonical(line, document)
     record = read_record(line, canonical=True, context=None)
     assert record == document.model_dump()
-    from_line, from_models = builder.rows(record, True), builder.rows(document, True)
-    for config in ("documents", "quotes", "claims"):
-        assert from_line[config] == from_models[config]
+    assert rows(builder, record) == rows(builder, document)
 
 
 def test_a_line_other_than_the_dump_is_not_canonical(document: Document) -> None:
@@ -150,3 +159,23 @@ def test_a_line_other_than_the_dump_is_not_canonical(document: Document) -> None
     assert not is_canonical(json.dumps(dump).encode(), Document.model_validate(dump))
     reordered = dict(reversed(document.model_dump(mode="json").items()))
     assert not is_canonical(json.dumps(reordered).encode(), document)
+
+
+def test_rows_of_a_partition_are_each_documents_rows_alone(
+    builder: RowBuilder, document: Document, make: Any
+) -> None:
+    """Rows are built for a partition at once (token numbers, sentences and offsets over its texts
+    joined): each document gets the rows it gets alone, whatever comes before or after it."""
+    text = "  “Naïve café,” she said 😀\n\nThen: he left. "
+    quote = make.place(text, "QUOTE", "Naïve café,", {"kind": "direct"})
+    speaker = make.place(text, "SPEAKER", "she", {"canonical": "Ana"})
+    cue = make.place(text, "CUE", "said 😀")
+    claim = make.place(text, "CLAIM", "he left.", {"checkworthy": "low"})
+    relations = [(quote["id"], speaker["id"], "speaker"), (quote["id"], cue["id"], "cue")]
+    other = Document.model_validate(make.record("other", text, [quote, speaker, cue, claim], relations))
+    empty = Document.model_validate(make.record("empty", "No spans at all.", []))
+    together = rows(builder, other, empty, document, other)
+    alone = [rows(builder, doc) for doc in (other, empty, document, other)]
+    for config, table in together.items():
+        assert table == [row for each in alone for row in each[config]], config
+    assert [row["document_id"] for row in together["quotes"]] == ["other", "doc", "other"]

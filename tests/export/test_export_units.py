@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 from datasets import ClassLabel
@@ -11,7 +13,7 @@ from curation.export.features import config_features
 from curation.export.grouping import MAX_BUCKET, NUM_PERM, NearDuplicateGrouper
 from curation.export.scan import record_rank
 from curation.export.splits import Ratios, assign_splits, unit_hash
-from curation.export.text import Sentences, sentences
+from curation.export.text import SPACE_TABLE, Sentences, sentences
 from curation.export.versions import Version
 from curation.records import Document
 from curation.schema import get_schema
@@ -177,8 +179,17 @@ def test_features_class_labels_follow_the_schema_order() -> None:
     [((12, 15), (10, 20)), ((22, 35), (20, 40)), ((0, 5), (0, 5)), ((45, 48), (45, 48))],
 )
 def test_text_sentences_around(span: tuple[int, int], expected: tuple[int, int]) -> None:
-    sentences = Sentences(starts=[10, 20, 30], ends=[20, 30, 40])
-    assert sentences.around(*span) == expected
+    sentences = Sentences(starts=np.array([10, 20, 30]), ends=np.array([20, 30, 40]))
+    first, last = sentences.around(np.array([span[0]]), np.array([span[1]]))
+    assert (first[0], last[0]) == expected
+
+
+def test_text_space_table_is_str_isspace() -> None:
+    """Sentences are stripped with a table of str.isspace's code points up to U+3000: there are none
+    beyond it."""
+    spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert max(spaces) < len(SPACE_TABLE)
+    assert np.flatnonzero(SPACE_TABLE).tolist() == spaces
 
 
 @pytest.mark.parametrize(
@@ -193,6 +204,9 @@ def test_text_sentences_around(span: tuple[int, int], expected: tuple[int, int])
         ("The U.S. officials met. 30 died.", ["The U.S. officials met.", "30 died."]),
         ("Prices rose 3.5 percent, e.g. bread.", ["Prices rose 3.5 percent, e.g. bread."]),
         ("  \n\n  ", []),
+        ("", []),
+        ("Ends here.\u00a0\u2003“Then” this!\n\u3000 x \u2029", ["Ends here.\u00a0\u2003“Then” this!", "x"]),
+        ("Wait?! “No.” (Yes.) [Fine] 'ok' Done", ["Wait?!", "“No.”", "(Yes.)", "[Fine] 'ok' Done"]),
     ],
 )
 def test_text_sentences_rule(text: str, expected: list[str]) -> None:
