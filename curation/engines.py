@@ -1,10 +1,15 @@
-"""Where per-document work runs: in this process, on a pool of local processes, or on a Dask cluster.
+"""Where per-document work runs: in this process, on local processes, or on a Dask cluster.
 
 `ordered_map(n_process, dask)` gives one function, `run(func, partitions, *args)`, that yields
 `func(partition, *args)` for each partition in input order whatever the engine, with a bounded number
 of partitions in flight, so memory stays flat and the output is the same bytes on every engine.
-Local pools use the spawn start method: forking a process that already holds Arrow's and spaCy's
-threads is not safe. Each worker loads what it needs once (module-level caches, e.g.
+
+`n_process` counts the processes that do the work, this one included: this process and `n_process - 1`
+workers (`alongside`). This process has its modules imported and its models loaded already, and it
+would otherwise wait while the workers work: on a 2-core machine, two workers beside a waiting parent
+paid a second worker's start (imports and tokenizer, about 3 s of CPU) and three processes shared two
+cores. Local workers use the spawn start method: forking a process that already holds Arrow's and
+spaCy's threads is not safe. Each worker loads what it needs once (module-level caches, e.g.
 `curation.export.text.load_tokenizer`), never with each partition.
 """
 
@@ -12,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
-from curation.cluster import DaskOptions, submit_ordered
+from curation.cluster import DaskOptions
 
 P = TypeVar("P")
 R = TypeVar("R")
@@ -32,7 +38,8 @@ def here(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Itera
 
 @contextlib.contextmanager
 def ordered_map(n_process: int = 1, dask: DaskOptions | None = None) -> Iterator[Run]:
-    """A `run(func, partitions, *args)` on Dask (if `dask`), on `n_process` local processes, or here."""
+    """A `run(func, partitions, *args)` on Dask (if `dask`), on `n_process` local processes (this one
+    and `n_process - 1` workers), or here."""
     if dask is not None:
         from curation.cluster import dask_client, map_ordered
 
@@ -47,13 +54,61 @@ def ordered_map(n_process: int = 1, dask: DaskOptions | None = None) -> Iterator
         yield here
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=n_process, mp_context=context) as pool:
+    workers = n_process - 1
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
 
         def on_pool(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
-            return submit_ordered(pool.submit, func, partitions, *args, limit=2 * n_process + 1)
+            return alongside(pool, func, partitions, args, limit=2 * workers + 1)
 
         try:
             yield on_pool
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or a failure: nothing left queued
             raise
+
+
+def alongside(
+    pool: Executor, func: Callable[..., R], partitions: Iterable[P], args: tuple[Any, ...], limit: int
+) -> Iterator[R]:
+    """`func(partition, *args)` for each partition, results in input order: on the pool's workers, at
+    most `limit` partitions queued there, and here whenever the oldest partition is not back yet (this
+    process takes the next one instead of waiting). At most `2 * limit` results are held.
+
+    A failure in a partition run here is raised in its turn, as the pool's would be: the first failing
+    partition is the one reported, on every engine."""
+    pending: deque[tuple[Future[R], bool]] = deque()  # (future, run here), in input order
+    parts = iter(partitions)
+    queued, more = 0, True
+    try:
+        while True:
+            while more and queued < limit:
+                more = _take(parts, lambda part: pending.append((pool.submit(func, part, *args), False)))
+                queued += more
+            if not pending:
+                return
+            if more and not pending[0][0].done() and len(pending) < 2 * limit:
+                more = _take(parts, lambda part: pending.append((_run_here(func, part, args), True)))
+                continue
+            future, local = pending.popleft()
+            queued -= not local
+            yield future.result()
+    finally:
+        for future, _ in pending:  # interrupted or failed: nothing left running for this command
+            future.cancel()
+
+
+def _take(parts: Iterator[P], use: Callable[[P], None]) -> bool:
+    """Hand the next partition to `use`; False when there is none left."""
+    for part in parts:
+        use(part)
+        return True
+    return False
+
+
+def _run_here(func: Callable[..., R], part: Any, args: tuple[Any, ...]) -> Future[R]:
+    future: Future[R] = Future()
+    try:
+        future.set_result(func(part, *args))
+    except Exception as exc:  # raised when its turn comes (Ctrl-C and exits go through at once)
+        future.set_exception(exc)
+    return future

@@ -106,7 +106,7 @@ ThresholdOption = Annotated[
     typer.Option("--threshold", help="Share (0 to 1) of a span another span must cover to match it."),
 ]
 NProcessOption = Annotated[
-    int, typer.Option("--n-process", min=1, help="Worker processes on this machine (--engine spacy).")
+    int, typer.Option("--n-process", min=1, help="Processes doing the work on this machine (--engine spacy).")
 ]
 EngineOption = Annotated[
     Engine,

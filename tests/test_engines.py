@@ -1,0 +1,30 @@
+"""Local processes give the results of one process, in input order, and the first failure in order."""
+
+from __future__ import annotations
+
+import pytest
+
+from curation.engines import ordered_map
+
+# `int` as the per-partition function: importable by a spawned worker, and its error names its input.
+PARTITIONS = [str(i) for i in range(40)]
+
+
+@pytest.mark.parametrize("n_process", [1, 2, 3])
+def test_ordered_map_yields_results_in_input_order(n_process: int) -> None:
+    with ordered_map(n_process) as run:
+        assert list(run(int, PARTITIONS)) == list(range(40))
+        assert list(run(int, PARTITIONS[:1])) == [0]  # the same pool serves several runs
+        assert list(run(int, [])) == []
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_ordered_map_raises_the_first_failure_in_input_order(n_process: int) -> None:
+    """Whichever process runs them, the earlier bad partition is the one reported, after the results
+    before it."""
+    partitions = [*PARTITIONS[:5], "first bad", *PARTITIONS[5:30], "second bad", *PARTITIONS[30:]]
+    seen = []
+    with ordered_map(n_process) as run, pytest.raises(ValueError, match="first bad"):
+        for value in run(int, partitions):
+            seen.append(value)
+    assert seen == list(range(5))
