@@ -204,6 +204,8 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
             start = min(p.left_edge.i for p in parts)
             end = max(p.right_edge.i for p in parts) + 1
             bounds = content_bounds(cue, doc[start:end].root, (start, end))
+    if bounds is None and verb:
+        bounds = _passive_subject(cue)
     if bounds is None and not verb:
         return None
     # The source after the content: most candidate words (curation.extract.learned.candidates) have none.
@@ -232,6 +234,15 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     if cue.lemma_ in EVIDENTIAL_LEMMAS:
         source = None
     return content, source
+
+
+def _passive_subject(verb: Token) -> tuple[int, int] | None:
+    """A passive cue with nothing reported after it: what it is about is its subject ("HIS DECISION
+    was overturned by an appeals court", "THE REGISTRATION ISSUE was first reported by the Post")."""
+    subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+    if subject is None or subject.i > verb.i:
+        return None
+    return content_bounds(verb, subject, (subject.left_edge.i, subject.right_edge.i + 1))
 
 
 # "X seems / appears / looks ...": the cue is evidential, its subject is what seems, not who speaks. In
