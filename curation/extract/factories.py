@@ -249,6 +249,7 @@ def make_cue_finder(
         "judge_min": 0.3,
         "judge_alone": 0.8,
         "cue_weight": 0.3,
+        "replace_nested": 0.8,
     },
 )
 def make_learned_quotes(
@@ -261,11 +262,12 @@ def make_learned_quotes(
     judge_min: float,
     judge_alone: float,
     cue_weight: float,
+    replace_nested: float,
 ) -> LearnedQuotes:
     """The learned attributions (judged candidates, learned cues' contents) added to the rules', before
     `curation_speakers`."""
     return LearnedQuotes(
-        name, spans_key, min_score, keep_rules, judge_key, judge_min, judge_alone, cue_weight
+        name, spans_key, min_score, keep_rules, judge_key, judge_min, judge_alone, cue_weight, replace_nested
     )
 
 

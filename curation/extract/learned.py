@@ -400,6 +400,7 @@ class LearnedQuotes(lexicon.WithLexicon):
         judge_min: float = 0.3,
         judge_alone: float = 0.8,
         cue_weight: float = 0.3,
+        replace_nested: float = 0.8,
     ) -> None:
         super().__init__()
         self.name = name
@@ -410,26 +411,27 @@ class LearnedQuotes(lexicon.WithLexicon):
         self.judge_min = judge_min
         self.judge_alone = judge_alone
         self.cue_weight = cue_weight
+        self.replace_nested = replace_nested
 
     def annotate(self, doc: Doc) -> Doc:
         proposals = self._proposals(doc)
         if proposals is None:
             return doc
         kept = list(doc._.attributions or []) if self.keep_rules else []
-        taken = [(a.start, a.end) for a in kept]
-        cues = [(a.cue.start, a.cue.end) for a in kept if a.cue is not None]
         for score, span, found in sorted(proposals, key=lambda p: (-p[0], p[1].start)):
+            cues = [(a.cue.start, a.cue.end) for a in kept if a.cue is not None]
             if _overlaps_any(span.start_char, span.end_char, cues):
                 continue
             head = found.cue
-            if any(s <= head.idx < e for s, e in taken):
+            if any(a.start <= head.idx < a.end for a in kept):
                 continue  # a cue inside a content: nested speech, the outer attribution is the one marked
             attribution = self._attribution(doc, span, found, score)
-            if _overlaps_any(attribution.start, attribution.end, taken):
+            clashes = [a for a in kept if a.start < attribution.end and attribution.start < a.end]
+            if clashes and not (
+                score >= self.replace_nested and all(_nested(a, attribution) for a in clashes)
+            ):
                 continue
-            kept.append(attribution)
-            taken.append((attribution.start, attribution.end))
-            cues.append((span.start_char, span.end_char))
+            kept = [a for a in kept if a not in clashes] + [attribution]
         doc._.attributions = sorted(kept, key=lambda a: (a.start, a.end))
         return doc
 
@@ -489,6 +491,21 @@ class LearnedQuotes(lexicon.WithLexicon):
             cue=syntax.as_mention(cue),
             rule=LEARNED_RULE,
         )
+
+
+# The rules whose attributions a learned one may replace (the weak, indirect ones; never direct quotes).
+_REPLACEABLE = ("indirect", "mixed")
+
+
+def _nested(rule: Attribution, learned: Attribution) -> bool:
+    """A rule attribution spoken inside a learned content ("X denied [that Y SAID Z]"): PolNeAR's gold
+    never nests contents (none of 94 dev files, 6 of 22,525 train quotes) and marks the outer one."""
+    return (
+        rule.rule.startswith(_REPLACEABLE)
+        and rule.cue is not None
+        and learned.start <= rule.cue.start
+        and rule.cue.end <= learned.end
+    )
 
 
 def _overlaps_any(start: int, end: int, ranges: list[tuple[int, int]]) -> bool:

@@ -285,3 +285,41 @@ def test_train_an_evidential_cue_names_no_source() -> None:
     doc = load_model()("The senator seems to believe that the plan failed.")
     found = content_of(next(t for t in doc if t.text == "seems"))
     assert found is not None and found[1] is None
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("gate", "replaced"), [(0.8, True), (0.95, False)])
+def test_train_a_judged_outer_attribution_replaces_a_weak_rule_one_spoken_inside_it(
+    gate: float, replaced: bool
+) -> None:
+    """PolNeAR's gold never nests contents and marks the outer one: a learned attribution scored from
+    `replace_nested` replaces the indirect rule attribution whose cue sits inside its content; below
+    that score the rules' attribution stays and the learned one is dropped."""
+    from curation.extract.learned import QUOTES_KEY, LearnedQuotes
+    from curation.extract.pipeline import load_model
+    from curation.extract.types import Attribution, Mention
+
+    text = "Smith denied that Jones said the plan failed."
+    doc = load_model()(text)
+    outer = next(c for c in candidates(doc) if c.cue.text == "denied")
+    assert outer.content.text == "Jones said the plan failed"
+    at = text.index("the plan")
+    cue = text.index("said")
+    rule = Attribution(
+        at,
+        len(text) - 1,
+        "the plan failed",
+        "indirect",
+        0.7,
+        cue=Mention(cue, cue + 4, "said"),
+        rule="indirect_speech",
+    )
+    doc._.attributions = [rule]
+    doc.spans[QUOTES_KEY] = [doc[outer.start : outer.end]]
+    doc.spans[QUOTES_KEY].attrs["scores"] = [0.9]
+    LearnedQuotes("learned", SPANS_KEY, 0.5, replace_nested=gate).annotate(doc)
+    found = [(a.text, a.rule) for a in doc._.attributions]
+    if replaced:
+        assert found == [("Jones said the plan failed", LEARNED_RULE)]
+    else:
+        assert found == [("the plan failed", "indirect_speech")]
