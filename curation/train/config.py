@@ -1,17 +1,22 @@
 """The spaCy training config `curation train` writes, and the registered helpers it names.
 
-What is learned (both components in one training pipeline, one loop):
+What is learned (three components in one training pipeline, one loop):
+- `curation_tok2vec`: spaCy's `tok2vec`, one small CNN shared by both heads below (spaCy's listener
+  pattern: computed once per doc, trained by both losses): hash embeddings of the word's form and of the
+  base pipeline's LEMMA, TAG and DEP (learned.CUE_FEATURES), and a 4-layer window encoder of width 96,
+  the architecture of spaCy's CPU configs;
 - the cues of the schema's quote label (the CUE spans linked to each QUOTE), as the tags CUE / O, by
-  `curation_cue_finder` (spaCy's tagger with its own small CNN tok2vec: hash embeddings of the word's
-  form and of the base pipeline's LEMMA, TAG and DEP (learned.CUE_FEATURES), and a 4-layer window
-  encoder of width 96, the architecture of spaCy's CPU configs);
+  `curation_cue_finder` (spaCy's tagger);
 - which candidate attributions are real, by `curation_quote_judge`: spaCy's `spancat` over the token
   ranges the registered suggester `curation.candidate_suggester.v1` proposes (a cue word and the
-  content its parse yields, learned.candidates), with its own smaller tok2vec (width 64, depth 2) and
-  mean+max pooling; its gold is written by curation.train.data (GoldQuotes).
+  content its parse yields, learned.candidates), with mean+max pooling; its gold is written by
+  curation.train.data (GoldQuotes).
+Sharing the tok2vec (session 6) gave the judge the cue finder's 4 layers of context (it had its own of
+width 64 and depth 2: a token saw 2 words either side, the subject before a cue often out of reach),
+and a run one CNN less to compute per step and per annotated doc.
 The base pipeline's parse is computed once before training, and the corpus reader
 (curation.train.corpus) hands it to the loop as the Examples' predicted docs; the assembled pipeline
-adds both components after the base model and the rules (curation.train.run), with
+adds the three components after the base model and the rules (curation.train.run), with
 `curation_learned_quotes` joining them to the rules (curation.extract.learned).
 The checkpoint kept is the one with the best mean of the cue span F1 and the judge's span F1 on the
 validation split (spaCy's `model-best`), scored curation.train.run.EVALS_PER_EPOCH times per epoch.
@@ -32,6 +37,7 @@ from curation.extract.learned import CUE_FEATURES, QUOTES_KEY, SPANS_KEY
 from curation.schema import get_schema
 from curation.train import corpus as _corpus  # noqa: F401  (registers the reader the config names)
 
+TOK2VEC = "curation_tok2vec"
 FINDER = "curation_cue_finder"
 JUDGE = "curation_quote_judge"
 COMBINER = "curation_learned_quotes"
@@ -50,7 +56,7 @@ gpu_allocator = null
 
 [nlp]
 lang = "en"
-pipeline = ["{finder}", "{judge}"]
+pipeline = ["{tok2vec}", "{finder}", "{judge}"]
 batch_size = 64
 disabled = []
 before_creation = null
@@ -61,6 +67,7 @@ tokenizer = {{"@tokenizers": "spacy.Tokenizer.v1"}}
 
 [components]
 
+{shared_tok2vec}
 [components.{finder}]
 factory = "{finder}"
 threshold = {threshold}
@@ -177,8 +184,6 @@ def training_config(
     depth: int = 4,
     window: int = 1,
     threshold: float = 0.5,
-    judge_width: int = 64,
-    judge_depth: int = 2,
     judge_threshold: float = 0.1,
 ) -> str:
     """The config text (spaCy's format) for one training run (`base` gives the tokenizer's language)."""
@@ -198,23 +203,28 @@ def training_config(
         judge=JUDGE,
         quotes_key=QUOTES_KEY,
         judge_threshold=judge_threshold,
-        finder_tok2vec=_tok2vec(FINDER, width, depth, window),
-        judge_tok2vec=_tok2vec(JUDGE, judge_width, judge_depth, 1),
+        tok2vec=TOK2VEC,
+        shared_tok2vec=_tok2vec(f"components.{TOK2VEC}", width, depth, window, factory="tok2vec"),
+        finder_tok2vec=_listener(FINDER, width),
+        judge_tok2vec=_listener(JUDGE, width),
     )
 
 
-# One component's own tok2vec (hash embeddings of the cue features + a CNN window encoder).
-_TOK2VEC = """[components.{name}.model.tok2vec]
+# The shared tok2vec (hash embeddings of the cue features + a CNN window encoder), a component of its
+# own that both learned heads listen to (spaCy's Tok2VecListener), so it is computed once per doc.
+_TOK2VEC = """[{path}]
+{factory}
+[{path}.model]
 @architectures = "spacy.Tok2Vec.v2"
 
-[components.{name}.model.tok2vec.embed]
+[{path}.model.embed]
 @architectures = "spacy.MultiHashEmbed.v2"
 width = {width}
 attrs = {attrs}
 rows = {rows}
 include_static_vectors = false
 
-[components.{name}.model.tok2vec.encode]
+[{path}.model.encode]
 @architectures = "spacy.MaxoutWindowEncoder.v2"
 width = {width}
 depth = {depth}
@@ -222,10 +232,28 @@ window_size = {window}
 maxout_pieces = 3
 """
 
+_LISTENER = """[components.{name}.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = {width}
+upstream = "{upstream}"
+"""
 
-def _tok2vec(name: str, width: int, depth: int, window: int) -> str:
+
+def _tok2vec(path: str, width: int, depth: int, window: int, factory: str = "") -> str:
     attrs, rows = json.dumps(list(CUE_FEATURES)), json.dumps(list(CUE_FEATURES.values()))
-    return _TOK2VEC.format(name=name, width=width, depth=depth, window=window, attrs=attrs, rows=rows)
+    return _TOK2VEC.format(
+        path=path,
+        factory=f'factory = "{factory}"\n' if factory else "",
+        width=width,
+        depth=depth,
+        window=window,
+        attrs=attrs,
+        rows=rows,
+    )
+
+
+def _listener(name: str, width: int) -> str:
+    return _LISTENER.format(name=name, width=width, upstream=TOK2VEC)
 
 
 class TimeUp(Exception):

@@ -164,12 +164,13 @@ def _run_spacy_training(
 
 
 def assemble(base: str, trained_dir: Path) -> Language:
-    """The base pipeline + rule components + the learned cue finder and quote judge from `trained_dir`
-    (each with its own tok2vec inside), joined to the rules by `curation_learned_quotes` before the
-    speakers are resolved."""
+    """The base pipeline + rule components + the learned tok2vec and the cue finder and quote judge
+    that listen to it, from `trained_dir`, joined to the rules by `curation_learned_quotes` before
+    the speakers are resolved."""
     trained = spacy.load(trained_dir)
     nlp = add_components(load_model(base))
     before = "curation_speakers"
+    nlp.add_pipe(train_config.TOK2VEC, source=trained, before=before)
     nlp.add_pipe(train_config.FINDER, source=trained, before=before)
     nlp.add_pipe(train_config.JUDGE, source=trained, before=before)
     nlp.add_pipe(train_config.COMBINER, before=before)
