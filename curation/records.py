@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 from pydantic import (
@@ -75,8 +76,8 @@ def span_id(label: str, start: int, end: int) -> str:
     return f"{label.lower()}-{start}-{end}"
 
 
-def _unset(value: Any) -> bool:
-    """An optional field left at None is not written out (`Field(exclude_if=_unset)`): a record only
+def unset(value: Any) -> bool:
+    """An optional field left at None is not written out (`Field(exclude_if=unset)`): a record only
     spells out what it has. (Per field, not a wrap serializer around the model: that doubled the time
     of every dump, which export's content hash of each record pays.)"""
     return value is None
@@ -84,7 +85,7 @@ def _unset(value: Any) -> bool:
 
 def optional(description: str) -> Any:
     """An optional field (None by default) that is left out of dumps while unset."""
-    return Field(default=None, exclude_if=_unset, description=description)
+    return Field(default=None, exclude_if=unset, description=description)
 
 
 class Span(BaseModel):
@@ -282,52 +283,72 @@ def restore_removed(text: str, removed: list[Removed]) -> str:
     return "".join(out)
 
 
+# How `problems` reads a span and a relation: from the models, or from a record's dump (plain dicts)
+SPAN_FIELDS = ("id", "label", "start", "end", "text", "attrs")
+RELATION_FIELDS = ("head", "tail", "label")
+Getter = Callable[[Any], tuple[Any, ...]]
+
+
 def record_problems(doc: Document, schema: LabelSchema) -> list[str]:
     """Every way `doc` breaks its offsets or the label schema, as readable sentences.
 
     Runs on every record a command reads (export's first pass pays it for each), so the sentences are
     made only for what is wrong, never for each span."""
-    problems: list[str] = []
+    return problems(
+        doc.text, doc.spans, doc.relations, schema, attrgetter(*SPAN_FIELDS), attrgetter(*RELATION_FIELDS)
+    )
+
+
+def problems(
+    text: str,
+    spans: Iterable[Any],
+    relations: Iterable[Any],
+    schema: LabelSchema,
+    span_fields: Getter,
+    relation_fields: Getter,
+) -> list[str]:
+    """`record_problems` of a record's text, spans and relations, models or dicts: `span_fields` and
+    `relation_fields` read SPAN_FIELDS and RELATION_FIELDS of one (attrgetter or itemgetter), so a
+    reader holding a record's dump checks it without building its models (curation.canonical)."""
+    found: list[str] = []
     ids: set[str] = set()
     labels: dict[str, str] = {}
-    text, specs = doc.text, schema.spans
+    specs = schema.spans
     size = len(text)
-    for span in doc.spans:
-        span_id, label, start, end = span.id, span.label, span.start, span.end
+    for span_id, label, start, end, span_text, attrs in map(span_fields, spans):
         if span_id in ids:
-            problems.append(f"span {span_id}: duplicate span id")
+            found.append(f"span {span_id}: duplicate span id")
         ids.add(span_id)
         labels[span_id] = label
         if end > size:
-            problems.append(f"span {span_id}: end {end} is past the end of the text ({size})")
-        elif text[start:end] != span.text:
-            problems.append(f"span {span_id}: text[{start}:{end}] is {text[start:end]!r}, not {span.text!r}")
+            found.append(f"span {span_id}: end {end} is past the end of the text ({size})")
+        elif text[start:end] != span_text:
+            found.append(f"span {span_id}: text[{start}:{end}] is {text[start:end]!r}, not {span_text!r}")
         spec = specs.get(label)
         if spec is None:
-            problems.append(f"span {span_id}: unknown label {label!r} (known: {', '.join(specs)})")
+            found.append(f"span {span_id}: unknown label {label!r} (known: {', '.join(specs)})")
             continue
-        for name, value in span.attrs.items():
+        for name, value in attrs.items():
             attr = spec.attrs.get(name)
             if attr is None:
-                problems.append(f"span {span_id}: {label} has no attribute {name!r}")
+                found.append(f"span {span_id}: {label} has no attribute {name!r}")
             elif value is None:
                 continue
             elif attr.type == "choice" and value not in attr.values:
-                problems.append(f"span {span_id}: {label}.{name} is {value!r}, not one of {attr.values}")
+                found.append(f"span {span_id}: {label}.{name} is {value!r}, not one of {attr.values}")
             elif attr.type == "text" and not isinstance(value, str):
-                problems.append(f"span {span_id}: {label}.{name} must be text")
-    for rel in doc.relations:
-        spec_rel = schema.relations.get(rel.label)
+                found.append(f"span {span_id}: {label}.{name} must be text")
+    for head, tail, relation in map(relation_fields, relations):
+        spec_rel = schema.relations.get(relation)
         if spec_rel is None:
-            problems.append(f"relation {rel.head}->{rel.tail}: unknown relation label {rel.label!r}")
+            found.append(f"relation {head}->{tail}: unknown relation label {relation!r}")
             continue
-        for end_id, allowed in ((rel.head, spec_rel.from_), (rel.tail, spec_rel.to)):
+        for end_id, allowed in ((head, spec_rel.from_), (tail, spec_rel.to)):
             end_label = labels.get(end_id)
             if end_label is None:
-                problems.append(f"relation {rel.head}->{rel.tail}: no span with id {end_id!r}")
+                found.append(f"relation {head}->{tail}: no span with id {end_id!r}")
             elif end_label not in allowed:
-                problems.append(
-                    f"relation {rel.head}->{rel.tail}: {rel.label} cannot link a {end_label} here "
-                    f"(allowed: {allowed})"
+                found.append(
+                    f"relation {head}->{tail}: {relation} cannot link a {end_label} here (allowed: {allowed})"
                 )
-    return problems
+    return found

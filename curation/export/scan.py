@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from curation.canonical import canonical_record
 from curation.cluster import partitioned
 from curation.engines import Run, here
 from curation.errors import InputError
@@ -20,7 +21,7 @@ from curation.export.grouping import NearDuplicateGrouper, signature
 from curation.jsonl import Line, iter_lines, parse_line_document
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance, text_hash, update_stamp
-from curation.schema import LabelSchema
+from curation.schema import LabelSchema, get_schema
 
 if TYPE_CHECKING:
     from curation.export.card import ProvenanceSummary
@@ -79,32 +80,65 @@ def line_hash(raw: bytes) -> str:
 def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | None) -> list[Seen]:
     """Validate a partition of records and compute what the first pass keeps (runs on any engine).
 
-    Step by step over the partition (every record validated, then every hash, then every signature),
-    not record by record: each step's code and tables stay in the CPU's caches (0.4 of 6 ms a PolNeAR
-    article, measured in one process over four rounds), as for the tokenizer in the second pass."""
-    docs = [parse_line_document(line, path, schema) for line in lines]
-    kept = [silver or doc.provenance.reviewed for doc in docs]  # a gold export skips unreviewed ones
-    digests = [document_digest(doc) if keep else "" for doc, keep in zip(docs, kept, strict=True)]
-    texts = [text_hash(doc.text)[:16] if keep else "" for doc, keep in zip(docs, kept, strict=True)]
-    signatures = [signature(doc.text) if keep else None for doc, keep in zip(docs, kept, strict=True)]
+    A line that is a valid record's own canonical dump (what curation writes) is read without building
+    its models (curation.canonical); any other line is read through the models,
+    which name what is wrong. Step by step over the partition (every record validated, then every hash,
+    then every signature), not record by record: each step's code and tables stay in the CPU's caches
+    (0.4 of 6 ms a PolNeAR article, measured in one process over four rounds), as for the tokenizer in
+    the second pass."""
+    checked_against = schema if schema is not None else get_schema()
+    dumps = [canonical_record(line.raw, checked_against) for line in lines]
+    docs = [
+        parse_line_document(line, path, schema) if dump is None else None
+        for line, dump in zip(lines, dumps, strict=True)
+    ]
+    records = [Record(dump, doc) for dump, doc in zip(dumps, docs, strict=True)]
+    kept = [silver or record.provenance.reviewed for record in records]  # a gold export skips unreviewed
+    digests = [record.digest() if keep else "" for record, keep in zip(records, kept, strict=True)]
+    texts = [text_hash(record.text)[:16] if keep else "" for record, keep in zip(records, kept, strict=True)]
+    signatures = [
+        signature(record.text) if keep else None for record, keep in zip(records, kept, strict=True)
+    ]
     canonical = [
-        keep and is_canonical(line.raw, doc) for line, doc, keep in zip(lines, docs, kept, strict=True)
+        keep and record.canonical(line.raw) for line, record, keep in zip(lines, records, kept, strict=True)
     ]
     out = []
-    for line, doc, keep, digest, text_digest, values, own in zip(
-        lines, docs, kept, digests, texts, signatures, canonical, strict=True
+    for line, record, keep, digest, text_digest, values, own in zip(
+        lines, records, kept, digests, texts, signatures, canonical, strict=True
     ):
         where = Line(line.lineno, line.offset, b"")
         if not keep:
-            out.append(Seen(where, doc.id, False))
+            out.append(Seen(where, record.id, False))
             continue
+        provenance = record.provenance
         out.append(
             Seen(
-                where, doc.id, doc.provenance.reviewed, doc.provenance, record_rank(doc, digest), digest,
+                where, record.id, provenance.reviewed, provenance, record_rank(provenance, digest), digest,
                 text_digest, line_hash(line.raw), values, own,
             )
         )  # fmt: skip
     return out
+
+
+class Record:
+    """One record as the first pass read it: its canonical dump (no models built), or its Document."""
+
+    __slots__ = ("dump", "doc", "id", "text", "provenance")
+
+    def __init__(self, dump: dict[str, Any] | None, doc: Document | None) -> None:
+        self.dump, self.doc = dump, doc
+        if dump is not None:
+            self.id, self.text = dump["id"], dump["text"]
+            self.provenance = Provenance.model_validate(dump["provenance"])  # the same values: one model
+        else:
+            assert doc is not None
+            self.id, self.text, self.provenance = doc.id, doc.text, doc.provenance
+
+    def digest(self) -> str:
+        return dump_digest(self.dump) if self.dump is not None else document_digest(self.doc)  # type: ignore[arg-type]
+
+    def canonical(self, raw: bytes) -> bool:
+        return self.dump is not None or is_canonical(raw, self.doc)  # type: ignore[arg-type]
 
 
 EXPORTED_FIELDS = {"id", "source", "text", "meta", "spans", "relations", "provenance"}
@@ -120,21 +154,25 @@ def document_digest(doc: Document) -> str:
     holds, except a float that is not finite, which JSON mode writes as null. json.dumps refuses one
     (allow_nan=False), and that record is dumped in JSON mode, so every hash stays what it was."""
     try:
-        canonical = _canonical(doc.model_dump(include=EXPORTED_FIELDS), allow_nan=False)
+        return dump_digest(doc.model_dump(include=EXPORTED_FIELDS))
     except (TypeError, ValueError):
-        canonical = _canonical(doc.model_dump(mode="json", include=EXPORTED_FIELDS), allow_nan=True)
+        return dump_digest(doc.model_dump(mode="json", include=EXPORTED_FIELDS), allow_nan=True)
+
+
+def dump_digest(dump: dict[str, Any], allow_nan: bool = False) -> str:
+    """`document_digest` of a record's dump (`Document.model_dump()`, as a canonical line read by orjson
+    gives it: curation.canonical); only the exported fields are read, the dump is left as it is."""
+    content = {key: dump[key] for key in EXPORTED_FIELDS}
+    content["provenance"] = {
+        key: value for key, value in dump["provenance"].items() if key not in VOLATILE_PROVENANCE
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, allow_nan=allow_nan)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 
-def _canonical(content: dict[str, Any], allow_nan: bool) -> str:
-    for key in VOLATILE_PROVENANCE:
-        content["provenance"].pop(key, None)
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, allow_nan=allow_nan)
-
-
-def record_rank(doc: Document, digest: str) -> tuple[bool, str, str]:
+def record_rank(provenance: Provenance, digest: str) -> tuple[bool, str, str]:
     """Reviewed before unreviewed, then the latest update (compared in UTC), then the content hash."""
-    return (doc.provenance.reviewed, update_stamp(doc.provenance), digest)
+    return (provenance.reviewed, update_stamp(provenance), digest)
 
 
 def scan(

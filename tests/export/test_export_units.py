@@ -226,10 +226,10 @@ def test_build_record_rank_latest_update_wins(earlier: str, later: str) -> None:
     def doc(stamp: str) -> Document:
         return Document(id="a", text="x", provenance={"reviewed": True, "updated_at": stamp})
 
-    assert record_rank(doc(later), "0") > record_rank(doc(earlier), "f")
+    assert record_rank(doc(later).provenance, "0") > record_rank(doc(earlier).provenance, "f")
 
 
 def test_build_record_rank_reviewed_beats_newer_unreviewed() -> None:
     reviewed = Document(id="a", text="x", provenance={"reviewed": True, "updated_at": "2020-01-01T00:00:00Z"})
     newer = Document(id="a", text="x", provenance={"reviewed": False, "annotated_at": "2026-01-01T00:00:00Z"})
-    assert record_rank(reviewed, "0") > record_rank(newer, "f")
+    assert record_rank(reviewed.provenance, "0") > record_rank(newer.provenance, "f")
