@@ -14,25 +14,26 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures (1 Dec 2026, session 4; 2-core machine shared with three other agents). `.venv/bin/python
-bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev` (load average 3.2-4.5):
-PolNeAR train export v0.1.0 (700 train / 67 validation / 71 test documents; 13,413 true candidates for
-the judge); the parse of train + validation ~7 min, then the cue finder and the quote judge trained in
-one loop, 3 epochs of ~3-5 min in the budget (best: epoch 3, validation cue F1 0.609); `curation train`
-25.8 min wall clock (limit 30: met). The combination thresholds (judge_min 0.3, judge_alone 0.8,
-cue_weight 0.3) were then chosen on dev from 10 settings and the same model scored again with them,
-`bench/train.py --model DIR` (load 4-5, tests running beside it):
+Figures (1 Dec 2026, session 6; 2-core machine shared with four other agents, load average 5-7).
+`.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
+(code of main c52f758 less the replace_nested combination, which landed while it ran): the parse of
+train + validation ~10 min under that load, then the shared tok2vec, cue finder and quote judge
+trained 14.7 min (2.3 epochs, 840 steps, best at step 840: validation cue F1 0.604, judge F1 0.694);
+`curation train` 25.9 min wall clock (limit 30: met):
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.891    0.660     0.758      0.927        0.656     0.745        0.920       0.711   0.723
-  trained         0.794    0.666     0.724      0.427        0.636     0.755        0.888       0.693   0.738
-  combined        0.834    0.774     0.803      0.925        0.727     0.777        0.896       0.735   0.761
-  floors NOT met: QUOTE F1 0.803 < 0.82, indirect F1 0.727 < 0.75, speaker acc 0.896 < 0.93 (direct met).
-  Throughput: raw nlp.pipe 916 words/s, annotate with the trained pipeline 688 words/s (0.75x, floor 0.7).
-Session 3's cue finder alone (quiet machine, 8 epochs, 24.7 min): combined QUOTE P 0.824 R 0.773 F1
-0.798, indirect 0.717, speaker acc 0.894, 0.71x. The judge trades: with judge_min 0.5 alone it raised
-precision (0.858) but cost recall (0.740, F1 0.794); blending it with the cue probability keeps the
-recall. The oracle ceiling of a perfect accept/reject of the learned cues' contents is QUOTE F1 0.834
-(indirect 0.766): a filter alone cannot reach 0.82 by much.
+  rules           0.890    0.661     0.759      0.927        0.656     0.745        0.926       0.714   0.725
+  trained         0.784    0.687     0.733      0.424        0.645     0.764        0.891       0.701   0.741
+  combined        0.828    0.784     0.805      0.925        0.730     0.777        0.902       0.742   0.765
+  floors NOT met: QUOTE F1 0.805 < 0.82, indirect F1 0.730 < 0.75, speaker acc 0.902 < 0.93 (direct met).
+  Throughput in that run 0.68x (974 / 665 words/s, another parse running beside it); interleaved in
+  one process on 30 dev documents, raw 1,252, session 5's model 1,154 (0.92x), this one 1,238 words/s
+  (0.99x): one shared CNN instead of two.
+The same model with main's combination (replace_nested 0.8), scored offline: dev QUOTE F1 0.808,
+indirect 0.733; the export's held-out test split (71 documents, never trained on) 0.790, indirect 0.702
+(session 5's model: dev 0.798, test 0.787). At equal steps the shared tok2vec's judge led the separate
+one by 0.01-0.02 validation F1 (0.640 / 0.679 / 0.694 at steps 105 / 630 / 840 against 0.619 / 0.679
+/ 0.676). The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834
+(indirect 0.766): the rest needs candidates the parse does not give.
 """
 
 from __future__ import annotations
