@@ -31,7 +31,7 @@ trained 14.7 min (2.3 epochs, 840 steps, best at step 840: validation cue F1 0.6
 The same model with main's combination (replace_nested 0.8), scored offline: dev QUOTE F1 0.808,
 indirect 0.733; the export's held-out test split (71 documents, never trained on) 0.790, indirect 0.702
 (session 5's model: dev 0.798, test 0.787). At equal steps the shared tok2vec's judge led the separate
-one by 0.01-0.02 validation F1 (0.640 / 0.679 / 0.694 at steps 105 / 630 / 840 against 0.619 / 0.679
+one by 0.01-0.02 validation F1 (0.640 / 0.690 / 0.694 at steps 105 / 630 / 840 against 0.619 / 0.679
 / 0.676). The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834
 (indirect 0.766): the rest needs candidates the parse does not give.
 """
