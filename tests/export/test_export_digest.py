@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 
 import pytest
 
-from curation.export.scan import EXPORTED_FIELDS, VOLATILE_PROVENANCE, document_digest
+from curation.export.scan import EXPORTED_FIELDS, VOLATILE_PROVENANCE, document_digest, sorted_json
 from curation.records import Document, Span
 
 
@@ -69,3 +70,58 @@ def test_digest_leaves_out_the_annotation_time() -> None:
         id="d1", text="t", provenance={"annotated_at": "2026-02-01T00:00:00+00:00"}, meta={"a": 1}
     )
     assert document_digest(one) == document_digest(two) != document_digest(three)
+
+
+TRICKY = [
+    '"',
+    "\\",
+    ":",
+    ",",
+    " ",
+    '",',
+    '":',
+    '\\"',
+    "\\\\",
+    "\x00",
+    "\x1f",
+    "\x7f",
+    "é",
+    "\U0001f600",
+    "a",
+    "0",
+]
+
+
+def tricky_value(rng: random.Random, depth: int = 0) -> object:
+    """A random JSON value whose strings and keys are made of what a separator fix could get wrong."""
+    kind = rng.randrange(7 if depth < 4 else 4)
+    if kind == 0:
+        return "".join(rng.choice(TRICKY) for _ in range(rng.randrange(6)))
+    if kind == 1:
+        return rng.choice([0, -1, 2**63 - 1, 1.5, -0.25, 1e16, 123456.789, 0.0001, True, False, None])
+    if kind == 2:
+        return rng.random()
+    if kind == 3:
+        return rng.randrange(-(10**6), 10**6)
+    if kind == 4:
+        return [tricky_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    return {
+        "".join(rng.choice(TRICKY) for _ in range(rng.randrange(4))): tricky_value(rng, depth + 1)
+        for _ in range(rng.randrange(5))
+    }
+
+
+def test_sorted_json_is_json_dumps_byte_for_byte() -> None:
+    """The hash's bytes written by orjson are json.dumps' bytes (separators put back between strings)."""
+    rng = random.Random(14)
+    for _ in range(2000):
+        value = tricky_value(rng)
+        assert sorted_json(value) == json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "value", [{"small": 1.5e-05}, [1e-07], {"neg": -2.5e-8}, 2**64, {"big": [-(2**70)]}, {"d": b"x"}]
+)
+def test_sorted_json_declines_what_orjson_spells_otherwise(value: object) -> None:
+    """A float below 1e-4, an int beyond 64 bits, a type json.dumps refuses: json.dumps' own path."""
+    assert sorted_json(value) is None
