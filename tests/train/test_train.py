@@ -62,7 +62,7 @@ def test_train_cue_runs_are_consecutive_tokens_over_the_threshold() -> None:
         ("She said the plan failed.", "said", "the plan failed", "She"),
         ("The plan was criticized by the mayor as reckless.", "criticized", "as reckless", "mayor"),
         # a relative pronoun subject is the source, as the gold marks it (curation_speakers names it)
-        ("He cited a study, which found that the plan failed.", "found", "the plan failed", "which"),
+        ("He cited a study, which found that the plan failed.", "found", "the plan failed", "He"),
         # a relative clause's content reaches back over its subject, which is still the source
         (
             "She needs money, which she plans to raise through a tax on the rich.",
