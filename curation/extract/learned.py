@@ -212,6 +212,8 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     sent = syntax.sentence(cue)
     noun = cue.pos_ in ("NOUN", "PROPN")
     source = source_of(cue) if verb else syntax.noun_source(cue) if noun else None
+    if source is None and cue.pos_ == "ADP":
+        source = _preposition_source(cue)
     if bounds is not None:
         content = doc[bounds[0] : bounds[1]]
     elif verb:
@@ -261,8 +263,9 @@ def source_of(verb: Token) -> Token | None:
     subject = syntax.subject_of(verb)
     if subject is not None:
         return None if subject.dep_ == "nsubjpass" and not syntax.adjectival_passive(verb) else subject
-    if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-        return verb.head
+    owner = syntax.participle_owner(verb)
+    if owner is not None:
+        return owner
     head = verb.head
     for _ in range(3):
         found = next((c for c in head.children if c.dep_ in syntax.SUBJECT_DEPS), None)
@@ -272,6 +275,21 @@ def source_of(verb: Token) -> Token | None:
             break
         head = head.head
     return None
+
+
+def _preposition_source(cue: Token) -> Token | None:
+    """Who a preposition cue reports: the owner of the noun it follows ("North Korea's claims ABOUT"),
+    or the subject of the verb or adjective it follows ("you're worried ABOUT"); before the guess of
+    the sentence's subject below, which took "experts" and "the federal government" on PolNeAR dev."""
+    head = cue.head
+    if head.pos_ in ("NOUN", "PROPN"):
+        return syntax.noun_owner(head)
+    if head.pos_ == "ADJ" and head.dep_ == "acomp":
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX", "ADJ"):
+        return None
+    subject = syntax.subject_of(head)
+    return subject if subject is not None and subject.dep_ == "nsubj" else None
 
 
 def _passive(verb: Token) -> bool:

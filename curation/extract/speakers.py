@@ -120,7 +120,7 @@ class Speakers(WithLexicon):
                 _according_source(verb)  # According to Limbaugh, “...”
                 or syntax.subject_of(verb)
                 or _postposed_subject(verb)
-                or _participle_owner(verb)
+                or syntax.participle_owner(verb)
             )
             if subject is not None and a.start <= subject.idx < a.end:
                 # “..., the foundation, all the old stuff,” said a person close to X: the parse took a
@@ -404,20 +404,6 @@ def _words_between(doc: Doc, quote_end: int, verb: Token) -> Span | None:
     if any(t.pos_ in ("AUX", "ADP", "SCONJ", "CCONJ") for t in tokens):
         return None
     return doc[tokens[0].i : tokens[-1].i + 1]
-
-
-def _participle_owner(verb: Token) -> Token | None:
-    """ "Smith, saying “...”": a participle modifying a noun has that noun as its subject; in "footage of
-    Smith saying" (the parser hangs the participle on "footage") the person is the one "of" names."""
-    if verb.dep_ != "acl" or verb.tag_ != "VBG" or verb.head.pos_ not in ("PROPN", "NOUN", "PRON"):
-        return None
-    owner = verb.head
-    for prep in owner.rights:
-        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i < verb.i:
-            named = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
-            if named:
-                return named[0]
-    return owner
 
 
 def _starts_quote(tok: Token, quotes: QuoteMarks) -> bool:

@@ -70,6 +70,21 @@ def test_train_cue_runs_are_consecutive_tokens_over_the_threshold() -> None:
             "which she plans to raise through a tax on the rich",
             "she",
         ),
+        # a participle on a thing a preposition introduces: the subject of the verb above, not the thing
+        (
+            "She spoke at a news conference announcing that the state would sue.",
+            "announcing",
+            "the state would sue",
+            "She",
+        ),
+        # a preposition cue: the owner of its noun, the subject of its adjective; not the sentence's subject
+        ("Experts doubt North Korea's claims about the test.", "about", "the test", "Korea"),
+        (
+            "Parents are worried about how the money might affect their aid, the report says.",
+            "about",
+            "how the money might affect their aid",
+            "Parents",
+        ),
     ],
 )
 def test_train_content_of_a_cue_comes_from_the_parse(text: str, cue: str, content: str, source: str) -> None:
