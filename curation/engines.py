@@ -11,6 +11,13 @@ paid a second worker's start (imports and tokenizer, about 3 s of CPU) and three
 cores. Local workers use the spawn start method: forking a process that already holds Arrow's and
 spaCy's threads is not safe. Each worker loads what it needs once (module-level caches, e.g.
 `curation.export.text.load_tokenizer`), never with each partition.
+
+A worker's start (a new interpreter, its imports, a tokenizer: 3-5 s of CPU) used to happen at its first
+partition: this process ran the next few partitions meanwhile, filled the window of results it may
+hold, and then waited for the late worker in every pass (about a third of a 2-process export's wall
+time). So `ordered_map(..., warm=func)` starts the workers at once with `func` (what they will import
+and load), while this process does its own start, and `alongside` hands a worker partitions only once
+it is warm: until then this process runs them in turn, holding nothing back.
 """
 
 from __future__ import annotations
@@ -37,9 +44,14 @@ def here(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Itera
 
 
 @contextlib.contextmanager
-def ordered_map(n_process: int = 1, dask: DaskOptions | None = None) -> Iterator[Run]:
+def ordered_map(
+    n_process: int = 1, dask: DaskOptions | None = None, warm: Callable[[], object] | None = None
+) -> Iterator[Run]:
     """A `run(func, partitions, *args)` on Dask (if `dask`), on `n_process` local processes (this one
-    and `n_process - 1` workers), or here."""
+    and `n_process - 1` workers), or here.
+
+    `warm` (picklable, e.g. a functools.partial of a module's function): run once in each local worker
+    as soon as the pool starts, to import and load what the partitions will need."""
     if dask is not None:
         from curation.cluster import dask_client, map_ordered
 
@@ -55,10 +67,13 @@ def ordered_map(n_process: int = 1, dask: DaskOptions | None = None) -> Iterator
         return
     context = multiprocessing.get_context("spawn")
     workers = n_process - 1
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm) as pool:
+        # Every worker starts now (the pool starts its processes at the first submit) and runs `warm`
+        # first; once this no-op comes back, the workers are ready for partitions.
+        ready = pool.submit(int) if warm is not None else None
 
         def on_pool(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
-            return alongside(pool, func, partitions, args, limit=2 * workers + 1)
+            return alongside(pool, func, partitions, args, limit=2 * workers + 1, ready=ready)
 
         try:
             yield on_pool
@@ -68,11 +83,17 @@ def ordered_map(n_process: int = 1, dask: DaskOptions | None = None) -> Iterator
 
 
 def alongside(
-    pool: Executor, func: Callable[..., R], partitions: Iterable[P], args: tuple[Any, ...], limit: int
+    pool: Executor,
+    func: Callable[..., R],
+    partitions: Iterable[P],
+    args: tuple[Any, ...],
+    limit: int,
+    ready: Future[Any] | None = None,
 ) -> Iterator[R]:
     """`func(partition, *args)` for each partition, results in input order: on the pool's workers, at
     most `limit` partitions queued there, and here whenever the oldest partition is not back yet (this
-    process takes the next one instead of waiting). At most `2 * limit` results are held.
+    process takes the next one instead of waiting). At most `2 * limit` results are held. Until
+    `ready` is done (the workers are warm), every partition runs here.
 
     A failure in a partition run here is raised in its turn, as the pool's would be: the first failing
     partition is the one reported, on every engine."""
@@ -81,12 +102,12 @@ def alongside(
     queued, more = 0, True
     try:
         while True:
-            while more and queued < limit:
+            while more and queued < limit and _warm(ready):
                 more = _take(parts, lambda part: pending.append((pool.submit(func, part, *args), False)))
                 queued += more
-            if not pending:
+            if not pending and not more:
                 return
-            if more and not pending[0][0].done() and len(pending) < 2 * limit:
+            if more and (not pending or not pending[0][0].done()) and len(pending) < 2 * limit:
                 more = _take(parts, lambda part: pending.append((_run_here(func, part, args), True)))
                 continue
             future, local = pending.popleft()
@@ -95,6 +116,16 @@ def alongside(
     finally:
         for future, _ in pending:  # interrupted or failed: nothing left running for this command
             future.cancel()
+
+
+def _warm(ready: Future[Any] | None) -> bool:
+    """Whether the workers are ready (a failure to get ready is raised: they could never work)."""
+    if ready is None:
+        return True
+    if not ready.done():
+        return False
+    ready.result()
+    return True
 
 
 def _take(parts: Iterator[P], use: Callable[[P], None]) -> bool:

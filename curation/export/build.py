@@ -9,6 +9,7 @@ of a dataset at a time (a lock in the state dir); leftovers of interrupted expor
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from curation.export.options import ExportOptions, ExportResult
 from curation.export.plan import Plan, plan_export
 from curation.export.text import load_tokenizer
 from curation.export.versions import Version, next_version
+from curation.export.worker import prepare
 from curation.gold.adjudicate import AdjudicationReport, adjudicate_file, passes_through
 from curation.locks import hold, lock_path
 from curation.progress import NO_PROGRESS, Progress
@@ -47,10 +49,13 @@ def export_dataset(
         )
     if options.version is not None:
         Version.parse(options.version)  # refuse a malformed version before reading any record
-    nlp = load_tokenizer(options.model or get_settings().model)
+    model = options.model or get_settings().model
     dataset_dir = options.out / options.name
     home = options.home if options.home is not None else get_settings().home
-    with export_lock(dataset_dir, home), ordered_map(options.n_process, options.dask) as run:
+    # Workers start first, so their imports and tokenizer load while this process loads its own.
+    warm = functools.partial(prepare, model)
+    with export_lock(dataset_dir, home), ordered_map(options.n_process, options.dask, warm) as run:
+        nlp = load_tokenizer(model)
         cleaned = remove_leftovers(dataset_dir)
         result = _adjudicate_and_write(Path(path), options, nlp, progress, run)
     result.cleaned = cleaned
