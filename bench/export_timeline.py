@@ -68,7 +68,7 @@ class Timeline:
     def __init__(self) -> None:
         self.marks: list[tuple[str, float, float]] = []
         self.passes: list[Pass] = []
-        self.counters: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])  # type: ignore[arg-type]
+        self.counters: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])
 
     def mark(self, name: str) -> None:
         self.marks.append((name, *now()))
@@ -133,11 +133,11 @@ def instrument(line: Timeline) -> None:
     engines.alongside = alongside  # type: ignore[assignment]
     for name in ("add_part", "_write", "open", "close"):
         setattr(writer.ParquetSink, name, line.timed(f"sink.{name}", getattr(writer.ParquetSink, name)))
-    contents.render_card = line.timed("card", contents.render_card)  # type: ignore[assignment]
-    contents.diff_versions = line.timed("changelog", contents.diff_versions)  # type: ignore[assignment]
-    contents.write_manifest = line.timed("manifest", contents.write_manifest)  # type: ignore[assignment]
-    contents.file_hashes = line.timed("file hashes", contents.file_hashes)  # type: ignore[assignment]
-    plan.assign_splits = line.timed("splits", plan.assign_splits)  # type: ignore[assignment]
+    contents.render_card = line.timed("card", contents.render_card)
+    contents.diff_versions = line.timed("changelog", contents.diff_versions)
+    contents.write_manifest = line.timed("manifest", contents.write_manifest)
+    contents.file_hashes = line.timed("file hashes", contents.file_hashes)
+    plan.assign_splits = line.timed("splits", plan.assign_splits)
     write_rows = contents.write_rows
 
     def rows(*args: Any, **kwargs: Any) -> Any:
@@ -145,7 +145,7 @@ def instrument(line: Timeline) -> None:
         line.mark("rows written")
         return out
 
-    contents.write_rows = rows  # type: ignore[assignment]
+    contents.write_rows = rows
 
 
 class Marks:

@@ -4,6 +4,8 @@ instead of at the worker's first partition of each pass."""
 
 from __future__ import annotations
 
+import contextlib
+
 
 def prepare(model: str) -> None:
     """Import the first pass's and the second pass's modules and load `model`'s tokenizer.
@@ -13,7 +15,5 @@ def prepare(model: str) -> None:
     import curation.export.scan  # noqa: F401  (imported for its cost, now rather than later)
     from curation.export.text import load_tokenizer
 
-    try:
+    with contextlib.suppress(Exception):  # see above
         load_tokenizer(model)
-    except Exception:  # noqa: S110  (see above)
-        pass
