@@ -27,12 +27,12 @@ from datasketch import MinHash, MinHashLSH
 
 from curation.unionfind import UnionFind
 
-# A capitalised word of three letters or more after a space (the group); `names` keeps it when a
-# lower-case letter comes before the space, with at most one , ; or : between them. The pattern starts
-# with the space, a literal the regex engine jumps to; a look-behind in the pattern was tried at every
-# character (twice the time).
-NAME = re.compile(r" ([^\W\d_a-z][^\W\d_]{2,})")
-LOWER = frozenset("abcdefghijklmnopqrstuvwxyz")
+# A capitalised word of three letters or more (the group) after a space that follows a lower-case
+# letter, with at most one , ; or : between them. The pattern starts with the space, a literal the regex
+# engine jumps to, and only then looks behind it (a look-behind first was tried at every character: twice
+# the time); findall gives the names in C, with no Python code per match (0.22 against 0.32 ms a PolNeAR
+# article for a loop over the matches checking the letter before).
+NAME = re.compile(r" (?:(?<=[a-z] )|(?<=[a-z][,;:] ))([^\W\d_a-z][^\W\d_]{2,})")
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.25
 MAX_BUCKET = 200  # beyond this many documents in one band bucket, all-pairs checks would be quadratic
@@ -45,14 +45,7 @@ def _hash32(data: bytes) -> int:
 
 def names(text: str) -> set[str]:
     """Capitalised words after a lower-case word (optionally with , ; :) and a space, lower-cased."""
-    found = set()
-    for match in NAME.finditer(text):
-        before = match.start() - 1
-        if before >= 0 and text[before] in ",;:":
-            before -= 1
-        if before >= 0 and text[before] in LOWER:
-            found.add(match.group(1).lower())
-    return found
+    return set(map(str.lower, NAME.findall(text)))
 
 
 @cache
