@@ -25,9 +25,9 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import cache, partial
 from itertools import chain, product, repeat
-from operator import gt, is_not, itemgetter
+from operator import attrgetter, gt, is_not, itemgetter
 from types import NoneType, UnionType
-from typing import Any, NamedTuple, Union, get_args, get_origin
+from typing import Annotated, Any, NamedTuple, Union, get_args, get_origin
 
 import msgspec
 from annotated_types import Ge, Le
@@ -269,7 +269,8 @@ START = b'{"' + next(iter(Document.model_fields)).encode() + b'":'  # every cano
 
 
 class Canonical(NamedTuple):
-    """A canonical line read: the record's Python dump, and whether every float in it is one json.dumps
+    """A canonical line read: the record's top-level fields (nested models as dicts, or as the Structs
+    of `LineTypes` when the typed path read it), and whether every float in it is one json.dumps
     spells as msgspec does (`spelled_alike`: the content hash may then be written by msgspec)."""
 
     dump: dict[str, Any]
@@ -278,18 +279,21 @@ class Canonical(NamedTuple):
 
 def spelled_alike(value: float) -> bool:
     """Whether json.dumps (Python's repr) and msgspec write this float alike: zero and every finite
-    float from 1e-4 up to 1e16 (below, msgspec writes 0.00001 for 1e-05; from 1e16, 1e16 for 1e+16)."""
+    float from 1e-4 up to 1e16 (below, msgspec writes 0.00001 for 1e-05; from 1e16, 1e16 for 1e+16).
+    pydantic writes those as Python does too, so a line's own bytes are msgspec's for them."""
     return value == 0 or 1e-4 <= abs(value) < 1e16
 
 
 class _Reader(threading.local):
-    """A JSON decoder per thread whose float hook notes a float `spelled_alike` refuses (msgspec reads
+    """JSON decoders per thread whose float hook notes a float `spelled_alike` refuses (msgspec reads
     JSON to the same Python values as orjson and json, a fifth faster than orjson on a record, and
-    big ints too)."""
+    big ints too; the hook sees the floats of untyped values only)."""
 
     def __init__(self) -> None:
         self.odd = False
         self.decoder = msgspec.json.Decoder(float_hook=self._float)
+        types = line_types()
+        self.typed = msgspec.json.Decoder(types.document, float_hook=self._float) if types else None
 
     def _float(self, spelled: str) -> float:
         value = float(spelled)  # correctly rounded: the value every JSON reader gives
@@ -297,23 +301,178 @@ class _Reader(threading.local):
             self.odd = True
         return value
 
-    def read(self, raw: bytes) -> tuple[Any, bool]:
+    def read(self, raw: bytes, decoder: msgspec.json.Decoder) -> tuple[Any, bool]:
         self.odd = False
-        value = self.decoder.decode(raw)
+        value = decoder.decode(raw)
         return value, not self.odd
 
 
+class LineTypes:
+    """msgspec Structs made from the record models' fields: a model's declared fields in its order,
+    the exact types they hold, their bounds (msgspec.Meta), a field left out while unset optional with
+    None (omitted when None), any other field required (its canonical line always writes it), no
+    unknown field (extras: the dict path reads those lines). msgspec checks all that in C while it reads
+    a line; its encoder then writes the values back in the models' spelling. Anything `Shape` refuses
+    is refused here too (the typed path is only on when `document_shape()` is)."""
+
+    def __init__(self) -> None:
+        self.structs: dict[type[BaseModel], type[msgspec.Struct]] = {}
+        self.floats: dict[type[msgspec.Struct], Column | None] = {}  # of a column of instances (None: none)
+        self.document = self.struct(Document)
+        self.encoder = msgspec.json.Encoder()
+
+    def struct(self, model: type[BaseModel]) -> type[msgspec.Struct]:
+        made = self.structs.get(model)
+        if made is not None:
+            return made
+        fields: list[tuple[Any, ...]] = []
+        checks: list[Column] = []
+        for name, info in model.model_fields.items():
+            where = f"{model.__name__}.{name}"
+            annotation, check = self.value_type(info.annotation, where)
+            if check is not None:
+                checks.append(_column_of(name, check))
+            bounds: dict[str, Any] = {}
+            for rule in info.metadata:
+                if isinstance(rule, Ge):
+                    bounds["ge"] = rule.ge
+                elif isinstance(rule, Le):
+                    bounds["le"] = rule.le
+                else:
+                    raise Unsupported(f"{where}: constraint {rule!r}")
+            if bounds:
+                annotation = _bounded(annotation, bounds)
+            fields.append((name, annotation, None) if info.exclude_if is not None else (name, annotation))
+        made = msgspec.defstruct(
+            f"{model.__name__}Line", fields, kw_only=True, omit_defaults=True, forbid_unknown_fields=True
+        )
+        self.structs[model] = made
+        self.floats[made] = _all_of(checks)
+        return made
+
+    def value_type(self, annotation: Any, where: str) -> tuple[Any, Column | None]:
+        """The msgspec type of a field, and the check of a column of its values' typed floats."""
+        if annotation is float:
+            return float, _floats_alike
+        if annotation is Any or annotation in (str, int, bool):
+            return annotation, None
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            made = self.struct(annotation)
+            return made, self.floats[made]
+        origin, args = get_origin(annotation), get_args(annotation)
+        if origin in (Union, UnionType):
+            members = [arg for arg in args if arg is not NoneType]
+            if len(members) != 1 or len(args) != 2:
+                raise Unsupported(f"{where}: union {annotation}")
+            inner, check = self.value_type(members[0], where)
+            if check is None:
+                return inner | None, None
+            present = check
+            return inner | None, lambda column: present(list(filter(_present, column)))
+        if origin is list:
+            inner, check = self.value_type(args[0], where)
+            return list[inner], _of_members(check, chain.from_iterable)  # type: ignore[valid-type]
+        if origin is dict and args[0] is str:
+            inner, check = self.value_type(args[1], where)
+            values = partial(map, dict.values)
+            return dict[str, inner], _of_members(check, lambda c: chain.from_iterable(values(c)))  # type: ignore[valid-type]
+        raise Unsupported(f"{where}: {annotation}")
+
+
+def _of_members(check: Column | None, members: Callable[[list[Any]], Iterable[Any]]) -> Column | None:
+    """The check of a column of lists or dicts by a check of their members (None: nothing to check)."""
+    if check is None:
+        return None
+    inner = check
+    return lambda column: inner(list(members(column)))
+
+
+def _all_of(checks: list[Column]) -> Column | None:
+    if not checks:
+        return None
+    if len(checks) == 1:
+        return checks[0]
+    return lambda column: all(check(column) for check in checks)
+
+
+def _floats_alike(column: list[Any]) -> bool:
+    """`spelled_alike` over a column of floats (None among them): by the smallest and largest magnitude
+    other than zero, with loops in C (a call per score of a record cost a tenth of its read)."""
+    magnitudes = list(map(abs, filter(None, column)))  # None and zeros left out: zero is spelled alike
+    return not magnitudes or (min(magnitudes) >= 1e-4 and max(magnitudes) < 1e16)
+
+
+def _column_of(name: str, check: Column) -> Column:
+    """The check of a field's values over a column of Struct instances."""
+    get = attrgetter(name)
+    return lambda column: check(list(map(get, column)))
+
+
+def _bounded(annotation: Any, bounds: dict[str, Any]) -> Any:
+    """The type with msgspec bounds (on the value, not on None of an optional)."""
+    if get_origin(annotation) in (Union, UnionType):
+        (member,) = [arg for arg in get_args(annotation) if arg is not NoneType]
+        return Annotated[member, msgspec.Meta(**bounds)] | None
+    return Annotated[annotation, msgspec.Meta(**bounds)]
+
+
+@cache
+def line_types() -> LineTypes | None:
+    """The Structs of a record's line (None: a model uses something they cannot say)."""
+    if document_shape() is None:
+        return None
+    try:
+        return LineTypes()
+    except Unsupported:
+        return None
+
+
 _reader = _Reader()
+SPAN_ATTRS = attrgetter(*SPAN_FIELDS)
+RELATION_ATTRS = attrgetter(*RELATION_FIELDS)
+
+
+def _typed_read(raw: bytes, schema: LabelSchema) -> Canonical | None | bool:
+    """The typed path: a Canonical, None (the line is faulty: the models say how), or False (it cannot
+    tell: the dict path reads the line)."""
+    types = line_types()
+    if types is None or _reader.typed is None:
+        return False
+    try:
+        doc, plain = _reader.read(raw, _reader.typed)
+    except (msgspec.DecodeError, RecursionError):  # another type, an extra field, not JSON: the dict path
+        return False
+    floats = types.floats[types.document]
+    if not plain or (floats is not None and not floats([doc])):
+        return False  # a float json.dumps spells otherwise: the dict path (rare)
+    if types.encoder.encode(doc) != raw.rstrip(b"\r\n"):
+        return False
+    spans = doc.spans
+    if not _spans_ordered_attrs(spans) or problems(
+        doc.text, spans, doc.relations, schema, SPAN_ATTRS, RELATION_ATTRS
+    ):
+        return None
+    dump = dict(zip(doc.__struct_fields__, msgspec.structs.astuple(doc), strict=True))
+    dump["provenance"] = msgspec.to_builtins(doc.provenance)  # its dump: unset fields left out
+    return Canonical(dump, True)
+
+
+def _spans_ordered_attrs(spans: list[Any]) -> bool:
+    return all(map(gt, map(attrgetter("end"), spans), map(attrgetter("start"), spans)))
 
 
 def canonical_read(raw: bytes, schema: LabelSchema) -> Canonical | None:
-    """The record a line holds as its Python dump (what `Document.model_dump()` gives), when the line is
-    a valid record's own canonical dump; None for any other line (read it through the models)."""
+    """The record a line holds (see `Canonical`), when the line is a valid record's own canonical dump;
+    None for any other line (read it through the models). The typed path first (msgspec Structs,
+    `LineTypes`), then, for a line with extra fields or odd floats, the dict path (`Shape`)."""
     shape = document_shape()
     if shape is None or not raw.startswith(START):
         return None
+    typed = _typed_read(raw, schema)
+    if typed is not False:
+        return typed  # type: ignore[return-value]
     try:
-        record, plain = _reader.read(raw)
+        record, plain = _reader.read(raw, _reader.decoder)
     except (msgspec.DecodeError, RecursionError):  # not JSON (or not UTF-8), or nested too deeply
         return None
     if not shape([record]) or to_json(record) != raw.rstrip(b"\r\n"):
@@ -326,4 +485,4 @@ def canonical_read(raw: bytes, schema: LabelSchema) -> Canonical | None:
 def canonical_record(raw: bytes, schema: LabelSchema) -> dict[str, Any] | None:
     """`canonical_read`'s dump alone."""
     read = canonical_read(raw, schema)
-    return read.dump if read is not None else None
+    return msgspec.to_builtins(read.dump) if read is not None else None

@@ -12,7 +12,15 @@ import pytest
 from pydantic import BaseModel, ValidationError, field_validator
 from pydantic_core import to_json
 
-from curation.canonical import Shape, Unsupported, canonical_read, canonical_record, document_shape
+from curation.canonical import (
+    Canonical,
+    Shape,
+    Unsupported,
+    _typed_read,
+    canonical_read,
+    canonical_record,
+    document_shape,
+)
 from curation.export.scan import document_digest, dump_digest
 from curation.records import Document, Span
 from curation.schema import get_schema
@@ -48,6 +56,18 @@ def record() -> dict[str, Any]:
         "removed": [{"start": 0, "end": 3, "text": "Ad ", "reason": "boilerplate"}],
         "outside": {"tool": "x"},
     }  # fmt: skip
+
+
+def typed_record() -> dict[str, Any]:
+    """`record()` without extra fields and with floats json.dumps spells as msgspec: one the typed path
+    (msgspec Structs) reads; `record()` itself takes the dict path."""
+    obj = record()
+    del obj["spans"][1]["tool"], obj["relations"][1]["note"], obj["provenance"]["extra_key"], obj["outside"]
+    obj["meta"]["small"] = 0.5
+    return obj
+
+
+BASES = [record, typed_record]
 
 
 def canonical_line(obj: dict[str, Any]) -> bytes:
@@ -125,12 +145,15 @@ def mutations(dump: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     return changed
 
 
-def test_a_line_accepted_without_models_is_one_the_models_accept_with_the_same_values() -> None:
+@pytest.mark.parametrize("base_record", BASES)
+def test_a_line_accepted_without_models_is_one_the_models_accept_with_the_same_values(
+    base_record: Any,
+) -> None:
     """Thousands of records one change away from a valid one, in the models' own spelling: whatever the
     fast path accepts, validation accepts and dumps to the same values, and the line is its dump."""
-    base = Document.checked(record(), SCHEMA).model_dump(mode="json")
+    base = Document.checked(base_record(), SCHEMA).model_dump(mode="json")
     rng = random.Random(3)
-    accepted = refused = 0
+    accepted = refused = typed = 0
     for _ in range(3000):
         changed = mutations(base, rng)
         try:
@@ -142,10 +165,12 @@ def test_a_line_accepted_without_models_is_one_the_models_accept_with_the_same_v
             refused += 1
             continue
         accepted += 1
+        typed += isinstance(_typed_read(line, SCHEMA), Canonical)
         doc = Document.model_validate_json(line, context={"schema": SCHEMA})  # raises if it is invalid
         assert to_json(doc.model_dump()) == to_json(dump)  # the same key order, ints past 64 bits too
         assert doc.__pydantic_serializer__.to_json(doc) == line
     assert accepted > 100 and refused > 1000  # both sides of the line were exercised
+    assert typed > 100 if base_record is typed_record else typed == 0  # and each path
 
 
 @pytest.mark.parametrize(
@@ -163,9 +188,10 @@ def test_a_line_accepted_without_models_is_one_the_models_accept_with_the_same_v
         lambda r: r["spans"][0].update(end=10_000),
     ],
 )
-def test_a_faulty_record_in_canonical_spelling_is_left_to_the_models(change: Any) -> None:
+@pytest.mark.parametrize("base_record", BASES)
+def test_a_faulty_record_in_canonical_spelling_is_left_to_the_models(change: Any, base_record: Any) -> None:
     """Written as curation would write it, but wrong: the models reject it with their own message."""
-    faulty = Document.checked(record(), SCHEMA).model_dump(mode="json")
+    faulty = Document.checked(base_record(), SCHEMA).model_dump(mode="json")
     change(faulty)
     line = to_json(faulty)
     assert canonical_record(line, SCHEMA) is None
@@ -201,3 +227,12 @@ def test_a_canonical_read_says_whether_its_floats_are_spelled_alike(small: float
     assert read is not None
     assert read.plain == (small is None or small == 0.5)
     assert dump_digest(read.dump, plain=read.plain) == document_digest(Document.model_validate_json(line))
+
+
+def test_the_typed_path_reads_a_record_without_extras_as_the_models_do() -> None:
+    line = canonical_line(typed_record())
+    read = _typed_read(line, SCHEMA)
+    assert isinstance(read, Canonical) and read.plain
+    expected = Document.model_validate_json(line).model_dump()
+    assert to_json(canonical_record(line, SCHEMA)) == to_json(expected)
+    assert dump_digest(read.dump, plain=True) == document_digest(Document.model_validate_json(line))
