@@ -302,6 +302,27 @@ def test_train_an_evidential_cue_names_no_source() -> None:
     assert found is not None and found[1] is None
 
 
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        # the target of criticism or questions, not their source
+        ("Trump has faced questions about practices at his foundation.", "faced"),
+        ("The mayor has faced sharp criticism for failing to address the violence.", "faced"),
+        # a passive conjunct names no source: not the subject of the verb it is joined to
+        (
+            "Mr. Effron is a major donor and has been mentioned as a potential Treasury secretary.",
+            "mentioned",
+        ),
+    ],
+)
+def test_train_a_targeted_or_passive_cue_names_no_source(text: str, cue: str) -> None:
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()(text)
+    found = content_of(next(t for t in doc if t.text == cue))
+    assert found is not None and found[1] is None
+
+
 @pytest.mark.integration
 @pytest.mark.parametrize(("gate", "replaced"), [(0.8, True), (0.95, False)])
 def test_train_a_judged_outer_attribution_replaces_a_weak_rule_one_spoken_inside_it(
