@@ -24,7 +24,7 @@ from typing import Any
 
 STEPS = (  # what scan_part calls, in main before session 6 and after
     "canonical_record", "canonical_read", "parse_line_document", "dump_digest", "document_digest",
-    "text_hash", "signature", "is_canonical", "line_hash",
+    "text_hash", "signature", "signatures", "is_canonical", "line_hash",
 )  # fmt: skip
 
 

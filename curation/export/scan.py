@@ -19,7 +19,7 @@ from curation.canonical import Canonical, canonical_read, spelled_alike
 from curation.cluster import partitioned
 from curation.engines import Run, here
 from curation.errors import InputError
-from curation.export.grouping import NearDuplicateGrouper, signature
+from curation.export.grouping import NearDuplicateGrouper, signatures
 from curation.jsonl import Line, iter_lines, parse_line_document
 from curation.progress import NO_PROGRESS, Progress
 from curation.records import Document, Provenance, text_hash, update_stamp
@@ -100,15 +100,16 @@ def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | 
     kept = [silver or record.provenance.reviewed for record in records]  # a gold export skips unreviewed
     digests = [record.digest() if keep else "" for record, keep in zip(records, kept, strict=True)]
     texts = [text_hash(record.text)[:16] if keep else "" for record, keep in zip(records, kept, strict=True)]
-    signatures = [
-        signature(record.text) if keep else None for record, keep in zip(records, kept, strict=True)
-    ]
+    kept_signatures = iter(
+        signatures([record.text for record, keep in zip(records, kept, strict=True) if keep])
+    )
+    signed = [next(kept_signatures) if keep else None for keep in kept]
     canonical = [
         keep and record.canonical(line.raw) for line, record, keep in zip(lines, records, kept, strict=True)
     ]
     out = []
     for line, record, keep, digest, text_digest, values, own in zip(
-        lines, records, kept, digests, texts, signatures, canonical, strict=True
+        lines, records, kept, digests, texts, signed, canonical, strict=True
     ):
         where = Line(line.lineno, line.offset, b"")
         if not keep:

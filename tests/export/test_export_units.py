@@ -233,3 +233,33 @@ def test_build_record_rank_reviewed_beats_newer_unreviewed() -> None:
     reviewed = Document(id="a", text="x", provenance={"reviewed": True, "updated_at": "2020-01-01T00:00:00Z"})
     newer = Document(id="a", text="x", provenance={"reviewed": False, "annotated_at": "2026-01-01T00:00:00Z"})
     assert record_rank(reviewed.provenance, "0") > record_rank(newer.provenance, "f")
+
+
+def test_signatures_are_datasketchs_minhash_of_the_names() -> None:
+    """The batched signatures are what datasketch's MinHash gives each text's sorted names, texts without
+    names anywhere in the batch (first, between, last) included: groups and splits do not move."""
+    from datasketch import MinHash
+
+    from curation.export.grouping import NUM_PERM, _hash32, _template, names, signatures
+
+    texts = [
+        "no names",
+        "Reports said Obama met Merkel in Berlin, then Paris; later: Rome.",
+        "",
+        "the minister, Ségolène Royal, told Le Monde that Élysée aides agreed",
+        "Only Start",
+        "none here either",
+    ]
+    template = _template()
+    for text, got in zip(texts, signatures(texts), strict=True):
+        words = names(text)
+        if not words:
+            assert got is None
+            continue
+        minhash = MinHash(
+            num_perm=NUM_PERM, hashfunc=_hash32, permutations=template.permutations, scheme=template.scheme
+        )
+        minhash.update_batch([w.encode() for w in sorted(words)])
+        assert got is not None and got.dtype == minhash.hashvalues.dtype
+        assert (got == minhash.hashvalues).all()
+    assert signatures(["no names"]) == [None]
