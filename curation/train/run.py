@@ -44,6 +44,9 @@ from curation.train import config as train_config
 from curation.train.data import SplitData, read_split, write_docbins
 
 Row = dict[str, Any]
+# Under CURATION_HOME: the base pipeline's parse of train and validation, kept for the next run on the
+# same texts (curation.train.data.parse_to_docbin), so a second run spends its budget on training.
+PARSE_CACHE = "parsed"
 EVALS_PER_EPOCH = 3  # validation scores (and a chance to keep the model) per epoch of training
 
 
@@ -84,7 +87,8 @@ def train_pipeline(
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as tmp:
         work = Path(tmp)
         progress.stage("reading the dataset version, parsing train and validation with the base pipeline")
-        result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY, progress.advance)
+        cache = get_settings().home / PARSE_CACHE
+        result.splits = write_docbins(dataset, base_nlp, work / "corpus", SPANS_KEY, progress.advance, cache)
         train_split, dev_split = result.splits["train"], result.splits["validation"]
         if train_split.cues == 0:
             raise InputError(f"{dataset}: its train split has no cue spans (of quotes) to learn from")

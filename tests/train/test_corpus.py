@@ -47,3 +47,27 @@ def test_train_reader_refuses_parses_of_other_tokens(tmp_path: Path) -> None:
     gold, parsed = _docs(nlp, tmp_path, ["Republicans", "backed", "it"])
     with pytest.raises(InputError, match="not tokenized as in"):
         pair_examples(nlp, gold, parsed)
+
+
+def test_train_a_parse_is_kept_and_reused_for_the_same_texts_and_pipeline(tmp_path: Path) -> None:
+    from curation.extract.pipeline import load_model
+    from curation.train.data import parse_to_docbin
+
+    nlp = load_model()
+    cache = tmp_path / "cache"
+    texts = ["Officials warned that the talks could collapse.", "She said the plan failed."]
+    parsed: list[int] = []
+
+    def parse(texts: list[str], name: str) -> list[Doc]:
+        docbin = parse_to_docbin(nlp, texts, tmp_path / name, lambda: parsed.append(1), 1, cache)
+        return list(docbin.get_docs(nlp.vocab))
+
+    first = parse(texts, "a.spacy")
+    assert len(parsed) == 2 and len(list(cache.glob("*.spacy"))) == 1
+    again = parse(texts, "b.spacy")
+    assert len(parsed) == 2  # read from the cache: nothing parsed
+    assert [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_) for d in again for t in d] == [
+        (t.text, t.tag_, t.dep_, t.head.i, t.lemma_) for d in first for t in d
+    ]
+    parse([*texts[:1], "He denied it."], "c.spacy")  # other texts: parsed and kept apart
+    assert len(parsed) == 4 and len(list(cache.glob("*.spacy"))) == 2
