@@ -250,6 +250,7 @@ def make_cue_finder(
         "judge_alone": 0.8,
         "cue_weight": 0.3,
         "replace_nested": 0.8,
+        "cue_min": 0.2,
     },
 )
 def make_learned_quotes(
@@ -263,11 +264,21 @@ def make_learned_quotes(
     judge_alone: float,
     cue_weight: float,
     replace_nested: float,
+    cue_min: float,
 ) -> LearnedQuotes:
     """The learned attributions (judged candidates, learned cues' contents) added to the rules', before
     `curation_speakers`."""
     return LearnedQuotes(
-        name, spans_key, min_score, keep_rules, judge_key, judge_min, judge_alone, cue_weight, replace_nested
+        name,
+        spans_key,
+        min_score,
+        keep_rules,
+        judge_key,
+        judge_min,
+        judge_alone,
+        cue_weight,
+        replace_nested,
+        cue_min,
     )
 
 

@@ -13,7 +13,8 @@ Three spaCy components, two trained by `curation train` (curation.train):
   of the gold cue tokens, with its own small tok2vec (hash embeddings + CNN, as spaCy's CPU configs).
   It writes no token.tag_ (the base tagger's): runs of tokens whose CUE probability reaches `threshold`
   become spans in `doc.spans[spans_key]`, their scores (the run's highest probability) in
-  `doc.spans[key].attrs["scores"]`.
+  `doc.spans[key].attrs["scores"]`; every token's probability is kept in `doc.user_data`
+  (CUE_PROBS_KEY) for the combination, which reads cue words below that threshold too.
 - `curation_quote_judge`: spaCy's `spancat` over candidate attributions (`candidates`): for every verb,
   noun and "according" whose parse yields a content (`content_of`), the token range from the cue word
   over its content, proposed by the registered suggester `curation.candidate_suggester.v1`. It learns
@@ -24,9 +25,10 @@ Three spaCy components, two trained by `curation train` (curation.train):
   combination (documented in the README):
   1. the rules keep every attribution they found (`keep_rules = false`: none, the learned ones alone,
      the "trained" column of bench/train.py);
-  2. proposals: the candidates the judge accepts (`judge_min`); a learned cue whose candidate the
-     judge scored takes its verdict; a learned cue that is no candidate word (":", "in") proposes its
-     parse content when its probability reaches `min_score`;
+  2. proposals: the candidates the judge accepts (`judge_min`); a learned cue (a run of tokens whose
+     cue probability reaches `cue_min`) whose candidate the judge scored takes its verdict; a
+     learned cue that is no candidate word (":", "in") proposes its parse content when its
+     probability reaches `min_score`;
   3. best score first, a proposal whose cue is a kept attribution's cue, or sits inside a kept
      content, or whose content overlaps a kept quote, adds nothing; otherwise its content is added,
      its kind read from its quotation marks (the brat importer's definition of gold), its speaker the
@@ -94,11 +96,19 @@ class CueFinder(Tagger):
         self.cfg["threshold"] = threshold
 
     def predict(self, docs: Iterable[Doc]) -> list[Floats2d]:
-        """Per document, the label probabilities of each token (not the tagger's argmax)."""
+        """Per document, the label probabilities of each token (not the tagger's argmax).
+
+        spaCy's tagger model (`spacy.Tagger.v2`, `normalize = false` as in its configs) skips the
+        softmax at inference: its outputs are then logits, which the tagger's argmax does not mind
+        but a probability threshold does (sessions 4-6 thresholded 1 - logit(O), scores up to 3.4).
+        They are normalized here, so `threshold` and the scores are probabilities."""
         docs = list(docs)
         if not any(len(doc) for doc in docs):
             return [self.model.ops.alloc2f(0, len(self.labels)) for _ in docs]
-        return list(self.model.predict(docs))
+        scores = list(self.model.predict(docs))
+        if self.model.has_ref("softmax") and not self.model.get_ref("softmax").attrs.get("softmax_normalize"):
+            scores = [self.model.ops.softmax(s, axis=-1) for s in scores]
+        return scores
 
     def set_annotations(self, docs: Iterable[Doc], scores: list[Floats2d]) -> None:
         key, threshold = self.cfg["spans_key"], self.cfg["threshold"]
@@ -106,13 +116,28 @@ class CueFinder(Tagger):
         for doc, doc_scores in zip(docs, scores, strict=True):
             probs = self.model.ops.to_numpy(doc_scores)
             if outside is None or not len(probs):
+                doc.user_data.pop(CUE_PROBS_KEY, None)
                 doc.spans[key] = []
                 doc.spans[key].attrs["scores"] = []
                 continue
             inside = 1.0 - probs[:, outside]
+            doc.user_data[CUE_PROBS_KEY] = (len(doc), [round(p, 4) for p in inside.tolist()])
             runs = cue_runs(inside.tolist(), threshold)
             doc.spans[key] = [doc[s:e] for s, e, _ in runs]
             doc.spans[key].attrs["scores"] = [round(p, 4) for _, _, p in runs]
+
+
+# Where the cue finder keeps every token's cue probability (doc length, list): the combination reads
+# the probability of a judged candidate's cue word also below the finder's span threshold.
+CUE_PROBS_KEY = "curation.cue_probs"
+
+
+def cue_probabilities(doc: Doc) -> list[float] | None:
+    """Each token's cue probability as the cue finder left it, or None (no finder ran on this doc)."""
+    found = doc.user_data.get(CUE_PROBS_KEY)
+    if found is None or found[0] != len(doc):
+        return None
+    return list(found[1])
 
 
 def cue_runs(inside: list[float], threshold: float) -> list[tuple[int, int, float]]:
@@ -448,6 +473,7 @@ class LearnedQuotes(lexicon.WithLexicon):
         judge_alone: float = 0.8,
         cue_weight: float = 0.3,
         replace_nested: float = 0.8,
+        cue_min: float = 0.2,
     ) -> None:
         super().__init__()
         self.name = name
@@ -459,6 +485,7 @@ class LearnedQuotes(lexicon.WithLexicon):
         self.judge_alone = judge_alone
         self.cue_weight = cue_weight
         self.replace_nested = replace_nested
+        self.cue_min = cue_min
 
     def annotate(self, doc: Doc) -> Doc:
         proposals = self._proposals(doc)
@@ -484,7 +511,7 @@ class LearnedQuotes(lexicon.WithLexicon):
 
     def _proposals(self, doc: Doc) -> list[tuple[float, Span, Candidate]] | None:
         """(score, cue span, candidate) of every learned attribution worth adding, or None when no
-        learned component ran. A learned cue whose word is a candidate: the blend of its probability
+        learned component ran. A learned cue (`_cues`) whose word is a candidate: the blend of its probability
         (weight `cue_weight`) and the judge's score of its candidate (0 when the judge left it out),
         kept from `judge_min`; a learned cue that is no candidate word (":", "in"): its probability,
         kept from `min_score`; a candidate only the judge proposes: its score, kept from `judge_alone`.
@@ -500,9 +527,8 @@ class LearnedQuotes(lexicon.WithLexicon):
         out: list[tuple[float, Span, Candidate]] = []
         seen: set[tuple[int, int]] = set()
         if self.spans_key in doc.spans:
-            group = doc.spans[self.spans_key]
             by_cue = {c.cue.i: c for c in candidate_table(doc).values()} if judge else {}
-            for span, cue_score in zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True):
+            for span, cue_score in self._cues(doc):
                 found = by_cue.get(span.root.i) or candidate_of(span.root, any_word=True)
                 if found is None:
                     continue
@@ -522,6 +548,18 @@ class LearnedQuotes(lexicon.WithLexicon):
             if found is not None:
                 out.append((score, doc[found.cue.i : found.cue.i + 1], found))
         return out
+
+    def _cues(self, doc: Doc) -> list[tuple[Span, float]]:
+        """The learned cues and their scores: runs of tokens whose cue probability reaches `cue_min`
+        when the finder left its probabilities (below its own span threshold, which is the cue F1's),
+        else the finder's cue spans."""
+        probs = cue_probabilities(doc)
+        if probs is not None and self.cue_min < 1.0:  # 1 (or more): the finder's spans alone
+            return [(doc[s:e], p) for s, e, p in cue_runs(probs, self.cue_min)]
+        if self.spans_key not in doc.spans:
+            return []
+        group = doc.spans[self.spans_key]
+        return list(zip(group, group.attrs.get("scores", [1.0] * len(group)), strict=True))
 
     def _attribution(self, doc: Doc, span: Span, found: Candidate, score: float) -> Attribution:
         content, source, head = found.content, found.source, found.cue

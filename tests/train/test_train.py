@@ -264,6 +264,20 @@ def test_train_learned_spans_join_the_rules(trained_model: Path) -> None:
     assert all(a.cue is not None for a in combined._.attributions if a.rule == LEARNED_RULE)
 
 
+@pytest.mark.integration
+def test_train_cue_scores_are_probabilities(trained_model: Path) -> None:
+    """spaCy's tagger model skips its softmax at inference (normalize = false): the cue finder
+    normalizes, so its threshold and the cue scores the combination blends are probabilities."""
+    nlp = spacy.load(trained_model)
+    finder = nlp.get_pipe("curation_cue_finder")
+    doc = nlp(TEXT)
+    (scores,) = finder.predict([doc])
+    assert scores.shape == (len(doc), len(finder.labels))
+    assert (scores >= 0).all() and (scores <= 1).all()
+    assert abs(scores.sum(axis=1) - 1).max() < 1e-4
+    assert all(0 <= s <= 1 for s in doc.spans["learned_cues"].attrs["scores"])
+
+
 def test_train_cli_refuses_a_folder_that_is_not_an_export(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["train", str(tmp_path), "-o", str(tmp_path / "model")])
     assert result.exit_code == 1
