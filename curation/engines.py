@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from curation.cluster import DaskOptions
@@ -35,12 +37,30 @@ P = TypeVar("P")
 R = TypeVar("R")
 
 
-class Run(Protocol):
+class Map(Protocol):
     def __call__(self, func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]: ...
 
 
-def here(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
+class Run:
+    """`run(func, partitions, *args)`: `func(partition, *args)` of each partition, in input order.
+
+    `shared_dir`: a folder this process and its workers all see (local workers: a private temporary
+    folder, removed at the end; None here and on Dask, whose workers may be other machines), where a
+    worker can leave a large result for this process to map instead of pickling it through a pipe."""
+
+    def __init__(self, mapper: Map, shared_dir: Path | None = None) -> None:
+        self.mapper = mapper
+        self.shared_dir = shared_dir
+
+    def __call__(self, func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
+        return self.mapper(func, partitions, *args)
+
+
+def _in_order(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
     return (func(part, *args) for part in partitions)
+
+
+here = Run(_in_order)
 
 
 @contextlib.contextmanager
@@ -60,14 +80,17 @@ def ordered_map(
             def on_dask(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
                 return map_ordered(client, func, partitions, *args)
 
-            yield on_dask
+            yield Run(on_dask)
         return
     if n_process <= 1:
         yield here
         return
     context = multiprocessing.get_context("spawn")
     workers = n_process - 1
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm) as pool:
+    with (
+        tempfile.TemporaryDirectory(prefix="curation-shared-") as shared,
+        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm) as pool,
+    ):
         # Every worker starts now (the pool starts its processes at the first submit) and runs `warm`
         # first; once this no-op comes back, the workers are ready for partitions.
         ready = pool.submit(int) if warm is not None else None
@@ -76,7 +99,7 @@ def ordered_map(
             return alongside(pool, func, partitions, args, limit=2 * workers + 1, ready=ready)
 
         try:
-            yield on_pool
+            yield Run(on_pool, Path(shared))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or a failure: nothing left queued
             raise

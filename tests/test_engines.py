@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import time
+
 import pytest
 
 from curation.engines import ordered_map
@@ -28,3 +32,21 @@ def test_ordered_map_raises_the_first_failure_in_input_order(n_process: int) -> 
         for value in run(int, partitions):
             seen.append(value)
     assert seen == list(range(5))
+
+
+def test_ordered_map_warms_its_workers_then_gives_them_partitions() -> None:
+    """Workers start at once with `warm`; once warm, they take partitions beside this process; the
+    folder they share with it exists while the pool does, and is removed after."""
+    with ordered_map(2, warm=functools.partial(time.sleep, 0)) as run:
+        shared = run.shared_dir
+        assert shared is not None and shared.is_dir()
+        pids = set(run(_slow_pid, PARTITIONS))
+    assert len(pids) == 2 and os.getpid() in pids  # this process and its worker both worked
+    assert not shared.exists()
+    with ordered_map(1) as run:
+        assert run.shared_dir is None
+
+
+def _slow_pid(part: str) -> int:
+    time.sleep(0.25)  # 10 s in all: the worker starts long before this process could do them all
+    return os.getpid()

@@ -26,8 +26,8 @@ from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
 from curation.export.plan import FORMAT, Plan
 from curation.export.privacy import Redactor, pseudonyms
-from curation.export.rows import rows_part
 from curation.export.scan import PARTITION, line_hash
+from curation.export.shipping import received, shipped_rows
 from curation.export.versions import MANIFEST, Version, file_hashes, read_manifest
 from curation.export.writer import ParquetSink, data_file
 from curation.jsonl import Line, read_at
@@ -165,7 +165,9 @@ def write_rows(
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
     progress.stage("writing parquet", len(chosen))
     parts = partitioned(lines(), PARTITION)
-    for part in run(rows_part, parts, str(path), plan.options.schema, plan.model, sink.schemas):
+    shared = str(run.shared_dir) if run.shared_dir is not None else None
+    results = run(shipped_rows, parts, str(path), plan.options.schema, plan.model, sink.schemas, shared)
+    for part in map(received, results):
         sources: list[str | None] = [None] * len(part.facts)
         provenances = [""] * len(part.facts)
         # in file order: pseudonyms are handed out in the order documents come
