@@ -11,7 +11,10 @@ integers and `load_dataset` gives typed features.
 
 from __future__ import annotations
 
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -243,30 +246,29 @@ class RowBuilder:
         in the schema wins)."""
         order = np.lexsort((spans.start - spans.end, spans.start, spans.label, spans.doc))
         firsts, lasts = tokens.windows(texts, spans.doc[order], spans.start[order], spans.end[order])
-        # (column, first, last, begin) ranges of every tag column: the combined one is column 0, each
-        # label's own column is 1 + its index; all made into tags at once (bio_columns). Token numbers
-        # run on across documents, so a label's reach needs no reset between them.
-        ranges: list[tuple[int, int, int, int]] = []
-        reach = [0] * len(self.labels)  # per label: where its kept spans end (they come in start order)
-        taken = bytearray(len(tokens.starts))  # tokens of the combined column already tagged
-        for index, first, last in zip(
-            spans.label[order].tolist(), firsts.tolist(), lasts.tolist(), strict=True
-        ):
-            if last <= first:
-                continue
-            if first >= reach[index]:
-                ranges.append((1 + index, first, last, 1))
-                reach[index] = last
-            if taken.find(1, first, last) == -1:
-                ranges.append((0, first, last, self.begin_tags[index]))
-                taken[first:last] = b"\x01" * (last - first)
+        labels, solid = spans.label[order], lasts > firsts
         keep = ~tokens.is_space
-        kept = np.zeros(len(keep) + 1, dtype=np.int64)
+        kept = np.zeros(len(keep) + 1, dtype=np.int64)  # kept tokens before each token
         np.cumsum(keep, out=kept[1:])
+        # Token numbers run on across documents, so a label's spans (in document order) never need a
+        # reset between documents. Column 0 is the combined one, 1 + i label i's own.
+        covered = np.zeros(len(keep) + 1, dtype=np.int64)  # tokens tagged in the combined column before each
+        ranges: list[tuple[int, np.ndarray, np.ndarray, int]] = []
+        for index in range(len(self.labels)):
+            first, last = firsts[solid & (labels == index)], lasts[solid & (labels == index)]
+            own = kept_in_turn(first, last)
+            ranges.append((1 + index, first[own], last[own], 1))
+            free = np.flatnonzero(covered[last] == covered[first])  # none of its tokens tagged yet
+            chosen = free[kept_in_turn(first[free], last[free])]
+            ranges.append((0, first[chosen], last[chosen], self.begin_tags[index]))
+            if len(chosen):
+                edges = np.bincount(first[chosen], minlength=len(covered))
+                edges -= np.bincount(last[chosen], minlength=len(covered))
+                covered[1:] += np.cumsum(np.cumsum(edges)[:-1])
         rows = pa.array(kept[tokens.bounds].astype(np.int32))  # where each document's kept tokens start
         starts = tokens.starts[keep]
         data, offsets = token_strings(texts, starts, tokens.lengths[keep])
-        tags = bio_columns(len(keep), 1 + len(self.labels), ranges)[:, keep]
+        tags = bio_columns(int(kept[-1]), 1 + len(self.labels), ranges, kept, keep)
         local = starts - np.repeat(texts.bases[:-1], np.diff(kept[tokens.bounds]))
         values = {
             "tokens": pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data)),
@@ -305,20 +307,43 @@ def list_array(kind: pa.ListType, fields: dict[str, Any], sizes: list[int]) -> p
     return pa.ListArray.from_arrays(pa.array(ends), values, type=kind)
 
 
-def bio_columns(size: int, columns: int, ranges: list[tuple[int, int, int, int]]) -> np.ndarray:
-    """Tags of `size` tokens in each of `columns` columns: per (column, first, last, begin) range, B
-    (`begin`) on its first token and I (`begin` + 1) on the others, 0 (outside) elsewhere; the ranges of
-    one column do not overlap. All columns in one running sum (one numpy pass, not one per label)."""
-    if not ranges:
+def kept_in_turn(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Which of these token ranges [first, last) (non-empty, `first` ascending; of equal firsts the
+    longest first) are kept when each range that overlaps a kept one is left out, taken in turn: the
+    next kept after a range is the first range that starts at or after its end."""
+    after = np.searchsorted(first, last, side="left").tolist()
+    chosen, at = [], 0
+    while at < len(after):
+        chosen.append(at)
+        at = after[at]
+    return np.array(chosen, dtype=np.int64)
+
+
+def bio_columns(
+    size: int,
+    columns: int,
+    ranges: list[tuple[int, np.ndarray, np.ndarray, int]],
+    kept: np.ndarray,
+    keep: np.ndarray,
+) -> np.ndarray:
+    """Tags of the `size` tokens kept (`keep`; `kept`: how many are kept before each token) in each of
+    `columns` columns. Per (column, firsts, lasts, begin) token ranges: B (`begin`) on a range's first
+    token and I (`begin` + 1) on its others, 0 (outside) elsewhere, and then the tokens not kept left
+    out (a range whose first token is not kept starts with I); the ranges of one column do not
+    overlap. All columns in one running sum over the kept tokens (one numpy pass, not one per label)."""
+    at, step = [], []
+    for column, first, last, begin in ranges:
+        start, stop = kept[first], kept[last]
+        some = stop > start
+        first, start, stop = first[some], start[some], stop[some]
+        head = np.where(keep[first], begin, begin + 1)  # the tag of its first kept token
+        base = column * (size + 1)
+        at += [base + start, base + start + 1, base + stop]
+        step += [head, begin + 1 - head, np.full(len(start), -(begin + 1))]
+    if not at:
         return np.zeros((columns, size), dtype=np.int64)
-    table = np.array(ranges, dtype=np.int64)
-    base = table[:, 0] * (size + 1)
-    first, last, begin = base + table[:, 1], base + table[:, 2], table[:, 3]
-    # steps that a running sum turns into B, I ... I, 0 over each range
-    at = np.concatenate([first, first + 1, last])
-    step = np.concatenate([begin, np.ones_like(begin), -(begin + 1)])
-    steps = np.bincount(at, weights=step, minlength=columns * (size + 1)).reshape(columns, size + 1)
-    return np.cumsum(steps[:, :size], axis=1).astype(np.int64)
+    steps = np.bincount(np.concatenate(at), weights=np.concatenate(step), minlength=columns * (size + 1))
+    return np.cumsum(steps.reshape(columns, size + 1)[:, :size], axis=1).astype(np.int64)
 
 
 def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> Record:
@@ -348,6 +373,29 @@ def rows_part(
     any row is built: spaCy's tokenizer between two records' validation and rows took 10 ms a PolNeAR
     article, back to back 7.5 ms, as much as alone (its tables stay in the CPU's caches; measured in one
     process, 640 records, three rounds)."""
+    with no_collections():
+        return build_part(lines, schema, model, arrow)
+
+
+@contextmanager
+def no_collections() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a partition's rows are built (back as it was after).
+    A partition's records are thousands of dicts that live until its tables are built, so collections
+    kept coming and each full one walked every object of the process (spaCy, pyarrow: 0.1 s a full
+    collection); the rows hold no cycles, so reference counting frees them all the same."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def build_part(
+    lines: list[tuple[Line, bool, str]], schema: LabelSchema, model: str, arrow: dict[str, pa.Schema]
+) -> Part:
+    """`rows_part` with the garbage collector off."""
     builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)), arrow)
     # Validated in full by the first pass, and the bytes checked against its hash since: only the
     # models are built (curation.records.CHECKED_CONTEXT).
