@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, cast
 
 import numpy as np
@@ -40,11 +41,17 @@ Row = dict[str, Any]
 Record = dict[str, Any]  # a record as its Python-mode dump (`Document.model_dump()`)
 
 
-def encode(spec: AttrSpec, value: Any) -> Any:
-    """A choice value as its ClassLabel id; text as text; missing stays None."""
-    if value is None:
-        return None
-    return spec.values.index(value) if spec.type == "choice" else value
+def encoded(spec: AttrSpec, values: list[Any]) -> list[Any]:
+    """Values of an attribute as stored: a choice as its ClassLabel id, text as text; missing stays None."""
+    if spec.type != "choice":
+        return values
+    ids = choice_ids(tuple(spec.values))
+    return [None if value is None else ids[value] for value in values]
+
+
+@cache
+def choice_ids(values: tuple[str, ...]) -> dict[str, int]:
+    return {value: i for i, value in enumerate(values)}
 
 
 @dataclass(slots=True)
@@ -84,6 +91,9 @@ class SpanList:
     label: np.ndarray
     start: np.ndarray
     end: np.ndarray
+    ids: pa.Array  # the string columns, made once: the unit configs take their rows' from them
+    texts: pa.Array
+    scores: pa.Array
 
     @classmethod
     def of(cls, docs: list[Record], labels: dict[str, int]) -> SpanList:
@@ -95,7 +105,10 @@ class SpanList:
             [s["end"] for s in items],
         ]
         label, start, end = (np.array(column, dtype=np.int64) for column in columns)
-        return cls(items, doc, label, start, end)
+        ids = pa.array([s["id"] for s in items], pa.string())
+        texts = pa.array([s["text"] for s in items], pa.string())
+        scores = pa.array([s["score"] for s in items], pa.float32())
+        return cls(items, doc, label, start, end, ids, texts, scores)
 
 
 class RowBuilder:
@@ -148,19 +161,19 @@ class RowBuilder:
         schema = self.arrow["documents"]
         items = spans.items
         span_columns: dict[str, Any] = {
-            "id": [s["id"] for s in items],
+            "id": spans.ids,
             "start": spans.start,
             "end": spans.end,
             "label": spans.label,
-            "text": [s["text"] for s in items],
-            "score": [s["score"] for s in items],
+            "text": spans.texts,
+            "score": spans.scores,
             "group": [s.get("group") for s in items],
         }
         for column in self.attr_columns:
             spec, attr, owners = column.spec, column.attr, column.labels
-            span_columns[column.name] = [
-                encode(spec, s["attrs"].get(attr)) if s["label"] in owners else None for s in items
-            ]
+            span_columns[column.name] = encoded(
+                spec, [s["attrs"].get(attr) if s["label"] in owners else None for s in items]
+            )
         relations = [r for doc in docs for r in doc["relations"]]
         relation_columns = {
             "head": [r["head"] for r in relations],
@@ -209,31 +222,31 @@ class RowBuilder:
         units = [spans.items[i] for i in picked.tolist()]
         which = spans.doc[picked]
         starts, ends = spans.start[picked], spans.end[picked]
-        ids = [doc["id"] for doc in docs]
+        rows = pa.array(picked)
         columns: dict[str, Any] = {
-            "document_id": [ids[i] for i in which.tolist()],
-            "id": [s["id"] for s in units],
-            "text": [s["text"] for s in units],
+            "document_id": pa.array([doc["id"] for doc in docs], pa.string()).take(pa.array(which)),
+            "id": spans.ids.take(rows),
+            "text": spans.texts.take(rows),
             "start": starts,
             "end": ends,
         }
         for name, spec in self.schema.spans[label].attrs.items():
-            columns[name] = [encode(spec, s["attrs"].get(name, spec.default)) for s in units]
+            columns[name] = encoded(spec, [s["attrs"].get(name, spec.default) for s in units])
         for relation, tail_attrs in self.relations[label]:
             tails = [linked[i].get((s["id"], relation)) for s, i in zip(units, which.tolist(), strict=True)]
             columns[relation] = [t["text"] if t else None for t in tails]
             columns[f"{relation}_start"] = [t["start"] if t else None for t in tails]
             columns[f"{relation}_end"] = [t["end"] if t else None for t in tails]
             for name, spec in tail_attrs.items():
-                columns[f"{relation}_{name}"] = [
-                    encode(spec, t["attrs"].get(name)) if t else None for t in tails
-                ]
+                columns[f"{relation}_{name}"] = encoded(
+                    spec, [t["attrs"].get(name) if t else None for t in tails]
+                )
         base = texts.bases[which]
         first, last = sentences.around(starts + base, ends + base)
         joined = texts.joined
         columns["sentence"] = [joined[a:b] for a, b in zip(first.tolist(), last.tolist(), strict=True)]
         columns["sentence_start"], columns["sentence_end"] = first - base, last - base
-        columns["score"] = [s["score"] for s in units]
+        columns["score"] = spans.scores.take(rows)
         return table_of(self.arrow[config], columns), np.bincount(which, minlength=len(docs))
 
     def tokens_table(self, docs: list[Record], spans: SpanList, texts: Texts, tokens: Tokens) -> pa.Table:
@@ -287,21 +300,19 @@ class RowBuilder:
 
 def table_of(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:
     """A table of `schema` from a list, numpy array or Arrow array per column."""
-    return pa.Table.from_arrays(
-        [
-            column if isinstance(column := columns[f.name], pa.Array) else pa.array(column, f.type)
-            for f in schema
-        ],
-        schema=schema,
-    )
+    return pa.Table.from_arrays([arrow_array(columns[f.name], f.type) for f in schema], schema=schema)
+
+
+def arrow_array(column: Any, kind: pa.DataType) -> pa.Array:
+    """An Arrow array of `kind` from a list, a numpy array or an Arrow array (as it is)."""
+    return column if isinstance(column, pa.Array) else pa.array(column, kind)
 
 
 def list_array(kind: pa.ListType, fields: dict[str, Any], sizes: list[int]) -> pa.ListArray:
     """A list<struct> column from each struct field's values over all rows and the size of each row."""
     struct = cast(pa.StructType, kind.value_type)
-    values = pa.StructArray.from_arrays(
-        [pa.array(fields[field.name], field.type) for field in struct], fields=list(struct)
-    )
+    arrays = [arrow_array(fields[f.name], f.type) for f in struct]
+    values = pa.StructArray.from_arrays(arrays, fields=list(struct))
     ends = np.zeros(len(sizes) + 1, dtype=np.int32)
     np.cumsum(sizes, out=ends[1:])
     return pa.ListArray.from_arrays(pa.array(ends), values, type=kind)
