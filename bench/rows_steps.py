@@ -15,17 +15,11 @@ it only this one.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import itertools
 import json
-import os
-import statistics
-import subprocess
-import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 # (module, attribute, step name): what rows_part calls, in main at session 7 and after; missing ones
@@ -135,46 +129,9 @@ def one(path: str, records: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("records")
-    parser.add_argument("--base", type=Path)
-    parser.add_argument("--records", type=int, default=640, dest="count")
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.child:
-        print(json.dumps(one(args.records, args.count)))
-        return
-    sides = {"this": None, "base": args.base} if args.base else {"this": None}
-    results: dict[str, list[dict[str, float]]] = {side: [] for side in sides}
-    for _ in range(args.rounds):
-        for side, root in sides.items():
-            env = dict(os.environ)
-            if root is not None:
-                env["PYTHONPATH"] = str(root.resolve())
-            command = [
-                sys.executable,
-                str(Path(__file__).resolve()),
-                str(Path(args.records).resolve()),
-                "--records",
-                str(args.count),
-                "--child",
-            ]
-            done = subprocess.run(command, env=env, cwd="/", capture_output=True, text=True, check=True)
-            results[side].append(json.loads(done.stdout))
-    first = ("second pass", "tokenizer alone", "outside tokenizer")
-    names = sorted(
-        {k for runs in results.values() for r in runs for k in r},
-        key=lambda k: (k not in first, first.index(k) if k in first else 0, k),
-    )
-    print(
-        f"{'step':22s} "
-        + " ".join(f"{side:>8s}" for side in sides)
-        + f"  CPU ms a document, median of {args.rounds}"
-    )
-    for name in names:
-        values = [statistics.median(r.get(name, 0.0) for r in results[side]) for side in sides]
-        print(f"{name:22s} " + " ".join(f"{v:8.3f}" for v in values))
+    from scan_steps import main as alternate  # bench/ is this script's folder: on sys.path
+
+    alternate(one, __file__, ("second pass", "tokenizer alone", "outside tokenizer"), __doc__ or "")
 
 
 if __name__ == "__main__":

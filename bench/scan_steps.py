@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,8 +65,15 @@ def one(path: str, records: int) -> dict[str, float]:
     return out
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(
+    one: Callable[[str, int], dict[str, float]] = one,
+    script: str = __file__,
+    first: tuple[str, ...] = ("first pass",),
+    doc: str = __doc__ or "",
+) -> None:
+    """Runs `one` in processes (this `script` with --child) alternating between the checkouts and prints
+    the median of each step, the `first` ones first (bench/rows_steps.py runs the second pass with it)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("records")
     parser.add_argument("--base", type=Path)
     parser.add_argument("--records", type=int, default=640, dest="count")
@@ -84,8 +92,8 @@ def main() -> None:
                 env["PYTHONPATH"] = str(root.resolve())
             command = [
                 sys.executable,
-                str(Path(__file__).resolve()),
-                args.records,
+                str(Path(script).resolve()),
+                str(Path(args.records).resolve()),
                 "--records",
                 str(args.count),
                 "--child",
@@ -93,7 +101,8 @@ def main() -> None:
             done = subprocess.run(command, env=env, cwd="/", capture_output=True, text=True, check=True)
             results[side].append(json.loads(done.stdout))
     names = sorted(
-        {k for runs in results.values() for r in runs for k in r}, key=lambda k: (k != "first pass", k)
+        {k for runs in results.values() for r in runs for k in r},
+        key=lambda k: (k not in first, first.index(k) if k in first else 0, k),
     )
     print(
         f"{'step':22s} "
