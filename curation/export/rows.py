@@ -406,7 +406,7 @@ def no_collections() -> Iterator[None]:
 def build_part(
     lines: list[tuple[Line, bool, str]], schema: LabelSchema, model: str, arrow: dict[str, pa.Schema]
 ) -> Part:
-    """`rows_part` with the garbage collector off."""
+    """The work of `rows_part`, which runs it with the garbage collector off."""
     builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)), arrow)
     # Validated in full by the first pass, and the bytes checked against its hash since: only the
     # models are built (curation.records.CHECKED_CONTEXT).

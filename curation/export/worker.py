@@ -12,7 +12,8 @@ def prepare(model: str) -> None:
 
     Nothing is raised: a model that cannot load is reported by the main process, which loads it too
     (a worker's start-up failure would print a traceback and break the pool)."""
-    import curation.export.scan  # noqa: F401  (imported for its cost, now rather than later)
+    import curation.export.scan  # noqa: F401  (imported for their cost, now rather than later)
+    import curation.export.shipping  # noqa: F401  (the second pass: rows, features)
     from curation.export.text import load_tokenizer
 
     with contextlib.suppress(Exception):  # see above
