@@ -14,6 +14,10 @@ banded LSH over the signature matrix with numpy: per band, documents with equal 
 candidates, and a candidate pair is linked only if its estimated Jaccard reaches the threshold. A
 dict-based LSH index (datasketch.MinHashLSH) held about 13 KB per document in 42 bands of Python
 sets: 1.3 GB at 100,000 documents; the arrays need about 0.6 KB.
+
+The MinHash is datasketch's (2.0's "affine32" scheme, seed 1) and the bands are MinHashLSH's choice,
+written here in a few lines: importing datasketch pulled scipy into every export worker (1.3 of the
+2.1 s its first-pass imports took). tests/export/test_export_units.py holds both to datasketch's own.
 """
 
 from __future__ import annotations
@@ -23,8 +27,6 @@ import zlib
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
-from datasketch.minhash import _SCHEME_WIDTHS, _fmix
 
 from curation.unionfind import UnionFind
 
@@ -49,11 +51,51 @@ def names(text: str) -> set[str]:
     return set(map(str.lower, NAME.findall(text)))
 
 
+SEED = 1  # datasketch's default: the same permutations as its MinHash(num_perm=NUM_PERM)
+
+
 @cache
-def _template() -> MinHash:
-    """One MinHash whose permutations every signature shares (computed once per process; the same
-    in every process, from datasketch's fixed seed)."""
-    return MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
+def permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The permutations h -> a * h + b (mod 2**32, `a` odd: a bijection) every signature shares,
+    drawn as datasketch's MinHash draws them (computed once per process, the same in every process)."""
+    draw = np.random.RandomState(SEED)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(hashed: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (an avalanching bijection), applied to each hash before the
+    permutations, as datasketch does; uint32 arithmetic wraps, which is the intended modulo."""
+    hashed = hashed ^ (hashed >> np.uint32(16))
+    hashed = hashed * np.uint32(0x85EBCA6B)
+    hashed = hashed ^ (hashed >> np.uint32(13))
+    hashed = hashed * np.uint32(0xC2B2AE35)
+    return hashed ^ (hashed >> np.uint32(16))
+
+
+@cache
+def banding(threshold: float, num_perm: int = NUM_PERM) -> tuple[int, int]:
+    """(bands, rows per band) that minimise the mean of the false positive and false negative
+    probabilities at `threshold`, as datasketch's MinHashLSH chooses them. Both integrands are
+    polynomials of degree at most `num_perm`, which an 80-point Gauss-Legendre rule integrates exactly
+    (datasketch integrates them with scipy's quad)."""
+    nodes, weights = np.polynomial.legendre.leggauss(80)
+
+    def integral(low: float, high: float, band: int, rows: int, collide: bool) -> float:
+        s = (high - low) / 2 * nodes + (high + low) / 2
+        missed = (1 - s ** float(rows)) ** float(band)  # the probability no band collides
+        return float((high - low) / 2 * (weights * (1 - missed if collide else missed)).sum())
+
+    best, choice = float("inf"), (0, 0)
+    for band in range(1, num_perm + 1):
+        for rows in range(1, num_perm // band + 1):
+            false_positive = integral(0.0, threshold, band, rows, collide=True)
+            false_negative = integral(threshold, 1.0, band, rows, collide=False)
+            error = 0.5 * false_positive + 0.5 * false_negative
+            if error < best:
+                best, choice = error, (band, rows)
+    return choice
 
 
 def signature(text: str) -> np.ndarray | None:
@@ -66,14 +108,13 @@ def signature(text: str) -> np.ndarray | None:
 
 def signatures(texts: list[str]) -> list[np.ndarray | None]:
     """`signature` of each text, as datasketch's `MinHash.update_batch` of its sorted names computes it
-    (the template's hash mix and permutations), for all names of all texts in one numpy step: a MinHash
+    (its hash mix and permutations), for all names of all texts in one numpy step: a MinHash
     per text cost more in numpy calls than in arithmetic (0.25 of 0.57 ms a PolNeAR article).
     tests/export/test_export_units.py holds it to datasketch's own MinHash."""
     words = [sorted(names(text)) for text in texts]
-    template = _template()
-    hashed = template._hash_input_array([_hash32(w.encode()) for ws in words for w in ws]).reshape(-1, 1)
-    a, b = template.permutations
-    values = _fmix(hashed, _SCHEME_WIDTHS[template.scheme]) * a + b  # one row per name
+    hashed = np.array([_hash32(w.encode()) for ws in words for w in ws], dtype=np.uint32).reshape(-1, 1)
+    a, b = permutations()
+    values = _fmix32(hashed) * a + b  # one row per name
     counts = np.array([len(ws) for ws in words], dtype=np.int64)
     starts = (np.cumsum(counts) - counts)[counts > 0]  # the first row of each text with names
     lowest = iter(np.minimum.reduceat(values, starts, axis=0) if len(starts) else [])
@@ -85,11 +126,10 @@ class NearDuplicateGrouper:
 
     def __init__(self, threshold: float = DEFAULT_THRESHOLD) -> None:
         self.threshold = threshold
-        banding = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)  # only for its (bands, rows) choice
-        self.bands, self.rows_per_band = banding.b, banding.r
+        self.bands, self.rows_per_band = banding(threshold)
         self.ids: list[str] = []
         self.seen: set[str] = set()
-        self.signatures: np.ndarray = np.zeros((1024, NUM_PERM), dtype=_template().hashvalues.dtype)
+        self.signatures: np.ndarray = np.zeros((1024, NUM_PERM), dtype=np.uint32)
 
     def add(self, doc_id: str, text: str) -> None:
         """Keep the signature of a document's names (documents without names stay alone)."""

@@ -240,7 +240,7 @@ def test_signatures_are_datasketchs_minhash_of_the_names() -> None:
     names anywhere in the batch (first, between, last) included: groups and splits do not move."""
     from datasketch import MinHash
 
-    from curation.export.grouping import NUM_PERM, _hash32, _template, names, signatures
+    from curation.export.grouping import NUM_PERM, _hash32, names, signatures
 
     texts = [
         "no names",
@@ -250,16 +250,25 @@ def test_signatures_are_datasketchs_minhash_of_the_names() -> None:
         "Only Start",
         "none here either",
     ]
-    template = _template()
     for text, got in zip(texts, signatures(texts), strict=True):
         words = names(text)
         if not words:
             assert got is None
             continue
-        minhash = MinHash(
-            num_perm=NUM_PERM, hashfunc=_hash32, permutations=template.permutations, scheme=template.scheme
-        )
+        minhash = MinHash(num_perm=NUM_PERM, hashfunc=_hash32)
         minhash.update_batch([w.encode() for w in sorted(words)])
         assert got is not None and got.dtype == minhash.hashvalues.dtype
         assert (got == minhash.hashvalues).all()
     assert signatures(["no names"]) == [None]
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.1, 0.18, 0.25, 0.3, 0.42, 0.5, 0.66, 0.75, 0.9, 0.97])
+def test_grouping_bands_are_datasketchs_choice(threshold: float) -> None:
+    """The (bands, rows) banding computes is the one datasketch's MinHashLSH makes at each threshold."""
+    from datasketch import MinHashLSH
+
+    from curation.export.grouping import banding
+
+    lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+    assert banding(threshold) == (lsh.b, lsh.r)
+    assert NearDuplicateGrouper(threshold).bands == lsh.b
