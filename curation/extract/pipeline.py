@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -23,11 +24,14 @@ PARAGRAPHS = "curation_paragraphs"  # runs before the parser
 COMPONENTS = ("curation_direct_quotes", "curation_indirect_quotes", "curation_speakers", "curation_claims")
 
 
-def load_model(model: str | None = None, exclude: Iterable[str] = ()) -> Language:
-    """Load the spaCy pipeline named by `model` or the settings; a clear error when it is missing."""
+def load_model(
+    model: str | None = None, exclude: Iterable[str] = (), config: dict[str, Any] | None = None
+) -> Language:
+    """Load the spaCy pipeline named by `model` or the settings (`config`: overrides of its config); a
+    clear error when it is missing."""
     name = model or get_settings().model
     try:
-        return spacy.load(name, exclude=list(exclude))
+        return spacy.load(name, exclude=list(exclude), config=config or {})
     except OSError as exc:
         raise InputError(
             f"spaCy pipeline {name!r} is not installed: install its package (the project locks "

@@ -179,3 +179,19 @@ def test_rows_of_a_partition_are_each_documents_rows_alone(
     for config, table in together.items():
         assert table == [row for each in alone for row in each[config]], config
     assert [row["document_id"] for row in together["quotes"]] == ["other", "doc", "other"]
+
+
+def test_the_export_tokenizer_is_the_pipelines_own() -> None:
+    """load_tokenizer starts from an empty tokenizer that loading fills: the same rules, affixes and
+    exceptions as the pipeline loaded as spaCy loads it, so the same tokens."""
+    import spacy
+    from spacy.util import get_model_meta, get_package_path
+
+    model = get_settings().model
+    ours = load_tokenizer(model)
+    theirs = spacy.load(model, exclude=get_model_meta(get_package_path(model))["pipeline"])
+    assert ours.config["nlp"]["tokenizer"] != theirs.config["nlp"]["tokenizer"]  # the empty start was taken
+    # (their vocabularies differ by the strings other tests tokenized with ours)
+    assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(exclude=["vocab"])
+    text = 'Dr. Smith didn\'t say "U.S.A. ;-) costs $5.00" at 3pm, e.g. http://x.org  \n\n(ok)'
+    assert [t.text for t in ours.tokenizer(text)] == [t.text for t in theirs.tokenizer(text)]
