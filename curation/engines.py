@@ -87,22 +87,23 @@ def ordered_map(
         return
     context = multiprocessing.get_context("spawn")
     workers = n_process - 1
-    with (
-        tempfile.TemporaryDirectory(prefix="curation-shared-") as shared,
-        ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm) as pool,
-    ):
-        # Every worker starts now (the pool starts its processes at the first submit) and runs `warm`
-        # first; once this no-op comes back, the workers are ready for partitions.
-        ready = pool.submit(int) if warm is not None else None
-
-        def on_pool(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
-            return alongside(pool, func, partitions, args, limit=2 * workers + 1, ready=ready)
-
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm)
+    with tempfile.TemporaryDirectory(prefix="curation-shared-") as shared:
         try:
+            # Every worker starts now (the pool starts its processes at the first submit) and runs
+            # `warm` first; once this no-op comes back, the workers are ready for partitions.
+            ready = pool.submit(int) if warm is not None else None
+
+            def on_pool(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
+                return alongside(pool, func, partitions, args, limit=2 * workers + 1, ready=ready)
+
             yield Run(on_pool, Path(shared))
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C or a failure: nothing left queued
-            raise
+        finally:
+            # Ctrl-C or a failure: nothing left queued. Not waiting for the workers to exit: a worker
+            # holding spaCy and pyarrow takes 0.3-0.5 s to tear its interpreter down, which this
+            # process waited for at the end of every export with nothing left to give it; the pool's
+            # own thread joins them meanwhile (and the interpreter's exit waits for that thread).
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 def alongside(

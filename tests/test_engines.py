@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import os
 import time
 
@@ -50,3 +51,16 @@ def test_ordered_map_warms_its_workers_then_gives_them_partitions() -> None:
 def _slow_pid(part: str) -> int:
     time.sleep(0.25)  # 10 s in all: the worker starts long before this process could do them all
     return os.getpid()
+
+
+def test_ordered_map_workers_end_after_it() -> None:
+    """The workers it started end once the map is done (this process does not wait for their exit, the
+    pool's own thread does): none is left running."""
+    with ordered_map(2, warm=functools.partial(time.sleep, 0)) as run:
+        assert list(run(int, PARTITIONS)) == list(range(40))
+        assert multiprocessing.active_children()
+    for _ in range(600):  # up to a minute on a loaded machine; a worker left running fails the test
+        if not multiprocessing.active_children():
+            break
+        time.sleep(0.1)
+    assert not multiprocessing.active_children()
