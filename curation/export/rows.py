@@ -11,10 +11,7 @@ integers and `load_dataset` gives typed features.
 
 from __future__ import annotations
 
-import gc
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain, repeat
@@ -25,6 +22,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
+from curation.collector import no_collections
 from curation.export.features import (
     bio_names,
     outgoing_relations,
@@ -417,21 +415,6 @@ def rows_part(
     process, 640 records, three rounds)."""
     with no_collections():
         return build_part(lines, schema, model, arrow)
-
-
-@contextmanager
-def no_collections() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a partition's rows are built (back as it was after).
-    A partition's records are thousands of dicts that live until its tables are built, so collections
-    kept coming and each full one walked every object of the process (spaCy, pyarrow: 0.1 s a full
-    collection); the rows hold no cycles, so reference counting frees them all the same."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def build_part(
