@@ -29,7 +29,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from curation.cluster import DaskOptions
 
@@ -116,23 +116,35 @@ def alongside(
 ) -> Iterator[R]:
     """`func(partition, *args)` for each partition, results in input order: on the pool's workers, at
     most `limit` partitions queued there, and here whenever the oldest partition is not back yet (this
-    process takes the next one instead of waiting). At most `2 * limit` results are held. Until
+    process takes the next one instead of waiting). At most `3 * limit` results are held. Until
     `ready` is done (the workers are warm), every partition runs here.
+
+    The end is seen `limit` partitions ahead (`Ahead`): from then on a partition goes to the pool only
+    while fewer are queued there than are left, so this process and the workers run out together. With
+    every last partition queued in the pool, this process had only to wait for them, up to `limit`
+    partitions at the end of every pass (0.2-0.3 s in an export's second pass, bench/export_timeline.py,
+    load ~3). The window of `3 * limit` (not `2 * limit`) lets this process go on while a worker is
+    late with one partition (descheduled on a busy machine: waits of 0.15-0.27 s with 6 held).
 
     A failure in a partition run here is raised in its turn, as the pool's would be: the first failing
     partition is the one reported, on every engine."""
     pending: deque[tuple[Future[R], bool]] = deque()  # (future, run here), in input order
-    parts = iter(partitions)
-    queued, more = 0, True
+    ahead = Ahead(partitions, limit)
+    queued = 0
     try:
         while True:
-            while more and queued < limit and _warm(ready):
-                more = _take(parts, lambda part: pending.append((pool.submit(func, part, *args), False)))
-                queued += more
-            if not pending and not more:
+            while (
+                ahead.items
+                and queued < limit
+                and _warm(ready)
+                and (not ahead.seen_end or queued < len(ahead))
+            ):
+                pending.append((pool.submit(func, ahead.take(), *args), False))
+                queued += 1
+            if not pending and not ahead:
                 return
-            if more and (not pending or not pending[0][0].done()) and len(pending) < 2 * limit:
-                more = _take(parts, lambda part: pending.append((_run_here(func, part, args), True)))
+            if ahead and (not pending or not pending[0][0].done()) and len(pending) < 3 * limit:
+                pending.append((_run_here(func, ahead.take, args), True))  # a failure to read: here
                 continue
             future, local = pending.popleft()
             queued -= not local
@@ -140,6 +152,42 @@ def alongside(
     finally:
         for future, _ in pending:  # interrupted or failed: nothing left running for this command
             future.cancel()
+
+
+class Ahead(Generic[P]):
+    """Partitions read `size` ahead of the one handed out, so that the end is seen coming. A failure
+    to read one is raised by `take` when its turn comes, as if it were read only then (`alongside`
+    takes it here, so that it is raised after every result before it, as in one process)."""
+
+    def __init__(self, partitions: Iterable[P], size: int) -> None:
+        self.parts = iter(partitions)
+        self.size = size
+        self.items: deque[P] = deque()
+        self.failure: Exception | None = None
+        self.seen_end = False  # every partition left is in `items` (or is the failure)
+        self._fill()
+
+    def _fill(self) -> None:
+        while not self.seen_end and len(self.items) < self.size:
+            try:
+                self.items.append(next(self.parts))
+            except StopIteration:
+                self.seen_end = True
+            except Exception as exc:  # raised in its turn (Ctrl-C and exits go through at once)
+                self.failure, self.seen_end = exc, True
+
+    def __len__(self) -> int:
+        """Partitions left to hand out (a failure to read counts as one: its turn comes)."""
+        return len(self.items) + (self.failure is not None)
+
+    def take(self) -> P:
+        if not self.items:
+            assert self.failure is not None, "take() with nothing left"
+            failure, self.failure = self.failure, None
+            raise failure
+        part = self.items.popleft()
+        self._fill()
+        return part
 
 
 def _warm(ready: Future[Any] | None) -> bool:
@@ -152,18 +200,12 @@ def _warm(ready: Future[Any] | None) -> bool:
     return True
 
 
-def _take(parts: Iterator[P], use: Callable[[P], None]) -> bool:
-    """Hand the next partition to `use`; False when there is none left."""
-    for part in parts:
-        use(part)
-        return True
-    return False
-
-
-def _run_here(func: Callable[..., R], part: Any, args: tuple[Any, ...]) -> Future[R]:
+def _run_here(func: Callable[..., R], take: Callable[[], Any], args: tuple[Any, ...]) -> Future[R]:
+    """`func` of the partition `take` gives, run here; its failure (or the failure to read the
+    partition) is raised when its turn comes (Ctrl-C and exits go through at once)."""
     future: Future[R] = Future()
     try:
-        future.set_result(func(part, *args))
-    except Exception as exc:  # raised when its turn comes (Ctrl-C and exits go through at once)
+        future.set_result(func(take(), *args))
+    except Exception as exc:
         future.set_exception(exc)
     return future

@@ -6,10 +6,13 @@ import functools
 import multiprocessing
 import os
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future
+from typing import Any
 
 import pytest
 
-from curation.engines import ordered_map
+from curation.engines import alongside, ordered_map
 
 # `int` as the per-partition function: importable by a spawned worker, and its error names its input.
 PARTITIONS = [str(i) for i in range(40)]
@@ -64,3 +67,62 @@ def test_ordered_map_workers_end_after_it() -> None:
             break
         time.sleep(0.1)
     assert not multiprocessing.active_children()
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_ordered_map_raises_a_failure_to_read_partitions_in_its_turn(n_process: int) -> None:
+    """Partitions are read ahead of the ones handed out; a failure to read one (a file changed while
+    being exported) comes after every result before it, as in one process."""
+
+    def partitions() -> Iterator[str]:
+        yield from PARTITIONS[:12]
+        raise ValueError("unreadable")
+
+    seen = []
+    with ordered_map(n_process, warm=functools.partial(time.sleep, 0)) as run:
+        with pytest.raises(ValueError, match="unreadable"):
+            for value in run(_slow_int, partitions()):
+                seen.append(value)
+        assert list(run(int, PARTITIONS[:3])) == [0, 1, 2]  # the pool still serves
+    assert seen == list(range(12))
+
+
+def test_alongside_runs_the_last_partitions_here_when_the_workers_have_enough_queued() -> None:
+    """Once the end is in sight, a partition goes to the pool only while fewer are queued there than
+    are left: with a worker always behind, the last partitions run here instead of queueing behind the
+    ones it has (this process would then only wait for them). Results stay in input order."""
+    pool = _Behind()
+    assert list(alongside(pool, int, [str(i) for i in range(7)], (), limit=3)) == list(range(7))
+    assert pool.submitted == ["0", "1", "2"]
+    long = _Behind()
+    assert list(alongside(long, int, [str(i) for i in range(40)], (), limit=3)) == list(range(40))
+    assert len(long.submitted) > 3 and long.submitted[-1] != "39"  # workers served, the last one here
+
+
+class _Late(Future[Any]):
+    """A worker's partition that is done only once this process waits for it."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__()
+        self.value = value
+
+    def result(self, timeout: float | None = None) -> Any:
+        if not self.done():
+            self.set_result(self.value)
+        return super().result(timeout)
+
+
+class _Behind(Executor):
+    """A pool whose worker is always behind: its partitions finish when this process waits for them."""
+
+    def __init__(self) -> None:
+        self.submitted: list[Any] = []
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted.append(args[0])
+        return _Late(fn(*args))
+
+
+def _slow_int(part: str) -> int:
+    time.sleep(0.05)
+    return int(part)
