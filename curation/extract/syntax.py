@@ -259,14 +259,26 @@ def noun_owner(noun: Token) -> Token | None:
 COPULAS = frozenset({"be", "become", "remain"})
 
 
+# Verbs whose object noun says what their subject holds or voices ("she HAS no illusions about", "the
+# leaders MADE little secret of", "the I.R.S. HAS questions about"): the subject is the source, unlike
+# other verbs' objects ("it sends a message that", "assuage concerns that").
+LIGHT_VERBS = frozenset(
+    {"have", "make", "express", "voice", "harbor", "hold", "share", "leave", "raise", "offer", "give"}
+)
+
+# (the noun's dependency, its head's lemma) when the head's subject holds what the noun names
+_HOLDING = frozenset({("attr", v) for v in COPULAS} | {("dobj", v) for v in LIGHT_VERBS})
+
+
 def governing_subject(noun: Token) -> Token | None:
     """Who holds the claim an unowned noun of saying names, when the noun is the object of a verb's
     preposition: that verb's subject ("Trump took offense AT SUGGESTIONS that ...", "Democrats persisted
     IN ARGUMENTS that ...", "rivals cling TO THE HOPE that ..."); or when it is what a copula says its
-    subject is: that subject ("Clinton has been A consistent SUPPORTER of NATO": she supports it). A
+    subject is: that subject ("Clinton has been A consistent SUPPORTER of NATO": she supports it); or
+    when it is the object of a light verb (`LIGHT_VERBS`: "she HAS no ILLUSIONS about"). Another verb's
     direct object is not enough: "it sends a message that", "floating the idea that", "assuage concerns
     that" name no holder."""
-    if noun.dep_ == "attr" and noun.head.lemma_ in COPULAS:
+    if (noun.dep_, noun.head.lemma_) in _HOLDING:
         head = noun.head
     elif noun.dep_ == "pobj" and noun.head.dep_ == "prep":
         head = noun.head.head

@@ -193,6 +193,10 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
         ("Hillary Clinton has been a consistent supporter of NATO and its allies.", "supporter", "Clinton"),
         ("The governor became a fierce critic of the new tax plan.", "critic", "governor"),
         ("It was a reminder that the talks could fail.", "reminder", None),  # an empty "it" holds nothing
+        # the object of a light verb: its subject holds or voices it ("has questions", "made no secret")
+        ("She has no illusions about the threat to Europe.", "illusions", "She"),
+        ("The leaders made little secret of their disagreements.", "secret", "leaders"),
+        ("The agency has questions about his tax returns.", "questions", "agency"),
     ],
 )
 def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
