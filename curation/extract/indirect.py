@@ -107,6 +107,7 @@ class IndirectQuotes(WithLexicon):
         if found is None:
             return None
         span, subject, rule = found
+        subject = syntax.as_clause_source(verb) or subject  # "..., as police have said"
         if span.end - span.start < self.min_tokens or syntax.misparsed_source(span, subject, verb):
             return None  # a subject inside the content is a misparse, not the speaker
         return self._attribution(span, rule, syntax.mention_span(subject), syntax.cue_span(verb), fragments)

@@ -281,6 +281,9 @@ def source_of(verb: Token) -> Token | None:
     """Who a cue verb reports: its passive agent ("was criticized BY X"; a passive without one names
     no source), else its subject (climbing from participles and conjuncts), else the noun a participle
     modifies ("Trump, CRITICIZING ..."), else the subject of the nearest verb above it."""
+    named = syntax.as_clause_source(verb)
+    if named is not None:
+        return named
     if any(c.dep_ == "agent" for c in verb.children):
         return syntax.passive_agent(verb)
     if any(c.dep_ == "auxpass" for c in verb.children) and not syntax.adjectival_passive(verb):

@@ -46,6 +46,29 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def as_clause_source(verb: Token) -> Token | None:
+    """Who an "as X said" clause names the source of what `verb`'s clause states: "Scott had a gun, AS
+    POLICE HAVE SAID"; "AS many tax EXPERTS have pointed out, Trump is free to ..."; and the parse that
+    hangs the speaker on "as" itself, "Hawaii, AS ONE of his advisers pointed out, does not get ...":
+    the one the gold names, not the clause's own subject."""
+    for clause in verb.children:
+        marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in clause.children)
+        if clause.dep_ == "advcl" and marked and is_reporting_verb(clause):
+            subject = next((c for c in clause.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                return subject
+    if not is_reporting_verb(verb):
+        return None
+    subject = next((c for c in verb.lefts if c.dep_ == "nsubj"), None)
+    prep = next((c for c in verb.lefts if c.dep_ == "prep" and c.lower_ == "as"), None)
+    if subject is None or prep is None or prep.i < subject.i:
+        return None
+    # the object of "as", or a second subject after it ("Maine, as ONE of ... pointed out")
+    named = [c for c in prep.children if c.dep_ == "pobj"]
+    named += [c for c in verb.lefts if c.dep_ == "nsubj" and c.i > prep.i]
+    return named[0] if named else None
+
+
 # Verbs whose object does not do what their to- or -ing complement says: subject control ("he promised
 # voters to ...") and the purpose or time adjuncts the parser takes for complements ("used blunt language
 # to denounce", "had this to say", "spent all her time responding", "took weeks to answer").
