@@ -281,7 +281,7 @@ def source_of(verb: Token) -> Token | None:
     """Who a cue verb reports: its passive agent ("was criticized BY X"; a passive without one names
     no source), else its subject (climbing from participles and conjuncts), else the noun a participle
     modifies ("Trump, CRITICIZING ..."), else the subject of the nearest verb above it."""
-    named = syntax.as_clause_source(verb)
+    named = syntax.as_clause_source(verb) or syntax.outer_reporter(verb)
     if named is not None:
         return named
     if any(c.dep_ == "agent" for c in verb.children):

@@ -46,6 +46,26 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
+def outer_reporter(verb: Token) -> Token | None:
+    """The subject of the verb of saying whose reported clause `verb` heads ("The Times REPORTED that
+    the editor CONVEYED to her that ...", "X SAID the council had voted and that Y ARGUED that ..."): an
+    attribution inside another's content. PolNeAR's gold marks only the outer one (it nests none in
+    94 dev files, 6 of 22,525 train quotes), so its reporter is the source of a quote found inside."""
+    current = verb
+    for _ in range(3):
+        if current.dep_ == "conj":
+            current = current.head
+            continue
+        if current.dep_ != "ccomp" or current.head is current:
+            return None
+        head = current.head
+        if is_reporting_verb(head):
+            subject = next((c for c in head.children if c.dep_ == "nsubj"), None)
+            return subject if subject is not None and not expletive(subject) else None
+        current = head
+    return None
+
+
 def as_clause_source(verb: Token) -> Token | None:
     """Who an "as X said" clause names the source of what `verb`'s clause states: "Scott had a gun, AS
     POLICE HAVE SAID"; "AS many tax EXPERTS have pointed out, Trump is free to ..."; and the parse that

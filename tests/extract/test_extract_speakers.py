@@ -230,7 +230,7 @@ def test_speakers_a_relative_clause_on_an_object_reports_for_the_verbs_subject(
     ("text", "cue", "source"),
     [
         # "as X said": X is the source of what the clause states, not the clause's own subject
-        ("The memo does not answer whether the driver had a permit, as officials have said.", "answer", "officials"),
+        ("The memo does not answer whether he had a permit, as officials have said.", "answer", "officials"),
         ("As many economists have pointed out, the governor is free to publish it.", "is", "economists"),
         # the parse that hangs the speaker on "as" (or makes it a second subject of the cue)
         (
@@ -241,6 +241,26 @@ def test_speakers_a_relative_clause_on_an_object_reports_for_the_verbs_subject(
     ],
 )
 def test_speakers_an_as_clause_names_the_source(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # a cue inside what another verb of saying reports: the outer reporter is the source
+        ("The newspaper reported that the editor told her that the story was wrong.", "told", "newspaper"),
+        (
+            "The mayor said the council had voted and that the treasurer argued that the budget was too big.",
+            "argued",
+            "mayor",
+        ),
+        # not inside reported speech: the cue's own subject
+        ("The editor told her that the story was wrong.", "told", "editor"),
+    ],
+)
+def test_speakers_a_learned_cue_inside_reported_speech_names_the_outer_reporter(
     nlp_base: Language, text: str, cue: str, source: str | None
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
