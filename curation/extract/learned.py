@@ -253,6 +253,10 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     passive = verb and _passive(cue)  # no agent: the source is unstated, not to be guessed below
     if source is None and verb and not passive:  # a parse that missed the subject: "experts SAY"
         source = _left_neighbour_noun(cue)
+        if source is None and cue.dep_ == "conj":  # "... X and Y CALL them ... and DESCRIBE ..."
+            source = _left_neighbour_noun(cue.head)
+    if source is None and cue.pos_ == "ADJ":  # "With leaders increasingly WORRIED about ...": its own
+        source = next((c for c in cue.children if c.dep_ == "nsubj"), None)
     if source is None and not passive and not noun:  # the one the sentence is about
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root.i != cue.i else None

@@ -264,3 +264,28 @@ def test_speakers_a_learned_cue_inside_reported_speech_names_the_outer_reporter(
     nlp_base: Language, text: str, cue: str, source: str | None
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # an adjective cue with a subject of its own: that subject, not the sentence's
+        (
+            "With union leaders increasingly worried about a lack of support, "
+            "the mayor is rolling out a plan.",
+            "worried",
+            "leaders",
+        ),
+        # a conjunct verb whose head's subject the parse missed: the noun right before that head
+        (
+            "When the storms hit the coast, Smith and Jones call them disasters "
+            "and describe the damage as a crisis.",
+            "describe",
+            "Jones",
+        ),
+    ],
+)
+def test_speakers_a_learned_cue_falls_back_to_its_own_or_its_heads_subject(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
