@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
+from curation.extract.learned import kind_of
 from curation.extract.lexicon import WithLexicon
 from curation.extract.quoted_objects import quoted_objects
 from curation.extract.ranges import Enclosing, Ranges, bounds
@@ -197,16 +198,18 @@ class IndirectQuotes(WithLexicon):
         inner = self.fragments.overlapping(start, end)
         kind = "indirect"
         score = self.scores[rule]
+        text = self.index.text if self.index is not None else span.doc.text
         if inner:
             kind, score = "mixed", max(score, self.scores["mixed"])
             start = min(start, min(f.start - 1 for f in inner))
             end = max(end, max(f.end + 1 for f in inner))
+        elif kind_of(text, start, end) == "mixed":  # marks no fragment holds: ‘...’ in a headline, ''...''
+            kind, score = "mixed", max(score, self.scores["mixed"])
         agent = syntax.passive_agent(cue.root)
         if agent is not None:  # "Rubio was asked BY moderator Gerard Baker whether ...": the asker
             speaker = syntax.mention_span(agent)
         elif speaker is not None and syntax.passive_without_agent(speaker, cue):
             speaker = None  # "the losing side could be expected to ...": the topic, not a source
-        text = self.index.text if self.index is not None else span.doc.text
         return Attribution(
             start=start,
             end=end,

@@ -6,6 +6,7 @@ import re
 
 from curation import marks
 from curation.extract import lexicon
+from curation.extract.learned import kind_of
 from curation.extract.ranges import Enclosing, Ranges
 from curation.extract.types import Attribution, Mention
 
@@ -53,7 +54,7 @@ def speaker_lines(
                 start=c0,
                 end=c1,
                 text=text[c0:c1],
-                kind="mixed" if inner else "indirect",
+                kind="mixed" if inner or kind_of(text, c0, c1) == "mixed" else "indirect",
                 score=score,
                 speaker=Mention(s0, s1, text[s0:s1]),
                 cue=Mention(s1, s1 + 1, ":"),

@@ -131,6 +131,15 @@ def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
                 "stated",
             ),
         ),
+        # single marks quote too where no double marks are (the brat importer's definition of gold)
+        (
+            "The senator said the plan was a ‘giveaway to the rich’ in his speech.",
+            ("mixed", "the plan was a ‘giveaway to the rich’ in his speech", "The senator", "said"),
+        ),
+        (
+            "Poll: Voters Say Trump Was ‘Mocking’ Clinton Camp",
+            ("mixed", "Voters Say Trump Was ‘Mocking’ Clinton Camp", "Poll", ":"),
+        ),
     ],
 )
 def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str, str, str, str]) -> None:
