@@ -261,7 +261,10 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root.i != cue.i else None
     if source is not None and (syntax.misparsed_source(content, source, cue) or _expletive(source)):
-        source = None
+        # "That's a fraction of the sum experts SAY it costs": the subject climbed to is empty
+        neighbour = _left_neighbour_noun(cue) if verb and not passive and source.i < cue.i else None
+        empty = neighbour is None or _expletive(neighbour) or syntax.misparsed_source(content, neighbour, cue)
+        source = None if empty else neighbour
     if cue.lemma_ in EVIDENTIAL_LEMMAS:
         source = None
     return content, source

@@ -283,6 +283,12 @@ def test_speakers_a_learned_cue_inside_reported_speech_names_the_outer_reporter(
             "describe",
             "Jones",
         ),
+        # the subject climbed to is empty ("That"): the noun right before the cue
+        (
+            "That's only a part of the minimum $9 million lawyers say it takes to win the case.",
+            "say",
+            "lawyers",
+        ),
     ],
 )
 def test_speakers_a_learned_cue_falls_back_to_its_own_or_its_heads_subject(
