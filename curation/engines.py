@@ -8,9 +8,17 @@ of partitions in flight, so memory stays flat and the output is the same bytes o
 workers (`alongside`). This process has its modules imported and its models loaded already, and it
 would otherwise wait while the workers work: on a 2-core machine, two workers beside a waiting parent
 paid a second worker's start (imports and tokenizer, about 3 s of CPU) and three processes shared two
-cores. Local workers use the spawn start method: forking a process that already holds Arrow's and
-spaCy's threads is not safe. Each worker loads what it needs once (module-level caches, e.g.
+cores. Each worker loads what it needs once (module-level caches, e.g.
 `curation.export.text.load_tokenizer`), never with each partition.
+
+Local workers are forked when that is safe (`start_method`): on Linux, with no other Python thread in
+this process. A forked worker starts with this process's modules imported and models loaded (an
+export loads its tokenizer first): a spawned one paid 0.9-1.8 s of CPU for a new interpreter, its
+imports (spaCy: 0.65 s) and the tokenizer, a sixth of a 2-process export's work on 2,000 PolNeAR-length
+records. Another Python thread may hold a lock the child would need and never get back (a progress
+display writing to stderr: the child flushes stderr when it ends), so then they are spawned. The
+native threads a process holding numpy and pyarrow has (OpenBLAS's pool, jemalloc's background
+thread, Arrow's thread pools) are reset in the child by their own at-fork handlers.
 
 A worker's start (a new interpreter, its imports, a tokenizer: 3-5 s of CPU) used to happen at its first
 partition: this process ran the next few partitions meanwhile, filled the window of results it may
@@ -24,7 +32,9 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import sys
 import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -85,7 +95,7 @@ def ordered_map(
     if n_process <= 1:
         yield here
         return
-    context = multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context(start_method())
     workers = n_process - 1
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm)
     with tempfile.TemporaryDirectory(prefix="curation-shared-") as shared:
@@ -104,6 +114,12 @@ def ordered_map(
             # process waited for at the end of every export with nothing left to give it; the pool's
             # own thread joins them meanwhile (and the interpreter's exit waits for that thread).
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+def start_method() -> str:
+    """How local workers start: forked on Linux when this process runs no other Python thread, else
+    spawned (see the module docstring)."""
+    return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
 def alongside(

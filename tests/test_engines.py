@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
@@ -12,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from curation import engines
 from curation.engines import alongside, ordered_map
 
 # `int` as the per-partition function: importable by a spawned worker, and its error names its input.
@@ -126,3 +128,20 @@ class _Behind(Executor):
 def _slow_int(part: str) -> int:
     time.sleep(0.05)
     return int(part)
+
+
+def test_ordered_map_spawns_its_workers_while_another_thread_runs() -> None:
+    """Workers are forked only with no other Python thread here (one could hold a lock the child
+    needs); with one running they are spawned, and give the same results."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert engines.start_method() == "spawn"
+        with ordered_map(2, warm=functools.partial(time.sleep, 0)) as run:
+            pids = set(run(_slow_pid, PARTITIONS[:16]))
+            assert list(run(int, PARTITIONS)) == list(range(40))
+        assert len(pids) == 2
+    finally:
+        stop.set()
+        other.join()

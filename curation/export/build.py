@@ -52,10 +52,12 @@ def export_dataset(
     model = options.model or get_settings().model
     dataset_dir = options.out / options.name
     home = options.home if options.home is not None else get_settings().home
-    # Workers start first, so their imports and tokenizer load while this process loads its own.
+    # The tokenizer first: a forked worker starts with it loaded (curation.engines); a spawned one or a
+    # Dask worker loads its own (`warm`) while this process reads the first records. The lock after
+    # the workers start, so that a forked one does not hold it after this process lets go.
+    nlp = load_tokenizer(model)
     warm = functools.partial(prepare, model)
-    with export_lock(dataset_dir, home), ordered_map(options.n_process, options.dask, warm) as run:
-        nlp = load_tokenizer(model)
+    with ordered_map(options.n_process, options.dask, warm) as run, export_lock(dataset_dir, home):
         cleaned = remove_leftovers(dataset_dir)
         result = _adjudicate_and_write(Path(path), options, nlp, progress, run)
     result.cleaned = cleaned
