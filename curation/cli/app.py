@@ -18,7 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -100,6 +100,24 @@ app = typer.Typer(
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+def print_whole(renderable: RenderableType) -> None:
+    """Print a table at the width it needs when the output is a file or a pipe.
+
+    rich lays out for 80 columns there, so a table of ten figures came out as "0.…" in a log
+    (`curation train > train.log`, CI): the figures were what the run was for. On a terminal it keeps the
+    terminal's width.
+    """
+    from rich.measure import Measurement
+
+    if console.is_terminal:
+        console.print(renderable)
+        return
+    needed = Measurement.get(console, console.options.update_width(100_000), renderable).maximum
+    # Console.print caps its width at the console's own: a console of the width needed prints it.
+    Console(file=console.file, width=max(console.width, needed), no_color=console.no_color).print(renderable)
+
 
 P = ParamSpec("P")
 R = TypeVar("R")

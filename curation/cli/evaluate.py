@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from curation.cli.app import app, console, err_console, fail, progress_bar, user_errors
+from curation.cli.app import app, console, err_console, fail, print_whole, progress_bar, user_errors
 from curation.cli.options import JsonOption, ModelOption, QuietOption, SchemaOption, ThresholdOption
 from curation.evaluate.metrics import DEFAULT_THRESHOLD
 
@@ -67,7 +67,7 @@ def evaluate_command(
     if as_json:
         typer.echo(to_json(evaluations))
         return
-    console.print(render_table(evaluations))
+    print_whole(render_table(evaluations))
     for label, count in unscored_labels(evaluations).items():
         err_console.print(
             f"not scored: {label} ({count} predicted) is not annotated in {gold}",
@@ -114,4 +114,4 @@ def agreement_command(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
         return
     for table in render_agreement(report):
-        console.print(table)
+        print_whole(table)

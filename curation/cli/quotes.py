@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from curation.cli.app import app, console, progress_bar, user_errors
+from curation.cli.app import app, console, print_whole, progress_bar, user_errors
 from curation.cli.options import JsonOption, QuietOption, SchemaOption
 from curation.quotes import DEFAULT_CONTAINMENT, QuoteGroup, group_quotes_in_file
 from curation.schema import resolve_schema
@@ -95,7 +95,7 @@ def quotes_cmd(
     if as_json:
         typer.echo(groups_as_json(groups))
     else:
-        console.print(groups_table(groups))
+        print_whole(groups_table(groups))
         conflicts = sum(g.conflict for g in groups)
         if conflicts:
             console.print(f"[bold red]{conflicts} group(s) attribute the same words to different speakers[/]")

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from curation.cli.app import app, console, err_console, progress_bar, user_errors
+from curation.cli.app import app, console, err_console, print_whole, progress_bar, user_errors
 from curation.cli.options import JsonOption, QuietOption
 
 
@@ -92,7 +92,7 @@ def train_cmd(
     for name, split in result.splits.items():
         scores = result.scores.get(name, {})
         table.add_row(name, str(split.documents), str(split.quotes), *(_f(scores.get(k)) for k in FIGURES))
-    console.print(table)
+    print_whole(table)
     console.print(
         f"load it: spacy.load({str(out)!r}); annotate: curation annotate DOCS -o PRE --model {out}",
         highlight=False,

@@ -62,6 +62,18 @@ def test_evaluate_cli_prints_a_table(files):
     assert "CLAIM" not in result.stdout  # not annotated in the gold: not scored
 
 
+def test_evaluate_cli_table_is_whole_in_a_pipe(files):
+    """A log or pipe gets every column: rich's 80-column default had cut figures to "0.…"."""
+    result = runner.invoke(
+        app, ["evaluate", "--gold", str(files["gold"]), "--pred", str(files["pred"]), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    header = next(line for line in result.stdout.splitlines() if "exact F1" in line)
+    for column in ("gold", "pred", "char F1", "speaker", "canonical", "cue"):
+        assert column in header
+
+
 def test_evaluate_cli_json_has_the_figures(files):
     args = ["evaluate", "--gold", str(files["gold"]), "--pred", str(files["pred"]), "--json", "-q"]
     result = runner.invoke(app, args)
