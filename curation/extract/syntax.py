@@ -29,9 +29,12 @@ def subject_of(verb: Token) -> Token | None:
     """The subject of `verb`, climbing from participles and conjuncts to the verb they hang on."""
     current = verb
     for _ in range(4):
-        for child in current.children:
-            if child.dep_ in SUBJECT_DEPS:
-                return _relayer(child) or _past_dateline(child)
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            # two subjects are a misparse: "The Latest: TRUMP urges ...", the one nearest the verb
+            before = [c for c in subjects if c.i < current.i]
+            child = before[-1] if len(subjects) > 1 and before else subjects[0]
+            return _relayer(child) or _past_dateline(child)
         controller = _object_controller(current)
         if controller is not None:
             return controller

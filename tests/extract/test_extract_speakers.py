@@ -295,3 +295,24 @@ def test_speakers_a_learned_cue_falls_back_to_its_own_or_its_heads_subject(
     nlp_base: Language, text: str, cue: str, source: str | None
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
+
+
+def test_speakers_of_two_subjects_the_one_nearest_the_verb(nlp_base: Language) -> None:
+    """Two subjects of one verb are a misparse of a label before a colon ("The Latest: Trump urges
+    ..."): the subject nearest the verb is the speaker (a parse built by hand, as the small model
+    gives it only in some contexts)."""
+    from spacy.tokens import Doc
+
+    from curation.extract import syntax
+
+    words = ["The", "Latest", ":", "Trump", "urges", "supporters", "to", "vote", "."]
+    doc = Doc(
+        nlp_base.vocab,
+        words=words,
+        spaces=[True, False, True, True, True, True, True, False, False],
+        heads=[1, 4, 4, 4, 4, 4, 7, 4, 4],
+        deps=["det", "nsubj", "punct", "nsubj", "ROOT", "dobj", "aux", "xcomp", "punct"],
+        pos=["DET", "ADJ", "PUNCT", "PROPN", "VERB", "NOUN", "PART", "VERB", "PUNCT"],
+    )
+    subject = syntax.subject_of(doc[4])
+    assert subject is not None and subject.text == "Trump"
