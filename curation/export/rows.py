@@ -14,8 +14,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import chain, repeat
-from operator import itemgetter
 from typing import Any, cast
 
 import numpy as np
@@ -45,13 +43,13 @@ def encoded(spec: AttrSpec, values: list[Any]) -> list[Any]:
     """Values of an attribute as stored: a choice as its ClassLabel id, text as text; missing stays None."""
     if spec.type != "choice":
         return values
-    return list(map(choice_ids(tuple(spec.values)).__getitem__, values))
+    ids = choice_ids(tuple(spec.values))
+    return [None if value is None else ids[value] for value in values]
 
 
 @cache
-def choice_ids(values: tuple[str, ...]) -> dict[str | None, int | None]:
-    """Each value's ClassLabel id, and None for None (an unknown value raises KeyError, as it did)."""
-    return {None: None} | {value: i for i, value in enumerate(values)}
+def choice_ids(values: tuple[str, ...]) -> dict[str, int]:
+    return {value: i for i, value in enumerate(values)}
 
 
 @dataclass(slots=True)
@@ -97,26 +95,18 @@ class SpanList:
 
     @classmethod
     def of(cls, docs: list[Record], labels: dict[str, int]) -> SpanList:
-        """Columns read with `map` and itemgetter (loops in C: a third of the time of comprehensions)."""
-        lists = list(map(_SPANS, docs))
-        items = list(chain.from_iterable(lists))
-        doc = np.repeat(np.arange(len(docs)), list(map(len, lists)))
-        size = len(items)
-        label = np.fromiter(map(labels.__getitem__, map(_LABEL, items)), np.int64, size)
-        start = np.fromiter(map(_START, items), np.int64, size)
-        end = np.fromiter(map(_END, items), np.int64, size)
-        ids = pa.array(list(map(_ID, items)), pa.string())
-        texts = pa.array(list(map(_TEXT, items)), pa.string())
-        scores = pa.array(list(map(_SCORE, items)), pa.float32())
+        items = [span for doc in docs for span in doc["spans"]]
+        doc = np.repeat(np.arange(len(docs)), [len(doc["spans"]) for doc in docs])
+        columns = [
+            [labels[s["label"]] for s in items],
+            [s["start"] for s in items],
+            [s["end"] for s in items],
+        ]
+        label, start, end = (np.array(column, dtype=np.int64) for column in columns)
+        ids = pa.array([s["id"] for s in items], pa.string())
+        texts = pa.array([s["text"] for s in items], pa.string())
+        scores = pa.array([s["score"] for s in items], pa.float32())
         return cls(items, doc, label, start, end, ids, texts, scores)
-
-
-_SPANS, _RELATIONS, _ATTRS = itemgetter("spans"), itemgetter("relations"), itemgetter("attrs")
-_ID, _LABEL, _TEXT, _SCORE = itemgetter("id"), itemgetter("label"), itemgetter("text"), itemgetter("score")
-_START, _END, _HEAD, _TAIL = itemgetter("start"), itemgetter("end"), itemgetter("head"), itemgetter("tail")
-_HEAD_LABEL, _OFFSETS = itemgetter("head", "label"), itemgetter("start", "end")
-_TAIL_FIELDS = itemgetter("text", "start", "end", "attrs")
-_NO_TAIL: tuple[Any, ...] = (None, None, None, {})  # a unit without that relation: its tail's columns
 
 
 class RowBuilder:
@@ -129,18 +119,6 @@ class RowBuilder:
         self.labels = {label: i for i, label in enumerate(schema.span_labels)}
         self.relation_ids = {label: i for i, label in enumerate(schema.relation_labels)}
         self.attr_columns = span_attr_columns(schema)
-        # Columns some label outside their owners also has an attribute of that name for (a clash): their
-        # values are read by label. Any other column's attribute is held by its owners' spans alone
-        # (the first pass checked every span's attributes against its label).
-        self.shared_names = {
-            column.name
-            for column in self.attr_columns
-            if any(
-                column.attr in spec.attrs
-                for label, spec in schema.spans.items()
-                if label not in column.labels
-            )
-        }
         combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
         self.begin_tags = [combined_tags[f"B-{label}"] for label in schema.span_labels]
         self.units = unit_configs(schema)
@@ -168,7 +146,8 @@ class RowBuilder:
         facts = [
             Facts(
                 doc["id"], doc["provenance"], doc["source"], doc["meta"],
-                list(map(_LABEL, doc["spans"])), list(map(_LABEL, doc["relations"])), filled(doc["spans"]),
+                [span["label"] for span in doc["spans"]], [r["label"] for r in doc["relations"]],
+                [f"{span['label']}.{attr}" for span in doc["spans"] for attr in span.get("defaults") or []],
             )
             for doc in docs
         ]  # fmt: skip
@@ -186,28 +165,27 @@ class RowBuilder:
             "label": spans.label,
             "text": spans.texts,
             "score": spans.scores,
-            "group": list(map(dict.get, items, repeat("group"))),
+            "group": [s.get("group") for s in items],
         }
-        attrs = list(map(_ATTRS, items))
         for column in self.attr_columns:
             spec, attr, owners = column.spec, column.attr, column.labels
-            values = list(map(dict.get, attrs, repeat(attr)))
-            if column.name in self.shared_names:
-                values = [v if s["label"] in owners else None for v, s in zip(values, items, strict=True)]
-            span_columns[column.name] = encoded(spec, values)
-        lists = list(map(_RELATIONS, docs))
-        relations = list(chain.from_iterable(lists))
+            span_columns[column.name] = encoded(
+                spec, [s["attrs"].get(attr) if s["label"] in owners else None for s in items]
+            )
+        relations = [r for doc in docs for r in doc["relations"]]
         relation_columns = {
-            "head": list(map(_HEAD, relations)),
-            "tail": list(map(_TAIL, relations)),
-            "label": list(map(self.relation_ids.__getitem__, map(_LABEL, relations))),
+            "head": [r["head"] for r in relations],
+            "tail": [r["tail"] for r in relations],
+            "label": [self.relation_ids[r["label"]] for r in relations],
         }
         columns = {
-            "id": list(map(_ID, docs)),
+            "id": [doc["id"] for doc in docs],
             "source": [doc["source"] for doc in docs],
-            "text": list(map(_TEXT, docs)),
-            "spans": list_array(schema.field("spans").type, span_columns, list(map(len, map(_SPANS, docs)))),
-            "relations": list_array(schema.field("relations").type, relation_columns, list(map(len, lists))),
+            "text": [doc["text"] for doc in docs],
+            "spans": list_array(schema.field("spans").type, span_columns, [len(d["spans"]) for d in docs]),
+            "relations": list_array(
+                schema.field("relations").type, relation_columns, [len(d["relations"]) for d in docs]
+            ),
             "reviewed": [doc["provenance"]["reviewed"] for doc in docs],
             "meta": [json.dumps(doc["meta"], sort_keys=True, ensure_ascii=False) for doc in docs],
             "provenance": [json.dumps(doc["provenance"], sort_keys=True, ensure_ascii=False) for doc in docs],
@@ -216,13 +194,12 @@ class RowBuilder:
 
     def linked(self, doc: Record) -> dict[tuple[str, str], Row]:
         """(head id, relation) -> the tail a unit row shows: the first by offset of the linked mentions."""
-        spans = dict(zip(map(_ID, doc["spans"]), doc["spans"], strict=True))
+        spans = {s["id"]: s for s in doc["spans"]}
         tails: dict[tuple[str, str], Row] = {}
-        relations = doc["relations"]
-        tails_of = map(spans.__getitem__, map(_TAIL, relations))
-        for key, tail in zip(map(_HEAD_LABEL, relations), tails_of, strict=True):
-            known = tails.get(key)
-            if known is None or _OFFSETS(tail) < _OFFSETS(known):
+        for r in doc["relations"]:
+            key = (r["head"], r["label"])
+            tail, known = spans[r["tail"]], tails.get(key)
+            if known is None or (tail["start"], tail["end"]) < (known["start"], known["end"]):
                 tails[key] = tail
         return tails
 
@@ -240,8 +217,7 @@ class RowBuilder:
         by offset) and its sentence (`sentences`: of the joined texts); and the number of rows of each
         document."""
         picked = np.flatnonzero(spans.label == self.labels[label])
-        units = list(map(spans.items.__getitem__, picked.tolist()))
-        unit_attrs = list(map(_ATTRS, units))
+        units = [spans.items[i] for i in picked.tolist()]
         which = spans.doc[picked]
         starts, ends = spans.start[picked], spans.end[picked]
         rows = pa.array(picked)
@@ -253,20 +229,20 @@ class RowBuilder:
             "end": ends,
         }
         for name, spec in self.schema.spans[label].attrs.items():
-            columns[name] = encoded(spec, list(map(dict.get, unit_attrs, repeat(name), repeat(spec.default))))
-        heads = list(map(_ID, units))
-        links = list(map(linked.__getitem__, which.tolist()))
+            columns[name] = encoded(spec, [s["attrs"].get(name, spec.default) for s in units])
         for relation, tail_attrs in self.relations[label]:
-            tails = list(map(dict.get, links, zip(heads, repeat(relation))))
-            found = [_TAIL_FIELDS(t) if t else _NO_TAIL for t in tails]
-            text, start, end, attrs = ([], [], [], []) if not found else map(list, zip(*found, strict=True))
-            columns[relation], columns[f"{relation}_start"], columns[f"{relation}_end"] = text, start, end
+            tails = [linked[i].get((s["id"], relation)) for s, i in zip(units, which.tolist(), strict=True)]
+            columns[relation] = [t["text"] if t else None for t in tails]
+            columns[f"{relation}_start"] = [t["start"] if t else None for t in tails]
+            columns[f"{relation}_end"] = [t["end"] if t else None for t in tails]
             for name, spec in tail_attrs.items():
-                columns[f"{relation}_{name}"] = encoded(spec, [a.get(name) for a in attrs])
+                columns[f"{relation}_{name}"] = encoded(
+                    spec, [t["attrs"].get(name) if t else None for t in tails]
+                )
         base = texts.bases[which]
         first, last = sentences.around(starts + base, ends + base)
         joined = texts.joined
-        columns["sentence"] = list(map(joined.__getitem__, map(slice, first.tolist(), last.tolist())))
+        columns["sentence"] = [joined[a:b] for a, b in zip(first.tolist(), last.tolist(), strict=True)]
         columns["sentence_start"], columns["sentence_end"] = first - base, last - base
         columns["score"] = spans.scores.take(rows)
         return table_of(self.arrow[config], columns), np.bincount(which, minlength=len(docs))
@@ -318,13 +294,6 @@ class RowBuilder:
             if column.name in values:
                 columns[column.name] = pa.ListArray.from_arrays(rows, values[column.name], type=column.type)
         return table_of(schema, columns)
-
-
-def filled(spans: list[Row]) -> list[str]:
-    """ "LABEL.attr" of every span value pull filled from the schema's default (most spans have none)."""
-    if not any(map(dict.get, spans, repeat("defaults"))):
-        return []
-    return [f"{span['label']}.{attr}" for span in spans for attr in span.get("defaults") or []]
 
 
 def table_of(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:
