@@ -14,26 +14,19 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures (1 Dec 2026, session 6; 2-core machine shared with four other agents, load average 5-7).
+Figures (2 Dec 2026, end of session 8, quiet machine; every session's: bench/FIGURES.md).
 `.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
-(code of main c52f758 less the replace_nested combination, which landed while it ran): the parse of
-train + validation ~10 min under that load, then the shared tok2vec, cue finder and quote judge
-trained 14.7 min (2.3 epochs, 840 steps, best at step 840: validation cue F1 0.604, judge F1 0.694);
-`curation train` 25.9 min wall clock (limit 30: met):
+(main 4543fc6's code; the parse of train + validation read from the session's first run's cache,
+CURATION_HOME/parsed): 10 epochs, 3,990 steps, validation cue F1 0.61-0.63, judge F1 0.72-0.73;
+`curation train` 23.8 min wall clock (limit 30: met; a cold run, parse included, 24.2 min):
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.890    0.661     0.759      0.927        0.656     0.745        0.926       0.714   0.725
-  trained         0.784    0.687     0.733      0.424        0.645     0.764        0.891       0.701   0.741
-  combined        0.828    0.784     0.805      0.925        0.730     0.777        0.902       0.742   0.765
-  floors NOT met: QUOTE F1 0.805 < 0.82, indirect F1 0.730 < 0.75, speaker acc 0.902 < 0.93 (direct met).
-  Throughput in that run 0.68x (974 / 665 words/s, another parse running beside it); interleaved in
-  one process on 30 dev documents, raw 1,252, session 5's model 1,154 (0.92x), this one 1,238 words/s
-  (0.99x): one shared CNN instead of two.
-The same model with main's combination (replace_nested 0.8), scored offline: dev QUOTE F1 0.808,
-indirect 0.733; the export's held-out test split (71 documents, never trained on) 0.790, indirect 0.702
-(session 5's model: dev 0.798, test 0.787). At equal steps the shared tok2vec's judge led the separate
-one by 0.01-0.02 validation F1 (0.640 / 0.690 / 0.694 at steps 105 / 630 / 840 against 0.619 / 0.679
-/ 0.676). The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834
-(indirect 0.766): the rest needs candidates the parse does not give.
+  rules           0.890    0.662     0.759      0.927        0.660     0.755        0.930       0.719   0.725
+  trained         0.794    0.651     0.716      0.423        0.627     0.747        0.902       0.688   0.730
+  combined        0.836    0.769     0.801      0.926        0.723     0.789        0.915       0.741   0.762
+  floors NOT met: QUOTE F1 0.801 < 0.82, indirect F1 0.723 < 0.75, speaker acc 0.915 < 0.93 (direct met).
+  Throughput, `--model` with `--rounds 3` (raw and ours taking turns): 4,983 / 3,649 words/s, 0.73x.
+The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
+0.766): the rest needs candidates the parse does not give.
 """
 
 from __future__ import annotations
