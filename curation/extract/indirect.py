@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon, syntax
-from curation.extract.learned import kind_of
+from curation.extract.kinds import kind_of
 from curation.extract.lexicon import WithLexicon
 from curation.extract.quoted_objects import quoted_objects
 from curation.extract.ranges import Enclosing, Ranges, bounds

@@ -46,8 +46,8 @@ from spacy.tokens import Doc, Span, Token
 from thinc.api import Model, Ops, get_current_ops
 from thinc.types import Floats2d, Ragged
 
-from curation import marks
 from curation.extract import lexicon, syntax
+from curation.extract.kinds import kind_of
 from curation.extract.reported_content import (
     according_to,
     complement_of,
@@ -74,8 +74,6 @@ CUE_FEATURES: dict[str, int] = {
 }
 OUTSIDE = "O"  # the tag of a token outside every cue (inside one: the schema's cue label)
 LEARNED_RULE = "learned:curation_cue_finder"
-_OPEN_MARKS = (marks.DOUBLED_BACKTICK, *marks.OPENERS)  # curation.marks: the one table
-_CLOSE_MARKS = (marks.DOUBLED_APOSTROPHE, *marks.CLOSERS)
 
 
 class CueFinder(Tagger):
@@ -151,21 +149,6 @@ def cue_runs(inside: list[float], threshold: float) -> list[tuple[int, int, floa
             runs.append((start, i, max(inside[start:i])))
             start = None
     return runs
-
-
-# --- kinds from quotation marks ---------------------------------------------------------------------
-
-
-def kind_of(text: str, start: int, end: int) -> str:
-    """direct / mixed / indirect for a content span, by its marks (those just outside count too)."""
-    from curation.ingest.brat import split_content
-
-    before = text[max(0, start - 2) : start].rstrip(" ")
-    after = text[end : end + 2].lstrip(" ")
-    if before.endswith(_OPEN_MARKS) and after.startswith(_CLOSE_MARKS):
-        return "direct"
-    shape, _ = split_content(text, start, end)
-    return {"quoted": "direct", "partly_quoted": "mixed"}.get(shape, "indirect")
 
 
 # --- the content and speaker of a learned cue ---------------------------------------------------------

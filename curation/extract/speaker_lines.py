@@ -6,7 +6,7 @@ import re
 
 from curation import marks
 from curation.extract import lexicon
-from curation.extract.learned import kind_of
+from curation.extract.kinds import kind_of
 from curation.extract.ranges import Enclosing, Ranges
 from curation.extract.types import Attribution, Mention
 

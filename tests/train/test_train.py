@@ -12,6 +12,7 @@ import spacy
 from typer.testing import CliRunner
 
 from curation.cli import app
+from curation.extract.kinds import kind_of
 from curation.extract.learned import (
     LEARNED_RULE,
     SPANS_KEY,
@@ -21,7 +22,6 @@ from curation.extract.learned import (
     candidates,
     content_of,
     cue_runs,
-    kind_of,
 )
 from curation.jsonl import read_documents
 from curation.train.data import GoldQuotes
