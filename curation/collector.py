@@ -9,9 +9,14 @@ these objects form cycles, so reference counting frees them all the same.
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @contextmanager
@@ -24,3 +29,15 @@ def no_collections() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def without_collections(func: Callable[P, R]) -> Callable[P, R]:
+    """`func` run with the collector off (`no_collections`). The wrapper keeps `func`'s module and name,
+    so an engine still sends it to its workers by reference."""
+
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with no_collections():
+            return func(*args, **kwargs)
+
+    return run

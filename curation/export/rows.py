@@ -20,7 +20,7 @@ import numpy as np
 import orjson
 import pyarrow as pa
 
-from curation.collector import no_collections
+from curation.collector import without_collections
 from curation.export.features import (
     bio_names,
     outgoing_relations,
@@ -367,6 +367,7 @@ def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> 
     return Document.model_validate_json(raw, context=context).model_dump()
 
 
+@without_collections
 def rows_part(
     lines: list[tuple[Line, bool, str]],
     path: str,
@@ -381,15 +382,8 @@ def rows_part(
     each split's rows as one slice of each table. Their texts are tokenized one after the other before
     any row is built: spaCy's tokenizer between two records' validation and rows took 10 ms a PolNeAR
     article, back to back 7.5 ms, as much as alone (its tables stay in the CPU's caches; measured in one
-    process, 640 records, three rounds)."""
-    with no_collections():
-        return build_part(lines, schema, model, arrow)
-
-
-def build_part(
-    lines: list[tuple[Line, bool, str]], schema: LabelSchema, model: str, arrow: dict[str, pa.Schema]
-) -> Part:
-    """The work of `rows_part`, which runs it with the garbage collector off."""
+    process, 640 records, three rounds). With the garbage collector off (curation.collector): its
+    record dicts live until the tables are made."""
     builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)), arrow)
     # Validated in full by the first pass, and the bytes checked against its hash since: only the
     # models are built (curation.records.CHECKED_CONTEXT).
