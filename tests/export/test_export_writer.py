@@ -1,0 +1,53 @@
+"""The parquet sink: row groups written by its background thread, in order, and nothing left running."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from datasets import Features, Value
+
+from curation.export.writer import IN_FLIGHT, ParquetSink, data_file
+
+FEATURES = {"documents": Features({"id": Value("string")}), "quotes": Features({"n": Value("int64")})}
+
+
+def test_row_groups_are_written_in_order_by_the_thread(tmp_path: Path) -> None:
+    before = threading.active_count()
+    sink = ParquetSink(tmp_path, FEATURES, batch_rows=3, document_rows=1)
+    ids = [f"d{i}" for i in range(5 * IN_FLIGHT)]  # more groups than wait for the thread at once
+    for start in range(0, len(ids), 4):
+        chunk = ids[start : start + 4]
+        sink.add("documents", "train", pa.table({"id": chunk}), np.ones(len(chunk), dtype=np.int64))
+        sink.add("quotes", "train", pa.table({"n": [1, 2]}), np.array([2], dtype=np.int64))
+    sink.close()
+    documents = pq.ParquetFile(tmp_path / data_file("documents", "train"))
+    assert documents.read().column("id").to_pylist() == ids
+    assert documents.num_row_groups == len(ids)  # one document a group
+    quotes = pq.ParquetFile(tmp_path / data_file("quotes", "train"))
+    assert quotes.read().column("n").to_pylist() == [1, 2] * (len(ids) // 4)
+    assert [quotes.metadata.row_group(i).num_rows for i in range(quotes.num_row_groups)] == [4] * 5
+    assert sink.counts == {("documents", "train"): len(ids), ("quotes", "train"): 2 * len(ids) // 4}
+    assert threading.active_count() == before  # the thread is gone: the next export's workers may fork
+
+
+def test_a_failed_write_is_raised_and_the_thread_stopped(tmp_path: Path) -> None:
+    before = threading.active_count()
+    sink = ParquetSink(tmp_path, FEATURES, document_rows=1)
+    wrong = pa.table({"id": pa.array([1], pa.int64())})  # not the config's schema: the write fails
+    sink.add("documents", "train", wrong, np.ones(1, dtype=np.int64))
+    with pytest.raises(ValueError, match="schema"):
+        sink.close()
+    assert threading.active_count() == before
+
+
+def test_abort_stops_the_thread(tmp_path: Path) -> None:
+    before = threading.active_count()
+    sink = ParquetSink(tmp_path, FEATURES, document_rows=1)
+    sink.add("documents", "train", pa.table({"id": ["a", "b"]}), np.ones(2, dtype=np.int64))
+    sink.abort()
+    assert threading.active_count() == before
