@@ -239,6 +239,25 @@ def test_rules_no_attribution(nlp: Language, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the phrase before the comma says when or where, not what: the object is what was said
+        (
+            "At Monday's debate, the senator mentioned the bill.",
+            [("indirect", "the bill", "the senator", "mentioned")],
+        ),
+        ("In her 2003 book, Clinton noted the risk.", [("indirect", "the risk", "Clinton", "noted")]),
+        ("One after another, the companies declared bankruptcy.", []),
+        ("Before the vote, the senator mentioned it.", []),
+    ],
+)
+def test_rules_fronted_phrase_is_no_postposed_content(
+    nlp: Language, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
     ("text", "speaker", "canonical"),
     [
         # pronoun across a paragraph break and a non-article line
