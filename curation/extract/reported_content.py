@@ -114,11 +114,12 @@ def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     to = next((c for c in token.children if c.lower_ == "to"), None)
     if to is None or token.i + 1 >= len(token.doc) or token.doc[token.i + 1].lower_ != "to":
         return None
-    pobj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    # "according to show insiders": the parser took "show" for a verb (pcomp)
+    pobj = next((c for c in to.children if c.dep_ in ("pobj", "pcomp")), None)
     if pobj is None:
         return None
     doc = token.doc
-    phrase_start, phrase_end = token.i, pobj.right_edge.i + 1
+    phrase_start, phrase_end = token.i, _source_end(token, pobj)
     before = (sent.start, phrase_start)
     after = (phrase_end, sent.end)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
@@ -129,3 +130,17 @@ def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     if hi - lo < 3:
         return None
     return doc[token.i : to.i + 1], syntax.mention_span(pobj), doc[lo:hi]
+
+
+def _source_end(token: Token, pobj: Token) -> int:
+    """Where the source after "according to" ends: its subtree's end, or its first comma when the
+    phrase opens the sentence and that subtree runs to its end ("According to host Rush Limbaugh, the
+    move reeks of ...": the parser hung the sentence on the name, and nothing was left to report)."""
+    doc = pobj.doc
+    end = pobj.right_edge.i + 1
+    sent = syntax.sentence(pobj)
+    around = [*doc[sent.start : token.i], *doc[end : sent.end]]
+    comma = next((t.i for t in doc[pobj.i + 1 : end] if t.text == ","), None)
+    if comma is not None and all(t.is_punct or t.is_space for t in around):
+        return comma
+    return end

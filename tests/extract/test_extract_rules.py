@@ -109,6 +109,20 @@ def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
                 "According to",
             ),
         ),
+        # the parser hung the sentence on the name after "according to": the source ends at its comma
+        (
+            "According to radio host Rush Limbaugh, the move reeks of fear and desperation.",
+            (
+                "indirect",
+                "the move reeks of fear and desperation",
+                "radio host Rush Limbaugh",
+                "According to",
+            ),
+        ),
+        (
+            "The bill will pass, according to John Smith, a senator from Ohio.",
+            ("indirect", "The bill will pass", "John Smith", "according to"),
+        ),
         (
             "The economy is growing fast, the senator wrote.",
             ("indirect", "The economy is growing fast", "the senator", "wrote"),
@@ -144,6 +158,13 @@ def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
 )
 def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str, str, str, str]) -> None:
     assert [summary(a) for a in found(nlp, text)] == [expected]
+
+
+def test_rules_according_to_a_source_parsed_as_a_verb(nlp: Language) -> None:
+    # "show" taken for a verb (pcomp of "to"): the content is still the rest of the sentence
+    (a,) = found(nlp, "Trump demeaned women with sexist language, according to show insiders.")
+    assert a.text == "Trump demeaned women with sexist language"
+    assert a.cue is not None and a.cue.text == "according to"
 
 
 @pytest.mark.parametrize(
