@@ -314,9 +314,9 @@ def _preposition_source(cue: Token) -> Token | None:
     return subject if subject is not None and subject.dep_ == "nsubj" else None
 
 
-# "X has faced QUESTIONS about", "X is drawing CRITICISM after": X is the target of what is said, and the
-# gold names no source (as syntax.noun_source says of the noun cues). PolNeAR dev: 2 speakers.
-TARGET_LEMMAS = frozenset({"face", "draw", "receive", "attract", "come"})
+# "X has faced QUESTIONS about", "X is drawing CRITICISM after": X is the target of what is said (a verb
+# of syntax.TARGET_LEMMAS), and the gold names no source (as syntax.noun_source says of the noun cues).
+# PolNeAR dev: 2 speakers.
 CRITICISM_LEMMAS = frozenset(
     {
         "criticism",
@@ -334,7 +334,7 @@ CRITICISM_LEMMAS = frozenset(
 
 def _targeted(verb: Token) -> bool:
     """A verb that says its subject receives criticism or questions (`TARGET_LEMMAS`, a few words on)."""
-    return verb.lemma_ in TARGET_LEMMAS and any(
+    return verb.lemma_ in syntax.TARGET_LEMMAS and any(
         t.lemma_ in CRITICISM_LEMMAS for t in verb.subtree if verb.i < t.i <= verb.i + 4
     )
 

@@ -316,16 +316,38 @@ LIGHT_VERBS = frozenset(
 _HOLDING = frozenset({("attr", v) for v in COPULAS} | {("dobj", v) for v in LIGHT_VERBS})
 
 
+# Verbs whose subject receives what their object noun names ("X has FACED questions about", "DREW
+# criticism", "RECEIVED complaints"): no source.
+TARGET_LEMMAS = frozenset({"face", "draw", "receive", "attract", "come", "get"})
+# Verbs whose subject weighs a claim someone else made ("reporters CHECKED the claim that", "she
+# DISMISSED suggestions that", "voters HEARD the argument that"): its holder is not named there.
+WEIGHING_LEMMAS = frozenset(
+    {"check", "investigate", "examine", "verify", "dispute", "reject", "deny", "challenge", "question"}
+    | {"refute", "debunk", "dismiss", "ridicule", "hear", "read"}
+)
+_NOT_HOLDING = TARGET_LEMMAS | WEIGHING_LEMMAS
+# Subjects that cannot hold a claim: an empty or demonstrative pronoun ("IT sends a message that", "THIS
+# raises the question of").
+_NO_HOLDER = frozenset({"it", "this", "that", "what", "there"})
+
+
 def governing_subject(noun: Token) -> Token | None:
     """Who holds the claim an unowned noun of saying names, when the noun is the object of a verb's
     preposition: that verb's subject ("Trump took offense AT SUGGESTIONS that ...", "Democrats persisted
     IN ARGUMENTS that ...", "rivals cling TO THE HOPE that ..."); or when it is what a copula says its
     subject is: that subject ("Clinton has been A consistent SUPPORTER of NATO": she supports it); or
-    when it is the object of a light verb (`LIGHT_VERBS`: "she HAS no ILLUSIONS about"). Another verb's
-    direct object is not enough: "it sends a message that", "floating the idea that", "assuage concerns
-    that" name no holder."""
+    when it is the object of a light verb (`LIGHT_VERBS`: "she HAS no ILLUSIONS about"); or the object
+    of another verb whose subject can speak (`holder_like`: "Jindal SIGNED AN ORDER trying to ...",
+    "advisers DELIVERED AN UPDATE about", "supporters LAUNCHED PETITIONS calling on"): of 231 gold
+    quotes cued by a verb's object noun (PolNeAR dev and 120 train documents) the verb's subject is the
+    source of 169. Not when the verb makes its subject the target (`TARGET_LEMMAS`) or one who weighs
+    another's claim (`WEIGHING_LEMMAS`: "reporters CHECKED the claim that"), nor when the subject
+    is a thing ("the crisis forced A RECOGNITION that", "it sends A MESSAGE that")."""
     if (noun.dep_, noun.head.lemma_) in _HOLDING:
         head = noun.head
+    elif noun.dep_ == "dobj" and noun.head.lemma_ not in _NOT_HOLDING:
+        subject = subject_of(noun.head) if noun.head.pos_ in ("VERB", "AUX") else None
+        return subject if subject is not None and subject.dep_ == "nsubj" and holder_like(subject) else None
     elif noun.dep_ == "pobj" and noun.head.dep_ == "prep":
         head = noun.head.head
     else:
@@ -336,6 +358,20 @@ def governing_subject(noun: Token) -> Token | None:
     if subject is None or subject.dep_ == "nsubjpass" or expletive(subject):
         return None
     return subject
+
+
+def holder_like(subject: Token) -> bool:
+    """A subject that can hold or voice a claim: a named person, organisation, place or group, a name,
+    a personal or relative pronoun, or a plural common noun that is no text or speech ("voters",
+    "advisers"; not "comments", "films"). A singular common noun is left out: on PolNeAR the ones that
+    held an object noun were things ("the emergence of Romney stoked speculation that")."""
+    if subject.ent_type_ in ("PERSON", "ORG", "GPE", "NORP") or subject.pos_ == "PROPN":
+        return True
+    if subject.pos_ == "PRON":
+        return subject.lower_ not in _NO_HOLDER
+    words = lexicon.active()
+    lemma = subject.lemma_
+    return subject.tag_ == "NNS" and lemma not in words.speech_nouns and lemma not in words.work_nouns
 
 
 def noun_source(noun: Token) -> Token | None:

@@ -169,7 +169,7 @@ def test_speakers_the_object_of_a_control_verb_speaks_its_infinitive(
         # an unowned noun of saying after a verb's preposition: the verb's subject holds the claim
         ("Trump took offense at suggestions that he is not a self-made billionaire.", "Trump"),
         ("Democrats persisted in arguments that the panel is second-guessing the FBI.", "Democrats"),
-        # as a direct object it names no holder ("floating the idea that ...")
+        # as the direct object of a verb whose subject is a singular common noun, no holder
         ("The senator floated the idea that the network should pay him.", None),
         # an owner of its own wins
         ("Voters heard Trump's claim that the election was rigged.", "Trump"),
@@ -197,6 +197,15 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
         ("She has no illusions about the risks of the merger.", "illusions", "She"),
         ("The ministers made little secret of their doubts about the plan.", "secret", "ministers"),
         ("The agency has questions about his tax returns.", "questions", "agency"),
+        # the object of another verb: its subject, when that subject can speak (a name, a pronoun, people)
+        ("Gov. Bobby Jindal signed an order banning refugees from the state.", "order", "Jindal"),
+        ("Her advisers delivered a sober update about the senator's chances.", "update", "advisers"),
+        ("Supporters launched petitions calling on the delegates to back him.", "petitions", "Supporters"),
+        # not a thing, an empty "it", the target of the claim, nor one who weighs it
+        ("The crisis forced a recognition that the borders were weak.", "recognition", None),
+        ("It sends a clear message that the elites are above the law.", "message", None),
+        ("The senators received complaints that the plan was unfair.", "complaints", None),
+        ("The senators dismissed suggestions that the plan was unfair.", "suggestions", None),
     ],
 )
 def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
