@@ -278,6 +278,24 @@ def test_speakers_a_learned_cue_inside_reported_speech_names_the_outer_reporter(
 @pytest.mark.parametrize(
     ("text", "cue", "source"),
     [
+        # "look" is evidential only as "looks like", "looks unlikely": "looking for" names its subject
+        ("Some party officials are looking for a workaround.", "looking", "officials"),
+        ("The senator looks unlikely to back the bill.", "looks", None),
+        # a copula's subject that cannot speak names the content: its owner is the source, or no one
+        ("The hope has been that employers would respond.", "been", None),
+        ("Sanders's point was that the nominee would need superdelegates.", "was", "Sanders"),
+        ("The senators' view was that the deal would fail.", "was", "senators"),
+    ],
+)
+def test_speakers_a_learned_evidential_or_copula_cue_names_no_thing(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
         # an adjective cue with a subject of its own: that subject, not the sentence's
         (
             "With union leaders increasingly worried about a lack of support, "
