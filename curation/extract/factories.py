@@ -251,6 +251,7 @@ def make_cue_finder(
         "cue_weight": 0.3,
         "replace_nested": 0.8,
         "cue_min": 0.2,
+        "split_min": 0.8,
     },
 )
 def make_learned_quotes(
@@ -265,6 +266,7 @@ def make_learned_quotes(
     cue_weight: float,
     replace_nested: float,
     cue_min: float,
+    split_min: float,
 ) -> LearnedQuotes:
     """The learned attributions (judged candidates, learned cues' contents) added to the rules', before
     `curation_speakers`."""
@@ -279,6 +281,7 @@ def make_learned_quotes(
         cue_weight,
         replace_nested,
         cue_min,
+        split_min,
     )
 
 

@@ -30,7 +30,9 @@ Three spaCy components, two trained by `curation train` (curation.train):
      learned cue that is no candidate word (":", "in") proposes its parse content when its
      probability reaches `min_score`;
   3. best score first, a proposal whose cue is a kept attribution's cue, or sits inside a kept
-     content, or whose content overlaps a kept quote, adds nothing; otherwise its content is added,
+     content (unless its cue is a conjoined verb or participle clause the parser hung inside that
+     content, scored from `split_min`: the kept content then ends before it), or whose content
+     overlaps a kept quote, adds nothing; otherwise its content is added,
      its kind read from its quotation marks (the brat importer's definition of gold), its speaker the
      cue's subject (or the owner of a noun cue; none for an evidential "seems"; pronouns resolved by
      `curation_speakers`), rule "learned:curation_cue_finder", score the judge's (or the cue's).
@@ -39,6 +41,7 @@ Three spaCy components, two trained by `curation train` (curation.train):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from spacy.pipeline import Tagger
@@ -52,6 +55,7 @@ from curation.extract.reported_content import (
     according_to,
     complement_of,
     content_bounds,
+    is_mark,
     parenthetical_content,
     postposed_content,
 )
@@ -480,6 +484,7 @@ class LearnedQuotes(lexicon.WithLexicon):
         cue_weight: float = 0.3,
         replace_nested: float = 0.8,
         cue_min: float = 0.2,
+        split_min: float = 0.8,
     ) -> None:
         super().__init__()
         self.name = name
@@ -492,6 +497,7 @@ class LearnedQuotes(lexicon.WithLexicon):
         self.cue_weight = cue_weight
         self.replace_nested = replace_nested
         self.cue_min = cue_min
+        self.split_min = split_min
 
     def annotate(self, doc: Doc) -> Doc:
         proposals = self._proposals(doc)
@@ -503,8 +509,12 @@ class LearnedQuotes(lexicon.WithLexicon):
             if _overlaps_any(span.start_char, span.end_char, cues):
                 continue
             head = found.cue
-            if any(a.start <= head.idx < a.end for a in kept):
-                continue  # a cue inside a content: nested speech, the outer attribution is the one marked
+            outer = next((a for a in kept if a.start <= head.idx < a.end), None)
+            if outer is not None:  # a cue inside a content: nested speech, the outer one is marked ...
+                cut = self._cut_before(doc, outer, found, score)
+                if cut is None:
+                    continue
+                kept = [cut if a is outer else a for a in kept]  # ... unless it is the outer's sibling
             attribution = self._attribution(doc, span, found, score)
             clashes = [a for a in kept if a.start < attribution.end and attribution.start < a.end]
             if clashes and not (
@@ -514,6 +524,27 @@ class LearnedQuotes(lexicon.WithLexicon):
             kept = [a for a in kept if a not in clashes] + [attribution]
         doc._.attributions = sorted(kept, key=lambda a: (a.start, a.end))
         return doc
+
+    def _cut_before(self, doc: Doc, outer: Attribution, found: Candidate, score: float) -> Attribution | None:
+        """`outer` ending before the clause of a further cue inside its content, when that cue is a
+        sibling report the parse hung on the content ("said [it was opposed to the test] AND WARNED
+        North Korea to ...", "told the group, ADDING that ...") and proposed with `score` >= split_min;
+        None otherwise (nested speech, a direct quote's words, too little left)."""
+        head = found.cue
+        if score < self.split_min or not _sibling(head) or outer.kind == "direct":
+            return None
+        text = syntax.doc_index(doc).text
+        content = found.content
+        if content.start <= head.i or kind_of(text, content.start_char, content.end_char) == "direct":
+            return None  # before its cue, or words in marks: the outer's quoted words, not a report
+        end = min(head.left_edge.i, head.i)
+        while end > 0 and _trailing(doc[end - 1]):
+            end -= 1
+        stop = doc[end - 1].idx + len(doc[end - 1]) if end > 0 else 0
+        kept = doc.char_span(outer.start, stop, alignment_mode="expand") if stop > outer.start else None
+        if kept is None or len(kept) < 2:
+            return None
+        return replace(outer, end=stop, text=text[outer.start : stop], kind=kind_of(text, outer.start, stop))
 
     def _proposals(self, doc: Doc) -> list[tuple[float, Span, Candidate]] | None:
         """(score, cue span, candidate) of every learned attribution worth adding, or None when no
@@ -582,6 +613,24 @@ class LearnedQuotes(lexicon.WithLexicon):
             cue=syntax.as_mention(cue),
             rule=LEARNED_RULE,
         )
+
+
+# The parse's relations of a cue word to the content it sits in when it is a further report of the
+# same speaker, not speech reported inside that content: a conjoined verb, a participle clause.
+SIBLING_DEPS = frozenset({"conj", "advcl"})
+
+
+def _trailing(token: Token) -> bool:
+    """What a content does not end on when cut before a further report: ", and", " -- " (marks stay)."""
+    return (token.is_punct and not is_mark(token)) or token.dep_ == "cc" or token.is_space
+
+
+def _sibling(cue: Token) -> bool:
+    """A cue conjoined to the verb above it, or a participle clause ("..., ADDING that"); not a clause
+    with its own conjunction or "to" ("WHEN he said", "because they asked", "to assert"), inside."""
+    if cue.dep_ == "advcl":
+        return cue.tag_ == "VBG" and not any(c.dep_ in ("mark", "aux", "nsubj") for c in cue.children)
+    return cue.dep_ in SIBLING_DEPS
 
 
 # The rules whose attributions a learned one may replace (the weak, indirect ones; never direct quotes).
