@@ -8,7 +8,8 @@ Runs `export_dataset` of a records file here (imports before the timer, as bench
   of a worker (its start: spawn, imports, tokenizer), worker busy seconds, and in this process: seconds
   running partitions itself, waiting for a worker's result, and doing its own per-partition work
   (merging the first pass; in the second: redaction and counts, Arrow columns, parquet writes);
-- the size of a pickled result (what crosses the process boundary) and its unpickling time.
+- the size of a pickled result (what crosses the process boundary) and its unpickling time;
+- the seconds the workers ran no partition, by the stage this process was in (its serial parts).
 CPU seconds of this process (all its threads: the pool's result thread unpickles) beside wall seconds.
 
 Run: .venv/bin/python bench/export_timeline.py RECORDS [--n-process 2] [--silver]
@@ -88,6 +89,12 @@ class Timeline:
         return wrapper
 
 
+def name_of(func: Any) -> str:
+    """A pass's name: its function's (inside curation.export.places.ReadFirst)."""
+    inner = getattr(func, "func", func)
+    return str(getattr(inner, "__name__", inner))
+
+
 def instrument(line: Timeline) -> None:
     import curation.engines as engines
     import curation.export.contents as contents
@@ -98,7 +105,7 @@ def instrument(line: Timeline) -> None:
     original = engines.alongside
 
     def alongside(pool: Any, func: Any, partitions: Any, args: Any, **kwargs: Any) -> Iterator[Any]:
-        this = Pass(getattr(func, "__name__", str(func)))
+        this = Pass(name_of(func))
         line.passes.append(this)
 
         def parts() -> Iterator[Any]:
@@ -131,6 +138,16 @@ def instrument(line: Timeline) -> None:
             this.consumed = (this.consumed[0] + wall - got, this.consumed[1] + cpu_now - got_cpu)
 
     engines.alongside = alongside  # type: ignore[assignment]
+    in_order = engines.here.mapper
+
+    def here_timed(func: Any, partitions: Any, *args: Any) -> Iterator[Any]:
+        this = Pass(name_of(func))
+        line.passes.append(this)
+        for result, start, end, cpu, *_ in in_order(Timed(func), partitions, *args):
+            this.here.append((end - start, cpu))
+            yield result
+
+    engines.here.mapper = here_timed
     for name in ("add_part", "_write", "open", "close"):
         setattr(writer.ParquetSink, name, line.timed(f"sink.{name}", getattr(writer.ParquetSink, name)))
     contents.render_card = line.timed("card", contents.render_card)
@@ -218,10 +235,11 @@ def report(line: Timeline) -> None:
                 f"  here: ran partitions {here:.2f} s wall ({sum(c for _, c in p.here):.2f} CPU), "
                 f"{here / len(p.here) * 1000:.0f} ms a partition"
             )
-        print(
-            f"  here: waited for workers {p.in_next - here:.2f} s; own work between results "
-            f"{p.consumed[0]:.2f} s wall ({p.consumed[1]:.2f} CPU)"
-        )
+        if p.worker or not p.here:  # in one process (--n-process 1) nothing waits for a worker
+            print(
+                f"  here: waited for workers {p.in_next - here:.2f} s; own work between results "
+                f"{p.consumed[0]:.2f} s wall ({p.consumed[1]:.2f} CPU)"
+            )
         if p.sample is not None:
             data = pickle.dumps(p.sample, protocol=pickle.HIGHEST_PROTOCOL)
             start = time.perf_counter()
@@ -236,9 +254,31 @@ def report(line: Timeline) -> None:
                 f"  a result pickled: {len(data) / 1024:,.0f} KB, dumps {dumps * 1000:.1f} ms, "
                 f"loads {loads * 1000:.1f} ms"
             )
+    idle_by_stage(line)
     print("\nwrapped calls in this process         calls   wall s    CPU s")
     for key, (wall, cpu, calls) in sorted(line.counters.items()):
         print(f"  {key:<34} {int(calls):6d} {wall:8.2f} {cpu:8.2f}")
+
+
+def idle_by_stage(line: Timeline) -> None:
+    """Seconds the worker ran no partition, by the stage this process was in meanwhile: where the
+    2-process run works alone (its serial parts and the ends of passes); then each such gap over 20 ms.
+    (With more than one worker their busy times overlap: read it for --n-process 2.)"""
+    busy = sorted((start, end) for p in line.passes for start, end, _ in p.worker)
+    if not busy:
+        return
+    stages = list(zip(line.marks, line.marks[1:], strict=False))
+    print("\nworkers idle (no partition running), by this process's stage:")
+    total = 0.0
+    for (name, start, _), (_, end, _) in stages:
+        idle = (end - start) - sum(max(0.0, min(end, b) - max(start, a)) for a, b in busy)
+        total += idle
+        print(f"  {name:<38} {idle:8.2f} s of {end - start:.2f}")
+    print(f"  {'total':<38} {total:8.2f} s")
+    t0 = line.marks[0][1]
+    edges = [(line.marks[0][1], line.marks[0][1])] + busy + [(line.marks[-1][1], line.marks[-1][1])]
+    gaps = [(a[1] - t0, b[0] - a[1]) for a, b in zip(edges, edges[1:], strict=False) if b[0] - a[1] > 0.02]
+    print("  gaps over 20 ms (at s, for ms): " + ", ".join(f"{at:.2f}:{gap * 1000:.0f}" for at, gap in gaps))
 
 
 if __name__ == "__main__":

@@ -20,13 +20,13 @@ from curation import __version__
 from curation.atomic import atomic_write
 from curation.cluster import partitioned
 from curation.engines import Run, here
-from curation.errors import InputError
 from curation.export.card import CardInfo, render_card
 from curation.export.changelog import Changelog, diff_versions
 from curation.export.features import config_features
+from curation.export.places import ReadFirst, by_place, changed, line_hash
 from curation.export.plan import FORMAT, Plan
 from curation.export.privacy import Redactor, pseudonyms
-from curation.export.scan import PARTITION, line_hash
+from curation.export.scan import PARTITION
 from curation.export.shipping import received, shipped_rows
 from curation.export.versions import MANIFEST, Version, file_hashes, read_manifest
 from curation.export.writer import ParquetSink, data_file
@@ -157,16 +157,16 @@ def write_rows(
         raws = read_at(path, [choice.offset for _, choice in chosen])
         for (doc_id, choice), raw in zip(chosen, raws, strict=True):
             if line_hash(raw) != choice.line_hash:
-                raise InputError(
-                    f"{path}: changed while being exported (line {choice.lineno}); run the export again"
-                )
+                raise changed(path, choice.lineno)
             yield Line(choice.lineno, choice.offset, raw), choice.canonical, plan.splits[doc_id]
 
     span_counts: dict[str, Counter[str]] = defaultdict(Counter)
     progress.stage("writing parquet", len(chosen))
-    parts = partitioned(lines(), PARTITION)
     shared = str(run.shared_dir) if run.shared_dir is not None else None
-    results = run(shipped_rows, parts, str(path), plan.options.schema, plan.model, sink.schemas, shared)
+    parts = by_place(partitioned(lines(), PARTITION), path, local=shared is not None)
+    results = run(
+        ReadFirst(shipped_rows), parts, str(path), plan.options.schema, plan.model, sink.schemas, shared
+    )
     for part in map(received, results):
         sources: list[str | None] = [None] * len(part.facts)
         provenances = [""] * len(part.facts)
