@@ -118,14 +118,16 @@ class Speakers(WithLexicon):
                 continue
             subject = (
                 _according_source(verb)  # According to Limbaugh, “...”
+                or _as_source(verb)  # As Amar put it, “...”
                 or syntax.subject_of(verb)
                 or _postposed_subject(verb)
                 or syntax.participle_owner(verb)
             )
             if subject is not None and a.start <= subject.idx < a.end:
                 # “..., the foundation, all the old stuff,” said a person close to X: the parse took a
-                # noun inside the quote for the subject; the one named after the verb says it
-                subject = _postposed_subject(verb)
+                # noun inside the quote for the subject; the one named after the verb says it, or the
+                # one the parse hung on that noun after the quote (“...,” Trump, the frontrunner, said)
+                subject = _postposed_subject(verb) or _appended_after(subject, a.end)
             if subject is None or a.start <= subject.idx < a.end:
                 between = _words_between(doc, a.end, verb)
                 if between is None:
@@ -383,6 +385,18 @@ def _postposed_subject(verb: Token) -> Token | None:
         if child.i == verb.i + 1 and child.is_title and child.dep_ == "advmod" and verb.i > 0:
             return child  # “...,” said Skelly: a name the tagger did not know, taken for an adverb
     return None
+
+
+def _as_source(verb: Token) -> Token | None:
+    """X in "As X put it, “...”" when the parser took X for the object of "as", not the verb's subject."""
+    mark = next((c for c in verb.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    return next((c for c in mark.children if c.dep_ == "pobj"), None) if mark is not None else None
+
+
+def _appended_after(subject: Token, quote_end: int) -> Token | None:
+    """The apposition the parse hung on a noun inside the quote, after the closing mark (“Very good
+    reporter, this guy,” TRUMP, the frontrunner, said): the speaker named between quote and verb."""
+    return next((c for c in subject.children if c.dep_ == "appos" and c.idx >= quote_end), None)
 
 
 def _according_source(token: Token) -> Token | None:

@@ -41,12 +41,22 @@ def subject_of(verb: Token) -> Token | None:
         if current.dep_ in SUBJECTLESS_DEPS and current.head is not current:
             current = current.head
             # "X stressed that he has ..., stating, “...”": the participle hangs on the reported
-            # clause, but the one stating is the reporter.
-            if current.dep_ == "ccomp" and is_reporting_verb(current.head):
+            # clause, but the one stating is the reporter; "X went so FAR as to say": the clause hangs
+            # on an adverb of the verb whose subject says it.
+            if _passed_over(current):
                 current = current.head
         else:
             return None
     return None
+
+
+def _passed_over(head: Token) -> bool:
+    """A head subject_of climbs over to the one above: a reported clause (ccomp of a verb of saying) or
+    an adverb ("so FAR as to say")."""
+    if head.head is head:
+        return False
+    reported = head.dep_ == "ccomp" and is_reporting_verb(head.head)
+    return reported or head.pos_ == "ADV" and head.dep_ == "advmod"
 
 
 def outer_reporter(verb: Token) -> Token | None:

@@ -343,3 +343,73 @@ def test_speakers_of_two_subjects_the_one_nearest_the_verb(nlp_base: Language) -
     )
     subject = syntax.subject_of(doc[4])
     assert subject is not None and subject.text == "Trump"
+
+
+Row = tuple[str, int, str, str, str, bool]  # word, head, dependency, part of speech, lemma, space after
+
+
+def hand_parsed(nlp: Language, rows: list[Row]) -> list[tuple[str | None, str]]:
+    """(speaker, rule) of the attributions the rule components find on a parse built by hand: the
+    misparses below are the small model's on PolNeAR sentences, which it gives only in some contexts."""
+    from spacy.tokens import Doc
+
+    doc = Doc(
+        nlp.vocab,
+        words=[r[0] for r in rows],
+        heads=[r[1] for r in rows],
+        deps=[r[2] for r in rows],
+        pos=[r[3] for r in rows],
+        lemmas=[r[4] for r in rows],
+        spaces=[r[5] for r in rows],
+    )
+    for name in ("curation_direct_quotes", "curation_indirect_quotes", "curation_speakers"):
+        doc = nlp.get_pipe(name)(doc)
+    return [(a.speaker.text if a.speaker else None, a.rule) for a in doc._.attributions or []]
+
+
+def test_speakers_as_x_put_it_names_x_when_parsed_as_the_object_of_as(nlp: Language) -> None:
+    """ "As Amar put it, “...”" with Amar parsed as the object of "as" and "put" hung on the quote's verb
+    (whose subject is inside the quote): Amar, not the quote's "Republicans" nor no one."""
+    rows: list[Row] = [
+        ("As", 2, "mark", "SCONJ", "as", True),
+        ("Amar", 0, "pobj", "PROPN", "Amar", True),
+        ("put", 8, "advcl", "VERB", "put", True),
+        ("it", 2, "dobj", "PRON", "it", False),
+        (",", 8, "punct", "PUNCT", ",", True),
+        ("“", 8, "punct", "PUNCT", "“", False),
+        ("Republicans", 8, "nsubj", "PROPN", "Republicans", True),
+        ("should", 8, "aux", "AUX", "should", True),
+        ("wait", 8, "ROOT", "VERB", "wait", False),
+        (".", 8, "punct", "PUNCT", ".", False),
+        ("”", 8, "punct", "PUNCT", "”", False),
+    ]
+    assert hand_parsed(nlp, rows) == [("Amar", "direct_frame")]
+
+
+def test_speakers_a_name_hung_on_a_noun_inside_the_quote_speaks_it(nlp: Language) -> None:
+    """“Good reporter,” Trump, the leader in Iowa, said: the parse took "reporter" (inside the quote)
+    for the subject and hung Trump on it; the apposition after the closing mark is the speaker."""
+    rows: list[Row] = [
+        ("“", 12, "punct", "PUNCT", "“", False),
+        ("Good", 2, "amod", "ADJ", "good", True),
+        ("reporter", 12, "nsubj", "NOUN", "reporter", False),
+        (",", 2, "punct", "PUNCT", ",", False),
+        ("”", 2, "punct", "PUNCT", "”", True),
+        ("Trump", 2, "appos", "PROPN", "Trump", False),
+        (",", 5, "punct", "PUNCT", ",", True),
+        ("the", 8, "det", "DET", "the", True),
+        ("leader", 5, "appos", "NOUN", "leader", True),
+        ("in", 8, "prep", "ADP", "in", True),
+        ("Iowa", 9, "pobj", "PROPN", "Iowa", False),
+        (",", 5, "punct", "PUNCT", ",", True),
+        ("said", 12, "ROOT", "VERB", "say", False),
+        (".", 12, "punct", "PUNCT", ".", False),
+    ]
+    [(speaker, rule)] = hand_parsed(nlp, rows)
+    assert rule == "direct_cue" and speaker is not None and speaker.startswith("Trump")
+
+
+def test_speakers_a_clause_on_an_adverb_takes_the_verbs_subject(nlp: Language) -> None:
+    """ "X went so far as to say: “...”": "say" hangs on the adverb "far"; its subject is the verb's."""
+    text = "The columnist went so far as to say: “Twitter is over.”"
+    assert speaker_of(nlp, text, "direct") == ("The columnist", "to say")
