@@ -3,6 +3,10 @@
 Used for near-duplicate documents (curation.export.grouping), the same quote across documents
 (curation.quotes) and split-quote segments linked in Label Studio (curation.studio.convert). A set's
 representative is its smallest key, so the groups never depend on the order the unions came in.
+`components` is the same for rows numbered 0..n-1 linked by arrays of pairs, in numpy: near-duplicate
+grouping links tens of thousands of pairs (56,606 candidate pairs over 2,000 PolNeAR-length records
+whose stories repeat), and a union per pair in Python took 60 of the grouping's 94 ms, alone in the
+main process while an export's workers wait.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import Any, Generic, Protocol, TypeVar
+
+import numpy as np
 
 
 class _Ordered(Hashable, Protocol):
@@ -51,3 +57,23 @@ class UnionFind(Generic[K]):
         for key in self.parent:
             members[self.find(key)].append(key)
         return list(members.values())
+
+
+def components(rows: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Each row's connected component as its smallest row, rows linked by the pairs (first[k], second[k]).
+
+    Hook and jump: every pair hooks the larger of its two rows' labels under the smaller, then labels
+    jump to their label's label until none moves; again until the pairs change nothing. A label is
+    always a row of the same component and never grows, and the smallest row keeps its own: so at the
+    end every row of a component holds that component's smallest row."""
+    label = np.arange(rows)
+    while True:
+        low = np.minimum(label[first], label[second])
+        hooked = label.copy()
+        np.minimum.at(hooked, label[first], low)
+        np.minimum.at(hooked, label[second], low)
+        while not np.array_equal(jumped := hooked[hooked], hooked):
+            hooked = jumped
+        if np.array_equal(hooked, label):
+            return label
+        label = hooked

@@ -28,7 +28,7 @@ from functools import cache
 
 import numpy as np
 
-from curation.unionfind import UnionFind
+from curation.unionfind import components
 
 # A capitalised word of three letters or more (the group) after a space that follows a lower-case
 # letter, with at most one , ; or : between them. The pattern starts with the space, a literal the regex
@@ -166,14 +166,23 @@ class NearDuplicateGrouper:
         return np.stack([found // rows, found % rows], axis=1)
 
     def groups(self) -> dict[str, str]:
-        sets: UnionFind[str] = UnionFind(self.seen)
+        """Each document id -> the smallest id of its group (documents without names: their own)."""
         signatures = self.signatures[: len(self.ids)]
         pairs = self.candidate_pairs()
+        linked = [np.zeros((0, 2), dtype=np.int64)]
         for chunk in np.array_split(pairs, max(1, len(pairs) // 100_000)):
             similar = (signatures[chunk[:, 0]] == signatures[chunk[:, 1]]).mean(axis=1) >= self.threshold
-            for i, j in chunk[similar].tolist():
-                sets.union(self.ids[i], self.ids[j])
-        return sets.groups()
+            linked.append(chunk[similar])
+        both = np.concatenate(linked)
+        label = components(len(self.ids), both[:, 0], both[:, 1])
+        order = sorted(range(len(self.ids)), key=self.ids.__getitem__)  # rows by id
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        smallest = np.full(len(order), len(order))
+        np.minimum.at(smallest, label, rank)  # per component: the rank of its smallest id
+        groups = {doc_id: doc_id for doc_id in self.seen}
+        groups.update(zip(self.ids, (self.ids[order[r]] for r in smallest[label].tolist()), strict=True))
+        return groups
 
 
 def bucket_pairs(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -17,7 +17,7 @@ from curation.export.text import SPACE_TABLE, Sentences, sentences
 from curation.export.versions import Version
 from curation.records import Document
 from curation.schema import get_schema
-from curation.unionfind import UnionFind
+from curation.unionfind import UnionFind, components
 
 
 @pytest.mark.parametrize(
@@ -105,6 +105,29 @@ def test_grouping_union_find_representative_is_smallest() -> None:
     sets.union("z", "y")
     sets.union("y", "w")
     assert sets.groups() == {"z": "w", "y": "w", "x": "x", "w": "w"}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_components_are_union_finds_sets_with_the_smallest_row(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    rows = int(rng.integers(1, 300))
+    pairs = rng.integers(0, rows, size=(int(rng.integers(0, 2 * rows)), 2))  # chains, cycles, self-links
+    sets: UnionFind[int] = UnionFind(range(rows))
+    for i, j in pairs.tolist():
+        sets.union(i, j)
+    expected = sets.groups()
+    assert components(rows, pairs[:, 0], pairs[:, 1]).tolist() == [expected[row] for row in range(rows)]
+
+
+def test_grouping_groups_are_named_by_their_smallest_id_and_keep_documents_without_names() -> None:
+    grouper = NearDuplicateGrouper()
+    grouper.add("b-retold", RETOLD)
+    grouper.add("c-story", STORY)
+    grouper.add("d-nameless", "no names at all here.")
+    grouper.add("a-other", "An unrelated report: the council in Lisbon met Maria Santos on Friday.")
+    assert grouper.groups() == {
+        "b-retold": "b-retold", "c-story": "b-retold", "d-nameless": "d-nameless", "a-other": "a-other"
+    }  # fmt: skip
 
 
 STORY = (
