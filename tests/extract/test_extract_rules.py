@@ -238,6 +238,11 @@ def test_rules_quoted_objects(nlp: Language, text: str, expected: list[tuple[str
             "CLARIFICATION: The story was changed to reflect that Fowler is calling for a review.",
             ("indirect", "a review", "Fowler", "is calling"),
         ),
+        # an interview's "A:" (answer) names no one; what the answer reports keeps its own speaker
+        (
+            "A: Yes, I think the troops should stay there for now.",
+            ("indirect", "the troops should stay there for now", "I", "think"),
+        ),
     ],
 )
 def test_rules_objects_datelines_and_speaker_lines(
