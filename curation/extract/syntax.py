@@ -301,7 +301,8 @@ def noun_owner(noun: Token) -> Token | None:
         if child.dep_ == "poss":
             return child
     for child in noun.lefts:
-        if child.dep_ in ("compound", "nmod", "nsubj") and child.pos_ == "PROPN":
+        named = child.pos_ == "PROPN" or _misparsed_verb(noun, child)
+        if child.dep_ in ("compound", "nmod", "nsubj") and named:
             return child
     for prep in noun.rights:
         if prep.dep_ == "prep" and prep.lower_ in ("from", "by"):
@@ -309,6 +310,13 @@ def noun_owner(noun: Token) -> Token | None:
             if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
                 return pobj
     return None
+
+
+def _misparsed_verb(noun: Token, before: Token) -> bool:
+    """ "The Clinton campaign PLANS to", "House panel VOTES to", "Federal court RULES against": the main
+    verb of its sentence, in -s, the tagger took for a plural noun, and the noun right before it for a
+    modifier (its subject)."""
+    return noun.tag_ == "NNS" and noun.dep_ == "ROOT" and before.pos_ == "NOUN" and before.i == noun.i - 1
 
 
 # Copulas whose subject is what their noun complement names ("X has been A SUPPORTER of", "A CRITIC").

@@ -206,6 +206,10 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
         ("It sends a clear message that the elites are above the law.", "message", None),
         ("The senators received complaints that the plan was unfair.", "complaints", None),
         ("The senators dismissed suggestions that the plan was unfair.", "suggestions", None),
+        # a main verb in -s the tagger took for a plural noun: the noun right before it is its subject
+        ("The Clinton campaign plans to employ Mr. Obama as much as possible.", "plans", "campaign"),
+        ("House panel votes to hold Clinton tech aide in contempt.", "votes", "panel"),
+        ("Other than minor floor debates over procedure, the session was quiet.", "debates", None),
     ],
 )
 def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
