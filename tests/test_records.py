@@ -70,6 +70,11 @@ def test_records_valid_record_round_trips():
         ([quote(), speaker()], [{"head": "q1", "tail": "s1", "label": "said_by"}], "unknown relation"),
         ([quote(), quote()], [], "duplicate span id"),
         ([quote(end=99)], [], "past the end"),
+        # the text the slice gives, but the span ends past the text
+        ([quote(start=len(TEXT) - 2, end=len(TEXT) + 5)], [], "past the end"),
+        ([quote(attrs={"kind": ["direct"]})], [], "not one of"),
+        ([speaker() | {"attrs": {"canonical": 5}}], [], "must be text"),
+        ([quote(), speaker()], [{"head": "q1", "tail": "q1", "label": "speaker"}], "cannot link a QUOTE"),
     ],
 )
 def test_records_invalid_record_names_the_problem(spans, relations, message):
