@@ -32,6 +32,8 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -98,7 +100,7 @@ def ordered_map(
     context = multiprocessing.get_context(start_method())
     workers = n_process - 1
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm)
-    with tempfile.TemporaryDirectory(prefix="curation-shared-") as shared:
+    with tempfile.TemporaryDirectory(prefix="curation-shared-", dir=shared_root()) as shared:
         try:
             # Every worker starts now (the pool starts its processes at the first submit) and runs
             # `warm` first; once this no-op comes back, the workers are ready for partitions.
@@ -114,6 +116,22 @@ def ordered_map(
             # process waited for at the end of every export with nothing left to give it; the pool's
             # own thread joins them meanwhile (and the interpreter's exit waits for that thread).
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+SHM = Path("/dev/shm")
+SHM_ROOM = 1 << 30  # bytes free on it, at least: a container's default /dev/shm is 64 MB
+
+
+def shared_root() -> str | None:
+    """Where the folder shared with local workers goes: /dev/shm (memory) on Linux when it has room,
+    else the system's temporary folder. A worker leaves ~3 MB of Arrow files a partition there for this
+    process (curation.export.shipping): on /tmp, an ext4 disk here, each file was written through the
+    file system's journal and block allocation (0.1 s of system CPU in an export of 2,000 records)."""
+    try:
+        room = shutil.disk_usage(SHM).free if sys.platform == "linux" and SHM.is_dir() else 0
+    except OSError:
+        room = 0
+    return str(SHM) if room >= SHM_ROOM and os.access(SHM, os.W_OK) else None
 
 
 def start_method() -> str:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import multiprocessing
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,6 +53,20 @@ def test_ordered_map_warms_its_workers_then_gives_them_partitions() -> None:
     assert not shared.exists()
     with ordered_map(1) as run:
         assert run.shared_dir is None
+
+
+def test_the_shared_folder_is_in_memory_when_dev_shm_has_room(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(engines, "SHM", tmp_path)
+    assert engines.shared_root() == str(tmp_path)
+    with ordered_map(2) as run:
+        assert run.shared_dir is not None and run.shared_dir.parent == tmp_path
+    monkeypatch.setattr(engines, "SHM_ROOM", shutil.disk_usage(tmp_path).free + 1)
+    assert engines.shared_root() is None  # too small (a container's 64 MB): the system's temporary folder
+    monkeypatch.setattr(engines, "SHM", tmp_path / "missing")
+    monkeypatch.setattr(engines, "SHM_ROOM", 0)
+    assert engines.shared_root() is None
 
 
 def _slow_pid(part: str) -> int:
