@@ -12,6 +12,7 @@ import datetime
 import enum
 import functools
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -143,11 +144,18 @@ def fail(message: str, code: int = 1) -> typer.Exit:
 
 
 @contextlib.contextmanager
-def progress_bar(description: str, quiet: bool = False, total: int | None = None) -> Iterator[ProgressBar]:
+def progress_bar(
+    description: str, quiet: bool = False, total: int | None = None, threaded: bool = True
+) -> Iterator[ProgressBar]:
     """The progress display every long command shows on stderr, as the library's Progress.
 
     Transient, so it leaves only the command's own summary behind; `quiet` turns it off (results and
     errors still print). A stage without a total shows a spinner and a count.
+
+    `threaded=False`: redrawn by the command's own stage and advance calls (at most `REDRAW` times a
+    second) instead of by rich's refresh thread, for a command that starts worker processes: they are
+    forked only while no other Python thread runs (curation.engines.start_method), and a spawned
+    worker pays a new interpreter, its imports and its models (0.9-1.8 s of CPU each, export).
     """
     bar = Progress(
         SpinnerColumn(),
@@ -158,22 +166,35 @@ def progress_bar(description: str, quiet: bool = False, total: int | None = None
         console=err_console,
         transient=True,
         disable=quiet,
+        auto_refresh=threaded,
     )
     with bar:
-        yield ProgressBar(bar, bar.add_task(description, total=total))
+        yield ProgressBar(bar, bar.add_task(description, total=total), redraw=not threaded)
+
+
+REDRAW = 10  # redraws a second at most, for a display without its own thread
 
 
 class ProgressBar:
-    """curation.progress.Progress drawn by rich: each stage renames the bar and starts it again."""
+    """curation.progress.Progress drawn by rich: each stage renames the bar and starts it again.
+    `redraw`: the display has no refresh thread, so these calls redraw it (a new stage at once)."""
 
-    def __init__(self, bar: Progress, task: TaskID) -> None:
-        self.bar, self.task = bar, task
+    def __init__(self, bar: Progress, task: TaskID, redraw: bool = False) -> None:
+        self.bar, self.task, self.redraw = bar, task, redraw
+        self.drawn = 0.0
 
     def stage(self, description: str, total: int | None = None) -> None:
         self.bar.update(self.task, description=description, total=total, completed=0)
+        self._redraw(force=True)
 
     def advance(self, n: int = 1) -> None:
         self.bar.advance(self.task, n)
+        self._redraw()
+
+    def _redraw(self, force: bool = False) -> None:
+        if self.redraw and (force or time.monotonic() - self.drawn >= 1 / REDRAW):
+            self.bar.refresh()
+            self.drawn = time.monotonic()
 
 
 def echo_json(result: Any) -> None:

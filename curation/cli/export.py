@@ -122,7 +122,8 @@ def export_cmd(
         n_process=n_process,
         dask=engine_choice(engine, workers, scheduler),
     )
-    with progress_bar("reading records", quiet) as progress:
+    # no display thread: export's local workers fork only while no other Python thread runs
+    with progress_bar("reading records", quiet, threaded=False) as progress:
         result = export_dataset(records, options, progress=progress)
     for folder in result.cleaned:
         plain(err_console, f"removed {folder}: a temporary folder left by an interrupted export")

@@ -134,3 +134,41 @@ def test_export_hub_refuses_a_tampered_version(
         ],
     )
     assert result.exit_code == 1 and "README.md" in result.output and "differ from manifest" in result.output
+
+
+def test_export_cli_progress_display_leaves_local_workers_forked(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The display has no thread of its own during an export, so its workers fork (a spawned one pays
+    a new interpreter, imports and tokenizer), and it still draws each stage."""
+    import io
+    import sys
+    import threading
+
+    from rich.console import Console
+
+    from curation import engines
+
+    cli_app = sys.modules["curation.cli.app"]  # the module (the package's `app` is the Typer app)
+
+    methods: list[str] = []
+    start_method = engines.start_method
+    monkeypatch.setattr(engines, "start_method", lambda: methods.append(start_method()) or methods[-1])
+    path = make.write_jsonl(tmp_path / "a.jsonl", seed_records)
+    # what the engine would choose with no display at all (another test may have left a thread, e.g.
+    # tqdm's monitor: then both spawn; alone, the display's thread made it spawn instead of fork)
+    expected = start_method()
+    result = runner.invoke(
+        app, ["export", str(path), "--name", "n", "--out", str(tmp_path), "--n-process", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    assert methods == [expected]
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli_app, "err_console", Console(file=screen, force_terminal=True, width=100))
+    before = set(threading.enumerate())  # (the export's pool may still be joining its worker)
+    with cli_app.progress_bar("reading records", threaded=False) as progress:
+        assert set(threading.enumerate()) <= before
+        progress.stage("checking records", 3)
+        progress.advance(2)
+    assert "checking records" in screen.getvalue() and "2/3" in screen.getvalue()
