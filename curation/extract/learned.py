@@ -244,9 +244,10 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
             source = _left_neighbour_noun(cue.head)
     if source is None and cue.pos_ == "ADJ":  # "With leaders increasingly WORRIED about ...": its own
         source = next((c for c in cue.children if c.dep_ == "nsubj"), None)
-    if source is None and not passive and not noun:  # the one the sentence is about
+    if source is None and not passive and not noun:  # the one the sentence is about, if it can speak
         root = sent.root
         source = next((c for c in root.children if c.dep_ == "nsubj"), None) if root.i != cue.i else None
+        source = source if source is not None and syntax.holder_like(source) else None
     if source is not None and (syntax.misparsed_source(content, source, cue) or _expletive(source)):
         # "That's a fraction of the sum experts SAY it costs": the subject climbed to is empty
         neighbour = _left_neighbour_noun(cue) if verb and not passive and source.i < cue.i else None
