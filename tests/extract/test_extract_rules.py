@@ -82,6 +82,20 @@ def test_rules_quote_interrupted_by_its_cue(nlp: Language) -> None:
     assert first.cue == second.cue and second.speaker is not None and second.speaker.text == "Peskov"
 
 
+def test_rules_quotes_sharing_a_cue_are_one_quote(nlp: Language) -> None:
+    # the reported clause and the direct quote its verb introduced: one quote in two segments, one kind
+    a, b = found(nlp, "The mayor said the budget was balanced: “We have done our job.”")
+    assert (a.text, b.text) == ("the budget was balanced", "We have done our job.")
+    assert a.cue == b.cue and a.extra["group"] == b.extra["group"] and a.kind == b.kind
+
+
+def test_rules_quotes_with_their_own_cues_stay_apart(nlp: Language) -> None:
+    a, b = found(nlp, "“We have done our job,” the mayor said, adding that the budget was balanced.")
+    assert (a.cue.text if a.cue else None, b.cue.text if b.cue else None) == ("said", "adding")
+    assert "group" not in a.extra and "group" not in b.extra
+    assert (a.kind, b.kind) == ("direct", "indirect")
+
+
 def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
     text = "Peskov said: “The first paragraph ends open.\n“The second one closes.”"
     [quote] = found(nlp, text)
