@@ -289,7 +289,7 @@ def source_of(verb: Token) -> Token | None:
     """Who a cue verb reports: its passive agent ("was criticized BY X"; a passive without one names
     no source), else its subject (climbing from participles and conjuncts), else the noun a participle
     modifies ("Trump, CRITICIZING ..."), else the subject of the nearest verb above it."""
-    named = syntax.as_clause_source(verb) or syntax.outer_reporter(verb)
+    named = syntax.as_clause_source(verb) or _lost_subject(verb) or syntax.outer_reporter(verb)
     if named is not None:
         return named
     if any(c.dep_ == "agent" for c in verb.children):
@@ -315,6 +315,16 @@ def source_of(verb: Token) -> Token | None:
             break
         head = head.head
     return None
+
+
+def _lost_subject(verb: Token) -> Token | None:
+    """A reported clause's verb with no subject whose neighbour is a name or people ("Republicans said
+    they ... mishandled the investigation and DEMOCRATS ACCUSED the GOP of ..."): the parse hung the
+    subject elsewhere (a conjunct of the clause before); it is the source, not the outer reporter."""
+    if verb.dep_ != "ccomp" or any(c.dep_ in syntax.SUBJECT_DEPS for c in verb.children):
+        return None
+    neighbour = _left_neighbour_noun(verb)
+    return neighbour if neighbour is not None and syntax.holder_like(neighbour) else None
 
 
 def _preposition_source(cue: Token) -> Token | None:

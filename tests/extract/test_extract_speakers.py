@@ -319,6 +319,13 @@ def test_speakers_a_learned_cue_names_no_thing(
             "describe",
             "Jones",
         ),
+        # a reported clause's verb without a subject, a name right before it: that name, not the reporter
+        (
+            "Republicans said they're increasingly convinced the Justice Department mishandled the "
+            "investigation and Democrats accused the GOP of stoking the issue for maximum political damage.",
+            "accused",
+            "Democrats",
+        ),
         # the subject climbed to is empty ("That"): the noun right before the cue
         (
             "That's only a part of the minimum $9 million lawyers say it takes to win the case.",
