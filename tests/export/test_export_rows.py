@@ -195,3 +195,22 @@ def test_the_export_tokenizer_is_the_pipelines_own() -> None:
     assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(exclude=["vocab"])
     text = 'Dr. Smith didn\'t say "U.S.A. ;-) costs $5.00" at 3pm, e.g. http://x.org  \n\n(ok)'
     assert [t.text for t in ours.tokenizer(text)] == [t.text for t in theirs.tokenizer(text)]
+
+
+def test_token_lengths_and_whitespace_are_spacys(builder: RowBuilder) -> None:
+    """tokenize reads each token's offset and trailing-space flag and works out its length and whether
+    it is whitespace: the same as spaCy's LENGTH and IS_SPACE, with every kind of space around and
+    between tokens, at the ends of texts, and for texts of nothing but space or nothing at all."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
+    spaces = [" ", "  ", "\n", "\n\n", "\t", "\u00a0", "\u3000", "\u2009", "\r\n", " \n "]
+    items = [f"{a}Naïve{b}café,{a}“he said” 😀{b}" for a in spaces for b in spaces]
+    items += ["", "x", " ", "\n", "end.\n", TEXT]
+    texts = Texts(items)
+    tokens = builder.analyzer.tokenize(texts)
+    for i, text in enumerate(items):
+        table = builder.analyzer.nlp.tokenizer(text).to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
+        mine = slice(tokens.bounds[i], tokens.bounds[i + 1])
+        assert (tokens.starts[mine] - texts.bases[i]).tolist() == table[:, 0].tolist(), repr(text)
+        assert tokens.lengths[mine].tolist() == table[:, 1].tolist(), repr(text)
+        assert tokens.is_space[mine].tolist() == table[:, 2].astype(bool).tolist(), repr(text)
