@@ -10,7 +10,9 @@ Runs `export_dataset` of a records file here (imports before the timer, as bench
   (merging the first pass; in the second: redaction and counts, Arrow columns, parquet writes);
 - the size of a pickled result (what crosses the process boundary) and its unpickling time;
 - the seconds the workers ran no partition, by the stage this process was in (its serial parts).
-CPU seconds of this process (all its threads: the pool's result thread unpickles) beside wall seconds.
+CPU seconds of this process (all its threads: the pool's result thread unpickles, the parquet writer's
+thread compresses) beside wall seconds; a partition's CPU seconds are its thread's (time.thread_time), so
+that this process's partitions compare with its worker's and with one process's (`--n-process 1`).
 
 Run: .venv/bin/python bench/export_timeline.py RECORDS [--n-process 2] [--silver]
 """
@@ -44,10 +46,10 @@ class Timed:
     def __call__(self, part: Any, *args: Any) -> tuple[Any, float, float, float, int, float, float]:
         import psutil
 
-        start, cpu = time.time(), time.process_time()
+        start, cpu = time.time(), time.thread_time()
         result = self.func(part, *args)
         born = psutil.Process().create_time()
-        return result, start, time.time(), time.process_time() - cpu, os.getpid(), born, cpu
+        return result, start, time.time(), time.thread_time() - cpu, os.getpid(), born, cpu
 
 
 @dataclass
