@@ -29,6 +29,7 @@ from curation.extract.reported_content import (
     according_to,
     complement_of,
     content_bounds,
+    cut_before,
     parenthetical_content,
     postposed_content,
 )
@@ -96,7 +97,7 @@ class IndirectQuotes(WithLexicon):
         found += quoted_objects(doc, found, fragments, self.scores["direct_object"])
         direct_found = [a for a in found if a.kind == "direct"]
         found += speaker_lines(index.text, direct_found, self.fragments, self.scores["speaker_line"])
-        found = _without_nested_weak(found)
+        found = _without_nested_weak(doc, found)
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None
         return doc
@@ -225,18 +226,41 @@ class IndirectQuotes(WithLexicon):
 WEAK_RULES = ("indirect_object", "indirect_cognition", "indirect_speech", "indirect_noun", "mixed")
 
 
-def _without_nested_weak(found: list[Attribution]) -> list[Attribution]:
+def _without_nested_weak(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     """Drop parse-found attributions whose cue sits inside another's content ("X said she PLANS to
     ..."): the outer one is what the annotator marks. Direct quotes, "according to" and "NAME:" lines
-    are never dropped."""
+    are never dropped. A verb of saying the parser hung inside the content as a further report of the
+    same speaker ("said [the deal was dead AND URGED lawmakers to ...]") is kept, and the content it
+    sits in ends before it (reported_content.cut_before)."""
     contents = Enclosing(found, bounds)
-    return [
-        a
-        for a in found
-        if a.rule not in WEAK_RULES
-        or a.cue is None
-        or not any((b.start, b.end) != (a.start, a.end) for b in contents.all(a.cue.start, a.cue.start + 1))
-    ]
+    index = {id(a): i for i, a in enumerate(found)}
+    cut: dict[int, Attribution] = {}  # index in found -> that attribution ending before a further report
+    kept: list[int] = []
+    for i, a in enumerate(found):
+        outers = _outer_contents(contents, a)
+        cue = _speech_cue(doc, a) if len(outers) == 1 else None
+        shorter = None
+        if cue is not None:
+            j = index[id(outers[0])]
+            shorter = cut_before(cut.get(j, outers[0]), cue, (a.start, a.end))
+            cut[j] = shorter or cut.get(j, outers[0])
+        if not outers or shorter is not None:
+            kept.append(i)
+    return [cut.get(i, found[i]) for i in kept]
+
+
+def _outer_contents(contents: Enclosing[Attribution], a: Attribution) -> list[Attribution]:
+    """The other contents a weak attribution's cue sits in (none for the rules that are never dropped)."""
+    if a.rule not in WEAK_RULES or a.cue is None:
+        return []
+    return [b for b in contents.all(a.cue.start, a.cue.start + 1) if (b.start, b.end) != (a.start, a.end)]
+
+
+def _speech_cue(doc: Doc, a: Attribution) -> Token | None:
+    """The verb of saying that heads a's cue, or None: the rules take no other verb inside a content
+    for a further report (the learned judge may, with its score)."""
+    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand") if a.cue is not None else None
+    return span.root if span is not None and syntax.is_speech_verb(span.root) else None
 
 
 def _has_that(clause: Token) -> bool:

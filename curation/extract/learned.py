@@ -41,7 +41,6 @@ Three spaCy components, two trained by `curation train` (curation.train):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any, NamedTuple
 
 from spacy.pipeline import Tagger
@@ -55,7 +54,7 @@ from curation.extract.reported_content import (
     according_to,
     complement_of,
     content_bounds,
-    is_mark,
+    cut_before,
     parenthetical_content,
     postposed_content,
 )
@@ -522,7 +521,7 @@ class LearnedQuotes(lexicon.WithLexicon):
             head = found.cue
             outer = next((a for a in kept if a.start <= head.idx < a.end), None)
             if outer is not None:  # a cue inside a content: nested speech, the outer one is marked ...
-                cut = self._cut_before(doc, outer, found, score)
+                cut = self._cut_before(outer, found, score)
                 if cut is None:
                     continue
                 kept = [cut if a is outer else a for a in kept]  # ... unless it is the outer's sibling
@@ -536,26 +535,12 @@ class LearnedQuotes(lexicon.WithLexicon):
         doc._.attributions = sorted(kept, key=lambda a: (a.start, a.end))
         return doc
 
-    def _cut_before(self, doc: Doc, outer: Attribution, found: Candidate, score: float) -> Attribution | None:
-        """`outer` ending before the clause of a further cue inside its content, when that cue is a
-        sibling report the parse hung on the content ("said [it was opposed to the test] AND WARNED
-        North Korea to ...", "told the group, ADDING that ...") and proposed with `score` >= split_min;
-        None otherwise (nested speech, a direct quote's words, too little left)."""
-        head = found.cue
-        if score < self.split_min or not _sibling(head) or outer.kind == "direct":
+    def _cut_before(self, outer: Attribution, found: Candidate, score: float) -> Attribution | None:
+        """`outer` cut before `found`'s cue (reported_content.cut_before) when it is proposed with
+        `score` >= split_min; None otherwise."""
+        if score < self.split_min:
             return None
-        text = syntax.doc_index(doc).text
-        content = found.content
-        if content.start <= head.i or kind_of(text, content.start_char, content.end_char) == "direct":
-            return None  # before its cue, or words in marks: the outer's quoted words, not a report
-        end = min(head.left_edge.i, head.i)
-        while end > 0 and _trailing(doc[end - 1]):
-            end -= 1
-        stop = doc[end - 1].idx + len(doc[end - 1]) if end > 0 else 0
-        kept = doc.char_span(outer.start, stop, alignment_mode="expand") if stop > outer.start else None
-        if kept is None or len(kept) < 2:
-            return None
-        return replace(outer, end=stop, text=text[outer.start : stop], kind=kind_of(text, outer.start, stop))
+        return cut_before(outer, found.cue, (found.content.start_char, found.content.end_char))
 
     def _proposals(self, doc: Doc) -> list[tuple[float, Span, Candidate]] | None:
         """(score, cue span, candidate) of every learned attribution worth adding, or None when no
@@ -624,24 +609,6 @@ class LearnedQuotes(lexicon.WithLexicon):
             cue=syntax.as_mention(cue),
             rule=LEARNED_RULE,
         )
-
-
-# The parse's relations of a cue word to the content it sits in when it is a further report of the
-# same speaker, not speech reported inside that content: a conjoined verb, a participle clause.
-SIBLING_DEPS = frozenset({"conj", "advcl"})
-
-
-def _trailing(token: Token) -> bool:
-    """What a content does not end on when cut before a further report: ", and", " -- " (marks stay)."""
-    return (token.is_punct and not is_mark(token)) or token.dep_ == "cc" or token.is_space
-
-
-def _sibling(cue: Token) -> bool:
-    """A cue conjoined to the verb above it, or a participle clause ("..., ADDING that"); not a clause
-    with its own conjunction or "to" ("WHEN he said", "because they asked", "to assert"), inside."""
-    if cue.dep_ == "advcl":
-        return cue.tag_ == "VBG" and not any(c.dep_ in ("mark", "aux", "nsubj") for c in cue.children)
-    return cue.dep_ in SIBLING_DEPS
 
 
 # The rules whose attributions a learned one may replace (the weak, indirect ones; never direct quotes).

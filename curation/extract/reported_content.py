@@ -7,10 +7,14 @@ and trailing background clauses (", where Ukraine launched ..."), which are the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from spacy.tokens import Doc, Span, Token
 
 from curation import marks
 from curation.extract import lexicon, syntax
+from curation.extract.kinds import kind_of
+from curation.extract.types import Attribution
 
 
 def complement_of(verb: Token) -> Token | None:
@@ -144,3 +148,43 @@ def _source_end(token: Token, pobj: Token) -> int:
     if comma is not None and all(t.is_punct or t.is_space for t in around):
         return comma
     return end
+
+
+# The parse's relations of a cue word to the content it sits in when it is a further report of the
+# same speaker, not speech reported inside that content: a conjoined verb, a participle clause.
+SIBLING_DEPS = frozenset({"conj", "advcl"})
+
+
+def sibling_report(cue: Token) -> bool:
+    """A cue conjoined to the verb above it, or a participle clause ("..., ADDING that"); not a clause
+    with its own conjunction or "to" ("WHEN he said", "because they asked", "to assert"), inside."""
+    if cue.dep_ == "advcl":
+        return cue.tag_ == "VBG" and not any(c.dep_ in ("mark", "aux", "nsubj") for c in cue.children)
+    return cue.dep_ in SIBLING_DEPS
+
+
+def cut_before(outer: Attribution, cue: Token, content: tuple[int, int]) -> Attribution | None:
+    """`outer` ending before the clause of `cue`, a sibling report the parser hung inside outer's
+    content ("said [it was opposed to the test] AND WARNED North Korea to ...", "told the group,
+    ADDING that ..."), whose own content (characters) follows it; None when the cue is no sibling
+    (nested speech), its content lies before it or is words in marks (the outer's quoted words),
+    `outer` is a direct quote, or too little of it is left."""
+    doc = cue.doc
+    text = syntax.doc_index(doc).text
+    if not sibling_report(cue) or outer.kind == "direct" or content[0] <= cue.idx:
+        return None
+    if kind_of(text, content[0], content[1]) == "direct":
+        return None
+    end = min(cue.left_edge.i, cue.i)
+    while end > 0 and _trailing(doc[end - 1]):
+        end -= 1
+    stop = doc[end - 1].idx + len(doc[end - 1]) if end > 0 else 0
+    kept = doc.char_span(outer.start, stop, alignment_mode="expand") if stop > outer.start else None
+    if kept is None or len(kept) < 2:
+        return None
+    return replace(outer, end=stop, text=text[outer.start : stop], kind=kind_of(text, outer.start, stop))
+
+
+def _trailing(token: Token) -> bool:
+    """What a content does not end on when cut before a further report: ", and", " -- " (marks stay)."""
+    return (token.is_punct and not is_mark(token)) or token.dep_ == "cc" or token.is_space

@@ -82,6 +82,30 @@ def test_rules_quote_interrupted_by_its_cue(nlp: Language) -> None:
     assert first.cue == second.cue and second.speaker is not None and second.speaker.text == "Peskov"
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the parser hung a second verb of saying on the content: a further report, not nested speech
+        (
+            "She said the deal was dead and urged lawmakers to start over.",
+            [
+                ("indirect", "the deal was dead", "She", "said"),
+                ("indirect", "lawmakers to start over", "She", "urged"),
+            ],
+        ),
+        # a conjoined verb that is no verb of saying stays inside the content
+        (
+            "Police said he posed a threat and refused to drop the gun.",
+            [("indirect", "he posed a threat and refused to drop the gun", "Police", "said")],
+        ),
+    ],
+)
+def test_rules_a_conjoined_verb_of_saying_inside_a_content_is_its_own_report(
+    nlp: Language, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
 def test_rules_quotes_sharing_a_cue_are_one_quote(nlp: Language) -> None:
     # the reported clause and the direct quote its verb introduced: one quote in two segments, one kind
     a, b = found(nlp, "The mayor said the budget was balanced: “We have done our job.”")
