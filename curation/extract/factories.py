@@ -252,6 +252,7 @@ def make_cue_finder(
         "replace_nested": 0.8,
         "cue_min": 0.2,
         "split_min": 0.8,
+        "lexicon_min": 0.1,
     },
 )
 def make_learned_quotes(
@@ -267,6 +268,7 @@ def make_learned_quotes(
     replace_nested: float,
     cue_min: float,
     split_min: float,
+    lexicon_min: float,
 ) -> LearnedQuotes:
     """The learned attributions (judged candidates, learned cues' contents) added to the rules', before
     `curation_speakers`."""
@@ -282,6 +284,7 @@ def make_learned_quotes(
         replace_nested,
         cue_min,
         split_min,
+        lexicon_min,
     )
 
 

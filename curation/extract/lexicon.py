@@ -80,6 +80,12 @@ class Lexicon:
         """Verbs that may introduce a direct quote without a clausal complement ("X told CNN: ...")."""
         return self.speech_verbs | self.cognition_verbs
 
+    @cached_property
+    def attribution_words(self) -> frozenset[str]:
+        """Every word the rules take for a cue of attribution: verbs of saying and thinking, verbs whose
+        object or infinitive is what was said or meant, nouns of saying."""
+        return self.reporting_verbs | self.object_content_verbs | self.intention_verbs | self.speech_nouns
+
     @classmethod
     def from_json(cls, data: dict[str, Any], where: str = "lexicon") -> Lexicon:
         """The lexicon in `data` (the file's shape); an InputError naming `where` and each list that

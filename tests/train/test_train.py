@@ -395,3 +395,21 @@ def test_train_a_sibling_cue_inside_a_rule_content_splits_it(score: float, split
         assert found == [("he posed a threat", "said"), ("to drop the gun", "refused")]
     else:
         assert found == [("he posed a threat and refused to drop the gun", "said")]
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize(("lexicon_min", "expected"), [(0.1, [("the plan", "criticized")]), (0.3, [])])
+def test_train_a_judged_candidate_of_a_lexicon_word_needs_less(lexicon_min: float, expected: list) -> None:
+    """A candidate only the judge proposes is kept from `judge_alone`, or from `lexicon_min` when its cue
+    word is in the rules' lexicon and its parse names a source: "criticized" is, "tossed" is not."""
+    from curation.extract.learned import QUOTES_KEY, LearnedQuotes
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()("The senator criticized the plan on Monday and tossed a football to the crowd.")
+    judged = [c for c in candidates(doc) if c.cue.text in ("criticized", "tossed")]
+    assert [c.content.text for c in judged] == ["the plan", "a football"]
+    doc._.attributions = []
+    doc.spans[QUOTES_KEY] = [doc[c.start : c.end] for c in judged]
+    doc.spans[QUOTES_KEY].attrs["scores"] = [0.2, 0.2]
+    LearnedQuotes("learned", SPANS_KEY, 0.5, lexicon_min=lexicon_min).annotate(doc)
+    assert [(a.text, a.cue.text if a.cue else None) for a in doc._.attributions] == expected
