@@ -118,11 +118,17 @@ def _object_controller(clause: Token) -> Token | None:
     return next((c for c in head.children if c.dep_ == "dobj" and c.i < clause.i), None)
 
 
+DASHES = frozenset({"-", "--", "–", "—", "―"})
+
+
 def _past_dateline(subject: Token) -> Token:
-    """ "WASHINGTON -- President Obama, ..., said": the dateline is not the speaker, its apposition is."""
-    if subject.is_upper and len(subject.text) > 2:
+    """ "WASHINGTON -- President Obama, ..., said", "New York (AFP) – Vice President Joe Biden ... hit":
+    the dateline is not the speaker, its apposition (after the dash, when there is one) is."""
+    dash = next((c.i for c in subject.children if c.text in DASHES and c.i > subject.i), None)
+    place = dash is not None and subject.ent_type_ in ("GPE", "LOC")
+    if place or subject.is_upper and len(subject.text) > 2:
         for child in subject.children:
-            if child.dep_ == "appos":
+            if child.dep_ == "appos" and (dash is None or child.i > dash):
                 return child
     return subject
 

@@ -319,6 +319,13 @@ def test_speakers_a_learned_cue_names_no_thing(
             "describe",
             "Jones",
         ),
+        # a dateline in mixed case, parsed as the subject: the name after its dash
+        (
+            "New York (AFP) – Vice President Joe Biden on Monday hit the 2016 campaign trail with Hillary "
+            "Clinton for the first time, trashing Donald Trump as unqualified for the White House.",
+            "trashing",
+            "Biden",
+        ),
         # a reported clause's verb without a subject, a name right before it: that name, not the reporter
         (
             "Republicans said they're increasingly convinced the Justice Department mishandled the "
