@@ -32,6 +32,7 @@ from curation.extract.lexicon import WithLexicon
 from curation.extract.names import NameIndex, clean_name
 from curation.extract.ranges import Ranges
 from curation.extract.types import Attribution
+from curation.unionfind import UnionFind
 
 _CLOSERS = marks.char_class(marks.CLOSERS)
 BYLINE = re.compile(rf"^[{_CLOSERS}]*[ \t\xa0]*[―—–-]{{1,2}}[ \t\xa0]*((?:[A-Z][\w.’'-]*[ \t\xa0]?){{1,5}})")
@@ -356,26 +357,15 @@ def one_quote_per_cue(found: list[Attribution]) -> list[Attribution]:
     two rules (the reported clause, the direct quote its verb introduced; a quote that continues
     another's turn takes its cue) is that one quote in two parts, of one kind: mixed when the parts'
     kinds differ, as the brat importer reads a split gold quote. Groups already made stay whole."""
-    parent = list(range(len(found)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = UnionFind(range(len(found)))
     first: dict[object, int] = {}
     for i, a in enumerate(found):
         keys: list[object] = [("cue", a.cue.start, a.cue.end)] if a.cue is not None else []
         keys += [("group", a.extra["group"])] if a.extra.get("group") else []
         for key in keys:
-            j = first.setdefault(key, i)
-            parent[root(i)] = root(j)
-    members: dict[int, list[int]] = {}
-    for i in range(len(found)):
-        members.setdefault(root(i), []).append(i)
+            sets.union(i, first.setdefault(key, i))
     out = list(found)
-    for group in members.values():
+    for group in sets.sets():
         if len(group) < 2:
             continue
         head = found[group[0]]

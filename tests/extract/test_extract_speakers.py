@@ -7,7 +7,8 @@ from spacy.language import Language
 
 from curation.extract.learned import content_of
 from curation.extract.pipeline import add_components
-from curation.extract.types import Attribution
+from curation.extract.speakers import one_quote_per_cue
+from curation.extract.types import Attribution, Mention
 
 
 @pytest.fixture(scope="module")
@@ -436,3 +437,31 @@ def test_speakers_a_clause_on_an_adverb_takes_the_verbs_subject(nlp: Language) -
     """ "X went so far as to say: “...”": "say" hangs on the adverb "far"; its subject is the verb's."""
     text = "The columnist went so far as to say: “Twitter is over.”"
     assert speaker_of(nlp, text, "direct") == ("The columnist", "to say")
+
+
+def _quote(start: int, end: int, kind: str, cue: int | None, group: str | None = None) -> Attribution:
+    """A quote of a handwritten attribution list: its cue a one-word Mention at `cue`, if any."""
+    mention = Mention(start=cue, end=cue + 4, text="said") if cue is not None else None
+    extra: dict[str, object] = {"group": group} if group else {}
+    return Attribution(start, end, "x" * (end - start), kind, 0.9, cue=mention, extra=extra)
+
+
+def test_one_quote_per_cue_joins_quotes_through_shared_cues_and_groups() -> None:
+    """Quotes 0 and 1 share a cue, 1 and 2 a group, 3 has its own cue: 0-2 are one quote, of the kind of
+    its longest segment, under the group name it already had; 3 is left as it was."""
+    found = [
+        _quote(0, 10, "indirect", cue=50),
+        _quote(20, 60, "direct", cue=50, group="g1"),
+        _quote(70, 80, "indirect", cue=None, group="g1"),
+        _quote(90, 99, "indirect", cue=120),
+    ]
+    out = one_quote_per_cue(found)
+    assert [a.extra.get("group") for a in out] == ["g1", "g1", "g1", None]
+    assert [a.kind for a in out] == ["direct", "direct", "direct", "indirect"]
+    assert out[3] is found[3]
+
+
+def test_one_quote_per_cue_names_a_new_group_by_its_first_quote() -> None:
+    out = one_quote_per_cue([_quote(5, 9, "indirect", cue=30), _quote(12, 40, "mixed", cue=30)])
+    assert [a.extra["group"] for a in out] == ["quote-5", "quote-5"]
+    assert {a.kind for a in out} == {"mixed"}
