@@ -465,3 +465,25 @@ def test_one_quote_per_cue_names_a_new_group_by_its_first_quote() -> None:
     out = one_quote_per_cue([_quote(5, 9, "indirect", cue=30), _quote(12, 40, "mixed", cue=30)])
     assert [a.extra["group"] for a in out] == ["quote-5", "quote-5"]
     assert {a.kind for a in out} == {"mixed"}
+
+
+def test_speakers_quotes_whose_cues_share_a_head_word_are_one_quote(nlp: Language) -> None:
+    """The rules' "has said" and a learned "said" are one cue: its two contents are one quote, of the
+    longer part's kind."""
+
+    text = "The mayor has said the budget was balanced: “We have done our job.”"
+    doc = nlp(text)
+    said, has = text.index("said"), text.index("has")
+
+    def quote(part: str, kind: str, cue: Mention) -> Attribution:
+        start = text.index(part)
+        return Attribution(start, start + len(part), part, kind, 0.9, cue=cue, rule="test")
+
+    first = quote("the budget was balanced", "indirect", Mention(has, said + 4, "has said"))
+    second = quote("We have done our job.", "direct", Mention(said, said + 4, "said"))
+    found = one_quote_per_cue([first, second], doc)
+    assert found[0].extra.get("group") is not None
+    assert found[0].extra.get("group") == found[1].extra.get("group")
+    assert [a.kind for a in found] == ["indirect", "indirect"]
+    other = quote("We have done our job.", "direct", Mention(has, has + 3, "has"))  # another head word
+    assert [a.extra.get("group") for a in one_quote_per_cue([first, other], doc)] == [None, None]
