@@ -14,17 +14,19 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures (2 Dec 2026, end of session 8, quiet machine; every session's: bench/FIGURES.md).
+Figures (2 Dec 2026, end of session 9, quiet machine; every session's: bench/FIGURES.md).
 `.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
-(main 4543fc6's code; the parse of train + validation read from the session's first run's cache,
-CURATION_HOME/parsed): 10 epochs, 3,990 steps, validation cue F1 0.61-0.63, judge F1 0.72-0.73;
-`curation train` 23.8 min wall clock (limit 30: met; a cold run, parse included, 24.2 min):
+(main ec97a48..de6a5e6's code; the parse of train + validation read from the cache, CURATION_HOME/parsed):
+11 epochs, 4,620 steps (best: epoch 10), validation cue F1 0.62-0.63, judge F1 0.71-0.73;
+`curation train` 20.8 min wall clock (limit 30: met):
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.890    0.662     0.759      0.927        0.660     0.755        0.930       0.719   0.725
-  trained         0.794    0.651     0.716      0.423        0.627     0.747        0.902       0.688   0.730
-  combined        0.836    0.769     0.801      0.926        0.723     0.789        0.915       0.741   0.762
-  floors NOT met: QUOTE F1 0.801 < 0.82, indirect F1 0.723 < 0.75, speaker acc 0.915 < 0.93 (direct met).
-  Throughput, `--model` with `--rounds 3` (raw and ours taking turns): 4,983 / 3,649 words/s, 0.73x.
+  rules           0.901    0.664     0.765      0.929        0.667     0.761        0.934       0.720   0.727
+  trained         0.783    0.666     0.720      0.425        0.629     0.764        0.909       0.693   0.732
+  combined        0.842    0.770     0.804      0.928        0.727     0.799        0.922       0.745   0.766
+  floors NOT met: QUOTE F1 0.804 < 0.82, indirect F1 0.727 < 0.75, speaker acc 0.922 < 0.93 (direct met).
+  Throughput (raw and ours taking turns, 2 rounds): 5,146 / 3,751 words/s, 0.73x.
+Session 8's model scored by the same code (--model): combined QUOTE F1 0.809, indirect 0.734, speaker acc
+0.917: retraining moves the combined figures by about half a point.
 The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
 0.766): the rest needs candidates the parse does not give.
 """
