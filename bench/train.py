@@ -25,8 +25,8 @@ Figures (2 Dec 2026, end of session 9, quiet machine; every session's: bench/FIG
   combined        0.842    0.770     0.804      0.928        0.727     0.799        0.922       0.745   0.766
   floors NOT met: QUOTE F1 0.804 < 0.82, indirect F1 0.727 < 0.75, speaker acc 0.922 < 0.93 (direct met).
   Throughput (raw and ours taking turns, 2 rounds): 5,146 / 3,751 words/s, 0.73x.
-Session 8's model scored by the same code (--model): combined QUOTE F1 0.809, indirect 0.734, speaker acc
-0.917: retraining moves the combined figures by about half a point.
+Session 8's model scored by the same code (--model, quiet): combined QUOTE P 0.841 R 0.780 F1 0.809, indirect
+0.734, speaker acc 0.917: retraining moves the combined figures by about half a point.
 The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
 0.766): the rest needs candidates the parse does not give.
 """
