@@ -360,10 +360,10 @@ def test_claims_a_quote_of_an_aim_or_a_topic_stays_in_the_authors_clause(nlp, te
 @pytest.mark.parametrize(
     "text",
     [
-        "Earnest said Obama hopes that his successor will push for the same goals.",  # lemma "hop"
-        "“What kind of genius loses a billion dollars in a single year?” Trump tweeted.",
+        "Vance said Ortiz hopes that her deputy will fight for the same reforms.",  # lemma "hop"
+        "“What sort of expert loses ten million euros in a single month?” Dalton tweeted.",
         "“When people come back from war and combat,” he said.",
-        "The losses mean Trump may not have paid federal income taxes for two decades.",
+        "The deficits mean Ortiz may not have paid regional property taxes for ten years.",
     ],
 )
 def test_claims_ignores_non_claims_the_parse_makes_hard(nlp, text):

@@ -39,7 +39,7 @@ REMOVED_LINES = [
     ("ABSTRACT.", "section-marker"),
     ("Correction Appended", "section-marker"),
     (
-        "Correction: An earlier version of this article misstated when the “War On Drugs” began.",
+        "Correction: A previous version of this story gave the wrong year for the “Clean Air Act”.",
         "correction-notice",
     ),
     ("Big night.@someone talks to @other.https://t.co/abc pic.twitter.com/P2qpm3h3Pm", "embedded-post"),

@@ -321,10 +321,10 @@ def test_train_an_evidential_cue_names_no_source() -> None:
     [
         # the target of criticism or questions, not their source
         ("Trump has faced questions about practices at his foundation.", "faced"),
-        ("The mayor has faced sharp criticism for failing to address the violence.", "faced"),
+        ("The governor has faced harsh criticism for failing to repair the bridges.", "faced"),
         # a passive conjunct names no source: not the subject of the verb it is joined to
         (
-            "Mr. Effron is a major donor and has been mentioned as a potential Treasury secretary.",
+            "Ms. Varga is a wealthy patron and has been mentioned as a possible Commerce secretary.",
             "mentioned",
         ),
     ],
