@@ -297,10 +297,10 @@ def with_quote(
     [
         # the phrase that introduced the quote goes with it
         (
-            "Trump made the reference Monday as he said that veterans were strong.",
-            "veterans were strong",
+            "Dalton made the remark Tuesday as he said that farmers were struggling.",
+            "farmers were struggling",
             "indirect",
-            ["Trump made the reference Monday"],
+            ["Dalton made the remark Tuesday"],
         ),
         # the quote was the verb's own object: the clause only frames it
         (
