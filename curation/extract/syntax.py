@@ -122,7 +122,7 @@ DASHES = frozenset({"-", "--", "–", "—", "―"})
 
 
 def _past_dateline(subject: Token) -> Token:
-    """ "WASHINGTON -- President Obama, ..., said", "New York (AFP) – Vice President Joe Biden ... hit":
+    """ "WASHINGTON -- President Obama, ..., said", "Los Angeles (AFP) – Film Director Ana Ruiz ... visited":
     the dateline is not the speaker, its apposition (after the dash, when there is one) is."""
     dash = next((c.i for c in subject.children if c.text in DASHES and c.i > subject.i), None)
     place = dash is not None and subject.ent_type_ in ("GPE", "LOC")

@@ -53,9 +53,9 @@ def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | N
         ("“Promise you will stay,” Blige sings to the crowd.", "Blige", "sings"),
         # the parse takes a noun inside the quote for the subject: the one named after the verb speaks
         (
-            "The polls moved.\n\n“The drop is attributable to the emails, the foundation, all the old "
-            "trust stuff,” said a person close to the Clintons.",
-            "a person",
+            "The market fell.\n\n“The slide is due to the rates, the strikes, all the old supply "
+            "worries,” said a trader close to the Hendersons.",
+            "a trader",
             "said",
         ),
         # "according to X" before the quote names its speaker
@@ -67,9 +67,9 @@ def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | N
         ),
         # a name the tagger took for an adverb
         (
-            "He spoke.\n\n“Having access to the RNC file and two people who understand it is valuable,” "
-            "said Skelly, explaining he worked with Chrabaszcz.",
-            "Skelly",
+            "She spoke.\n\n“Having a key to the city vault and three clerks who know it is useful,” "
+            "said Beasly, noting she worked with Dombrowski.",
+            "Beasly",
             "said",
         ),
     ],
@@ -84,15 +84,15 @@ def test_speakers_the_cue_and_speaker_after_a_direct_quote(
 
 
 def test_speakers_a_verb_of_saying_inside_the_cue_clause_introduces_the_next_quote(nlp: Language) -> None:
-    """ "“A,” Blige sings before asking her, “B?”": asking is B's cue; A keeps "sings" and stays apart."""
-    text = "“Promise you will stay,” Blige sings to Clinton before asking her, “Where do we go from here?”"
+    """ "“A,” Ortega sings before asking her, “B?”": asking is B's cue; A keeps "sings" and stays apart."""
+    text = "“Say you will come back,” Ortega sings to Maria before asking her, “Where will we go tonight?”"
     got = [
         (a.text, a.speaker.text if a.speaker else None, a.cue.text if a.cue else None)
         for a in found(nlp, text)
     ]
     assert got == [
-        ("Promise you will stay,", "Blige", "sings"),
-        ("Where do we go from here?", "Blige", "asking"),
+        ("Say you will come back,", "Ortega", "sings"),
+        ("Where will we go tonight?", "Ortega", "asking"),
     ]
 
 
@@ -171,10 +171,10 @@ def test_speakers_the_object_of_a_control_verb_speaks_its_infinitive(
     ("text", "speaker"),
     [
         # an unowned noun of saying after a verb's preposition: the verb's subject holds the claim
-        ("Trump took offense at suggestions that he is not a self-made billionaire.", "Trump"),
-        ("Democrats persisted in arguments that the panel is second-guessing the FBI.", "Democrats"),
+        ("Okafor bristled at claims that she is not a licensed pilot.", "Okafor"),
+        ("Farmers persisted in arguments that the ministry is ignoring the drought.", "Farmers"),
         # as the direct object of a verb whose subject is a singular common noun, no holder
-        ("The senator floated the idea that the network should pay him.", None),
+        ("The chef floated the notion that the bakery should hire him.", None),
         # an owner of its own wins
         ("Voters heard Trump's claim that the election was rigged.", "Trump"),
     ],
@@ -211,8 +211,8 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
         ("The senators received complaints that the plan was unfair.", "complaints", None),
         ("The senators dismissed suggestions that the plan was unfair.", "suggestions", None),
         # a main verb in -s the tagger took for a plural noun: the noun right before it is its subject
-        ("The Clinton campaign plans to employ Mr. Obama as much as possible.", "plans", "campaign"),
-        ("House panel votes to hold Clinton tech aide in contempt.", "votes", "panel"),
+        ("The Delgado firm plans to use Mrs. Duarte as often as possible.", "plans", "firm"),
+        ("City council votes to fine county water official for delays.", "votes", "council"),
         ("Other than minor floor debates over procedure, the session was quiet.", "debates", None),
     ],
 )
@@ -251,7 +251,7 @@ def test_speakers_a_relative_clause_on_an_object_reports_for_the_verbs_subject(
         ("As many economists have pointed out, the governor is free to publish it.", "is", "economists"),
         # the parse that hangs the speaker on "as" (or makes it a second subject of the cue)
         (
-            "Maine, as one of Mr. Brown's weather advisers pointed out, normally does not get storms.",
+            "Arizona, as one of Mr. Park's water engineers pointed out, normally does not get floods.",
             "pointed",
             "one",
         ),
@@ -308,10 +308,10 @@ def test_speakers_a_learned_cue_names_no_thing(
     [
         # an adjective cue with a subject of its own: that subject, not the sentence's
         (
-            "With union leaders increasingly worried about a lack of support, "
-            "the mayor is rolling out a plan.",
+            "With shop owners increasingly worried about a shortage of buyers, "
+            "the council is drafting a rescue.",
             "worried",
-            "leaders",
+            "owners",
         ),
         # a conjunct verb whose head's subject the parse missed: the noun right before that head
         (
@@ -322,17 +322,17 @@ def test_speakers_a_learned_cue_names_no_thing(
         ),
         # a dateline in mixed case, parsed as the subject: the name after its dash
         (
-            "New York (AFP) – Vice President Joe Biden on Monday hit the 2016 campaign trail with Hillary "
-            "Clinton for the first time, trashing Donald Trump as unqualified for the White House.",
-            "trashing",
-            "Biden",
+            "Los Angeles (AFP) – Film Director Ana Ruiz on Tuesday visited the studio lot with Paul "
+            "Grant for the first time, praising the crew as ready for the next shoot.",
+            "praising",
+            "Ruiz",
         ),
         # a reported clause's verb without a subject, a name right before it: that name, not the reporter
         (
-            "Republicans said they're increasingly convinced the Justice Department mishandled the "
-            "investigation and Democrats accused the GOP of stoking the issue for maximum political damage.",
+            "Growers said they're increasingly sure the water board misjudged the drought and tenants "
+            "accused the landlords of exploiting the shortage for maximum profit.",
             "accused",
-            "Democrats",
+            "tenants",
         ),
         # the subject climbed to is empty ("That"): the noun right before the cue
         (
