@@ -149,11 +149,11 @@ def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
         ),
         # the parser hung the sentence on the name after "according to": the source ends at its comma
         (
-            "According to radio host Rush Limbaugh, the move reeks of fear and desperation.",
+            "According to podcast host Dana Whitfield, the merger reeks of panic and greed.",
             (
                 "indirect",
-                "the move reeks of fear and desperation",
-                "radio host Rush Limbaugh",
+                "the merger reeks of panic and greed",
+                "podcast host Dana Whitfield",
                 "According to",
             ),
         ),
@@ -171,8 +171,8 @@ def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
         ),
         # a relative clause's content reaches back over its subject: still the speaker, as PolNeAR marks it
         (
-            "He bought the Federal mine, which Mr. Clarke says he is keeping open.",
-            ("indirect", "which Mr. Clarke says he is keeping open", "Mr. Clarke", "says"),
+            "She rented the harbour warehouse, which Mr. Okafor says he is keeping empty.",
+            ("indirect", "which Mr. Okafor says he is keeping empty", "Mr. Okafor", "says"),
         ),
         (
             "Secretary of State Marco Rubio stated that “the ball is truly in their court” after the talks.",
@@ -200,8 +200,8 @@ def test_rules_indirect_and_mixed(nlp: Language, text: str, expected: tuple[str,
 
 def test_rules_according_to_a_source_parsed_as_a_verb(nlp: Language) -> None:
     # "show" taken for a verb (pcomp of "to"): the content is still the rest of the sentence
-    (a,) = found(nlp, "Trump demeaned women with sexist language, according to show insiders.")
-    assert a.text == "Trump demeaned women with sexist language"
+    (a,) = found(nlp, "Ortega taunted rival chefs with crude jokes, according to show insiders.")
+    assert a.text == "Ortega taunted rival chefs with crude jokes"
     assert a.cue is not None and a.cue.text == "according to"
 
 
@@ -264,17 +264,17 @@ def test_rules_quoted_objects(nlp: Language, text: str, expected: list[tuple[str
             ("indirect", "he had paid no taxes", None, "claim"),  # nobody named: no speaker
         ),
         (
-            "Poll: Clinton and Trump in dead heat heading into first debate",
-            ("indirect", "Clinton and Trump in dead heat heading into first debate", "Poll", ":"),
+            "Poll: Okafor and Lindqvist in close contest heading into final vote",
+            ("indirect", "Okafor and Lindqvist in close contest heading into final vote", "Poll", ":"),
         ),
         # a newsroom label before the colon is no speaker: the line's own attribution is the one
         (
-            "The Latest: Trump urges supporters to monitor polling places",
-            ("indirect", "supporters to monitor polling places", "Trump", "urges"),
+            "The Latest: Mendez urges volunteers to guard ballot boxes",
+            ("indirect", "volunteers to guard ballot boxes", "Mendez", "urges"),
         ),
         (
-            "CLARIFICATION: The story was changed to reflect that Fowler is calling for a review.",
-            ("indirect", "a review", "Fowler", "is calling"),
+            "CLARIFICATION: The report was altered to reflect that Okonjo is calling for an inquiry.",
+            ("indirect", "an inquiry", "Okonjo", "is calling"),
         ),
         # an interview's "A:" (answer) names no one; what the answer reports keeps its own speaker
         (
@@ -384,9 +384,9 @@ def test_rules_scores_order_cue_over_guess(nlp: Language) -> None:
         ("Prices fell. Said Ellis: “I do not think she cares about tax reform.”", "Ellis", "Said"),
         # the parser hangs the post-posed verb inside the quote: the words between mark and verb
         (
-            "The inquiry goes on.\n“I make this promise to you: We will achieve justice in this case,” "
-            "Tulsa police Chief Chuck Jordan said Monday.",
-            "Tulsa police Chief Chuck Jordan",
+            "The review drags on.\n“I offer this promise to you: We will rebuild every house on this "
+            "street,” Reading police Chief Chuck Varga said Monday.",
+            "Reading police Chief Chuck Varga",
             "said",
         ),
         # a participle hanging on the person
