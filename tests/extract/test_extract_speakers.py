@@ -191,7 +191,7 @@ def test_speakers_an_unowned_noun_of_saying_takes_the_subject_of_its_verb(
     [
         # the subject of "faced" is the target of the questions, not their source
         ("Trump has faced questions about the practices of his foundation.", "questions", None),
-        ("Trump took offense at suggestions that he inherited his fortune.", "suggestions", "Trump"),
+        ("Okafor took umbrage at hints that she had bought her degree.", "hints", "Okafor"),
         ("Voters heard Trump's claim that the election was rigged.", "claim", "Trump"),
         # what a copula says its subject is: the subject holds it ("X has been a supporter of Y")
         ("Hillary Clinton has been a consistent supporter of NATO and its allies.", "supporter", "Clinton"),
