@@ -2,7 +2,7 @@
 
 For a direct quote without a speaker yet: a dash byline after it (“...” ― Jorge Falcon) names the
 speaker; otherwise a cue is looked for both right after the quote ("...,” he said", "...,” said
-Karoline Leavitt", “...” that Sanders can win, said Elmendorf) and right before it ("Peskov confirmed
+Karoline Leavitt", “...” that the bill can pass, said Ortega) and right before it ("Peskov confirmed
 ..., stating, “...”"), a verb of saying beating any other verb and, between equals, the one after the
 quote winning (a cue whose speaker cannot be found gives way to the next); the speaker is the cue's
 subject. A quote with no cue of its own that continues a quoted speaker's turn (“A,” he said.
@@ -162,7 +162,7 @@ class Speakers(WithLexicon):
     def _cues_after(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> list[tuple[Token | None, bool]]:
         """The verbs after the closing mark, in the same sentence, that may be the quote's cue: the first
         reporting verb ("...,” said X, a ... of Y"), and the first verb whose subject follows the quote
-        (“...,” Blige sings)."""
+        (“...,” Ortega sings)."""
         after = doc.char_span(a.end, min(len(self._text()), a.end + 2), alignment_mode="expand")
         if after is None:
             return []
@@ -177,9 +177,9 @@ class Speakers(WithLexicon):
             if tok.text in (".", "!", "?", ";") or "\n" in tok.text or _starts_quote(tok, quotes):
                 break
             if syntax.is_reporting_verb(tok):
-                # “It seems unlikely” that Sanders can catch Clinton, SAID Elmendorf: the verb of
+                # “It seems unlikely” that the bill can pass, SAID Ortega: the verb of
                 # saying later in the sentence is the cue, not the verb the quote runs on into; but
-                # not one inside the earlier verb's clause (“...,” Blige sings before ASKING her, “...”)
+                # not one inside the earlier verb's clause (“...,” Ortega sings before ASKING her, “...”)
                 if framing is not None and not any(t.i == tok.i for t in framing.ancestors):
                     return [(framing, False)]
                 return [(tok, True), (framing, False)]
@@ -188,14 +188,14 @@ class Speakers(WithLexicon):
                 and tok.pos_ == "VERB"
                 and any(c.dep_ == "nsubj" and a.end <= c.idx < tok.idx for c in tok.children)
             ):
-                framing = tok  # “...,” Blige sings: the subject right after the quote does it
+                framing = tok  # “...,” Ortega sings: the subject right after the quote does it
         return [(framing, False)]
 
     def _cue_before(self, doc: Doc, a: Attribution, quotes: QuoteMarks) -> tuple[Token | None, bool]:
         """The verb introducing the quote from before it, in the same sentence.
 
         A reporting verb anywhere in the sentence before the quote; any verb when a colon or comma
-        introduces the quote ("Blige sings: “...”", "chanting, “...”"); after a colon that ends the
+        introduces the quote ("Ortega sings: “...”", "chanting, “...”"); after a colon that ends the
         previous paragraph ("The New York Times reports:"), that sentence's main verb.
         """
         opening = doc.char_span(max(0, a.start - 1), a.start, alignment_mode="expand")
@@ -442,7 +442,7 @@ def _according_source(token: Token) -> Token | None:
 
 
 def _words_between(doc: Doc, quote_end: int, verb: Token) -> Span | None:
-    """ "“...,” Tulsa police Chief Chuck Jordan said": when the parse hangs the verb inside the quote,
+    """ "“...,” Reading police Chief Chuck Varga said": when the parse hangs the verb inside the quote,
     the noun phrase between the closing mark and the post-posed verb is still the speaker."""
     i = verb.i
     while i > 0 and doc[i - 1].idx >= quote_end:  # walk back to the quote, not over the whole document

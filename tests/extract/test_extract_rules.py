@@ -239,8 +239,8 @@ def test_rules_quoted_objects(nlp: Language, text: str, expected: list[tuple[str
             ("indirect", "an investigation into the leak", "Trump", "has repeatedly called"),
         ),
         (
-            "Clinton pledged to push for a constitutional amendment.",
-            ("indirect", "to push for a constitutional amendment", "Clinton", "pledged"),
+            "Okafor pledged to fight for a national water charter.",
+            ("indirect", "to fight for a national water charter", "Okafor", "pledged"),
         ),
         (
             "WASHINGTON -- President Obama, opening the museum, said it would tell an American story.",
@@ -375,8 +375,8 @@ def test_rules_scores_order_cue_over_guess(nlp: Language) -> None:
     [
         # a verb of saying before the quote beats a plain verb after it
         (
-            "The spot concludes with footage of Smith saying during the debate last week, "
-            "“That makes me smart,” when Jones spoke.",
+            "The advert ends with a clip of Smith saying during the forum on Tuesday, "
+            "“That makes me right,” when Jones spoke.",
             "Smith",
             "saying",
         ),

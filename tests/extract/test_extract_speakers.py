@@ -43,9 +43,9 @@ def speaker_of(nlp: Language, text: str, kind: str) -> tuple[str | None, str | N
     [
         # the quote runs on into a clause with its own verb; the verb of saying later is the cue
         (
-            "Analysts doubt it. “It seems extremely unlikely” that Sanders can catch Clinton, said "
-            "Steve Elmendorf, a Democratic strategist.",
-            "Steve Elmendorf",
+            "Analysts doubt it. “It seems extremely unlikely” that the bill can clear the Senate, said "
+            "Nora Ortega, a Green party strategist.",
+            "Nora Ortega",
             "said",
         ),
         ("“It would seal the deal” because she would expand her lead, he said.", "he", "said"),
@@ -147,7 +147,7 @@ def test_speakers_a_learned_passive_cue_names_its_agent_or_no_one(
     ("text", "speaker"),
     [
         # object control: the object does what the infinitive says
-        ("The scandal led the journalist Dainis Ivans to fear a new pact.", "the journalist"),
+        ("The affair led the young reporter to fear a new purge.", "the young reporter"),
         ("The senator forced Stumpf to admit that no executive was fired.", "Stumpf"),
         # subject control and purpose infinitives keep the subject
         ("The senator promised voters to say that the plan failed.", "The senator"),
@@ -227,8 +227,8 @@ def test_speakers_a_learned_noun_cue_names_its_owner_not_the_sentence_subject(
     [
         # a thing that relays what is said, as the object of another verb, passes on its subject's word
         (
-            "The governor released a letter from his doctor that says he is in excellent health.",
-            "The governor",
+            "The senator published a note from her physician that says she is in good health.",
+            "The senator",
         ),
         # "who" is a person speaking in their own right
         ("The mayor thanked the senator, who said the plan would work.", "who"),
@@ -287,14 +287,14 @@ def test_speakers_a_learned_cue_inside_reported_speech_names_the_outer_reporter(
     ("text", "cue", "source"),
     [
         # "look" is evidential only as "looks like", "looks unlikely": "looking for" names its subject
-        ("Some party officials are looking for a workaround.", "looking", "officials"),
+        ("Several city planners are looking for a shortcut.", "looking", "planners"),
         ("The senator looks unlikely to back the bill.", "looks", None),
         # a copula's subject that cannot speak names the content: its owner is the source, or no one
         ("The hope has been that employers would respond.", "been", None),
-        ("Sanders's point was that the nominee would need superdelegates.", "was", "Sanders"),
+        ("Okafor's point was that the team would need more funding.", "was", "Okafor"),
         ("The senators' view was that the deal would fail.", "was", "senators"),
         # the sentence's subject, the last resort, only when it can speak: not "talks" (tagged a verb)
-        ("Of course, talks over the massive tax package could still break down.", "talks", None),
+        ("Of course, talks over the huge trade deal could still fall apart.", "talks", None),
     ],
 )
 def test_speakers_a_learned_cue_names_no_thing(
