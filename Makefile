@@ -10,13 +10,14 @@ STUDIO_VENV := .studio-venv
 CURATION := $(VENV)/bin/curation
 WORK := .demo
 
-.PHONY: setup studio-setup demo test test-browser check-chromium browser-lock lint bench clean help
+.PHONY: setup studio-setup demo test test-browser check-chromium browser-lock lint bench check-polnear clean help
 
 help:
 	@echo "make demo   - set up, then ingest, annotate, push to a local Label Studio and export the seeds"
 	@echo "make test   - set up, then run every test (lint, types, unit, integration with a real Label Studio)"
 	@echo "make test-browser - the tests in Label Studio's real editor (playwright + the system Chromium)"
 	@echo "make bench  - benchmark figures (needs ../shared/polnear-dev)"
+	@echo "make check-polnear - no PolNeAR sentence copied into tests, code or docs (needs the corpora)"
 
 # uv itself, pinned, in a small environment of its own (so `uv pip sync` never removes it).
 $(UV):
@@ -85,6 +86,11 @@ browser-lock: | $(UV)
 lint: setup
 	$(VENV)/bin/ruff check curation tests bench
 	$(VENV)/bin/mypy curation bench
+
+# PolNeAR has no licence: no run of 7 of its words in a row may be in the tracked files (bench/polnear_leaks.py).
+# Not part of `make test`: CI has no PolNeAR.
+check-polnear: setup
+	$(VENV)/bin/python bench/polnear_leaks.py
 
 bench: setup studio-setup
 	VIRTUAL_ENV=$(VENV) $(UV) pip install --quiet -r bench/requirements.lock
