@@ -3,12 +3,15 @@ length, hash), which the worker reads itself, instead of their bytes through the
 
 A partition of 32 PolNeAR-length records is about 0.9 MB of JSON. Pickled, the pool's feeder thread
 copied it into a 64 KB pipe in this process and the worker read and unpickled it before it could start
-(about 2 ms a partition on this machine, pipe throughput ~430 MB/s), in both passes; this process also
-read every chosen line of the second pass, the worker's half included. A worker on this machine reads
-the same file from the page cache in one `pread` per run of adjacent lines (~0.1 ms a partition).
+(about 2 ms a partition on this machine, pipe throughput ~430 MB/s), in both passes. A worker on this
+machine reads the same file from the page cache in one `pread` per run of adjacent lines (~0.1 ms a
+partition).
 
 The bytes a worker reads are checked against the hash of the bytes this process read (xxh3, 0.004 ms
-a record): a file changed in between is the same error as a file changed between the two passes.
+a record): a file changed in between is the same error as a file changed between the two passes. In the
+second pass this process still reads every chosen line, the worker's half included, checks it against
+the first pass's hash and hashes it again when it sends its place (curation.export.contents.write_rows):
+handing the worker the first pass's hash instead would spare this process both, a change left for later.
 On Dask (workers on other machines, `Run.shared_dir` None) and in this process, the lines go as they are.
 """
 

@@ -243,7 +243,8 @@ def _without_nested_weak(doc: Doc, found: list[Attribution]) -> list[Attribution
         if cue is not None:
             j = index[id(outers[0])]
             shorter = cut_before(cut.get(j, outers[0]), cue, (a.start, a.end))
-            cut[j] = shorter or cut.get(j, outers[0])
+            if shorter is not None:
+                cut[j] = shorter
         if not outers or shorter is not None:
             kept.append(i)
     return [cut.get(i, found[i]) for i in kept]
@@ -259,8 +260,8 @@ def _outer_contents(contents: Enclosing[Attribution], a: Attribution) -> list[At
 def _speech_cue(doc: Doc, a: Attribution) -> Token | None:
     """The verb of saying that heads a's cue, or None: the rules take no other verb inside a content
     for a further report (the learned judge may, with its score)."""
-    span = doc.char_span(a.cue.start, a.cue.end, alignment_mode="expand") if a.cue is not None else None
-    return span.root if span is not None and syntax.is_speech_verb(span.root) else None
+    root = syntax.mention_root(doc, a.cue) if a.cue is not None else None
+    return root if root is not None and syntax.is_speech_verb(root) else None
 
 
 def _has_that(clause: Token) -> bool:

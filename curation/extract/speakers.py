@@ -381,8 +381,8 @@ def one_quote_per_cue(found: list[Attribution], doc: Doc | None = None) -> list[
 
 def _cue_head(doc: Doc | None, cue: Mention) -> tuple[int, ...]:
     """What identifies a cue: its head word's offset, or its span without a doc (or a token span)."""
-    span = doc.char_span(cue.start, cue.end, alignment_mode="expand") if doc is not None else None
-    return (span.root.idx,) if span is not None else (cue.start, cue.end)
+    root = syntax.mention_root(doc, cue) if doc is not None else None
+    return (root.idx,) if root is not None else (cue.start, cue.end)
 
 
 def _grouped(a: Attribution, first: Attribution) -> Attribution:

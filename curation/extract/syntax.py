@@ -225,6 +225,13 @@ def as_mention(span: Span) -> Mention:
     return Mention(span.start_char, span.end_char, span.text)
 
 
+def mention_root(doc: Doc, mention: Mention) -> Token | None:
+    """The head word of the tokens a mention covers (its span widened to whole tokens); None when it
+    covers none."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    return span.root if span is not None else None
+
+
 def is_place_like(ent: Span, places: frozenset[str] = frozenset()) -> bool:
     """A PERSON entity that is really a place: after a place preposition, or tagged as a place elsewhere
     (`places`: the texts of the document's GPE/LOC/FAC entities)."""
