@@ -32,6 +32,7 @@ from curation.extract.reported_content import (
     cut_before,
     parenthetical_content,
     postposed_content,
+    run_on,
 )
 from curation.extract.speaker_lines import speaker_lines
 from curation.extract.types import Attribution, Mention
@@ -97,7 +98,7 @@ class IndirectQuotes(WithLexicon):
         found += quoted_objects(doc, found, fragments, self.scores["direct_object"])
         direct_found = [a for a in found if a.kind == "direct"]
         found += speaker_lines(index.text, direct_found, self.fragments, self.scores["speaker_line"])
-        found = _without_nested_weak(doc, found)
+        found = run_on(doc, _without_nested_weak(doc, found))
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None
         return doc

@@ -57,6 +57,7 @@ from curation.extract.reported_content import (
     cut_before,
     parenthetical_content,
     postposed_content,
+    run_on,
 )
 from curation.extract.types import Attribution
 
@@ -534,7 +535,7 @@ class LearnedQuotes(lexicon.WithLexicon):
             ):
                 continue
             kept = [a for a in kept if a not in clashes] + [attribution]
-        doc._.attributions = sorted(kept, key=lambda a: (a.start, a.end))
+        doc._.attributions = sorted(run_on(doc, kept), key=lambda a: (a.start, a.end))
         return doc
 
     def _cut_before(self, outer: Attribution, found: Candidate, score: float) -> Attribution | None:

@@ -106,6 +106,47 @@ def test_rules_a_conjoined_verb_of_saying_inside_a_content_is_its_own_report(
     assert [summary(a) for a in found(nlp, text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the parser hung the rest of the object on the cue (a time phrase, a preposition): it runs on
+        (
+            "The coach complained about the referees the night after the final.",
+            [("indirect", "the referees the night after the final", "The coach", "complained")],
+        ),
+        # a conjoined verb of the cue with no subject of its own runs on with it
+        (
+            "The council criticized the budget and voted against it.",
+            [("indirect", "the budget and voted against it", "The council", "criticized")],
+        ),
+        # ... one with its own subject is another clause
+        (
+            "She criticized the plan, and the mayor defended it.",
+            [("indirect", "the plan", "She", "criticized")],
+        ),
+        # ... and a content never runs over another attribution's cue or content
+        (
+            "The senator praised the program and called for more funding.",
+            [
+                ("indirect", "the program", "The senator", "praised"),
+                ("indirect", "more funding", "The senator", "called"),
+            ],
+        ),
+        (
+            "The union complained about the heat during a strike that the mayor said was illegal.",
+            [
+                ("indirect", "the heat", "The union", "complained"),
+                ("indirect", "that the mayor said was illegal", "the mayor", "said"),
+            ],
+        ),
+    ],
+)
+def test_rules_a_content_runs_on_over_its_cues_further_arguments(
+    nlp: Language, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
 def test_rules_quotes_sharing_a_cue_are_one_quote(nlp: Language) -> None:
     # the reported clause and the direct quote its verb introduced: one quote in two segments, one kind
     a, b = found(nlp, "The mayor said the budget was balanced: “We have done our job.”")

@@ -405,7 +405,7 @@ def test_train_a_judged_candidate_of_a_lexicon_word_needs_less(lexicon_min: floa
     from curation.extract.learned import QUOTES_KEY, LearnedQuotes
     from curation.extract.pipeline import load_model
 
-    doc = load_model()("The senator criticized the plan on Monday and tossed a football to the crowd.")
+    doc = load_model()("The senator criticized the plan. Then she tossed a football to the crowd.")
     judged = [c for c in candidates(doc) if c.cue.text in ("criticized", "tossed")]
     assert [c.content.text for c in judged] == ["the plan", "a football"]
     doc._.attributions = []
