@@ -31,6 +31,7 @@ from curation.extract import lexicon, syntax
 from curation.extract.lexicon import WithLexicon
 from curation.extract.names import NameIndex, clean_name
 from curation.extract.ranges import Ranges
+from curation.extract.reported_content import reporting_participle
 from curation.extract.types import Attribution, Mention
 from curation.unionfind import UnionFind
 
@@ -111,9 +112,10 @@ class Speakers(WithLexicon):
             return replace(a, speaker=syntax.as_mention(byline), score=self.scores["byline"], rule="byline")
         found_cues = [*self._cues_after(doc, a, quotes), self._cue_before(doc, a, quotes)]
         # A verb of saying on either side beats any other verb ("footage of X saying, “...,” when Y
-        # spoke"); between equals, the post-posed cue wins. A cue whose speaker cannot be found gives
+        # spoke"); between equals, the post-posed cue wins, unless it is a participle going on to a
+        # further report ("X said: “...,” ADDING that ..."). A cue whose speaker cannot be found gives
         # way to the next.
-        found_cues.sort(key=lambda cue: not cue[1])
+        found_cues.sort(key=lambda cue: (not cue[1], _goes_on(cue[0], a)))
         for verb, reporting in found_cues:
             if verb is None:
                 continue
@@ -390,6 +392,12 @@ def _grouped(a: Attribution, first: Attribution) -> Attribution:
     group = first.extra.get("group") or f"quote-{first.start}"
     first.extra["group"] = group
     return replace(a, extra={**a.extra, "group": group})
+
+
+def _goes_on(verb: Token | None, a: Attribution) -> bool:
+    """A participle of saying after the quote ("..., ADDING that", "..., SAYING"): the speaker going on
+    to a further report, not the verb that introduced the quote when one before it did."""
+    return verb is not None and verb.idx >= a.end and reporting_participle(verb)
 
 
 def _main_verb(sent: Span) -> Token | None:

@@ -161,6 +161,16 @@ def test_rules_quotes_with_their_own_cues_stay_apart(nlp: Language) -> None:
     assert (a.kind, b.kind) == ("direct", "indirect")
 
 
+def test_rules_a_participle_after_a_quote_is_not_its_cue_when_a_verb_before_it_is(nlp: Language) -> None:
+    # "said:" introduced the quote; "adding" goes on to a further report, not the same quote
+    a, b = found(
+        nlp, "In a statement, the mayor said: “We have done our job,” adding that the budget was balanced."
+    )
+    assert (a.cue.text if a.cue else None, b.cue.text if b.cue else None) == ("said", "adding")
+    assert "group" not in a.extra and "group" not in b.extra
+    assert (a.kind, b.kind) == ("direct", "indirect")
+
+
 def test_rules_quote_across_paragraphs_is_one_quote(nlp: Language) -> None:
     text = "Peskov said: “The first paragraph ends open.\n“The second one closes.”"
     [quote] = found(nlp, text)
