@@ -113,7 +113,8 @@ def trained_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     exported = export_dataset(work / "pre.jsonl", options)
     assert exported.splits == {"train": 3, "validation": 1, "test": 1}, exported.splits
-    train_pipeline(exported.version_dir, work / "model", max_epochs=2, seed=1)
+    # With the speaker re-ranker (off by default): it trains in the same loop and loads like the rest.
+    train_pipeline(exported.version_dir, work / "model", max_epochs=2, seed=1, speaker_ranker=True)
     return work / "model"
 
 

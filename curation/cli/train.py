@@ -35,6 +35,13 @@ def train_cmd(
     ] = 0,
     max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Passes over the train split.")] = 12,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the training run.")] = 0,
+    speaker_ranker: Annotated[
+        bool,
+        typer.Option(
+            "--speaker-ranker",
+            help="Also learn a re-ranker of each learned quote's speaker (experimental: no gain on PolNeAR).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
@@ -67,6 +74,7 @@ def train_cmd(
             max_minutes=max_minutes,
             max_epochs=max_epochs,
             seed=seed,
+            speaker_ranker=speaker_ranker,
             on_row=on_row,
             progress=progress,
         )

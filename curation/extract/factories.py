@@ -35,6 +35,7 @@ from curation.extract.learned import (
     candidate_suggester,
 )
 from curation.extract.paragraphs import mark_line_starts
+from curation.extract.speaker_ranker import SpeakerRanker
 from curation.extract.speakers import RULE_SCORES as SPEAKER_RULE_SCORES
 from curation.extract.speakers import SPEAKER_SCORES, Speakers
 
@@ -286,6 +287,28 @@ def make_learned_quotes(
         split_min,
         lexicon_min,
     )
+
+
+@Language.factory(
+    "curation_speaker_ranker",
+    assigns=["doc._.attributions"],
+    requires=["token.dep"],
+    default_config={
+        "model": {"@architectures": "curation.SpeakerScorer.v1", "hidden": 32},
+        "override_min": 1.01,
+        "learned_min": 0.0,
+    },
+)
+def make_speaker_ranker(
+    nlp: Language,
+    name: str,
+    model: Model[list[Floats2d], list[Floats2d]],
+    override_min: float,
+    learned_min: float,
+) -> SpeakerRanker:
+    """The learned choice of each quote's speaker among its candidates or none (trained by `curation
+    train`), after `curation_learned_quotes` and before `curation_speakers`."""
+    return SpeakerRanker(nlp.vocab, model, name, override_min=override_min, learned_min=learned_min)
 
 
 @registry.misc("curation.candidate_suggester.v1")

@@ -78,6 +78,10 @@ CUE_FEATURES: dict[str, int] = {
 }
 OUTSIDE = "O"  # the tag of a token outside every cue (inside one: the schema's cue label)
 LEARNED_RULE = "learned:curation_cue_finder"
+# A learned attribution's `extra` key for the character offset of its cue word (the candidate's, whose
+# parse gave the content and speaker), which the speaker re-ranker reads: the cue span's root is not
+# always it ("it's OBVIOUS": the root is "'s", whose subject is "it").
+CUE_WORD = "cue_word"
 
 
 class CueFinder(Tagger):
@@ -619,6 +623,7 @@ class LearnedQuotes(lexicon.WithLexicon):
             speaker=syntax.as_mention(syntax.mention_span(source)) if source is not None else None,
             cue=syntax.as_mention(cue),
             rule=LEARNED_RULE,
+            extra={CUE_WORD: head.idx},
         )
 
 

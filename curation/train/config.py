@@ -41,6 +41,7 @@ TOK2VEC = "curation_tok2vec"
 FINDER = "curation_cue_finder"
 JUDGE = "curation_quote_judge"
 COMBINER = "curation_learned_quotes"
+RANKER = "curation_speaker_ranker"
 
 _CONFIG = """
 [paths]
@@ -56,7 +57,7 @@ gpu_allocator = null
 
 [nlp]
 lang = "en"
-pipeline = ["{tok2vec}", "{finder}", "{judge}"]
+pipeline = ["{tok2vec}", "{finder}", "{judge}"{ranker_name}]
 batch_size = 64
 disabled = []
 before_creation = null
@@ -102,6 +103,7 @@ nO = null
 nI = null
 
 {judge_tok2vec}
+{ranker}
 [corpora]
 
 [corpora.train]
@@ -185,8 +187,10 @@ def training_config(
     window: int = 1,
     threshold: float = 0.5,
     judge_threshold: float = 0.1,
+    speaker_ranker: bool = False,
 ) -> str:
-    """The config text (spaCy's format) for one training run (`base` gives the tokenizer's language)."""
+    """The config text (spaCy's format) for one training run (`base` gives the tokenizer's language);
+    with `speaker_ranker`, the speaker re-ranker (curation.extract.speaker_ranker) learns in the same loop."""
     schema = get_schema()
     if not (schema.has_role("quote") and schema.has_role("cue")):
         raise ValueError("the label schema has no quote and cue labels to learn from")
@@ -207,7 +211,21 @@ def training_config(
         shared_tok2vec=_tok2vec(f"components.{TOK2VEC}", width, depth, window, factory="tok2vec"),
         finder_tok2vec=_listener(FINDER, width),
         judge_tok2vec=_listener(JUDGE, width),
+        ranker_name=f', "{RANKER}"' if speaker_ranker else "",
+        ranker=_RANKER.format(name=RANKER) if speaker_ranker else "",
     )
+
+
+# The speaker re-ranker: its own small network over candidate features, no listener (it reads no tokvecs).
+_RANKER = """[components.{name}]
+factory = "{name}"
+override_min = 1.01
+learned_min = 0.0
+
+[components.{name}.model]
+@architectures = "curation.SpeakerScorer.v1"
+hidden = 32
+"""
 
 
 # The shared tok2vec (hash embeddings of the cue features + a CNN window encoder), a component of its

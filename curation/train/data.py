@@ -29,6 +29,7 @@ from curation.evaluate.metrics import DEFAULT_THRESHOLD
 from curation.export.reader import read_version
 from curation.export.splits import SPLITS
 from curation.extract.learned import OUTSIDE, QUOTES_KEY, candidates
+from curation.extract.speaker_ranker import Range, gold_spans
 from curation.records import Document
 from curation.schema import get_schema
 
@@ -103,6 +104,7 @@ def write_docbins(
             for token, tag in zip(doc, tags, strict=True):
                 token.tag_ = tag
             doc.spans[spans_key] = spans
+            gold_spans(doc, speaker_gold(record, quote, cue))
             golds.append(doc)
             truths.append(truth)
             data.documents += 1
@@ -121,6 +123,38 @@ def write_docbins(
         docbin = DocBin(attrs=["TAG"], store_user_data=False, docs=golds)
         docbin.to_disk(data.path)
         out[split] = data
+    return out
+
+
+def speaker_gold(record: Document, quote: str, cue: str) -> list[tuple[Range, Range, list[Range]]]:
+    """Per gold quote (its segments' group) with a cue: the segment nearest the cue, the cue, and the
+    speaker spans of every segment (curation evaluate reads a group's relations together), for the
+    speaker ranker (curation.extract.speaker_ranker.gold_spans). Quotes without a cue are left out:
+    the ranker's candidates are found from the cue."""
+    schema = get_schema()
+    to_speaker = schema.relation_between(quote, schema.role_label("speaker"))
+    to_cue = schema.relation_between(quote, cue)
+    by_id = {s.id: s for s in record.spans}
+    tails: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
+    for r in record.relations:
+        tail = by_id.get(r.tail)
+        if tail is not None:
+            tails.setdefault((r.head, r.label), []).append((tail.start, tail.end))
+    groups: dict[str, list[tuple[str, int, int]]] = {}
+    for span in record.spans:
+        if span.label == quote:
+            groups.setdefault(span.group or span.id, []).append((span.id, span.start, span.end))
+    out = []
+    for segments in groups.values():
+        cues = sorted(c for sid, _, _ in segments for c in tails.get((sid, to_cue), []))
+        if not cues:
+            continue
+        speakers = sorted({s for sid, _, _ in segments for s in tails.get((sid, to_speaker), [])})
+        at = cues[0][0]
+        _, start, end = min(
+            segments, key=lambda seg: 0 if seg[1] <= at < seg[2] else min(abs(seg[1] - at), abs(seg[2] - at))
+        )
+        out.append(((start, end), cues[0], speakers))
     return out
 
 

@@ -72,6 +72,7 @@ def train_pipeline(
     max_minutes: float = 0,
     max_epochs: int = 12,
     seed: int = 0,
+    speaker_ranker: bool = False,
     on_row: Callable[[Row], None] | None = None,
     progress: Progress = NO_PROGRESS,
 ) -> TrainResult:
@@ -108,7 +109,9 @@ def train_pipeline(
         eval_frequency = max(1, math.ceil(steps_per_epoch / EVALS_PER_EPOCH))
         # The budget covers the whole run: what reading and parsing took is not left to the loop.
         left = max(max_minutes - (time.monotonic() - started) / 60, 0.5) if max_minutes > 0 else 0
-        text = train_config.training_config(base_name, seed, max_epochs, eval_frequency, left)
+        text = train_config.training_config(
+            base_name, seed, max_epochs, eval_frequency, left, speaker_ranker=speaker_ranker
+        )
         (work / "config.cfg").write_text(text, encoding="utf-8")
         progress.stage(f"training ({train_split.documents} documents, {train_split.cues} cues)")
         result.stopped = _run_spacy_training(work, result.chosen_on, on_row, result.rows, progress)
@@ -126,6 +129,8 @@ def train_pipeline(
                 result.scores[split] = figures(score_split(nlp, dataset, split))
         meta = json.loads((staged / "meta.json").read_text(encoding="utf-8"))
         meta.update(_meta(manifest, dataset, base_name, base_nlp, seed, result))
+        if train_config.RANKER in nlp.pipe_names:
+            meta["curation"]["learned"].append(train_config.RANKER)
         (staged / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
         if out.exists():
             out.rmdir()
@@ -178,6 +183,8 @@ def assemble(base: str, trained_dir: Path) -> Language:
     nlp.add_pipe(train_config.FINDER, source=trained, before=before)
     nlp.add_pipe(train_config.JUDGE, source=trained, before=before)
     nlp.add_pipe(train_config.COMBINER, before=before)
+    if train_config.RANKER in trained.pipe_names:
+        nlp.add_pipe(train_config.RANKER, source=trained, before=before)
     return nlp
 
 

