@@ -119,7 +119,12 @@ def test_rules_a_conjoined_verb_of_saying_inside_a_content_is_its_own_report(
             "The council criticized the budget and voted against it.",
             [("indirect", "the budget and voted against it", "The council", "criticized")],
         ),
-        # ... one with its own subject is another clause
+        # a second clausal complement of the cue
+        (
+            "The mayor said the budget was balanced, the deficit was gone.",
+            [("indirect", "the budget was balanced, the deficit was gone", "The mayor", "said")],
+        ),
+        # ... a conjoined verb with its own subject is another clause
         (
             "She criticized the plan, and the mayor defended it.",
             [("indirect", "the plan", "She", "criticized")],
