@@ -49,7 +49,7 @@ from curation.evaluate import evaluate_documents
 from curation.extract.pipeline import build_pipeline, load_model
 from curation.ingest.brat import read_brat_corpus
 from curation.records import Document
-from curation.train.run import FIGURES, figures
+from curation.train.run import DEFAULT_EPOCHS, FIGURES, figures
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path("/work/shared") if Path("/work/shared").is_dir() else ROOT.parent / "shared"
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev", type=Path, default=SHARED / "polnear-dev")
     # 23 minutes for reading, parsing and training leave room, within 30, for assembling and scoring.
     parser.add_argument("--max-minutes", type=float, default=23)
-    parser.add_argument("--max-epochs", type=int, default=12)
+    parser.add_argument("--max-epochs", type=int, default=DEFAULT_EPOCHS)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", type=Path, help="An existing model directory: skip steps 1-2.")
     parser.add_argument("--rounds", type=int, default=2, help="Timing rounds (median).")

@@ -33,7 +33,14 @@ def train_cmd(
             help="Stop after this many minutes of the whole run, reading and parsing included (0: no limit).",
         ),
     ] = 0,
-    max_epochs: Annotated[int, typer.Option("--max-epochs", min=1, help="Passes over the train split.")] = 12,
+    max_epochs: Annotated[
+        int | None,
+        typer.Option(
+            "--max-epochs",
+            min=1,
+            help="Passes over the train split (default: curation.train.run.DEFAULT_EPOCHS, see the README).",
+        ),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the training run.")] = 0,
     speaker_ranker: Annotated[
         bool,
@@ -54,7 +61,7 @@ def train_cmd(
     Example: curation train exports/news/v0.2.0 -o models/news-v0.2.0 --max-minutes 30
     """
     from curation.train import train_pipeline
-    from curation.train.run import FIGURES
+    from curation.train.run import DEFAULT_EPOCHS, FIGURES
 
     def on_row(row: dict[str, Any]) -> None:
         if not quiet:
@@ -72,7 +79,7 @@ def train_cmd(
             out,
             base=base,
             max_minutes=max_minutes,
-            max_epochs=max_epochs,
+            max_epochs=max_epochs or DEFAULT_EPOCHS,
             seed=seed,
             speaker_ranker=speaker_ranker,
             on_row=on_row,
