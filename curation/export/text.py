@@ -101,17 +101,29 @@ def load_tokenizer(model: str) -> Language:
     from disk resets every rule, prefix, suffix, infix and exception and sets the package's own, so
     the tokenizer is the same (tests/export/test_export_text.py compares their bytes), without first
     building the language's default and adding its 2,700 special cases twice (0.1 s of CPU of an
-    export's and each worker's start)."""
+    export's and each worker's start).
+
+    Its vocabulary computes no lexical attributes (`lex_attr_getters` emptied): spaCy fills them (norm,
+    shape, prefix, suffix, stop word, like_num and a dozen more, each a Python call) for every word
+    the vocabulary meets for the first time, and export reads none of them: a token's offset and
+    trailing space come from the tokenizer, its length from the lexeme's orth, which is always set.
+    On PolNeAR texts that was 12% of the tokenizer's instructions for each text of new words (11,872
+    lexemes over the 2,000 bench records), paid again by every worker for the words the other
+    processes had met already. The tokens are the same (tests/export/test_export_rows.py)."""
     from spacy.util import get_model_meta, get_package_path, is_package
 
     from curation.extract.pipeline import load_model
 
     if not is_package(model):
-        return load_model(model)
-    path = get_package_path(model)
-    meta = get_model_meta(path)
-    config = _EMPTY_TOKENIZER if _saves_own_tokenizer(path / _data_dir(meta)) else None
-    return load_model(model, exclude=meta.get("pipeline", []), config=config)
+        nlp = load_model(model)
+    else:
+        path = get_package_path(model)
+        meta = get_model_meta(path)
+        config = _EMPTY_TOKENIZER if _saves_own_tokenizer(path / _data_dir(meta)) else None
+        nlp = load_model(model, exclude=meta.get("pipeline", []), config=config)
+    # spaCy's type stubs leave the attribute out
+    nlp.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]
+    return nlp
 
 
 EMPTY_TOKENIZER = "curation.empty_tokenizer.v1"

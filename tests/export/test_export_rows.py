@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pytest
+from spacy.language import Language
 
 from curation.export.features import bio_names, config_features
 from curation.export.rows import RowBuilder, read_record
@@ -181,25 +183,41 @@ def test_rows_of_a_partition_are_each_documents_rows_alone(
     assert [row["document_id"] for row in together["quotes"]] == ["other", "doc", "other"]
 
 
-def test_the_export_tokenizer_is_the_pipelines_own() -> None:
-    """load_tokenizer starts from an empty tokenizer that loading fills: the same rules, affixes and
-    exceptions as the pipeline loaded as spaCy loads it, so the same tokens."""
+@cache
+def spacys_own() -> Language:
+    """The pipeline's tokenizer as spaCy loads it (its own start, every lexical attribute computed)."""
     import spacy
     from spacy.util import get_model_meta, get_package_path
 
     model = get_settings().model
-    ours = load_tokenizer(model)
-    theirs = spacy.load(model, exclude=get_model_meta(get_package_path(model))["pipeline"])
+    return spacy.load(model, exclude=get_model_meta(get_package_path(model))["pipeline"])
+
+
+def test_the_export_tokenizer_is_the_pipelines_own() -> None:
+    """load_tokenizer starts from an empty tokenizer that loading fills: the same rules, affixes and
+    exceptions as the pipeline loaded as spaCy loads it, so the same tokens; its vocabulary computes
+    no lexical attributes for the words it meets, which changes no token's offset, length or space."""
+    from spacy.attrs import IDX, LENGTH, ORTH, SPACY
+
+    ours, theirs = load_tokenizer(get_settings().model), spacys_own()
     assert ours.config["nlp"]["tokenizer"] != theirs.config["nlp"]["tokenizer"]  # the empty start was taken
+    assert ours.vocab.lex_attr_getters == {} and theirs.vocab.lex_attr_getters
     # (their vocabularies differ by the strings other tests tokenized with ours)
     assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(exclude=["vocab"])
     text = 'Dr. Smith didn\'t say "U.S.A. ;-) costs $5.00" at 3pm, e.g. http://x.org  \n\n(ok)'
     assert [t.text for t in ours.tokenizer(text)] == [t.text for t in theirs.tokenizer(text)]
+    unseen = "Qwibbleforth's zorvanic grelt-boxes (née Ümlautiq) cost 3.5xq; FRAZZLE!!  said Oobi\n"
+    attrs = [IDX, LENGTH, ORTH, SPACY]
+    assert (
+        ours.tokenizer(unseen).to_array(attrs).tolist() == theirs.tokenizer(unseen).to_array(attrs).tolist()
+    )
+    assert theirs.vocab["Qwibbleforth"].is_title and not ours.vocab["Qwibbleforth"].is_title  # not computed
 
 
 def test_token_lengths_and_whitespace_are_spacys(builder: RowBuilder) -> None:
     """tokenize reads each token's offset and trailing-space flag and works out its length and whether
-    it is whitespace: the same as spaCy's LENGTH and IS_SPACE, with every kind of space around and
+    it is whitespace: the same as spaCy's LENGTH and IS_SPACE (of the pipeline as spaCy loads it: ours
+    computes no lexical attributes), with every kind of space around and
     between tokens, at the ends of texts, and for texts of nothing but space or nothing at all."""
     from spacy.attrs import IDX, IS_SPACE, LENGTH
 
@@ -209,7 +227,7 @@ def test_token_lengths_and_whitespace_are_spacys(builder: RowBuilder) -> None:
     texts = Texts(items)
     tokens = builder.analyzer.tokenize(texts)
     for i, text in enumerate(items):
-        table = builder.analyzer.nlp.tokenizer(text).to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
+        table = spacys_own().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE]).reshape(-1, 3)
         mine = slice(tokens.bounds[i], tokens.bounds[i + 1])
         assert (tokens.starts[mine] - texts.bases[i]).tolist() == table[:, 0].tolist(), repr(text)
         assert tokens.lengths[mine].tolist() == table[:, 1].tolist(), repr(text)
