@@ -14,19 +14,18 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures (2 Dec 2026, end of session 9, quiet machine; every session's: bench/FIGURES.md).
+Figures (2 Dec 2026, end of session 10; every session's: bench/FIGURES.md).
 `.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
-(main ec97a48..de6a5e6's code; the parse of train + validation read from the cache, CURATION_HOME/parsed):
-11 epochs, 4,620 steps (best: epoch 10), validation cue F1 0.62-0.63, judge F1 0.71-0.73;
-`curation train` 20.8 min wall clock (limit 30: met):
+(main bc49316's code, bb19cc5; the parse of train + validation read from the cache, CURATION_HOME/parsed):
+2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), ~840 steps; `curation train` 5.2 min wall
+clock (limit 30: met), load ~1-2:
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.901    0.664     0.765      0.929        0.667     0.761        0.934       0.720   0.727
-  trained         0.783    0.666     0.720      0.425        0.629     0.764        0.909       0.693   0.732
-  combined        0.842    0.770     0.804      0.928        0.727     0.799        0.922       0.745   0.766
-  floors NOT met: QUOTE F1 0.804 < 0.82, indirect F1 0.727 < 0.75, speaker acc 0.922 < 0.93 (direct met).
-  Throughput (raw and ours taking turns, 2 rounds): 5,146 / 3,751 words/s, 0.73x.
-Session 8's model scored by the same code (--model, quiet): combined QUOTE P 0.841 R 0.780 F1 0.809, indirect
-0.734, speaker acc 0.917: retraining moves the combined figures by about half a point.
+  rules           0.907    0.668     0.770      0.929        0.673     0.779        0.934       0.720   0.728
+  trained         0.803    0.704     0.751      0.427        0.659     0.788        0.899       0.702   0.742
+  combined        0.863    0.784     0.822      0.928        0.750     0.813        0.921       0.749   0.772
+  floors: QUOTE F1, indirect F1 (by a hair) and direct F1 met; speaker acc 0.921 < 0.93 NOT met.
+  Throughput (--model, raw and ours taking turns, 3 rounds, quiet): 4,243 / 3,065 words/s, 0.72x.
+Seed 1 (same command with --seed 1): combined 0.821, indirect 0.750, speaker acc 0.921.
 The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
 0.766): the rest needs candidates the parse does not give.
 """
