@@ -216,8 +216,9 @@ def row_specs(schema: LabelSchema) -> list[RowSpec]:
     return specs
 
 
-class _Links:
-    """The tail spans each span points to, per relation label, in one document."""
+class Links:
+    """The tail spans each span points to, per relation label, in one document (curation.train.data
+    reads the gold speakers and cues the speaker re-ranker learns from with it too)."""
 
     def __init__(self, doc: Document) -> None:
         by_id = doc.spans_by_id()
@@ -227,13 +228,24 @@ class _Links:
                 self.tails.setdefault((rel.head, rel.label), []).append(by_id[rel.tail])
 
     def of(self, unit: Unit, relation: str) -> list[Span]:
-        return [t for sid in unit.span_ids for t in self.tails.get((sid, relation), [])]
+        return self.of_spans(unit.span_ids, relation)
+
+    def of_spans(self, span_ids: Iterable[str], relation: str) -> list[Span]:
+        """The tails of `relation` from each of the spans `span_ids` (a unit's segments), in that order."""
+        return [t for sid in span_ids for t in self.tails.get((sid, relation), [])]
+
+
+def ranges_agree(gold: Sequence[tuple[int, int]], pred: Sequence[tuple[int, int]]) -> bool:
+    """Whether a relation's predicted tails (a quote's speaker, its cue: character ranges) are right:
+    they share a character with a gold one, or neither side has any. The speaker re-ranker's
+    candidates (curation.extract.speaker_candidates.matches) are judged by it too."""
+    if not gold or not pred:
+        return not gold and not pred
+    return any(gs < pe and ps < ge for gs, ge in gold for ps, pe in pred)
 
 
 def _tails_agree(gold: list[Span], pred: list[Span]) -> bool:
-    if not gold or not pred:
-        return not gold and not pred
-    return any(g.end > p.start and p.end > g.start for g in gold for p in pred)
+    return ranges_agree([(g.start, g.end) for g in gold], [(p.start, p.end) for p in pred])
 
 
 def _values(tails: list[Span], attr: str) -> set[str]:
@@ -283,7 +295,7 @@ class Scorer:
             ev.without_prediction += 1
             pred = Document(id=gold.id, text=gold.text)
         doc_score = DocumentScore(id=gold.id, name=str(gold.meta.get("name") or gold.source or gold.id))
-        gold_links, pred_links = _Links(gold), _Links(pred)
+        gold_links, pred_links = Links(gold), Links(pred)
         all_gold = {label: units(gold, label) for label in self.schema.spans}
         all_pred = {label: units(pred, label) for label in self.schema.spans}
         for spec in self.specs:
@@ -302,7 +314,7 @@ class Scorer:
         return doc_score
 
     def _score_relations(
-        self, row: RowScore, pairs: list[tuple[Unit, Unit]], gold_links: _Links, pred_links: _Links
+        self, row: RowScore, pairs: list[tuple[Unit, Unit]], gold_links: Links, pred_links: Links
     ) -> list[Mistake]:
         mistakes = []
         for name, acc in row.relations.items():

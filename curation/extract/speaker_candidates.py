@@ -24,6 +24,7 @@ import numpy
 from spacy.tokens import Span, Token
 from thinc.types import Floats2d
 
+from curation.evaluate.metrics import ranges_agree
 from curation.extract import syntax
 
 # Pronouns that never name a speaker (an empty "it", demonstratives, relatives are the rules' business).
@@ -153,8 +154,6 @@ FEATURE_WIDTH = _HEAD_WIDTH + 6
 
 def matches(candidate: SpeakerCandidate, gold: Sequence[tuple[int, int]]) -> bool:
     """The candidate is right for a quote whose gold speaker spans are `gold` (character ranges):
-    curation evaluate's definition, the spans share a character or both sides have none."""
-    if candidate.mention is None:
-        return not gold
+    curation evaluate's definition (ranges_agree), the spans share a character or both sides have none."""
     m = candidate.mention
-    return any(s < m.end_char and m.start_char < e for s, e in gold)
+    return ranges_agree(gold, [(m.start_char, m.end_char)] if m is not None else [])

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, DocBin, Span, Token
 from curation.atomic import atomic_write
 from curation.errors import InputError
 from curation.evaluate.matching import length, merge_segments, shared
-from curation.evaluate.metrics import DEFAULT_THRESHOLD
+from curation.evaluate.metrics import DEFAULT_THRESHOLD, Links
 from curation.export.reader import read_version
 from curation.export.splits import SPLITS
 from curation.extract.learned import OUTSIDE, QUOTES_KEY, candidates
@@ -134,22 +134,21 @@ def speaker_gold(record: Document, quote: str, cue: str) -> list[tuple[Range, Ra
     schema = get_schema()
     to_speaker = schema.relation_between(quote, schema.role_label("speaker"))
     to_cue = schema.relation_between(quote, cue)
-    by_id = {s.id: s for s in record.spans}
-    tails: dict[tuple[str, str | None], list[tuple[int, int]]] = {}
-    for r in record.relations:
-        tail = by_id.get(r.tail)
-        if tail is not None:
-            tails.setdefault((r.head, r.label), []).append((tail.start, tail.end))
+    if to_cue is None:
+        return []  # no quote can have a cue
+    links = Links(record)
     groups: dict[str, list[tuple[str, int, int]]] = {}
     for span in record.spans:
         if span.label == quote:
             groups.setdefault(span.group or span.id, []).append((span.id, span.start, span.end))
     out = []
     for segments in groups.values():
-        cues = sorted(c for sid, _, _ in segments for c in tails.get((sid, to_cue), []))
+        ids = [sid for sid, _, _ in segments]
+        cues = sorted((t.start, t.end) for t in links.of_spans(ids, to_cue))
         if not cues:
             continue
-        speakers = sorted({s for sid, _, _ in segments for s in tails.get((sid, to_speaker), [])})
+        said_by = links.of_spans(ids, to_speaker) if to_speaker else []
+        speakers = sorted({(t.start, t.end) for t in said_by})
         at = cues[0][0]
         _, start, end = min(
             segments, key=lambda seg: 0 if seg[1] <= at < seg[2] else min(abs(seg[1] - at), abs(seg[2] - at))
