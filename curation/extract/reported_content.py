@@ -8,6 +8,7 @@ and trailing background clauses (", where Ukraine launched ..."), which are the 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span, Token
@@ -46,10 +47,7 @@ def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None
             break
     while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "if", "whether")):
         start += 1
-    while start < end and (doc[start].is_punct and not is_mark(doc[start]) or doc[start].is_space):
-        start += 1
-    while end > start and (doc[end - 1].is_punct and not is_mark(doc[end - 1]) or doc[end - 1].is_space):
-        end -= 1
+    start, end = _strip(doc, start, end)
     if end - start < 2:
         return None
     return start, end
@@ -65,10 +63,7 @@ def parenthetical_content(verb: Token) -> Span | None:
     inner_lo, inner_hi = verb.left_edge.i, verb.right_edge.i + 1
     left, right = (lo, inner_lo), (inner_hi, hi)
     start, end = right if right[1] - right[0] >= left[1] - left[0] else left
-    while start < end and (doc[start].is_punct and not is_mark(doc[start]) or doc[start].is_space):
-        start += 1
-    while end > start and (doc[end - 1].is_punct and not is_mark(doc[end - 1]) or doc[end - 1].is_space):
-        end -= 1
+    start, end = _strip(doc, start, end)
     return doc[start:end] if end - start >= 2 else None
 
 
@@ -81,7 +76,7 @@ def postposed_content(verb: Token, subject: Token, sent: Span) -> Span | None:
     if verb.dep_ != "ROOT" or first - 1 <= sent.start or doc[first - 1].text != "," or len(rest) > 4:
         return None
     start, end = sent.start, first - 1
-    while start < end and (doc[start].is_punct and not is_mark(doc[start]) or doc[start].is_space):
+    while start < end and _loose(doc[start]):
         start += 1
     if end - start < 3 or doc[start:end].root.dep_ in FRONTED:
         return None
@@ -130,7 +125,7 @@ def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
-    while hi > lo and (doc[hi - 1].is_punct and not is_mark(doc[hi - 1]) or doc[hi - 1].is_space):
+    while hi > lo and _loose(doc[hi - 1]):
         hi -= 1
     if hi - lo < 3:
         return None
@@ -176,19 +171,38 @@ def cut_before(outer: Attribution, cue: Token, content: tuple[int, int]) -> Attr
         return None
     if kind_of(text, content[0], content[1]) == "direct":
         return None
-    end = min(cue.left_edge.i, cue.i)
-    while end > 0 and _trailing(doc[end - 1]):
-        end -= 1
-    stop = doc[end - 1].idx + len(doc[end - 1]) if end > 0 else 0
+    stop = _end_before(doc, min(cue.left_edge.i, cue.i), _trailing)
     kept = doc.char_span(outer.start, stop, alignment_mode="expand") if stop > outer.start else None
     if kept is None or len(kept) < 2:
         return None
     return replace(outer, end=stop, text=text[outer.start : stop], kind=kind_of(text, outer.start, stop))
 
 
+def _end_before(doc: Doc, end: int, trailing: Callable[[Token], bool]) -> int:
+    """The character end of doc[:end] once the tokens `trailing` says a content does not end on are
+    dropped from its end; 0 when none is left."""
+    while end > 0 and trailing(doc[end - 1]):
+        end -= 1
+    return doc[end - 1].idx + len(doc[end - 1]) if end > 0 else 0
+
+
+def _loose(token: Token) -> bool:
+    """What no content starts or ends on: punctuation other than quotation marks, whitespace."""
+    return (token.is_punct and not is_mark(token)) or token.is_space
+
+
+def _strip(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """doc[start:end] without the `_loose` tokens at either end."""
+    while start < end and _loose(doc[start]):
+        start += 1
+    while end > start and _loose(doc[end - 1]):
+        end -= 1
+    return start, end
+
+
 def _trailing(token: Token) -> bool:
     """What a content does not end on when cut before a further report: ", and", " -- " (marks stay)."""
-    return (token.is_punct and not is_mark(token)) or token.dep_ == "cc" or token.is_space
+    return _loose(token) or token.dep_ == "cc"
 
 
 # The dependents of a cue word, after the content the parse gave it, that the content runs on over: a
@@ -228,9 +242,7 @@ def _run_on(doc: Doc, a: Attribution, starts: list[int]) -> Attribution:
         end = last.i + 1
     if end is None:
         return a
-    while end > 0 and (doc[end - 1].is_punct and not is_mark(doc[end - 1]) or doc[end - 1].is_space):
-        end -= 1
-    stop = doc[end - 1].idx + len(doc[end - 1])
+    stop = _end_before(doc, end, _loose)
     if stop <= a.end:
         return a
     text = syntax.doc_index(doc).text
