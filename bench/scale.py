@@ -182,16 +182,18 @@ def hand_code(pre: Path, work: Path) -> str:
     )
 
 
-EXPORTS: tuple[tuple[str, str, list[str]], ...] = (
-    ("one", "export one process", []),
-    ("two", "export --n-process 2", ["--n-process", "2"]),
-    ("dask", "export --engine dask --workers 2", ["--engine", "dask", "--workers", "2"]),
+# The exports each round runs: key, printed label, folder under --work, extra arguments.
+EXPORTS: tuple[tuple[str, str, str, list[str]], ...] = (
+    ("one", "export one process", "exports-1", []),
+    ("two", "export --n-process 2", "exports-2", ["--n-process", "2"]),
+    ("dask", "export --engine dask --workers 2", "exports-dask", ["--engine", "dask", "--workers", "2"]),
 )
+FOLDERS = {key: folder for key, _, folder, _ in EXPORTS}
 
 
 def same_parquet(work: Path) -> bool:
     """Whether the one- and two-process exports wrote the same parquet bytes."""
-    one, two = (work / f"exports-{k}" / "bench" / "v0.1.0" for k in ("1", "2"))
+    one, two = (work / FOLDERS[k] / "bench" / "v0.1.0" for k in ("one", "two"))
     return all((one / f.relative_to(two)).read_bytes() == f.read_bytes() for f in two.rglob("*.parquet"))
 
 
@@ -199,8 +201,7 @@ def export_round(work: Path, pre: Path, n: int) -> tuple[dict[str, float], dict[
     """One round: the tokenizer alone, then export in one process, two processes and Dask, one after the
     other (so a round's ratios share the machine's state); returns the tokenizer's and the exports'."""
     tok = child(tokenizer_code(pre))
-    out = {"one": "exports-1", "two": "exports-2", "dask": "exports-dask"}
-    runs = {key: child(export_code(pre, work / out[key], extra)) for key, _, extra in EXPORTS}
+    runs = {key: child(export_code(pre, work / folder, extra)) for key, _, folder, extra in EXPORTS}
     return tok, runs
 
 
@@ -224,7 +225,7 @@ def export_rows(rows: Rows, work: Path, texts: list[str], words: int, rounds: in
         tok, runs = export_round(work, pre, n)
         rate = {key: n / r["run_seconds"] for key, r in runs.items()}
         which = f" (round {turn + 1})" if rounds > 1 else ""
-        for key, label, _ in EXPORTS:
+        for key, label, _, _ in EXPORTS:
             r = runs[key]
             rows.append(
                 (
