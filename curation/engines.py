@@ -31,15 +31,22 @@ it is warm: until then this process runs them in turn, holding nothing back.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import threading
+import traceback
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -97,24 +104,18 @@ def ordered_map(
     if n_process <= 1:
         yield here
         return
-    context = multiprocessing.get_context(start_method())
     workers = n_process - 1
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm)
+    # Every worker starts now and runs `warm` first; once that is back, it is ready for partitions.
+    pool = LocalPool(workers, multiprocessing.get_context(start_method()), warm)
     with tempfile.TemporaryDirectory(prefix="curation-shared-", dir=shared_root()) as shared:
         try:
-            # Every worker starts now (the pool starts its processes at the first submit) and runs
-            # `warm` first; once this no-op comes back, the workers are ready for partitions.
-            ready = pool.submit(int) if warm is not None else None
 
             def on_pool(func: Callable[..., R], partitions: Iterable[Any], *args: Any) -> Iterator[R]:
-                return alongside(pool, func, partitions, args, limit=2 * workers + 1, ready=ready)
+                return alongside(pool, func, partitions, args, limit=2 * workers + 1, ready=pool.warmed)
 
             yield Run(on_pool, Path(shared))
         finally:
-            # Ctrl-C or a failure: nothing left queued. Not waiting for the workers to exit: a worker
-            # holding spaCy and pyarrow takes 0.3-0.5 s to tear its interpreter down, which this
-            # process waited for at the end of every export with nothing left to give it; the pool's
-            # own thread joins them meanwhile (and the interpreter's exit waits for that thread).
+            # Ctrl-C or a failure: what the workers still hold is dropped (see LocalPool.shutdown).
             pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -140,18 +141,185 @@ def start_method() -> str:
     return "fork" if sys.platform == "linux" and threading.active_count() == 1 else "spawn"
 
 
+PIPE_ROOM = 1 << 20  # bytes a pipe to or from a worker holds (Linux's default 64 KB, when refused)
+
+
+class LocalPool(Executor):
+    """Local worker processes, each fed through a pipe of its own by the thread that submits (this
+    process's main thread), and each sending its results back through another.
+
+    concurrent.futures' ProcessPoolExecutor runs two threads beside the main one: a feeder that pickles
+    each partition into the workers' queue and a manager that reads and unpickles each result. Both take
+    the GIL from the main thread, which meanwhile tokenizes and builds rows of its own, and the export's
+    parquet writer thread shares its core too. Here the main thread pickles a partition as it submits
+    it and reads a result when it looks whether one is done (`Sent.done`): the same work, with no
+    thread to hand the GIL to. The pipes hold `PIPE_ROOM` bytes, so a worker's result (45 KB a
+    partition of an export's second pass) never waits for this process to read it, and no thread is
+    left behind to make the next export in this process spawn its workers (`start_method`)."""
+
+    def __init__(self, workers: int, context: BaseContext, warm: Callable[[], object] | None = None) -> None:
+        self.workers = [_Worker(context) for _ in range(workers)]
+        self.warmed: list[Future[Any]] = (
+            [worker.send(warm, ()) for worker in self.workers] if warm is not None else []
+        )
+
+    def submit(self, fn: Callable[..., R], /, *args: Any, **kwargs: Any) -> Future[R]:
+        """`fn(*args)` on the worker with the fewest partitions it has not sent back."""
+        assert not kwargs, "LocalPool.submit takes positional arguments"
+        return min(self.workers, key=lambda worker: len(worker.sent)).send(fn, args)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Let the workers go: each ends once it reads the end of its partitions. With `cancel_futures`,
+        a worker still holding partitions (sent and not read back, or given up on) is stopped instead:
+        Ctrl-C or a failure, their results would never be read. Not waiting for the others to exit
+        (unless `wait`): this process has nothing left to give them."""
+        for worker in self.workers:
+            worker.stop(now=cancel_futures and bool(worker.sent), wait=wait)
+
+
+class _Worker:
+    """One worker process and its two pipes (`tasks` out, `results` back), with the futures of the
+    partitions sent to it and not yet read back, in the order sent (it runs them in that order)."""
+
+    def __init__(self, context: BaseContext) -> None:
+        task_end, self.tasks = context.Pipe(duplex=False)
+        self.results, result_end = context.Pipe(duplex=False)
+        for end in (self.tasks, self.results):
+            _roomy(end)
+        self.process = context.Process(target=serve, args=(task_end, result_end), daemon=True)  # type: ignore[attr-defined]
+        self.process.start()
+        task_end.close()  # the worker's ends: this process holding them would hide the worker's exit
+        result_end.close()
+        self.sent: deque[Sent[Any]] = deque()
+
+    def send(self, fn: Callable[..., R], args: tuple[Any, ...]) -> Sent[R]:
+        future: Sent[R] = Sent(self)
+        self.tasks.send((fn, args))
+        self.sent.append(future)
+        return future
+
+    def collect(self, wait: bool) -> None:
+        """Hand the results the worker has sent back to their futures; with `wait`, wait for one."""
+        while self.sent and (wait or self.results.poll()):
+            wait = False
+            future = self.sent.popleft()
+            try:
+                done, value, where = ForkingPickler.loads(self.results.recv_bytes())
+            except EOFError:  # the worker died (killed, out of memory): nothing it holds comes back
+                broken = BrokenProcessPool(f"a worker process ended (exit code {self.process.exitcode})")
+                for lost in (future, *self.sent):
+                    _settle(lost, False, broken)
+                self.sent.clear()
+                return
+            except Exception as exc:  # a result or failure that pickled in the worker but not back here
+                done, value, where = False, exc, None
+            if where is not None:  # a failure's cause does not pickle: it is set again here
+                value.__cause__ = WorkerTraceback(where)
+            _settle(future, done, value)
+
+    def stop(self, now: bool, wait: bool) -> None:
+        """Tell the worker to end after what it holds, or (`now`) end it at once: then it is waited
+        for (a few ms), so that it leaves no file behind in a folder about to be removed."""
+        if now:
+            self.process.terminate()
+        else:
+            with contextlib.suppress(OSError):
+                self.tasks.send(None)
+        self.tasks.close()
+        self.results.close()
+        if now or wait:
+            self.process.join()
+
+
+class Sent(Future[R]):
+    """A partition sent to a worker: done once its result is read from the worker's pipe, which
+    `done` and `result` do (this process's own thread, not a pool's)."""
+
+    def __init__(self, worker: _Worker) -> None:
+        super().__init__()
+        self.worker = worker
+
+    def done(self) -> bool:
+        if not super().done():
+            self.worker.collect(wait=False)
+        return super().done()
+
+    def result(self, timeout: float | None = None) -> R:
+        while not super().done():
+            self.worker.collect(wait=True)
+        return super().result(timeout)
+
+
+def _settle(future: Future[Any], done: bool, value: Any) -> None:
+    if future.cancelled():  # given up on (alongside): its result goes nowhere
+        return
+    if done:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
+def _roomy(end: Connection) -> None:
+    """Make a pipe hold `PIPE_ROOM` bytes, when the system allows it (else it keeps its 64 KB)."""
+    with contextlib.suppress(OSError, AttributeError):  # F_SETPIPE_SZ: Linux only
+        fcntl.fcntl(end.fileno(), fcntl.F_SETPIPE_SZ, PIPE_ROOM)
+
+
+def serve(tasks: Connection, results: Connection) -> None:
+    """A worker's life: run each `(fn, args)` read from `tasks` and send back `(True, result, None)`
+    or `(False, failure, its traceback)`, until `None` or the end of the pipe.
+
+    Ctrl-C is this process's parent's to handle (it stops its workers): a worker ignores it, so it
+    prints no traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:
+            return
+        if task is None:
+            return
+        fn, args = task
+        payload: bytes | memoryview
+        try:
+            payload = ForkingPickler.dumps((True, fn(*args), None))
+        except BaseException as exc:
+            payload = _failure(exc)
+        try:
+            results.send_bytes(payload)
+        except OSError:  # this process's parent stopped reading: it let the workers go
+            return
+
+
+class WorkerTraceback(Exception):
+    """Where a failure happened in a worker (the failure's cause, as concurrent.futures shows it)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+def _failure(exc: BaseException) -> bytes:
+    """A failure as the worker sends it back: itself (or, when it does not pickle, a RuntimeError
+    naming it), with the worker's traceback, which becomes its cause where it is read."""
+    where = '\n"""\n' + "".join(traceback.format_exception(exc)) + '"""'
+    try:
+        return bytes(ForkingPickler.dumps((False, exc, where)))
+    except Exception:
+        return bytes(ForkingPickler.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}"), where)))
+
+
 def alongside(
     pool: Executor,
     func: Callable[..., R],
     partitions: Iterable[P],
     args: tuple[Any, ...],
     limit: int,
-    ready: Future[Any] | None = None,
+    ready: Sequence[Future[Any]] = (),
 ) -> Iterator[R]:
     """`func(partition, *args)` for each partition, results in input order: on the pool's workers, at
     most `limit` partitions queued there, and here whenever the oldest partition is not back yet (this
     process takes the next one instead of waiting). At most `3 * limit` results are held. Until
-    `ready` is done (the workers are warm), every partition runs here.
+    every `ready` is done (the workers are warm), every partition runs here.
 
     The end is seen `limit` partitions ahead (`Ahead`): from then on a partition goes to the pool only
     while fewer are queued there than are left, so this process and the workers run out together. With
@@ -224,13 +392,12 @@ class Ahead(Generic[P]):
         return part
 
 
-def _warm(ready: Future[Any] | None) -> bool:
+def _warm(ready: Sequence[Future[Any]]) -> bool:
     """Whether the workers are ready (a failure to get ready is raised: they could never work)."""
-    if ready is None:
-        return True
-    if not ready.done():
+    if not all(future.done() for future in ready):
         return False
-    ready.result()
+    for future in ready:
+        future.result()
     return True
 
 

@@ -161,3 +161,57 @@ def test_ordered_map_spawns_its_workers_while_another_thread_runs() -> None:
     finally:
         stop.set()
         other.join()
+
+
+def test_ordered_map_runs_no_thread_beside_this_one() -> None:
+    """Its workers are fed and read by this process's own thread: no pool thread takes the GIL from
+    it meanwhile, and none is left behind to make the next map spawn its workers instead of forking."""
+    assert threading.active_count() == 1, "another test left a thread running"
+    with ordered_map(2, warm=functools.partial(time.sleep, 0)) as run:
+        pids = set()
+        for pid in run(_slow_pid, PARTITIONS[:12]):
+            assert threading.active_count() == 1
+            pids.add(pid)
+        assert len(pids) == 2
+    assert engines.start_method() == "fork"
+
+
+def _dies_in_a_worker(part: str) -> int:
+    if multiprocessing.parent_process() is not None:
+        os._exit(3)
+    time.sleep(0.1)  # this process is slow enough for the worker to be given partitions
+    return int(part)
+
+
+def test_a_worker_that_dies_fails_the_map() -> None:
+    """A worker killed in a partition (out of memory, a signal) fails the map with an error naming its
+    end, instead of waiting for its result forever."""
+    with (
+        ordered_map(2, warm=functools.partial(time.sleep, 0)) as run,
+        pytest.raises(engines.BrokenProcessPool, match="exit code 3"),
+    ):
+        list(run(_dies_in_a_worker, PARTITIONS))
+
+
+class _Unpicklable(Exception):
+    def __init__(self, part: str) -> None:
+        super().__init__(f"cannot take {part}")
+        self.hook = lambda: part  # a lambda does not pickle
+
+
+def _fails_unpicklably_in_a_worker(part: str) -> int:
+    if multiprocessing.parent_process() is not None:
+        raise _Unpicklable(part)
+    time.sleep(0.1)
+    return int(part)
+
+
+def test_a_failure_that_does_not_pickle_comes_back_named() -> None:
+    """A worker's failure that cannot be sent as it is comes back as a RuntimeError naming it, with the
+    worker's traceback as its cause."""
+    with (
+        ordered_map(2, warm=functools.partial(time.sleep, 0)) as run,
+        pytest.raises(RuntimeError, match="_Unpicklable: cannot take") as caught,
+    ):
+        list(run(_fails_unpicklably_in_a_worker, PARTITIONS))
+    assert "_fails_unpicklably_in_a_worker" in str(caught.value.__cause__)
