@@ -261,7 +261,7 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         # "The hope has been that ...", "Sanders's point was that ...": a copula's subject that cannot
         # speak names the content, and only its owner is a source
         source = syntax.noun_owner(source)
-    if evidential(cue):
+    if evidential(cue) or syntax.naming_participle(cue):
         source = None
     return content, source
 

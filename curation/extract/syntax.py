@@ -32,7 +32,8 @@ def subject_of(verb: Token) -> Token | None:
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
         if subjects:
             # two subjects are a misparse: "The Latest: TRUMP urges ...", the one nearest the verb
-            before = [c for c in subjects if c.i < current.i]
+            # ("Lee, despite ADMITTING that ..., the members need ...": the one before the participle)
+            before = [c for c in subjects if c.i < min(current.i, verb.i)]
             child = before[-1] if len(subjects) > 1 and before else subjects[0]
             return _relayer(child) or _past_dateline(child)
         controller = _object_controller(current)
@@ -437,10 +438,38 @@ def passive_without_agent(speaker: Span, cue: Span) -> bool:
     """A passive cue's subject is what is reported on, not who reports ("X is expected to", "X was
     described as"); only a "by" agent names the source, and without one the source is unstated. So
     is the subject a bare passive participle hangs on ("ASKED about the bomb, Clinton said": Clinton
-    was asked; who asked is not said)."""
+    was asked; who asked is not said), and "known as" (`naming_participle`)."""
     if passive_agent(cue.root) is not None:
         return False
-    return speaker.root.dep_ == "nsubjpass" or bare_passive_participle(cue.root)
+    root = cue.root
+    return _patient_of(speaker.root, root) or bare_passive_participle(root) or naming_participle(root)
+
+
+def _patient_of(subject: Token, verb: Token) -> bool:
+    """Whether a passive subject is what `verb` reports on: the verb's own ("X is expected to"), or
+    its complement's ("X was sworn in TO TELL"); not when the verb is a clause of its own the parse hung
+    on the passive one, a conjunct or a preposition's participle ("voters, who are drawn to his plan and
+    FEEL that", "AFTER SAYING his knee was sore, the senator was taken to a clinic"): there the subject
+    speaks (PolNeAR dev and test: one speaker each, none lost)."""
+    if subject.dep_ != "nsubjpass":
+        return False
+    current = verb
+    while current.i != subject.head.i and current.head is not current:
+        if current.dep_ in ("conj", "pcomp"):
+            return False
+        current = current.head
+    return True
+
+
+def naming_participle(verb: Token) -> bool:
+    """ "the bill, KNOWN AS JASTA", "a region also KNOWN AS ...": the writer names a thing, nobody is
+    reported (PolNeAR's gold names no source for "known as"). Not "called": the tagger takes "X CALLED
+    Y a liar" for a participle too."""
+    return (
+        verb.lemma_ == "know"
+        and verb.tag_ == "VBN"
+        and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
+    )
 
 
 def adjectival_passive(verb: Token) -> bool:

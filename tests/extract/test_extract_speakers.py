@@ -487,3 +487,56 @@ def test_speakers_quotes_whose_cues_share_a_head_word_are_one_quote(nlp: Languag
     assert [a.kind for a in found] == ["indirect", "indirect"]
     other = quote("We have done our job.", "direct", Mention(has, has + 3, "has"))  # another head word
     assert [a.extra.get("group") for a in one_quote_per_cue([first, other], doc)] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a participle under a preposition, or a conjunct, of a passive clause: its subject speaks
+        (
+            "After saying that his left knee was so sore he could barely walk, the senator was taken to "
+            "a clinic.",
+            "the senator",
+        ),
+        (
+            "Young voters such as Ramos, who are drawn to his plan and feel that the old policies failed "
+            "them, turned out.",
+            "who",
+        ),
+        # the passive's own complement: its subject is what is reported on, not a source
+        ("The mayor was never sworn in to tell the truth.", None),
+    ],
+)
+def test_speakers_a_clause_hung_on_a_passive_keeps_its_speaker(
+    nlp: Language, text: str, speaker: str | None
+) -> None:
+    [a] = found(nlp, text)
+    assert (a.speaker.text if a.speaker else None) == speaker
+
+
+def test_speakers_of_two_subjects_the_one_before_a_participle_under_a_preposition(nlp: Language) -> None:
+    """ "X, despite admitting that ..., the members need ...": a sentence with two subjects (a missing
+    verb of saying); the participle between them reports for the one before it, not the nearer one."""
+    [a] = found(
+        nlp,
+        "Governor Ann Lee, despite admitting that she had doubts about the bill, the members need to "
+        "vote on it.",
+    )
+    assert (a.speaker.text if a.speaker else None, a.cue.text if a.cue else None) == (
+        "Governor Ann Lee",
+        "admitting",
+    )
+
+
+def test_speakers_known_as_names_a_thing_and_no_source(nlp_base: Language) -> None:
+    """ "X, also known as Y": the writer names X; nobody is reported (the gold names no source)."""
+    assert (
+        learned_source(nlp_base, "The treaty, also known as the Lisbon pact, changed the union.", "known")
+        is None
+    )
+    assert (
+        learned_source(
+            nlp_base, "The treaty, which critics described as a trap, changed the union.", "described"
+        )
+        == "critics"
+    )
