@@ -27,8 +27,11 @@ def complement_of(verb: Token) -> Token | None:
     return None
 
 
-def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None) -> tuple[int, int] | None:
-    """Token range [start, end) of the reported clause, trimmed of "that", punctuation, background."""
+def content_bounds(
+    verb: Token, comp: Token, span: tuple[int, int] | None = None, shortest: int = 2
+) -> tuple[int, int] | None:
+    """Token range [start, end) of the reported clause, trimmed of "that", punctuation, background;
+    None when fewer than `shortest` tokens are left."""
     doc = verb.doc
     start, end = span or (comp.left_edge.i, comp.right_edge.i + 1)
     # A trailing background clause after a comma: ", where Ukraine launched ..." is the writer's.
@@ -48,7 +51,7 @@ def content_bounds(verb: Token, comp: Token, span: tuple[int, int] | None = None
     while start < end and (doc[start].dep_ == "mark" and doc[start].lower_ in ("that", "if", "whether")):
         start += 1
     start, end = _strip(doc, start, end)
-    if end - start < 2:
+    if end - start < shortest:
         return None
     return start, end
 

@@ -367,7 +367,10 @@ def test_rules_no_attribution(nlp: Language, text: str) -> None:
             [("indirect", "the bill", "the senator", "mentioned")],
         ),
         ("In her 2003 book, Clinton noted the risk.", [("indirect", "the risk", "Clinton", "noted")]),
-        ("One after another, the companies declared bankruptcy.", []),
+        (
+            "One after another, the companies declared bankruptcy.",
+            [("indirect", "bankruptcy", "the companies", "declared")],
+        ),
         ("Before the vote, the senator mentioned it.", []),
     ],
 )
@@ -375,6 +378,28 @@ def test_rules_fronted_phrase_is_no_postposed_content(
     nlp: Language, text: str, expected: list[tuple[str, str, str, str]]
 ) -> None:
     assert [summary(a) for a in found(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a one-word noun object of a verb that takes its content as object is the content
+        ("The newspaper endorsed Ramirez.", [("indirect", "Ramirez", "The newspaper", "endorsed")]),
+        ("The union cited fatigue.", [("indirect", "fatigue", "The union", "cited")]),
+        # a pronoun says nothing
+        ("She was asking him.", []),
+    ],
+)
+def test_rules_one_word_noun_object_is_a_content(
+    nlp: Language, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
+def test_rules_no_object_content_under_according_to(nlp: Language) -> None:
+    # the parser takes "show" for a verb with the object "insiders": the phrase names the source
+    text = "The host will leave the network next year, according to show insiders."
+    assert [a.rule for a in found(nlp, text)] == ["according_to"]
 
 
 @pytest.mark.parametrize(
