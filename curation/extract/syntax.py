@@ -392,6 +392,23 @@ def governing_subject(noun: Token) -> Token | None:
     return subject
 
 
+# Prepositions of time or circumstance: a noun of saying after one sets the scene of the clause and is
+# held by nobody it names ("FOLLOWING reports of the blast, X said", "offering aid AMID concerns that").
+ADJUNCT_PREPOSITIONS = frozenset(
+    {"following", "amid", "amidst", "during", "after", "before", "despite", "since"}
+)
+
+
+def scene_noun(noun: Token) -> bool:
+    """A noun of saying that is the object of an adjunct preposition (`ADJUNCT_PREPOSITIONS`) or of a
+    preposition on a verb that makes its subject a target (`TARGET_LEMMAS`: "X came DURING an answer
+    about"): the gold names no source for it, where `governing_subject` would give the verb's subject."""
+    prep = noun.head
+    if noun.dep_ != "pobj" or prep.dep_ != "prep" or prep is noun:
+        return False
+    return prep.lower_ in ADJUNCT_PREPOSITIONS or prep.head.lemma_ in TARGET_LEMMAS
+
+
 def holder_like(subject: Token) -> bool:
     """A subject that can hold or voice a claim: a named person, organisation, place or group, a name,
     a personal or relative pronoun, or a plural common noun that is no text or speech ("voters",
@@ -411,7 +428,7 @@ def noun_source(noun: Token) -> Token | None:
     subject of the verb whose preposition it follows ("Trump took offense at SUGGESTIONS that"). Not the
     sentence's subject otherwise: "X has faced QUESTIONS about", "came under CRITICISM for" name X as
     the target, and the gold names no source."""
-    return noun_owner(noun) or governing_subject(noun)
+    return noun_owner(noun) or (None if scene_noun(noun) else governing_subject(noun))
 
 
 def misparsed_source(content: Span, source: Token, cue: Token) -> bool:

@@ -540,3 +540,48 @@ def test_speakers_known_as_names_a_thing_and_no_source(nlp_base: Language) -> No
         )
         == "critics"
     )
+
+
+def test_speakers_a_noun_of_saying_after_an_adjunct_preposition_has_no_holder(nlp: Language) -> None:
+    """ "amid concerns that", "following reports of": the noun sets the scene; the subject of the verb
+    the phrase hangs on does not hold it (the gold names no source), unlike "took offense at claims"."""
+    got = [
+        (a.cue.text if a.cue else None, a.speaker.text if a.speaker else None)
+        for a in found(
+            nlp,
+            "Officials offered new aid amid growing concerns that the region is too dependent on imports.",
+        )
+    ]
+    assert ("concerns", None) in got
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # a preposition on a verb that makes its subject a target: no source, and no fallback either
+        ("The council came under sharp criticism for its failure to act on the floods.", "under", None),
+        ("Following early reports of the fire, the mayor said the station was closed.", "reports", None),
+        # "looks like" + a clause: evidential, what seems
+        ("Despite the denials, it sure looks like the two firms are working together.", "looks", None),
+    ],
+)
+def test_speakers_a_learned_cue_of_a_scene_target_or_seeming_names_no_one(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.integration
+def test_speakers_a_judged_scene_noun_of_a_lexicon_word_is_kept_without_a_speaker() -> None:
+    """A candidate only the judge proposes needs `lexicon_min` when its cue is a lexicon word whose
+    parse settles the source: a named one, or none for a scene noun ("following REPORTS of")."""
+    from curation.extract.learned import QUOTES_KEY, SPANS_KEY, LearnedQuotes, candidates
+    from curation.extract.pipeline import load_model
+
+    doc = load_model()("Following early reports of the fire, the mayor closed the station.")
+    [judged] = [c for c in candidates(doc) if c.cue.text == "reports"]
+    doc._.attributions = []
+    doc.spans[QUOTES_KEY] = [doc[judged.start : judged.end]]
+    doc.spans[QUOTES_KEY].attrs["scores"] = [0.2]
+    LearnedQuotes("learned", SPANS_KEY, 0.5, lexicon_min=0.1).annotate(doc)
+    assert [(a.text, a.speaker) for a in doc._.attributions] == [("of the fire", None)]
