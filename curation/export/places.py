@@ -9,9 +9,9 @@ partition).
 
 The bytes a worker reads are checked against the hash of the bytes this process read (xxh3, 0.004 ms
 a record): a file changed in between is the same error as a file changed between the two passes. In the
-second pass this process still reads every chosen line, the worker's half included, checks it against
-the first pass's hash and hashes it again when it sends its place (curation.export.contents.write_rows):
-handing the worker the first pass's hash instead would spare this process both, a change left for later.
+first pass a partition is a `ByPlace` (this process reads every line to cut the file into partitions);
+in the second, a `Placed` made from the first pass's places and hashes (curation.export.contents.placed),
+which this process reads too when it runs the partition itself, so it never reads the worker's lines.
 On Dask (workers on other machines, `Run.shared_dir` None) and in this process, the lines go as they are.
 """
 

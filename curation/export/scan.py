@@ -44,6 +44,7 @@ class Choice:
     line_hash: str  # of the raw line: the second pass checks the file did not change meanwhile
     canonical: bool  # the line is the record's own JSON dump (the second pass reads it with orjson)
     reviewed_records: int = 0
+    length: int = 0  # of its line in bytes: a local worker reads it by place (curation.export.places)
 
 
 @dataclass
@@ -68,6 +69,7 @@ class Seen:
     line_hash: str = ""
     signature: np.ndarray | None = None
     canonical: bool = False
+    length: int = 0  # of the line in bytes
 
 
 def is_canonical(raw: bytes, doc: Document) -> bool:
@@ -117,7 +119,7 @@ def scan_part(lines: list[Line], path: str, silver: bool, schema: LabelSchema | 
         out.append(
             Seen(
                 where, record.id, provenance.reviewed, provenance, record_rank(provenance, digest), digest,
-                text_digest, line_hash(line.raw), values, own,
+                text_digest, line_hash(line.raw), values, own, len(line.raw),
             )
         )  # fmt: skip
     return out
@@ -264,7 +266,7 @@ def scan(
                 grouper.add_signature(seen.doc_id, seen.signature)
                 known = choices[seen.doc_id] = Choice(
                     seen.rank, lineno, seen.line.offset, seen.digest, seen.text_digest, seen.line_hash,
-                    seen.canonical,
+                    seen.canonical, length=seen.length,
                 )  # fmt: skip
             elif known.text_digest != seen.text_digest:
                 raise InputError(
@@ -274,7 +276,7 @@ def scan(
             elif seen.rank > known.rank:
                 known.rank, known.lineno, known.digest = seen.rank, lineno, seen.digest
                 known.offset, known.line_hash = seen.line.offset, seen.line_hash
-                known.canonical = seen.canonical
+                known.canonical, known.length = seen.canonical, seen.length
             known.reviewed_records += seen.reviewed
     if records == 0:
         raise InputError(f"{path}: no records; export needs a JSONL file of annotated documents")

@@ -60,3 +60,36 @@ def test_partitions_go_by_place_only_to_local_workers(tmp_path: Path) -> None:
     assert all(type(p) is ByPlace for p in by_place(parts, tmp_path / "f", local=True))
     assert list(by_place(parts, tmp_path / "f", local=False)) == parts
     assert all(type(p) is list for p in by_place(parts, tmp_path / "f", local=False))
+
+
+def test_the_second_pass_reads_its_chosen_lines_by_the_first_pass_places(
+    make: Any, tmp_path: Path, seed_records: list[dict[str, Any]]
+) -> None:
+    """With local workers the second pass's partitions are the first pass's places of the chosen lines
+    (nothing read by this process until it runs one): they read back the lines the first pass chose,
+    and a line changed since is the partition's failure, named by its line."""
+    from curation.export.contents import placed
+    from curation.export.grouping import NearDuplicateGrouper
+    from curation.export.scan import scan
+
+    older = dict(
+        seed_records[0], provenance=dict(seed_records[0]["provenance"], updated_at="2000-01-01T00:00:00Z")
+    )
+    path = make.write_jsonl(tmp_path / "records.jsonl", [older, *seed_records])  # line 1 is not chosen
+    found = scan(path, True, NearDuplicateGrouper())
+    chosen = sorted(found.choices.items(), key=lambda item: item[1].offset)
+    splits = {doc_id: f"split-{i}" for i, doc_id in enumerate(found.choices)}
+    items = [item for part in placed(path, chosen, splits) for item in part.items()]
+    by_offset = {line.offset: line for line in iter_lines(path)}
+    assert [(line, canonical, split) for line, canonical, split in items] == [
+        (by_offset[choice.offset], choice.canonical, splits[doc_id]) for doc_id, choice in chosen
+    ]
+    assert 1 not in {line.lineno for line, _, _ in items}
+    last = chosen[-1][1]
+    raw = path.read_bytes()
+    path.write_bytes(raw[: last.offset] + raw[last.offset :].replace(b'"id"', b'"ID"', 1))
+    parts = list(placed(path, chosen, splits))
+    with pytest.raises(
+        InputError, match=rf"records\.jsonl: changed while being exported \(line {last.lineno}\)"
+    ):
+        parts[-1].items()
