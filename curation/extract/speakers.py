@@ -131,6 +131,10 @@ class Speakers(WithLexicon):
                 # noun inside the quote for the subject; the one named after the verb says it, or the
                 # one the parse hung on that noun after the quote (“...,” Trump, the frontrunner, said)
                 subject = _postposed_subject(verb) or _appended_after(subject, a.end)
+            if subject is not None and a.end <= subject.idx and verb.i < subject.i:
+                # “...,” Ruiz, a top aide, said on the “Morning Show.”: a subject after the verb, when a
+                # name stands between the quote and the verb, is a misparse (here, a quoted title)
+                subject = None if _words_between(doc, a.end, verb) is not None else subject
             if subject is None or a.start <= subject.idx < a.end:
                 between = _words_between(doc, a.end, verb)
                 if between is None:
@@ -145,7 +149,10 @@ class Speakers(WithLexicon):
                 a, speaker=syntax.as_mention(speaker), cue=cue, score=self.scores[rule], rule=rule
             )
             shared = [p for p in previous if p.kind == "direct" and p.cue is not None and p.cue == cue]
-            return _grouped(found, shared[-1]) if shared else found
+            if not shared:
+                return found
+            # “A,” X said on a show. “B.”: one cue, one quote in two segments, one speaker (the first's)
+            return _grouped(replace(found, speaker=shared[-1].speaker), shared[-1])
         last = _last_speaker_before(text, previous, a)
         if last is not None and _same_turn(text, last, a):
             rule = "direct_continued" if last.kind == "direct" else "direct_nearby"

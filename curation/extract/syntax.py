@@ -35,7 +35,7 @@ def subject_of(verb: Token) -> Token | None:
             # ("Lee, despite ADMITTING that ..., the members need ...": the one before the participle)
             before = [c for c in subjects if c.i < min(current.i, verb.i)]
             child = before[-1] if len(subjects) > 1 and before else subjects[0]
-            return _relayer(child) or _past_dateline(child)
+            return _relayer(child) or _named_apposition(child) or _past_dateline(child)
         controller = _object_controller(current)
         if controller is not None:
             return controller
@@ -114,9 +114,26 @@ def _object_controller(clause: Token) -> Token | None:
     TO FEAR ...", "forced Stumpf TO ADMIT ...", "left many nations FEELING that ..."): object control,
     so the one who fears or admits is the object, not the subject of the verb above."""
     head = clause.head
-    if clause.dep_ != "xcomp" or head is clause or head.lemma_.lower() in NOT_OBJECT_CONTROL:
+    if clause.dep_ != "xcomp" or head is clause:
         return None
-    return next((c for c in head.children if c.dep_ == "dobj" and c.i < clause.i), None)
+    obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < clause.i), None)
+    if obj is None:
+        return None
+    shown = _named_of(obj, clause) if clause.tag_ == "VBG" else None
+    if shown is not None:  # "The spot shows footage of Jones ASKING ...": Jones asks, whatever the verb
+        return shown
+    return None if head.lemma_.lower() in NOT_OBJECT_CONTROL else obj
+
+
+def _named_of(noun: Token, verb: Token) -> Token | None:
+    """The name an "of" phrase on `noun` gives before `verb` ("footage OF SMITH saying"): who the
+    participle describes, when the parse hangs it on the noun or on the noun's verb."""
+    for prep in noun.rights:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i < verb.i:
+            named = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
+            if named:
+                return named[0]
+    return None
 
 
 DASHES = frozenset({"-", "--", "–", "—", "―"})
@@ -132,6 +149,17 @@ def _past_dateline(subject: Token) -> Token:
             if child.dep_ == "appos" and (dash is None or child.i > dash):
                 return child
     return subject
+
+
+def _named_apposition(subject: Token) -> Token | None:
+    """ "With a week until the vote, Ann Lee, an adviser, called ...": the parse made a preposition's
+    object the subject and hung the person named after it on it as an apposition; the person is the
+    speaker (not "The campaign's chairman, Ann Lee, said": that subject does not follow a preposition)."""
+    first = subject.left_edge.i
+    after_preposition = first > 0 and subject.doc[first - 1].pos_ == "ADP"
+    if subject.pos_ != "NOUN" or subject.ent_type_ or holder_like(subject) or not after_preposition:
+        return None
+    return next((c for c in subject.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
 
 
 def _relayer(subject: Token) -> Token | None:
@@ -156,11 +184,9 @@ def participle_owner(verb: Token) -> Token | None:
     if verb.dep_ != "acl" or verb.head.pos_ not in ("PROPN", "NOUN", "PRON"):
         return None
     owner = verb.head
-    for prep in owner.rights:
-        if prep.dep_ == "prep" and prep.lower_ == "of" and prep.i < verb.i:
-            named = [c for c in prep.children if c.dep_ == "pobj" and c.pos_ == "PROPN"]
-            if named:
-                return named[0]
+    named = _named_of(owner, verb)
+    if named is not None:
+        return named
     if owner.pos_ == "NOUN" and not owner.ent_type_ and owner.dep_ == "pobj" and owner.head.dep_ == "prep":
         above = owner.head.head
         subject = subject_of(above) if above.pos_ in ("VERB", "AUX") else None
@@ -479,13 +505,13 @@ def _patient_of(subject: Token, verb: Token) -> bool:
 
 
 def naming_participle(verb: Token) -> bool:
-    """ "the bill, KNOWN AS JASTA", "a region also KNOWN AS ...": the writer names a thing, nobody is
-    reported (PolNeAR's gold names no source for "known as"). Not "called": the tagger takes "X CALLED
-    Y a liar" for a participle too."""
+    """ "the bill, KNOWN AS JASTA", "a region also KNOWN AS ...", "a state KNOWN FOR its caucuses": the
+    writer names a thing or its reputation, nobody is reported (PolNeAR's gold names no source for
+    "known as" or "known for"). Not "called": the tagger takes "X CALLED Y a liar" for a participle too."""
     return (
         verb.lemma_ == "know"
         and verb.tag_ == "VBN"
-        and any(c.dep_ == "prep" and c.lower_ == "as" for c in verb.children)
+        and any(c.dep_ == "prep" and c.lower_ in ("as", "for") for c in verb.children)
     )
 
 
