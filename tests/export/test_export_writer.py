@@ -51,3 +51,21 @@ def test_abort_stops_the_thread(tmp_path: Path) -> None:
     sink.add("documents", "train", pa.table({"id": ["a", "b"]}), np.ones(2, dtype=np.int64))
     sink.abort()
     assert threading.active_count() == before
+
+
+def test_the_last_row_groups_of_many_files_follow_their_earlier_ones(tmp_path: Path) -> None:
+    """At close every file's last group is written, each after the groups written before it."""
+    sink = ParquetSink(tmp_path, FEATURES, batch_rows=5, document_rows=2)
+    splits = ["train", "validation", "test", "other"]
+    expected: dict[str, list[str]] = {split: [] for split in splits}
+    for i in range(7):
+        for split in splits:
+            chunk = [f"{split}-{i}-{j}" for j in range(i % 3 + 1)]
+            expected[split] += chunk
+            sink.add("documents", split, pa.table({"id": chunk}), np.ones(len(chunk), dtype=np.int64))
+            sink.add("quotes", split, pa.table({"n": [i]}), np.ones(1, dtype=np.int64))
+    sink.close()
+    for split in splits:
+        documents = pq.ParquetFile(tmp_path / data_file("documents", split))
+        assert documents.read().column("id").to_pylist() == expected[split]
+        assert pq.read_table(tmp_path / data_file("quotes", split)).column("n").to_pylist() == list(range(7))
