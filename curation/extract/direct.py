@@ -8,20 +8,23 @@ with a fresh opening mark (the news convention for multi-paragraph quotes).
 A quoted stretch that sits inside a clause ("stated that “the ball is in their court”", "the
 “positive” proposal") is a fragment, not a direct quote: it goes to `doc._.quoted_fragments`
 where the indirect-speech component turns the clause around it into a mixed quote.
-Speakers and cues are found later by `curation_speakers`.
+Speakers and cues are found later by `curation_speakers`, but for a quoted transcript's turns
+(‘"HOST: Senator, ...’): each is a quote of its own, named by its opening name (`_turn_of`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from curation import marks
 from curation.extract import lexicon
+from curation.extract.kinds import kind_of
 from curation.extract.lexicon import WithLexicon
+from curation.extract.speaker_lines import transcript_turn
 from curation.extract.types import Attribution, Mention
 
 
@@ -187,7 +190,7 @@ def find_quoted_stretches(text: str, limits: FragmentLimits = FRAGMENTS) -> list
         if open_at is not None:
             # The previous paragraph ended inside a quote: it continues only if this one reopens.
             role, width = _mark_at(text, p_start)
-            if role == "open":
+            if role == "open" and transcript_turn(text, p_start, p_end) is None:
                 spanned += 1
                 i = p_start + width
             else:
@@ -261,9 +264,9 @@ class DirectQuotes(WithLexicon):
                 continue
             if len(content.split()) < self.min_words or not s.closed and s.paragraphs == 1:
                 if not s.closed and len(content.split()) >= self.unclosed_min_words:
-                    quotes.append(self._quote(s, content, self.unclosed_score))
+                    quotes.append(_turn_of(text, self._quote(s, content, self.unclosed_score)))
                 continue
-            quotes.append(self._quote(s, content, self.score))
+            quotes.append(_turn_of(text, self._quote(s, content, self.score)))
         doc._.attributions = quotes
         doc._.quoted_fragments = fragments
         return doc
@@ -279,3 +282,24 @@ class DirectQuotes(WithLexicon):
             rule="direct",
             extra={"paragraphs": s.paragraphs, "closed": s.closed},
         )
+
+
+def _turn_of(text: str, quote: Attribution) -> Attribution:
+    """A quote that is a transcript's turn (‘"HOST: Senator, ...’, `transcript_turn`) is said by the name
+    that opens it: the quote starts after the name, which is its speaker, and the colon its cue; its
+    kind is a "NAME:" line's (curation.extract.speaker_lines), read from the marks inside it."""
+    line_start = text.rfind("\n", 0, quote.start) + 1
+    line_end = text.find("\n", quote.start)
+    parts = transcript_turn(text, line_start, len(text) if line_end < 0 else line_end)
+    if parts is None or parts[0] != quote.start:
+        return quote
+    s0, s1, c0, _ = parts
+    return replace(
+        quote,
+        start=c0,
+        text=text[c0 : quote.end],
+        kind="mixed" if kind_of(text, c0, quote.end) == "mixed" else "indirect",  # as a "NAME:" line's
+        speaker=Mention(s0, s1, text[s0:s1]),
+        cue=Mention(s1, s1 + 1, ":"),
+        rule="speaker_line",
+    )

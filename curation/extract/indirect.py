@@ -96,8 +96,9 @@ class IndirectQuotes(WithLexicon):
                 continue
             found.append(attribution)
         found += quoted_objects(doc, found, fragments, self.scores["direct_object"])
-        direct_found = [a for a in found if a.kind == "direct"]
-        found += speaker_lines(index.text, direct_found, self.fragments, self.scores["speaker_line"])
+        # a transcript's turn is a quote the direct component found and named (curation.extract.direct)
+        taken = [a for a in found if a.kind == "direct" or a.rule == "speaker_line"]
+        found += speaker_lines(index.text, taken, self.fragments, self.scores["speaker_line"])
         found = run_on(doc, _without_nested_weak(doc, found))
         doc._.attributions = sorted(found, key=lambda a: (a.start, a.end))
         self.index = None

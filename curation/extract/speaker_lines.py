@@ -28,6 +28,16 @@ def speaker_line(text: str, start: int, end: int) -> tuple[int, int, int, int] |
     return m.start(1), m.end(1), content_start, content_end
 
 
+def transcript_turn(text: str, start: int, end: int) -> tuple[int, int, int, int] | None:
+    """speaker_line's parts for a line that opens with a quotation mark and an upper-case name: a turn
+    of a quoted transcript (‘"HOST: Senator, ...’), each paragraph reopening the quote as a multi-paragraph
+    quote does; the turn, not the quote, ends at the next name (curation.extract.direct)."""
+    if start >= end or text[start] not in marks.OPENERS:
+        return None
+    parts = speaker_line(text, start, end)
+    return parts if parts is not None and text[parts[0] : parts[1]].isupper() else None
+
+
 _OPENERS = marks.char_class(marks.OPENERS)
 SPEAKER_LINE = re.compile(rf"[{_OPENERS}]?([A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){{0,3}}): +(\S.*)")
 

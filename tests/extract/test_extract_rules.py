@@ -519,3 +519,21 @@ def test_rules_scores_and_thresholds_are_component_config() -> None:
     assert "Very Bad Deal For Everyone" in [a.text for a in custom_found if a.kind == "direct"]
     with pytest.raises(ValueError, match="unknown scores keys \\['direct_cu'\\]"):
         spacy.load(get_settings().model).add_pipe("curation_speakers", config={"scores": {"direct_cu": 0.5}})
+
+
+def test_rules_a_quoted_transcript_is_one_quote_per_turn(nlp: Language) -> None:
+    """A transcript quoted paragraph by paragraph (each reopens the quote, as a multi-paragraph quote
+    does) is one quote per turn: a paragraph opening with an upper-case "NAME:" starts a new quote,
+    said by that name; a paragraph reopened without one continues the turn."""
+    text = (
+        'The debate went on.\n\n"HOST: Senator, do you back the plan or not?\n\n"LEE: I back it fully, '
+        'and I have said so for a year now.\n\n"But the details still matter to the voters here.\n\n'
+        '"HOST: Thank you, Senator, for your time tonight."'
+    )
+    got = [(a.speaker.text if a.speaker else None, a.text.split("\n")[0]) for a in found(nlp, text)]
+    assert got == [
+        ("HOST", "Senator, do you back the plan or not?"),
+        ("LEE", "I back it fully, and I have said so for a year now."),
+        ("HOST", "Thank you, Senator, for your time tonight."),
+    ]
+    assert all(a.rule == "speaker_line" and a.cue and a.cue.text == ":" for a in found(nlp, text))
