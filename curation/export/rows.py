@@ -19,8 +19,20 @@ from typing import Any, cast
 import numpy as np
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from curation.collector import without_collections
+from curation.export.columnar import (
+    Columns,
+    encoded_array,
+    first_tails,
+    ids_in,
+    json_column,
+    line_schema,
+    read_columns,
+    split_at,
+    texts_of,
+)
 from curation.export.features import (
     bio_names,
     outgoing_relations,
@@ -84,7 +96,7 @@ class SpanList:
     """Every span of a partition, document after document, with what the configs read of each as
     columns (label ids, offsets in its text, its document's index)."""
 
-    items: list[Row]
+    items: list[Row]  # the span dicts; none when read as columns (`RowBuilder.columnar_part` reads none)
     doc: np.ndarray
     label: np.ndarray
     start: np.ndarray
@@ -122,6 +134,7 @@ class RowBuilder:
         combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
         self.begin_tags = [combined_tags[f"B-{label}"] for label in schema.span_labels]
         self.units = unit_configs(schema)
+        self.line_schema = line_schema(schema)
         # Worked out once, not per span: each unit label's relations with the attributes of their tails.
         self.relations = {
             label: [(r, relation_tail_attrs(schema, r)) for r in outgoing_relations(schema, label)]
@@ -141,7 +154,7 @@ class RowBuilder:
             tables[config], counts[config] = self.unit_table(
                 config, label, docs, spans, texts, sentences, linked
             )
-        tables["tokens"] = self.tokens_table(docs, spans, texts, tokens)
+        tables["tokens"] = self.tokens_table([doc["id"] for doc in docs], spans, texts, tokens)
         counts["tokens"] = counts["documents"]
         facts = [
             Facts(
@@ -239,15 +252,139 @@ class RowBuilder:
                 columns[f"{relation}_{name}"] = encoded(
                     spec, [t["attrs"].get(name) if t else None for t in tails]
                 )
-        base = texts.bases[which]
-        first, last = sentences.around(starts + base, ends + base)
-        joined = texts.joined
-        columns["sentence"] = [joined[a:b] for a, b in zip(first.tolist(), last.tolist(), strict=True)]
-        columns["sentence_start"], columns["sentence_end"] = first - base, last - base
+        columns |= sentence_columns(texts, sentences, which, starts, ends)
         columns["score"] = spans.scores.take(rows)
         return table_of(self.arrow[config], columns), np.bincount(which, minlength=len(docs))
 
-    def tokens_table(self, docs: list[Record], spans: SpanList, texts: Texts, tokens: Tokens) -> pa.Table:
+    def columnar_part(self, columns: Columns, texts: Texts, tokens: Tokens) -> Part | None:
+        """`part` of records read as columns (curation.export.columnar), without a Python object per
+        span; None when the columns cannot show the same rows (then `part` builds them from dicts)."""
+        items, documents = columns.spans, len(columns.span_sizes)
+        label = ids_in(items.field("label"), self.schema.span_labels)
+        if label is None:
+            return None
+        doc = np.repeat(np.arange(documents), columns.span_sizes)
+        start, end = items.field("start").to_numpy(), items.field("end").to_numpy()
+        scores = items.field("score").cast(pa.float32())
+        spans = SpanList([], doc, label, start, end, items.field("id"), items.field("text"), scores)
+        linked = first_tails(columns, doc, start, end, self.schema.relation_labels)
+        table = self.columnar_documents(columns, spans)
+        if linked is None or table is None:
+            return None
+        tables = {"documents": table}
+        counts = {"documents": np.ones(documents, dtype=np.int64)}
+        sentences = sentence_bounds(texts.joined, texts.codes)
+        for config, unit in self.units.items():
+            made = self.columnar_units(config, unit, columns, spans, texts, sentences, linked)
+            if made is None:
+                return None
+            tables[config], counts[config] = made
+        ids = columns.ids.to_pylist()
+        tables["tokens"] = self.tokens_table(ids, spans, texts, tokens)
+        counts["tokens"] = counts["documents"]
+        labels = items.field("label").to_pylist()
+        defaults: list[list[str]] = [[] for _ in range(documents)]
+        owners = pc.list_parent_indices(items.field("defaults")).to_numpy()
+        for at, attr in zip(
+            owners.tolist(), pc.list_flatten(items.field("defaults")).to_pylist(), strict=True
+        ):
+            defaults[doc[at]].append(f"{labels[at]}.{attr}")
+        facts = [
+            Facts(i, kept.provenance, source, kept.meta, own, relations, filled)
+            for i, kept, source, own, relations, filled in zip(
+                ids, columns.kept, columns.sources.to_pylist(), split_at(labels, columns.span_sizes),
+                split_at(columns.relations.field("label").to_pylist(), columns.relation_sizes), defaults,
+                strict=True,
+            )
+        ]  # fmt: skip
+        return Part(tables, counts, facts)
+
+    def columnar_documents(self, columns: Columns, spans: SpanList) -> pa.Table | None:
+        """`documents_table` of records read as columns (None: a choice value is not the schema's)."""
+        schema = self.arrow["documents"]
+        kind = cast(pa.StructType, cast(pa.ListType, schema.field("spans").type).value_type)
+        items = columns.spans
+        span_columns: dict[str, Any] = {
+            "id": spans.ids,
+            "start": spans.start,
+            "end": spans.end,
+            "label": spans.label,
+            "text": spans.texts,
+            "score": spans.scores,
+            "group": items.field("group"),
+        }
+        attrs = items.field("attrs")
+        for column in self.attr_columns:
+            owned = pa.array(np.isin(spans.label, [self.labels[label] for label in column.labels]))
+            values = pc.if_else(owned, attrs.field(column.attr), pa.scalar(None, pa.string()))
+            span_columns[column.name] = encoded_array(column.spec, values, kind.field(column.name).type)
+            if span_columns[column.name] is None:
+                return None
+        relations = columns.relations
+        label = ids_in(relations.field("label"), self.schema.relation_labels)
+        if label is None:
+            return None
+        relation_columns = {"head": relations.field("head"), "tail": relations.field("tail"), "label": label}
+        kept = columns.kept
+        table = {
+            "id": columns.ids,
+            "source": columns.sources,
+            "text": columns.texts,
+            "spans": list_array(schema.field("spans").type, span_columns, columns.span_sizes),
+            "relations": list_array(schema.field("relations").type, relation_columns, columns.relation_sizes),
+            "reviewed": [each.provenance["reviewed"] for each in kept],
+            "meta": json_column([each.meta for each in kept]),
+            "provenance": json_column([each.provenance for each in kept]),
+        }
+        return table_of(schema, table)
+
+    def columnar_units(
+        self,
+        config: str,
+        label: str,
+        columns: Columns,
+        spans: SpanList,
+        texts: Texts,
+        sentences: Sentences,
+        linked: np.ndarray,
+    ) -> tuple[pa.Table, np.ndarray] | None:
+        """`unit_table` of records read as columns (`linked`: `first_tails`); None when a span leaves out
+        an attribute whose schema gives a default (the columns hold a null for it either way)."""
+        schema = self.arrow[config]
+        picked = np.flatnonzero(spans.label == self.labels[label])
+        which = spans.doc[picked]
+        starts, ends = spans.start[picked], spans.end[picked]
+        rows = pa.array(picked)
+        attrs = columns.spans.field("attrs")
+        table: dict[str, Any] = {
+            "document_id": columns.ids.take(pa.array(which)),
+            "id": spans.ids.take(rows),
+            "text": spans.texts.take(rows),
+            "start": starts,
+            "end": ends,
+        }
+        for name, spec in self.schema.spans[label].attrs.items():
+            values = attrs.field(name).take(rows)
+            if spec.default is not None and values.null_count:
+                return None
+            table[name] = encoded_array(spec, values, schema.field(name).type)
+        offsets = pa.array(spans.start), pa.array(spans.end)
+        for relation, tail_attrs in self.relations[label]:
+            tail = linked[picked, self.relation_ids[relation]]
+            at = pa.array(np.maximum(tail, 0), mask=tail < 0)
+            table[relation] = spans.texts.take(at)
+            for name, values in zip((f"{relation}_start", f"{relation}_end"), offsets, strict=True):
+                table[name] = values.take(at).cast(schema.field(name).type)
+            for name, spec in tail_attrs.items():
+                column = f"{relation}_{name}"
+                table[column] = encoded_array(spec, attrs.field(name).take(at), schema.field(column).type)
+        if any(values is None for values in table.values()):
+            return None
+        table |= sentence_columns(texts, sentences, which, starts, ends)
+        table["score"] = spans.scores.take(rows)
+        return table_of(schema, table), np.bincount(which, minlength=len(columns.span_sizes))
+
+    def tokens_table(self, ids: list[str], spans: SpanList, texts: Texts, tokens: Tokens) -> pa.Table:
         """Tokens without whitespace tokens, one BIO column per label and one combined column, built as
         arrays over the whole partition (no Python object per token).
 
@@ -289,11 +426,26 @@ class RowBuilder:
         for label, index in self.labels.items():
             values[tag_column(label)] = pa.array(tags[1 + index])
         schema = self.arrow["tokens"]
-        columns: dict[str, Any] = {"id": [doc["id"] for doc in docs]}
+        columns: dict[str, Any] = {"id": ids}
         for column in schema:
             if column.name in values:
                 columns[column.name] = pa.ListArray.from_arrays(rows, values[column.name], type=column.type)
         return table_of(schema, columns)
+
+
+def sentence_columns(
+    texts: Texts, sentences: Sentences, which: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> dict[str, Any]:
+    """The sentence(s) around spans [start, end) of text `which` (`sentences`: of the joined texts), with
+    its offsets in the span's text."""
+    base = texts.bases[which]
+    first, last = sentences.around(starts + base, ends + base)
+    joined = texts.joined
+    return {
+        "sentence": [joined[a:b] for a, b in zip(first.tolist(), last.tolist(), strict=True)],
+        "sentence_start": first - base,
+        "sentence_end": last - base,
+    }
 
 
 def table_of(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:
@@ -306,7 +458,7 @@ def arrow_array(column: Any, kind: pa.DataType) -> pa.Array:
     return column if isinstance(column, pa.Array) else pa.array(column, kind)
 
 
-def list_array(kind: pa.ListType, fields: dict[str, Any], sizes: list[int]) -> pa.ListArray:
+def list_array(kind: pa.ListType, fields: dict[str, Any], sizes: list[int] | np.ndarray) -> pa.ListArray:
     """A list<struct> column from each struct field's values over all rows and the size of each row."""
     struct = cast(pa.StructType, kind.value_type)
     arrays = [arrow_array(fields[f.name], f.type) for f in struct]
@@ -389,8 +541,18 @@ def rows_part(
     # models are built (curation.records.CHECKED_CONTEXT).
     context = schema_context(schema, checked=True)
     positions = sorted(range(len(lines)), key=lambda i: lines[i][2])
-    docs = [read_record(lines[i][0].raw, lines[i][1], context) for i in positions]
-    texts = Texts([doc["text"] for doc in docs])
-    part = builder.part(docs, texts, builder.analyzer.tokenize(texts))
+    part, columns = None, None
+    if all(lines[i][1] for i in positions):  # every line canonical: read as columns if Arrow can
+        columns = read_columns([lines[i][0].raw for i in positions], builder.line_schema)
+    if columns is not None:
+        texts = texts_of(columns)
+        tokens = builder.analyzer.tokenize(texts)
+        part = builder.columnar_part(columns, texts, tokens)
+    if part is None:  # from dicts (the texts, and their tokens, are the same)
+        docs = [read_record(lines[i][0].raw, lines[i][1], context) for i in positions]
+        if columns is None:
+            texts = Texts([doc["text"] for doc in docs])
+            tokens = builder.analyzer.tokenize(texts)
+        part = builder.part(docs, texts, tokens)
     part.splits, part.positions = [lines[i][2] for i in positions], positions
     return part

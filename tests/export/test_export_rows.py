@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from spacy.language import Language
 
+from curation.export.columnar import read_columns, texts_of
 from curation.export.features import bio_names, config_features
 from curation.export.rows import RowBuilder, read_record
 from curation.export.scan import is_canonical
@@ -181,6 +182,39 @@ def test_rows_of_a_partition_are_each_documents_rows_alone(
     for config, table in together.items():
         assert table == [row for each in alone for row in each[config]], config
     assert [row["document_id"] for row in together["quotes"]] == ["other", "doc", "other"]
+
+
+def test_rows_read_as_columns_are_the_rows_of_the_dicts(builder: RowBuilder, make: Any) -> None:
+    """A partition of canonical lines is read column by column (curation.export.columnar): the same
+    tables, counts and facts as from the records' dicts, long documents, odd scores, None attributes,
+    several tails per quote, twin mentions, text past the BMP and nested meta included."""
+    docs = [Document.model_validate(record) for record, _ in make.unusual_records()[:32]]
+    columns = read_columns([doc.model_dump_json().encode() + b"\n" for doc in docs], builder.line_schema)
+    assert columns is not None
+    texts = texts_of(columns)
+    tokens = builder.analyzer.tokenize(texts)
+    by_columns = builder.columnar_part(columns, texts, tokens)
+    by_dicts = builder.part([doc.model_dump() for doc in docs], texts, tokens)
+    assert by_columns is not None
+    assert by_columns.tables.keys() == by_dicts.tables.keys()
+    for config, table in by_dicts.tables.items():
+        assert by_columns.tables[config].equals(table), config
+        assert (by_columns.counts[config] == by_dicts.counts[config]).all(), config
+    assert by_columns.facts == by_dicts.facts
+    assert any(facts.defaults for facts in by_columns.facts)
+
+
+def test_a_unit_attribute_left_out_for_its_default_is_read_from_dicts(builder: RowBuilder, make: Any) -> None:
+    """Arrow reads an attribute left out and a null alike, and a claim left without checkworthiness
+    gets the schema's default: such a partition is not read as columns."""
+    claim = make.place(TEXT, "CLAIM", "Exports rose 5 percent")
+    doc = Document.model_validate(make.record("doc", TEXT, [claim]))
+    columns = read_columns([doc.model_dump_json().encode()], builder.line_schema)
+    assert columns is not None
+    texts = texts_of(columns)
+    assert builder.columnar_part(columns, texts, builder.analyzer.tokenize(texts)) is None
+    (row,) = rows(builder, doc)["claims"]
+    assert row["checkworthy"] == get_schema().spans["CLAIM"].attrs["checkworthy"].values.index("low")
 
 
 @cache

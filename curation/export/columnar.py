@@ -1,0 +1,198 @@
+"""Rows of a partition of canonical lines, read column by column: no Python object per span.
+
+A PolNeAR article has about 90 spans and 50 relations. Read as dicts (orjson), every span is a dict of
+a dozen objects, and each column of each config is a Python loop over them: a dozen such loops over a
+partition's 2,800 spans, plus a dict of spans and a loop over relations per document for the linked
+mentions. Here the partition's lines are read by Arrow's JSON reader into typed columns (span ids,
+offsets, labels, attributes, relations), and every config's columns are taken from those with Arrow
+and numpy over the whole partition: label ids by `index_in`, linked mentions by one sort of the
+relations, unit rows by `take`. Only meta and provenance (kept as dicts: the writer redacts them, and
+they are written as sorted JSON) are read by msgspec, skipping everything else in the line.
+
+Only lines the first pass found canonical come here (every value of the type its model field holds,
+the record valid under the schema: curation.canonical), so the columns hold what the dicts would. Any
+partition this path cannot show to give the same rows gets None, and `curation.export.rows` builds
+it from dicts as before: a line Arrow refuses (an integer beyond 64 bits, a type the explicit schema
+does not hold); an integer beyond 64 bits in meta or provenance (orjson refuses the line, and the
+models read it as a float); a missing value; a unit attribute left out of a span whose schema gives it
+a default (Arrow reads a key left out and a null alike; the dicts tell them apart). The parquet bytes
+are the same either way (tests/export/test_export_engines.py, tests/export/test_export_rows.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pa_json
+
+from curation.export.text import Texts
+from curation.schema import AttrSpec, LabelSchema
+
+
+class Kept(msgspec.Struct):
+    """What is read of a line as Python values (msgspec skips the rest of the line)."""
+
+    meta: dict[str, Any]
+    provenance: dict[str, Any]
+
+
+_KEPT = msgspec.json.Decoder(Kept)
+
+
+def line_schema(schema: LabelSchema) -> pa.Schema:
+    """The columns read of a record's line: its id, source, text, spans (with every attribute any
+    label has, as text: validation allows no other value) and relations."""
+    names = list(dict.fromkeys(name for spec in schema.spans.values() for name in spec.attrs))
+    span = pa.struct(
+        [
+            ("id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("label", pa.string()),
+            ("text", pa.string()),
+            ("attrs", pa.struct([(name, pa.string()) for name in names])),
+            ("score", pa.float64()),
+            ("group", pa.string()),
+            ("defaults", pa.list_(pa.string())),
+        ]
+    )
+    relation = pa.struct([("head", pa.string()), ("tail", pa.string()), ("label", pa.string())])
+    return pa.schema(
+        [
+            ("id", pa.string()),
+            ("source", pa.string()),
+            ("text", pa.string()),
+            ("spans", pa.list_(span)),
+            ("relations", pa.list_(relation)),
+        ]
+    )
+
+
+@dataclass(slots=True)
+class Columns:
+    """A partition's records as columns: per document (id, source, text, meta, provenance, how many
+    spans and relations), and every span and every relation of the partition, document after document."""
+
+    ids: pa.Array
+    sources: pa.Array
+    texts: pa.Array
+    kept: list[Kept]
+    spans: pa.StructArray
+    span_sizes: np.ndarray
+    relations: pa.StructArray
+    relation_sizes: np.ndarray
+
+
+def read_columns(raws: list[bytes], schema: pa.Schema) -> Columns | None:
+    """The records of these canonical lines as columns (`schema`: `line_schema`'s; None: Arrow refuses
+    a line or a value is missing; the dicts then read them)."""
+    data = b"".join(raw if raw.endswith(b"\n") else raw + b"\n" for raw in raws)
+    options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore")
+    read = pa_json.ReadOptions(use_threads=False, block_size=max(len(data), 1 << 20))
+    try:
+        table = pa_json.read_json(pa.BufferReader(data), read_options=read, parse_options=options)
+        kept = [_KEPT.decode(raw) for raw in raws]
+    except (pa.ArrowInvalid, msgspec.DecodeError):
+        return None
+    if not raws or table.num_rows != len(raws) or any(map(beyond_64_bits, kept)):
+        return None
+    table = table.combine_chunks()
+    column = {name: table.column(name).chunk(0) for name in table.column_names}
+    if any(array.null_count for array in column.values()):
+        return None
+    spans, relations = column["spans"], column["relations"]
+    span_items, relation_items = spans.flatten(), relations.flatten()
+    required = [span_items.field(name) for name in ("id", "start", "end", "label", "text")]
+    required += [relation_items.field(name) for name in ("head", "tail", "label")]
+    if any(array.null_count for array in required):
+        return None
+    return Columns(
+        column["id"], column["source"], column["text"], kept,
+        span_items, spans.value_lengths().to_numpy(), relation_items, relations.value_lengths().to_numpy(),
+    )  # fmt: skip
+
+
+def beyond_64_bits(kept: Kept) -> bool:
+    """Whether meta or provenance holds an integer orjson cannot read (beyond 64 bits): the dict path
+    reads such a line through the models, which turn it into a float (what the parquet files hold)."""
+    stack: list[Any] = [kept.meta, kept.provenance]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+        elif type(item) is int and not -(2**63) <= item < 2**64:
+            return True
+    return False
+
+
+def texts_of(columns: Columns) -> Texts:
+    return Texts(columns.texts.to_pylist())
+
+
+def ids_in(values: pa.Array, names: list[str]) -> np.ndarray | None:
+    """The position of each value among `names` (None: a value is not one of them)."""
+    found = pc.index_in(values, value_set=pa.array(names, pa.string()))
+    if found.null_count:
+        return None
+    return found.to_numpy().astype(np.int64)
+
+
+def encoded_array(spec: AttrSpec, values: pa.Array, kind: pa.DataType) -> pa.Array | None:
+    """`curation.export.rows.encoded` over an Arrow column: a choice as its ClassLabel id, text as text,
+    null stays null (None: a value is not one of the choices, which validation does not let through)."""
+    if spec.type != "choice":
+        return values.cast(kind)
+    found = pc.index_in(values, value_set=pa.array(spec.values, pa.string()))
+    if found.null_count != values.null_count:
+        return None
+    return found.cast(kind)
+
+
+def keyed(docs: np.ndarray, ids: pa.Array) -> pa.Array:
+    """Span ids made unique across the partition: the document's number, a separator, the id."""
+    return pc.binary_join_element_wise(pa.array(docs).cast(pa.string()), ids, "\x1f")
+
+
+def first_tails(
+    columns: Columns, span_doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, relation_ids: list[str]
+) -> np.ndarray | None:
+    """For each span and relation label, the span its relations of that label point to first by
+    offset (-1: none): `RowBuilder.linked` over the partition at once (the earliest relation among
+    tails at the same offsets, as its loop keeps)."""
+    relations = columns.relations
+    relation_doc = np.repeat(np.arange(len(columns.relation_sizes)), columns.relation_sizes)
+    span_keys = keyed(span_doc, columns.spans.field("id"))
+    heads = pc.index_in(keyed(relation_doc, relations.field("head")), value_set=span_keys)
+    tails = pc.index_in(keyed(relation_doc, relations.field("tail")), value_set=span_keys)
+    labels = ids_in(relations.field("label"), relation_ids)
+    if heads.null_count or tails.null_count or labels is None:
+        return None
+    head, tail = heads.to_numpy().astype(np.int64), tails.to_numpy().astype(np.int64)
+    linked = np.full((len(starts), len(relation_ids)), -1, dtype=np.int64)
+    if not len(head):
+        return linked
+    order = np.lexsort((np.arange(len(head)), ends[tail], starts[tail], labels, head))
+    head, labels, tail = head[order], labels[order], tail[order]
+    first = np.ones(len(head), dtype=bool)
+    first[1:] = (head[1:] != head[:-1]) | (labels[1:] != labels[:-1])
+    linked[head[first], labels[first]] = tail[first]
+    return linked
+
+
+def json_column(values: list[dict[str, Any]]) -> list[str]:
+    """Dicts as the documents config writes them (sorted keys, as `RowBuilder.documents_table` does)."""
+    return [json.dumps(value, sort_keys=True, ensure_ascii=False) for value in values]
+
+
+def split_at(values: list[Any], sizes: np.ndarray) -> list[list[Any]]:
+    """A list cut into consecutive pieces of these sizes."""
+    ends = np.cumsum(sizes).tolist()
+    return [values[a:b] for a, b in zip([0, *ends[:-1]], ends, strict=True)]
