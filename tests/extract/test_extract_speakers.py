@@ -689,3 +689,37 @@ def test_speakers_a_quoted_title_after_the_verb_is_not_its_subject(nlp: Language
     ]
     direct = [found for found in hand_parsed(nlp, rows) if found[1] == "direct_cue"]
     assert direct == [("Ruiz, an aide", "direct_cue"), ("Ruiz, an aide", "direct_cue")]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # a relative "that" on a noun that can speak: the noun is the source, as the gold names it
+        (
+            "The agency issued a set of new safety rules that promise to transform the industry.",
+            "promise",
+            "rules",
+        ),
+        ("Rebels still attack towns in nations that oppose the new regime.", "oppose", "nations"),
+    ],
+)
+def test_speakers_a_learned_cue_of_a_relative_that_names_its_noun(
+    nlp_base: Language, text: str, cue: str, source: str
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
+
+
+def test_speakers_a_learned_cue_takes_a_name_the_parse_left_unattached(nlp_base: Language) -> None:
+    """ "With her film, Ramos both documents the rise ...": the parse hung "Ramos" on the verb as an
+    unlabelled dependent (dep) and found no subject; the name is the source."""
+    from spacy.tokens import Doc
+
+    words = ["With", "her", "film", ",", "Ramos", "both", "documents", "the", "rise", "."]
+    heads = [6, 2, 0, 6, 6, 6, 6, 8, 6, 6]
+    deps = ["prep", "poss", "pobj", "punct", "dep", "det", "ROOT", "det", "dobj", "punct"]
+    pos = ["ADP", "PRON", "NOUN", "PUNCT", "PROPN", "DET", "VERB", "DET", "NOUN", "PUNCT"]
+    tags = ["IN", "PRP$", "NN", ",", "NNP", "DT", "VBZ", "DT", "NN", "."]
+    lemmas = ["with", "her", "film", ",", "Ramos", "both", "document", "the", "rise", "."]
+    doc = Doc(nlp_base.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
+    got = content_of(doc[6])
+    assert got is not None and got[1] is not None and got[1].text == "Ramos"
