@@ -11,7 +11,6 @@ integers and `load_dataset` gives typed features.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, cast
@@ -200,8 +199,8 @@ class RowBuilder:
                 schema.field("relations").type, relation_columns, [len(d["relations"]) for d in docs]
             ),
             "reviewed": [doc["provenance"]["reviewed"] for doc in docs],
-            "meta": [json.dumps(doc["meta"], sort_keys=True, ensure_ascii=False) for doc in docs],
-            "provenance": [json.dumps(doc["provenance"], sort_keys=True, ensure_ascii=False) for doc in docs],
+            "meta": json_column([doc["meta"] for doc in docs]),
+            "provenance": json_column([doc["provenance"] for doc in docs]),
         }
         return table_of(schema, columns)
 
