@@ -46,6 +46,8 @@ def subject_of(verb: Token) -> Token | None:
             # on an adverb of the verb whose subject says it.
             if _passed_over(current):
                 current = current.head
+                if current.pos_ == "NOUN":  # "X denied the NOTION that ..., explaining": the noun's verb
+                    current = current.head
         else:
             return None
     return None
@@ -57,7 +59,13 @@ def _passed_over(head: Token) -> bool:
     if head.head is head:
         return False
     reported = head.dep_ == "ccomp" and is_reporting_verb(head.head)
-    return reported or head.pos_ == "ADV" and head.dep_ == "advmod"
+    above = head.head
+    named = (
+        head.dep_ in ("acl", "ccomp")
+        and above.pos_ == "NOUN"
+        and above.lemma_ in lexicon.active().speech_nouns
+    )
+    return reported or named or head.pos_ == "ADV" and head.dep_ == "advmod"
 
 
 def outer_reporter(verb: Token) -> Token | None:

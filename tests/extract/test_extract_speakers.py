@@ -723,3 +723,14 @@ def test_speakers_a_learned_cue_takes_a_name_the_parse_left_unattached(nlp_base:
     doc = Doc(nlp_base.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags, lemmas=lemmas)
     got = content_of(doc[6])
     assert got is not None and got[1] is not None and got[1].text == "Ramos"
+
+
+def test_speakers_a_participle_hung_in_a_nouns_clause_reports_for_the_nouns_verb(nlp: Language) -> None:
+    """ "X denied the notion that Y is coming, explaining that ...": the parse hangs the participle on
+    the verb of the noun's clause; X explains, not Y (as over a verb of saying's reported clause)."""
+    text = (
+        "Reached by phone, Lee denied the notion that a shakeup is coming, explaining that he had been "
+        "away all week."
+    )
+    got = [(a.cue.text if a.cue else None, a.speaker.text if a.speaker else None) for a in found(nlp, text)]
+    assert ("explaining", "Lee") in got
