@@ -9,14 +9,15 @@ and numpy over the whole partition: label ids by `index_in`, linked mentions by 
 relations, unit rows by `take`. Only meta and provenance (kept as dicts: the writer redacts them, and
 they are written as sorted JSON) are read by msgspec, skipping everything else in the line.
 
-Only lines the first pass found canonical come here (every value of the type its model field holds,
-the record valid under the schema: curation.canonical), so the columns hold what the dicts would. Any
-partition this path cannot show to give the same rows gets None, and `curation.export.rows` builds
-it from dicts as before: a line Arrow refuses (an integer beyond 64 bits, a type the explicit schema
-does not hold); an integer beyond 64 bits in meta or provenance (orjson refuses the line, and the
-models read it as a float); a missing value; a unit attribute left out of a span whose schema gives it
-a default (Arrow reads a key left out and a null alike; the dicts tell them apart). The parquet bytes
-are the same either way (tests/export/test_export_engines.py, tests/export/test_export_rows.py).
+Only lines the first pass found canonical come here (every value of the type its model field holds, the
+record valid under the schema: curation.canonical), so the columns hold what the dicts would. Any
+partition this path cannot show to give the same rows gets None, and `curation.export.rows` builds it
+from dicts as before: a line Arrow refuses (an integer beyond 64 bits, a type the explicit schema does
+not hold); an integer beyond 64 bits in meta or provenance (orjson, which reads a canonical line in the
+dict path, reads it as a float, and the parquet files hold that float); a missing value; a unit
+attribute left out of a span whose schema gives it a default (Arrow reads a key left out and a null
+alike; the dicts tell them apart). The parquet bytes are the same either way
+(tests/export/test_export_engines.py, tests/export/test_export_rows.py).
 """
 
 from __future__ import annotations
@@ -119,8 +120,8 @@ def read_columns(raws: list[bytes], schema: pa.Schema) -> Columns | None:
 
 
 def beyond_64_bits(kept: Kept) -> bool:
-    """Whether meta or provenance holds an integer orjson cannot read (beyond 64 bits): the dict path
-    reads such a line through the models, which turn it into a float (what the parquet files hold)."""
+    """Whether meta or provenance holds an integer beyond 64 bits: orjson, which reads a canonical line
+    in the dict path, reads it as a float (what the parquet files hold), where msgspec keeps it."""
     stack: list[Any] = [kept.meta, kept.provenance]
     while stack:
         item = stack.pop()

@@ -513,7 +513,7 @@ def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> 
     if canonical:
         try:
             return cast(Record, orjson.loads(raw))
-        except orjson.JSONDecodeError:  # an integer beyond 64 bits
+        except orjson.JSONDecodeError:  # not for an integer beyond 64 bits: orjson reads it as a float
             pass
     return Document.model_validate_json(raw, context=context).model_dump()
 

@@ -1,10 +1,11 @@
 """Export on several processes or a Dask cluster writes the same bytes as in one process.
 
 The bench corpus (PolNeAR-length silver records, all canonical lines, plain values) reaches only the
-common paths of the second pass. `unusual_records` reach the others: documents long enough that a
-column chunk passes parquet's 1 MB data page, floats JSON spells in exponent form, integers beyond 64
-bits (the line is then read through the models), empty lists, None attributes, text past the Basic
-Multilingual Plane, nested meta and extra provenance, lines in curation's own spelling and in another.
+common paths of the second pass. `unusual_records` reach the others: documents long enough that a column
+chunk passes parquet's 1 MB data page, floats JSON spells in exponent form, integers beyond 64 bits
+(orjson reads those of a canonical line as floats, the models those of another spelling as integers),
+empty lists, None attributes, text past the Basic Multilingual Plane, nested meta and extra provenance,
+lines in curation's own spelling and in another.
 """
 
 from __future__ import annotations
@@ -76,5 +77,7 @@ def test_unusual_records_give_the_same_parquet_on_every_engine(
     assert facts == version_facts(many.version_dir)
     rows = pq.read_table(next(one.version_dir.glob("data/documents/train-*.parquet"))).to_pylist()
     metas = {row["id"]: json.loads(row["meta"]) for row in rows}
-    assert any(meta.get("big") == 2**70 for meta in metas.values())  # read through the models, kept
+    assert any(
+        meta.get("big") == 2**70 for meta in metas.values()
+    )  # a float or an int, by the line's spelling
     assert max(len(row["text"]) for row in rows) > 100_000
