@@ -27,6 +27,9 @@ def is_speech_verb(token: Token) -> bool:
 
 def subject_of(verb: Token) -> Token | None:
     """The subject of `verb`, climbing from participles and conjuncts to the verb they hang on."""
+    going_on = _going_on_from(verb)
+    if going_on is not None:
+        return going_on
     current = verb
     for _ in range(4):
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
@@ -51,6 +54,19 @@ def subject_of(verb: Token) -> Token | None:
         else:
             return None
     return None
+
+
+def _going_on_from(verb: Token) -> Token | None:
+    """ "..., Ortega said, GOING on to say that ...", "X said, ADDING that ...": a participle right after a
+    verb of saying and a comma goes on with that verb's speaker, wherever the parse hung it (on a verb
+    of the content after it, whose subject is someone the content names)."""
+    participle = verb.head if verb.dep_ == "xcomp" and verb.head.tag_ == "VBG" else verb
+    if participle.tag_ != "VBG" or participle.i < 2 or participle.doc[participle.i - 1].text != ",":
+        return None
+    before = participle.doc[participle.i - 2]
+    if not is_reporting_verb(before) or participle.head.i == before.i:
+        return None
+    return next((c for c in before.children if c.dep_ == "nsubj"), None)
 
 
 def _passed_over(head: Token) -> bool:

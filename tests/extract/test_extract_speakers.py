@@ -734,3 +734,15 @@ def test_speakers_a_participle_hung_in_a_nouns_clause_reports_for_the_nouns_verb
     )
     got = [(a.cue.text if a.cue else None, a.speaker.text if a.speaker else None) for a in found(nlp, text)]
     assert ("explaining", "Lee") in got
+
+
+def test_speakers_a_participle_right_after_a_verb_of_saying_goes_on_with_its_speaker(nlp: Language) -> None:
+    """ "..., Ortega said, going on to say that ...": the parse hangs "going" on a verb of the content
+    after it, whose subject is someone the content names; the one going on is the one who said."""
+    text = (
+        '"The whole row about that again, dredging it up, is absurd," Ortega said, going on to say that '
+        'the party has spent "years fighting over all that stuff, to have that fight again, young voters '
+        'do not wish to see it."'
+    )
+    got = [(a.cue.text if a.cue else None, a.speaker.text if a.speaker else None) for a in found(nlp, text)]
+    assert ("to say", "Ortega") in got
