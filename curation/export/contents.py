@@ -43,7 +43,7 @@ def write_version(work: Path, plan: Plan, version: Version, progress: Progress, 
     with atomic_write(work / SCHEMA_FILE) as fh:
         fh.write(schema_yaml(schema))
     features = config_features(schema)
-    sink = ParquetSink(work, features)
+    sink = ParquetSink(work, features, threaded=run.shared_dir is None)  # see curation.export.writer
     home = plan.options.home if plan.options.home is not None else get_settings().home
     try:
         with pseudonyms(home) as names:

@@ -69,3 +69,23 @@ def test_the_last_row_groups_of_many_files_follow_their_earlier_ones(tmp_path: P
         documents = pq.ParquetFile(tmp_path / data_file("documents", split))
         assert documents.read().column("id").to_pylist() == expected[split]
         assert pq.read_table(tmp_path / data_file("quotes", split)).column("n").to_pylist() == list(range(7))
+
+
+def test_a_sink_beside_local_workers_writes_the_same_groups_without_a_thread(tmp_path: Path) -> None:
+    """With local workers the main thread writes each group itself (no thread to take turns with it on
+    its core): the same files, no thread started."""
+    before = set(threading.enumerate())
+    for threaded in (True, False):
+        sink = ParquetSink(
+            tmp_path / str(threaded), FEATURES, batch_rows=3, document_rows=2, threaded=threaded
+        )
+        for start in range(0, 20, 4):
+            chunk = [f"d{i}" for i in range(start, start + 4)]
+            sink.add("documents", "train", pa.table({"id": chunk}), np.ones(4, dtype=np.int64))
+            sink.add("quotes", "train", pa.table({"n": [start, start + 1]}), np.array([2], dtype=np.int64))
+            if not threaded:
+                assert set(threading.enumerate()) <= before
+        sink.close()
+    for config in FEATURES:
+        path = data_file(config, "train")
+        assert (tmp_path / "False" / path).read_bytes() == (tmp_path / "True" / path).read_bytes()
