@@ -13,8 +13,7 @@ Only lines the first pass found canonical come here (every value of the type its
 record valid under the schema: curation.canonical), so the columns hold what the dicts would. Any
 partition this path cannot show to give the same rows gets None, and `curation.export.rows` builds it
 from dicts as before: a line Arrow refuses (an integer beyond 64 bits, a type the explicit schema does
-not hold); an integer beyond 64 bits in meta or provenance (orjson, which reads a canonical line in the
-dict path, reads it as a float, and the parquet files hold that float); a missing value; a unit
+not hold); a missing value; a unit
 attribute left out of a span whose schema gives it a default (Arrow reads a key left out and a null
 alike; the dicts tell them apart). The parquet bytes are the same either way
 (tests/export/test_export_engines.py, tests/export/test_export_rows.py).
@@ -101,7 +100,7 @@ def read_columns(raws: list[bytes], schema: pa.Schema) -> Columns | None:
         kept = [_KEPT.decode(raw) for raw in raws]
     except (pa.ArrowInvalid, msgspec.DecodeError):
         return None
-    if not raws or table.num_rows != len(raws) or any(map(beyond_64_bits, kept)):
+    if not raws or table.num_rows != len(raws):
         return None
     table = table.combine_chunks()
     column = {name: table.column(name).chunk(0) for name in table.column_names}
@@ -117,21 +116,6 @@ def read_columns(raws: list[bytes], schema: pa.Schema) -> Columns | None:
         column["id"], column["source"], column["text"], kept,
         span_items, spans.value_lengths().to_numpy(), relation_items, relations.value_lengths().to_numpy(),
     )  # fmt: skip
-
-
-def beyond_64_bits(kept: Kept) -> bool:
-    """Whether meta or provenance holds an integer beyond 64 bits: orjson, which reads a canonical line
-    in the dict path, reads it as a float (what the parquet files hold), where msgspec keeps it."""
-    stack: list[Any] = [kept.meta, kept.provenance]
-    while stack:
-        item = stack.pop()
-        if type(item) is dict:
-            stack.extend(item.values())
-        elif type(item) is list:
-            stack.extend(item)
-        elif type(item) is int and not -(2**63) <= item < 2**64:
-            return True
-    return False
 
 
 def texts_of(columns: Columns) -> Texts:

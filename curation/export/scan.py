@@ -42,7 +42,7 @@ class Choice:
     digest: str
     text_digest: str
     line_hash: str  # of the raw line: the second pass checks the file did not change meanwhile
-    canonical: bool  # the line is the record's own JSON dump (the second pass reads it with orjson)
+    canonical: bool  # the line is the record's own JSON dump (the second pass reads it as plain JSON)
     reviewed_records: int = 0
     length: int = 0  # of its line in bytes: a local worker reads it by place (curation.export.places)
 

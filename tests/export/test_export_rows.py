@@ -147,7 +147,8 @@ def test_rows_token_windows_align_like_spacy_char_span(builder: RowBuilder, text
 def test_rows_from_a_canonical_line_are_the_rows_of_its_models(
     builder: RowBuilder, document: Document
 ) -> None:
-    """The second pass reads a line that is the record's own dump with orjson, not pydantic: same rows."""
+    """The second pass reads a line that is the record's own dump as plain JSON, not with pydantic: same
+    rows."""
     line = document.model_dump_json().encode() + b"\n"
     assert is_canonical(line, document)
     record = read_record(line, canonical=True, context=None)
