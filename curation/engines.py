@@ -48,6 +48,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
+from queue import SimpleQueue
 from typing import Any, Generic, Protocol, TypeVar
 
 from curation.cluster import DaskOptions
@@ -224,7 +225,7 @@ class _Worker:
             self.process.terminate()
         else:
             with contextlib.suppress(OSError):
-                self.tasks.send(None)
+                self.tasks.send_bytes(STOP)
         self.tasks.close()
         self.results.close()
         if now or wait:
@@ -267,21 +268,24 @@ def _roomy(end: Connection) -> None:
 
 def serve(tasks: Connection, results: Connection) -> None:
     """A worker's life: run each `(fn, args)` read from `tasks` and send back `(True, result, None)`
-    or `(False, failure, its traceback)`, until `None` or the end of the pipe.
+    or `(False, failure, its traceback)`, until `STOP` or the end of the pipe.
+
+    Tasks are read as they come by a thread of their own, into a queue: a worker blocked sending a
+    result larger than its pipe's free room would otherwise read no task until this process's parent
+    read that result, while the parent, blocked sending a task larger than the free room of the other
+    pipe, read nothing (a deadlock when tasks and results both outgrow a pipe; an export's are a few KB
+    of places and 45 KB of facts, but `ordered_map` takes any function). A task that does not unpickle
+    is its own failure.
 
     Ctrl-C is this process's parent's to handle (it stops its workers): a worker ignores it, so it
     prints no traceback of its own."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    while True:
-        try:
-            task = tasks.recv()
-        except EOFError:
-            return
-        if task is None:
-            return
-        fn, args = task
+    queue: SimpleQueue[bytes | None] = SimpleQueue()
+    threading.Thread(target=_read_tasks, args=(tasks, queue), daemon=True).start()
+    while (raw := queue.get()) is not None:
         payload: bytes | memoryview
         try:
+            fn, args = ForkingPickler.loads(raw)
             payload = ForkingPickler.dumps((True, fn(*args), None))
         except BaseException as exc:
             payload = _failure(exc)
@@ -289,6 +293,20 @@ def serve(tasks: Connection, results: Connection) -> None:
             results.send_bytes(payload)
         except OSError:  # this process's parent stopped reading: it let the workers go
             return
+
+
+STOP = bytes(ForkingPickler.dumps(None))  # what a worker's parent sends when it has no more tasks
+
+
+def _read_tasks(tasks: Connection, queue: SimpleQueue[bytes | None]) -> None:
+    """Put each task's bytes in `queue` as it comes, then None (at `STOP` or the end of the pipe)."""
+    try:
+        while (raw := tasks.recv_bytes()) != STOP:
+            queue.put(raw)
+    except (EOFError, OSError):
+        pass
+    finally:
+        queue.put(None)
 
 
 class WorkerTraceback(Exception):

@@ -215,3 +215,16 @@ def test_a_failure_that_does_not_pickle_comes_back_named() -> None:
     ):
         list(run(_fails_unpicklably_in_a_worker, PARTITIONS))
     assert "_fails_unpicklably_in_a_worker" in str(caught.value.__cause__)
+
+
+def _echo(part: str) -> str:
+    time.sleep(0.05)  # the worker gets some: this process is not done with them all before it starts
+    return part
+
+
+def test_tasks_and_results_larger_than_a_pipe_holds_go_through() -> None:
+    """A worker sending a result larger than its pipe holds still takes the next task, which may be
+    larger than the other pipe holds too: neither side waits for the other for ever."""
+    big = [str(i % 10) * (3 * engines.PIPE_ROOM) for i in range(16)]  # 3 MB each way, several queued
+    with ordered_map(2, warm=functools.partial(time.sleep, 0)) as run:
+        assert list(run(_echo, big)) == big
