@@ -119,6 +119,19 @@ class SpanList:
         scores = pa.array([s["score"] for s in items], pa.float32())
         return cls(items, doc, label, start, end, ids, texts, scores)
 
+    def documents_columns(self, groups: Any) -> dict[str, Any]:
+        """The documents config's span fields every label has (its attribute columns are added to
+        these), whether the spans were read as dicts or as columns (`groups`: a list or an array)."""
+        return {
+            "id": self.ids,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "text": self.texts,
+            "score": self.scores,
+            "group": groups,
+        }
+
 
 class RowBuilder:
     """Turns records into rows of the documents, unit (quotes, claims) and tokens configs."""
@@ -170,15 +183,7 @@ class RowBuilder:
         label's) and relations, as recorded; the writer redacts `source` and `provenance`."""
         schema = self.arrow["documents"]
         items = spans.items
-        span_columns: dict[str, Any] = {
-            "id": spans.ids,
-            "start": spans.start,
-            "end": spans.end,
-            "label": spans.label,
-            "text": spans.texts,
-            "score": spans.scores,
-            "group": [s.get("group") for s in items],
-        }
+        span_columns = spans.documents_columns([s.get("group") for s in items])
         for column in self.attr_columns:
             spec, attr, owners = column.spec, column.attr, column.labels
             span_columns[column.name] = encoded(
@@ -303,15 +308,7 @@ class RowBuilder:
         schema = self.arrow["documents"]
         kind = cast(pa.StructType, cast(pa.ListType, schema.field("spans").type).value_type)
         items = columns.spans
-        span_columns: dict[str, Any] = {
-            "id": spans.ids,
-            "start": spans.start,
-            "end": spans.end,
-            "label": spans.label,
-            "text": spans.texts,
-            "score": spans.scores,
-            "group": items.field("group"),
-        }
+        span_columns = spans.documents_columns(items.field("group"))
         attrs = items.field("attrs")
         for column in self.attr_columns:
             owned = pa.array(np.isin(spans.label, [self.labels[label] for label in column.labels]))
