@@ -14,18 +14,18 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures (2 Dec 2026, end of session 10; every session's: bench/FIGURES.md).
+Figures (2 Dec 2026, end of session 11; every session's: bench/FIGURES.md).
 `.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
-(main bc49316's code, bb19cc5; the parse of train + validation read from the cache, CURATION_HOME/parsed):
-2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), ~840 steps; `curation train` 5.2 min wall
-clock (limit 30: met), load ~1-2:
+(main 2991da1; the parse of train + validation read from the cache, CURATION_HOME/parsed):
+2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), ~840 steps; `curation train` 5.6 min wall
+clock (limit 30: met), load ~1:
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.907    0.668     0.770      0.929        0.673     0.779        0.934       0.720   0.728
-  trained         0.803    0.704     0.751      0.427        0.659     0.788        0.899       0.702   0.742
-  combined        0.863    0.784     0.822      0.928        0.750     0.813        0.921       0.749   0.772
-  floors: QUOTE F1, indirect F1 (by a hair) and direct F1 met; speaker acc 0.921 < 0.93 NOT met.
-  Throughput (--model, raw and ours taking turns, 3 rounds, quiet): 4,243 / 3,065 words/s, 0.72x.
-Seed 1 (same command with --seed 1): combined 0.821, indirect 0.750, speaker acc 0.921.
+  rules           0.905    0.675     0.773      0.930        0.678     0.778        0.941       0.728   0.733
+  trained         0.803    0.704     0.751      0.427        0.659     0.788        0.907       0.705   0.742
+  combined        0.861    0.788     0.823      0.929        0.752     0.810        0.931       0.756   0.775
+  floors: all met (speaker acc by 2 quotes of 1,727).
+  Throughput (--model, raw and ours taking turns, 3 rounds, quiet): 4,477 / 3,279 words/s, 0.73x.
+Seed 1 (same command with --seed 1): combined 0.822, indirect 0.752, speaker acc 0.928 (< 0.93).
 The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
 0.766): the rest needs candidates the parse does not give.
 """
