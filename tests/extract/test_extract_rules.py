@@ -537,3 +537,43 @@ def test_rules_a_quoted_transcript_is_one_quote_per_turn(nlp: Language) -> None:
         ("HOST", "Thank you, Senator, for your time tonight."),
     ]
     assert all(a.rule == "speaker_line" and a.cue and a.cue.text == ":" for a in found(nlp, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a trailing concessive clause is the writer's comment, with its own subject and cue
+        (
+            "Officials claimed that cutting the grant was prudent, although he again declined to publish"
+            " the audit before the vote.",
+            ("indirect", "cutting the grant was prudent", "Officials", "claimed"),
+        ),
+        # a participle clause holding a report by a source of its own
+        (
+            "Footage shows that Mendez had his arms raised, contradicting the sheriff's earlier claim that"
+            " Mendez had refused to stop.",
+            ("indirect", "Mendez had his arms raised", "Footage", "shows"),
+        ),
+        (
+            "The governor has often asked whether the judges will be fair to him, engaging in what critics"
+            " described as old courtroom tactics.",
+            ("indirect", "the judges will be fair to him", "The governor", "has often asked"),
+        ),
+        # ... also after " -- "
+        (
+            "Senator Ruiz called on the mayor to act against the cartel for its role in the vote -- meddling"
+            " the Ohio senator said is meant to divide voters.",
+            ("indirect", "to act against the cartel for its role in the vote", "Senator Ruiz", "called"),
+        ),
+        # a clause with its own subject after ";"
+        (
+            "Democrats said the delay of the hearing was not deliberate; they only heard on Monday of the"
+            " deal with Ortiz and Baker.",
+            ("indirect", "the delay of the hearing was not deliberate", "Democrats", "said"),
+        ),
+    ],
+)
+def test_rules_a_content_stops_before_another_clause(
+    nlp: Language, text: str, expected: tuple[str, str, str, str]
+) -> None:
+    assert summary(found(nlp, text)[0]) == expected
