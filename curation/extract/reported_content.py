@@ -161,6 +161,7 @@ def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     before = (sent.start, phrase_start)
     after = (phrase_end, sent.end)
     lo, hi = after if after[1] - after[0] >= before[1] - before[0] else before
+    lo = _contrasted_clause(token.head, lo, hi)
     while lo < hi and (doc[lo].is_punct or doc[lo].is_space):
         lo += 1
     while hi > lo and _loose(doc[hi - 1]):
@@ -168,6 +169,17 @@ def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     if hi - lo < 3:
         return None
     return doc[token.i : to.i + 1], syntax.mention_span(pobj), doc[lo:hi]
+
+
+def _contrasted_clause(clause: Token, lo: int, hi: int) -> int:
+    """`lo`, or the start of the clause "according to" hangs on when a ", but" joins it, with its own
+    subject, to the clause before ("The mayor is not running again, but his budget will be the main
+    issue, according to X"): the clause before "but" is not the source's."""
+    if not lo < clause.i < hi or clause.dep_ != "conj" or not _own_subject(clause):
+        return lo
+    if any(c.dep_ == "cc" and c.lower_ == "but" and c.i < clause.left_edge.i for c in clause.head.children):
+        return max(lo, clause.left_edge.i)
+    return lo
 
 
 def _source_end(token: Token, pobj: Token) -> int:
