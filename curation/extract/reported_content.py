@@ -38,7 +38,7 @@ def content_bounds(
     for tok in doc[start:end]:
         if (
             tok.i > comp.i
-            and tok.dep_ in ("relcl", "advcl", "acl")
+            and tok.dep_ in ("relcl", "advcl", "acl", "appos")
             and tok.right_edge.i + 1 >= end
             and tok.left_edge.i > start
             and after_comma(doc, tok.left_edge.i)
@@ -67,13 +67,14 @@ CONCESSIVE = frozenset({"although", "though"})
 
 
 def _another_clause(tok: Token) -> bool:
-    """A trailing clause that is no part of the content: a concessive one, or a participle clause with
-    a report of its own, by a source of its own (", contradicting the sheriff's earlier CLAIM that ...",
-    ", engaging in what critics DESCRIBED as ..."); not one whose conjoined participle reports (",
-    shifting his focus and ADMITTING that ..."): that is the same speaker going on."""
+    """A trailing clause that is no part of the content: a concessive one, or a participle clause or an
+    apposition with a report of its own, by a source of its own (", contradicting the sheriff's earlier
+    CLAIM that ...", ", engaging in what critics DESCRIBED as ...", 'a "joke," a string of posts that
+    included one SAYING that ...'); not one whose conjoined participle reports (", shifting his focus
+    and ADMITTING that ..."): that is the same speaker going on."""
     if tok.doc[tok.left_edge.i].lower_ in CONCESSIVE:
         return True
-    if tok.tag_ != "VBG" or tok.dep_ != "advcl":
+    if tok.dep_ != "appos" and (tok.tag_ != "VBG" or tok.dep_ != "advcl"):
         return False
     inside = [t for t in tok.subtree if t is not tok]
     words = lexicon.active().attribution_words

@@ -559,6 +559,12 @@ def test_rules_a_quoted_transcript_is_one_quote_per_turn(nlp: Language) -> None:
             " critics described as old courtroom tactics.",
             ("indirect", "the judges would treat him fairly", "The governor", "has often asked"),
         ),
+        # an apposition holding a report by a source of its own
+        (
+            "He was fined after what he called a “joke,” a string of posts that included one saying that the"
+            " mayor should be jailed.",
+            ("mixed", "a “joke,”", "he", "called"),
+        ),
         # ... also after " -- "
         (
             "Senator Ruiz called on the mayor to act against the cartel for its role in the vote -- meddling"
