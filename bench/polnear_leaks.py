@@ -56,11 +56,27 @@ def tracked_files() -> list[Path]:
 
 def leaks(files: Iterable[Path], polnear: set[str], seeds: set[str], n: int) -> Iterator[str]:
     """file:line: text for each line holding a run of n words of PolNeAR that the seeds do not hold
-    (runs shorter than 30 characters, "as well as in the", are left out)."""
+    (runs shorter than 30 characters, "as well as in the", are left out); then, per file, the runs
+    that only show once its lines are joined (`joined`): a docstring, comment or string cut over lines."""
     for path in files:
-        for number, line in enumerate(path.read_text(encoding="utf-8", errors="ignore").splitlines(), 1):
-            if any(len(g) > 30 and g in polnear and g not in seeds for g in runs(words_of(line), n)):
+        text = path.read_text(encoding="utf-8", errors="ignore")
+        seen: set[str] = set()
+        for number, line in enumerate(text.splitlines(), 1):
+            found = [g for g in runs(words_of(line), n) if len(g) > 30 and g in polnear and g not in seeds]
+            seen.update(found)
+            if found:
                 yield f"{path.relative_to(ROOT)}:{number}: {line.strip()[:140]}"
+        for run in runs(words_of(joined(text)), n):
+            if len(run) > 30 and run in polnear and run not in seeds and run not in seen:
+                seen.add(run)
+                yield f"{path.relative_to(ROOT)}: (over lines) {run}"
+
+
+def joined(text: str) -> str:
+    """A file's lines as one text: a string literal continued on the next line ("... to publish"
+    / " the audit ...") and a comment continued on the next one read as one run of words."""
+    text = re.sub(r"[\"']\s*\n\s*[\"']", "", text)
+    return re.sub(r"\n\s*#\s?", " ", text)
 
 
 def main() -> int:

@@ -185,8 +185,8 @@ def _contrasted_clause(clause: Token, lo: int, hi: int) -> int:
 
 def _source_end(token: Token, pobj: Token) -> int:
     """Where the source after "according to" ends: its subtree's end, or its first comma when the
-    phrase opens the sentence and that subtree runs to its end ("According to host Rush Limbaugh, the
-    move reeks of ...": the parser hung the sentence on the name, and nothing was left to report)."""
+    phrase opens the sentence and that subtree runs to its end ("According to the pollster Ann Vega, the
+    plan smells of panic": the parser hung the sentence on the name, and nothing was left to report)."""
     doc = pobj.doc
     end = pobj.right_edge.i + 1
     sent = syntax.sentence(pobj)
