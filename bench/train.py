@@ -16,16 +16,16 @@ weights trained on it may be committed or shipped.
 
 Figures (2 Dec 2026, end of session 11; every session's: bench/FIGURES.md).
 `.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
-(main 2991da1; the parse of train + validation read from the cache, CURATION_HOME/parsed):
-2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), ~840 steps; `curation train` 5.6 min wall
-clock (limit 30: met), load ~1:
+(main 9447aad; the parse of train + validation read from the cache, CURATION_HOME/parsed):
+2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), ~840 steps; `curation train` 5.0 min wall
+clock (limit 30: met), load ~1-2:
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.905    0.675     0.773      0.930        0.678     0.778        0.941       0.728   0.733
-  trained         0.803    0.704     0.751      0.427        0.659     0.788        0.907       0.705   0.742
-  combined        0.861    0.788     0.823      0.929        0.752     0.810        0.931       0.756   0.775
-  floors: all met (speaker acc by 2 quotes of 1,727).
-  Throughput (--model, raw and ours taking turns, 3 rounds, quiet): 4,477 / 3,279 words/s, 0.73x.
-Seed 1 (same command with --seed 1): combined 0.822, indirect 0.752, speaker acc 0.928 (< 0.93).
+  rules           0.904    0.677     0.774      0.930        0.680     0.778        0.943       0.730   0.735
+  trained         0.795    0.708     0.749      0.427        0.657     0.783        0.911       0.708   0.745
+  combined        0.856    0.793     0.823      0.929        0.752     0.809        0.930       0.758   0.775
+  floors: QUOTE F1, indirect F1, direct F1 met; speaker acc just under 0.93 (0.931 one commit earlier).
+Seed 1 (--seed 1 --rounds 3, quiet): combined 0.823, indirect 0.752, speaker acc 0.928; throughput
+5,258 / 3,626 words/s, 0.69x (floor 0.7x; 0.73x before the last rule commits).
 The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
 0.766): the rest needs candidates the parse does not give.
 """
