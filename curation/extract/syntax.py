@@ -138,6 +138,8 @@ def _object_controller(clause: Token) -> Token | None:
     TO FEAR ...", "forced Stumpf TO ADMIT ...", "left many nations FEELING that ..."): object control,
     so the one who fears or admits is the object, not the subject of the verb above."""
     head = clause.head
+    if clause.dep_ == "pcomp":
+        return _prepositional_controller(clause)
     if clause.dep_ != "xcomp" or head is clause:
         return None
     obj = next((c for c in head.children if c.dep_ == "dobj" and c.i < clause.i), None)
@@ -147,6 +149,30 @@ def _object_controller(clause: Token) -> Token | None:
     if shown is not None:  # "The spot shows footage of Jones ASKING ...": Jones asks, whatever the verb
         return shown
     return None if head.lemma_.lower() in NOT_OBJECT_CONTROL else obj
+
+
+# Prepositions whose -ing complement after a verb's object is what that object did or does: "held Lee in
+# contempt FOR refusing to testify", "kept his aide FROM speaking about ..."
+_CONTROL_PREPOSITIONS = frozenset({"for", "from"})
+
+
+def _prepositional_controller(clause: Token) -> Token | None:
+    """The object of the verb a "for/from" + participle phrase hangs on, when it can speak ("criticized
+    the senator FOR SAYING", "barred his wife, Ann, FROM WRITING about"): the one who says or writes, not
+    the verb's subject."""
+    prep = clause.head
+    if clause.tag_ != "VBG" or prep.dep_ != "prep" or prep.lower_ not in _CONTROL_PREPOSITIONS:
+        return None
+    verb = prep.head
+    if verb.dep_ == "pobj" and verb.head.dep_ == "prep":  # "held X in CONTEMPT for refusing"
+        verb = verb.head.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return None
+    obj = next((c for c in verb.children if c.dep_ == "dobj" and c.i < prep.i), None)
+    if obj is None:
+        return None
+    named = holder_like(obj) or any(c.dep_ == "appos" and holder_like(c) for c in obj.children)
+    return obj if named else None
 
 
 def _named_of(noun: Token, verb: Token) -> Token | None:

@@ -746,3 +746,44 @@ def test_speakers_a_participle_right_after_a_verb_of_saying_goes_on_with_its_spe
     )
     got = [(a.cue.text if a.cue else None, a.speaker.text if a.speaker else None) for a in found(nlp, text)]
     assert ("to say", "Ortega") in got
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # "X seemed to think ...": X thinks; the verb after "seem" is a verb of the lexicon
+        (
+            "Martinez mostly agreed with the mayor and seemed to think the new tax was a mistake.",
+            "seemed",
+            "Martinez",
+        ),
+        ("The governor seemed to believe the budget would pass by spring.", "seemed", "governor"),
+        # ... and "seem" before any other verb stays evidential: what seems, no source
+        ("The old bridge seems to have survived the storm.", "seems", None),
+    ],
+)
+def test_speakers_a_learned_seem_before_a_verb_of_saying_names_its_subject(
+    nlp_base: Language, text: str, cue: str, source: str | None
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # a "for/from" + participle phrase after a verb's object that can speak: the object does it
+        (
+            "On Monday the committee held Ruiz in contempt for refusing to appear at a hearing.",
+            "refusing",
+            "Ruiz",
+        ),
+        ("The mayor kept his deputy, Ann Ortiz, from speaking about the contract.", "speaking", "deputy"),
+        ("The board criticized the senators for saying that the budget was fine.", "saying", "senators"),
+        # ... not when the object is a thing: the subject does it
+        ("The company won praise for saying that it would cut prices.", "saying", "company"),
+    ],
+)
+def test_speakers_a_participle_after_a_verbs_object_and_for_or_from_is_the_objects(
+    nlp_base: Language, text: str, cue: str, source: str
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
