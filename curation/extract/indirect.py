@@ -27,6 +27,7 @@ from curation.extract.quoted_objects import quoted_objects
 from curation.extract.ranges import Enclosing, Ranges, bounds
 from curation.extract.reported_content import (
     according_to,
+    after_reports,
     complement_of,
     content_bounds,
     cut_before,
@@ -90,7 +91,7 @@ class IndirectQuotes(WithLexicon):
             attribution = (
                 self._from_verb(token, fragments)
                 or self._from_noun(token, fragments)
-                or self._from_according(token, fragments)
+                or self._from_according(token, fragments, found)
             )
             if attribution is None or _mostly_covered(attribution, direct_ranges, self.covered_share):
                 continue
@@ -199,13 +200,18 @@ class IndirectQuotes(WithLexicon):
             return None
         return doc[bounds[0] : bounds[1]], subject, "indirect_object"
 
-    def _from_according(self, token: Token, fragments: list[Mention]) -> Attribution | None:
+    def _from_according(
+        self, token: Token, fragments: list[Mention], before: list[Attribution]
+    ) -> Attribution | None:
+        """ "according to X": the rest of its sentence, or of it what follows the reports found
+        `before` in it (reported_content.after_reports)."""
         if token.lower_ != "according" or self.index is None:
             return None
         found = according_to(token, self.index.sent(token))
         if found is None:
             return None
         cue, source, content = found
+        content = after_reports(content, cue, before)
         return self._attribution(content, "according_to", source, cue, fragments)
 
     def _attribution(

@@ -172,6 +172,30 @@ def according_to(token: Token, sent: Span) -> tuple[Span, Span, Span] | None:
     return doc[token.i : to.i + 1], syntax.mention_span(pobj), doc[lo:hi]
 
 
+def after_reports(content: Span, cue: Span, reports: list[Attribution]) -> Span:
+    """The content of a post-posed "according to X" (`cue` after `content`) that holds another report,
+    a cue followed by its own content ("The campaign announced that it hired Y, who has long backed
+    Z, according to X"): what follows the last such content ("who has long backed Z"), when that is a
+    clause (a subject and its verb: not the rest of a noun phrase, ", one filmed by ...") of at least
+    3 tokens; else `content` whole. PolNeAR never nests contents, and the cue inside is the
+    annotators' attribution of its part: "according to" reports what is left."""
+    doc = content.doc
+    if cue.start < content.end:
+        return content
+    start, end = content.start_char, content.end_char
+    inner = [
+        a.end
+        for a in reports
+        if a.cue is not None and a.kind != "direct" and start <= a.cue.start < a.start and a.end < end
+    ]
+    if not inner:
+        return content
+    lo = next((t.i for t in content if t.idx >= max(inner)), content.end)
+    lo, hi = _strip(doc, lo, content.end)
+    clause = any(t.dep_ in syntax.SUBJECT_DEPS and lo <= t.head.i < hi for t in doc[lo:hi])
+    return doc[lo:hi] if hi - lo >= 3 and clause else content
+
+
 def _contrasted_clause(clause: Token, lo: int, hi: int) -> int:
     """`lo`, or the start of the clause "according to" hangs on when a ", but" joins it, with its own
     subject, to the clause before ("The mayor is not running again, but his budget will be the main

@@ -383,6 +383,58 @@ def test_rules_fronted_phrase_is_no_postposed_content(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # a relative clause after the content of a report of its own
+        (
+            "Earlier Monday, her campaign chief, Dana Ruiz, says the result is proof the mayor can "
+            "still win the runoff, which starts in June, according to the wire service.",
+            [
+                (
+                    "indirect",
+                    "the result is proof the mayor can still win the runoff",
+                    "her campaign chief",
+                    "says",
+                ),
+                ("indirect", "which starts in June", "the wire service", "according to"),
+            ],
+        ),
+        # a parenthetical clause after the content of a report of its own
+        (
+            "The mayor cites his aides as the source of his figures, such as his boast that crime "
+            "fell by half (the real drop is nearer 10 percent, according to the police).",
+            [
+                (
+                    "indirect",
+                    "his aides as the source of his figures, such as his boast that crime fell by half",
+                    "The mayor",
+                    "cites",
+                ),
+                ("indirect", "the real drop is nearer 10 percent", "the police", "according to"),
+            ],
+        ),
+        # what follows the report is no clause: "according to" reports the whole
+        (
+            "Officials have said they will not release the report, one drafted by the auditors, "
+            "according to the statement.",
+            [
+                (
+                    "indirect",
+                    "Officials have said they will not release the report, one drafted by the auditors",
+                    "the statement",
+                    "according to",
+                )
+            ],
+        ),
+    ],
+)
+def test_rules_according_to_after_a_report_reports_what_follows_it(
+    nlp: Language, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    assert [summary(a) for a in found(nlp, text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # a one-word noun object of a verb that takes its content as object is the content
         ("The newspaper endorsed Ramirez.", [("indirect", "Ramirez", "The newspaper", "endorsed")]),
         ("The union cited fatigue.", [("indirect", "fatigue", "The union", "cited")]),
