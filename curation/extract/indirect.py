@@ -28,6 +28,7 @@ from curation.extract.ranges import Enclosing, Ranges, bounds
 from curation.extract.reported_content import (
     according_to,
     after_reports,
+    block_content,
     complement_of,
     content_bounds,
     cut_before,
@@ -161,7 +162,11 @@ class IndirectQuotes(WithLexicon):
             return None
         if comp is None:
             assert self.index is not None
-            around = parenthetical_content(verb) or postposed_content(verb, subject, self.index.sent(verb))
+            around = (
+                parenthetical_content(verb)
+                or postposed_content(verb, subject, self.index.sent(verb))
+                or (block_content(verb) if speech else None)
+            )
             if around is None:
                 return None
             return around, subject, "indirect_speech" if speech else "indirect_cognition"

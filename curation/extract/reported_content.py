@@ -106,6 +106,26 @@ def parenthetical_content(verb: Token) -> Span | None:
     return doc[start:end] if end - start >= 2 else None
 
 
+def block_content(verb: Token) -> Span | None:
+    """ "The governor added:" ending its paragraph, and the next paragraph in no quotation marks (a
+    block quote): that paragraph, at least 3 tokens. One that opens with a mark is a direct quote,
+    the direct component's."""
+    doc = verb.doc
+    i = verb.i + 1
+    if i + 1 >= len(doc) or doc[i].text != ":" or "\n" not in doc[i + 1].text:
+        return None
+    start = i + 1
+    while start < len(doc) and doc[start].is_space:
+        start += 1
+    end = start
+    while end < len(doc) and not (doc[end].is_space and "\n" in doc[end].text):
+        end += 1
+    if start >= len(doc) or doc[start].text[0] in marks.OPENERS:
+        return None
+    start, end = _strip(doc, start, end)
+    return doc[start:end] if end - start >= 3 else None
+
+
 def postposed_content(verb: Token, subject: Token, sent: Span) -> Span | None:
     """ "Language unclear on X, experts say.": everything before the comma that precedes "experts say"
     when the parser found no clausal complement, and that part is no FRONTED modifier of the verb."""

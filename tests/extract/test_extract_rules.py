@@ -448,6 +448,18 @@ def test_rules_one_word_noun_object_is_a_content(
     assert [summary(a) for a in found(nlp, text)] == expected
 
 
+def test_rules_a_paragraph_after_said_and_a_colon_is_a_block_quote(nlp: Language) -> None:
+    text = (
+        "The senator spoke for an hour.\n\nThe governor added:\n\n"
+        "This plan costs too much and helps too few.\n\nOthers disagreed."
+    )
+    expected = [("indirect", "This plan costs too much and helps too few", "The governor", "added")]
+    assert [summary(a) for a in found(nlp, text)] == expected
+    # a paragraph that opens with a quotation mark is a direct quote (the direct component's)
+    text = "The governor added:\n\n\u201cThis plan costs too much,\u201d she said."
+    assert [a.rule for a in found(nlp, text)] == ["direct_cue"]
+
+
 def test_rules_no_object_content_under_according_to(nlp: Language) -> None:
     # the parser takes "show" for a verb with the object "insiders": the phrase names the source
     text = "The host will leave the network next year, according to show insiders."
