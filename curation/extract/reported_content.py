@@ -314,7 +314,29 @@ def run_on(doc: Doc, found: list[Attribution]) -> list[Attribution]:
     running on to their end, but never over another attribution's cue or content: an annotator marks
     what the cue governs, and the parse often hangs the rest of it on the cue, not on the content."""
     starts = sorted(s for a in found for s in (a.start, *((a.cue.start,) if a.cue is not None else ())))
-    return [_run_on(doc, a, starts) for a in found]
+    return [_run_on(doc, _over_split(doc, a, starts), starts) for a in found]
+
+
+def _over_split(doc: Doc, a: Attribution, starts: list[int]) -> Attribution:
+    """`a` run on over the rest of a sentence the parser split off mid-clause, between two words with
+    no punctuation ("X cited the harsh remarks | Lee had made about the team"): its content ends at
+    the split, and the words after it are the rest of its object."""
+    if a.kind == "direct":
+        return a
+    span = doc.char_span(a.start, a.end, alignment_mode="expand")
+    last = span[-1] if span is not None and len(span) else None
+    if last is None or not last.is_alpha or last.i + 1 >= len(doc) or last.idx + len(last) != a.end:
+        return a
+    following = doc[last.i + 1]
+    if not following.is_alpha or syntax.sentence(last).end != following.i:
+        return a
+    words = [t for t in syntax.sentence(following) if not t.is_punct and not t.is_space]
+    end = words[-1].idx + len(words[-1])
+    nxt = bisect.bisect_left(starts, a.end)
+    if nxt < len(starts) and starts[nxt] < end:  # never over another attribution
+        return a
+    text = syntax.doc_index(doc).text
+    return replace(a, end=end, text=text[a.start : end], kind=kind_of(text, a.start, end))
 
 
 def _run_on(doc: Doc, a: Attribution, starts: list[int]) -> Attribution:

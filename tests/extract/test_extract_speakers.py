@@ -787,3 +787,37 @@ def test_speakers_a_participle_after_a_verbs_object_and_for_or_from_is_the_objec
     nlp_base: Language, text: str, cue: str, source: str
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
+
+
+def test_rules_a_content_runs_over_a_sentence_split_off_mid_clause(nlp: Language) -> None:
+    """ "Ortiz cited harsh remarks | Lee had made about the union.": the parser ended the sentence after
+    the object, with no punctuation, and made the reduced relative clause a sentence of its own; the
+    content runs on over it, and no attribution inside it ("Lee ... made") takes the quote."""
+    rows: list[Row] = [
+        ("Ortiz", 1, "nsubj", "PROPN", "Ortiz", True),
+        ("cited", 1, "ROOT", "VERB", "cite", True),
+        ("harsh", 3, "amod", "ADJ", "harsh", True),
+        ("remarks", 1, "dobj", "NOUN", "remark", True),
+        ("Lee", 6, "nsubj", "PROPN", "Lee", True),
+        ("had", 6, "aux", "AUX", "have", True),
+        ("made", 6, "ROOT", "VERB", "make", True),
+        ("about", 6, "prep", "ADP", "about", True),
+        ("the", 9, "det", "DET", "the", True),
+        ("union", 7, "pobj", "NOUN", "union", False),
+        (".", 6, "punct", "PUNCT", ".", False),
+    ]
+    from spacy.tokens import Doc
+
+    doc = Doc(
+        nlp.vocab,
+        words=[r[0] for r in rows],
+        heads=[r[1] for r in rows],
+        deps=[r[2] for r in rows],
+        pos=[r[3] for r in rows],
+        lemmas=[r[4] for r in rows],
+        spaces=[r[5] for r in rows],
+    )
+    for name in ("curation_direct_quotes", "curation_indirect_quotes", "curation_speakers"):
+        doc = nlp.get_pipe(name)(doc)
+    got = [(a.text, a.speaker.text if a.speaker else None) for a in doc._.attributions or []]
+    assert got == [("harsh remarks Lee had made about the union", "Ortiz")]
