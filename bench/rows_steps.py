@@ -39,6 +39,17 @@ STEPS = (
     ("curation.export.rows.RowBuilder", "tokens_table", "tokens_table"),
     ("curation.export.rows.RowBuilder", "part", "part (rest)"),
     ("curation.export.text.TextAnalyzer", "tokenize", "tokenize (rest)"),
+    # the columnar path (session 11 on)
+    ("curation.export.rows", "read_columns", "read_columns"),
+    ("curation.export.rows", "texts_of", "texts_of"),
+    ("curation.export.rows", "first_tails", "first_tails"),
+    ("curation.export.rows", "sentence_columns", "sentence_columns"),
+    ("curation.export.rows", "json_column", "json_column"),
+    ("curation.export.rows", "kept_in_turn", "kept_in_turn"),
+    ("curation.export.rows.RowBuilder", "__init__", "RowBuilder"),
+    ("curation.export.rows.RowBuilder", "columnar_documents", "columnar_documents"),
+    ("curation.export.rows.RowBuilder", "columnar_units", "columnar_units"),
+    ("curation.export.rows.RowBuilder", "columnar_part", "columnar_part (rest)"),
 )
 SPLITS = ("train",) * 8 + ("validation", "test")
 
