@@ -242,7 +242,25 @@ def participle_owner(verb: Token) -> Token | None:
         subject = subject_of(above) if above.pos_ in ("VERB", "AUX") else None
         if subject is not None and subject.dep_ == "nsubj":
             return subject
-    return owner
+    sender = _sender(owner)
+    return sender if sender is not None else owner
+
+
+def _sender(thing: Token) -> Token | None:
+    """Who sent or made the thing a participle modifies ("X released a video ASKING ...", "X posted a
+    series of tweets CRITICIZING ..."): the subject of the verb whose object the thing is (or is "of"),
+    when it can speak and the thing cannot."""
+    noun = thing
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.pos_ == "NOUN":
+        noun = noun.head.head
+    if thing.pos_ != "NOUN" or thing.ent_type_ or holder_like(thing) or noun.dep_ != "dobj":
+        return None
+    if any(holder_like(c) for p in thing.rights if p.lower_ == "of" for c in p.children):
+        return None  # "a host of aides SAYING": the aides say it
+    subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+    if subject is None or subject.pos_ == "NOUN" and not subject.ent_type_:
+        return None  # a name or a pronoun: "party rules give the chair the power to ..." stays
+    return subject if holder_like(subject) else None
 
 
 def antecedent_of_relative(subject: Token) -> Token | None:

@@ -821,3 +821,22 @@ def test_rules_a_content_runs_over_a_sentence_split_off_mid_clause(nlp: Language
         doc = nlp.get_pipe(name)(doc)
     got = [(a.text, a.speaker.text if a.speaker else None) for a in doc._.attributions or []]
     assert got == [("harsh remarks Lee had made about the union", "Ortiz")]
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # a participle on a thing someone named sent (a verb's object, or "of" one): the sender
+        (
+            "Senator Ortiz posted a series of messages criticizing the new budget plan.",
+            "criticizing",
+            "Ortiz",
+        ),
+        # ... not when the thing is "of" people who can speak themselves
+        ("The mayor had a wide array of local artists writing songs about the city.", "writing", "array"),
+    ],
+)
+def test_speakers_a_participle_on_a_sent_thing_names_its_sender(
+    nlp_base: Language, text: str, cue: str, source: str
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
