@@ -411,11 +411,10 @@ class RowBuilder:
                 covered[1:] += np.cumsum(np.cumsum(edges)[:-1])
         rows = pa.array(kept[tokens.bounds].astype(np.int32))  # where each document's kept tokens start
         starts = tokens.starts[keep]
-        data, offsets = token_strings(texts, starts, tokens.lengths[keep])
         tags = bio_columns(int(kept[-1]), 1 + len(self.labels), ranges, kept, keep)
         local = starts - np.repeat(texts.bases[:-1], np.diff(kept[tokens.bounds]))
         values = {
-            "tokens": pa.StringArray.from_buffers(len(starts), pa.py_buffer(offsets), pa.py_buffer(data)),
+            "tokens": token_strings(texts, starts, tokens.lengths[keep]),
             "starts": pa.array(local.astype(np.int32)),
             "tags": pa.array(tags[0]),
         }

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from spacy.attrs import IDX, SPACY
 from spacy.language import Language
 from spacy.tokenizer import Tokenizer
@@ -228,20 +229,22 @@ class Tokens:
         return np.where(inside, first, 0), np.where(inside, last, 0)
 
 
-def token_strings(texts: Texts, starts: np.ndarray, lengths: np.ndarray) -> tuple[bytes, np.ndarray]:
-    """The texts of the tokens at these offsets (into the joined text) as Arrow lays strings out: their
-    UTF-8 bytes joined, and int32 offsets (one more than tokens) into them; cut with numpy, no Python
-    string per token."""
-    data, ends = texts.utf8, starts + lengths
+def token_strings(texts: Texts, starts: np.ndarray, lengths: np.ndarray) -> pa.StringArray:
+    """The texts of the tokens at these offsets (into the joined text, in order, not overlapping), as
+    an Arrow string array, with no Python string per token: the joined text's UTF-8 bytes seen as
+    the array of the pieces between consecutive token edges (each token, then the gap to the next),
+    and every other piece taken. Arrow copies each token's bytes once; cutting them with numpy
+    (a running sum over every byte of the partition, then a mask) took 0.08-0.10 against 0.023-0.03
+    ms a PolNeAR article (640 records, 9 rounds taking turns, load ~6)."""
+    if not len(starts):
+        return pa.array([], pa.string())
+    ends = starts + lengths
     if texts.byte_at is not None:  # offsets count code points: map them to byte positions
         starts, ends = texts.byte_at[starts], texts.byte_at[ends]
-    edges = np.zeros(len(data) + 1, dtype=np.int32)
-    edges[starts] += 1
-    edges[ends] -= 1
-    inside = np.cumsum(edges[:-1]) > 0
-    offsets = np.zeros(len(starts) + 1, dtype=np.int32)
-    np.cumsum(ends - starts, out=offsets[1:])
-    return np.frombuffer(data, dtype=np.uint8)[inside].tobytes(), offsets
+    edges = np.empty(2 * len(starts), dtype=np.int32)
+    edges[0::2], edges[1::2] = starts, ends
+    pieces = pa.StringArray.from_buffers(len(edges) - 1, pa.py_buffer(edges), pa.py_buffer(texts.utf8))
+    return pieces.take(pa.array(np.arange(0, len(edges) - 1, 2)))
 
 
 class TextAnalyzer:

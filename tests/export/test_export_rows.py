@@ -128,9 +128,7 @@ def test_rows_token_windows_align_like_spacy_char_span(builder: RowBuilder, text
     # the text second of three (numbers run on across the texts of a partition)
     texts = Texts(["Before it, “a” text.", text, "And one after."])
     tokens = builder.analyzer.tokenize(texts)
-    data, offsets = token_strings(texts, tokens.starts, tokens.lengths)
-    bounds = zip(offsets[:-1].tolist(), offsets[1:].tolist(), strict=True)
-    cut = [data[a:b].decode("utf-8") for a, b in bounds]
+    cut = token_strings(texts, tokens.starts, tokens.lengths).to_pylist()
     assert cut[tokens.bounds[1] : tokens.bounds[2]] == [t.text for t in doc]
     pairs = [(s, e) for s in range(len(text)) for e in range(s + 1, min(s + 9, len(text) + 1))]
     which = np.ones(len(pairs), dtype=np.int64)
