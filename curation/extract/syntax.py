@@ -243,6 +243,9 @@ def participle_owner(verb: Token) -> Token | None:
         if subject is not None and subject.dep_ == "nsubj":
             return subject
     sender = _sender(owner)
+    if sender is None and owner.pos_ == "NOUN" and not holder_like(owner):
+        maker = noun_owner(owner)  # "a decision BY THE AGENCY to ...", "THE TIMES report saying"
+        sender = maker if maker is not None and holder_like(maker) else None
     return sender if sender is not None else owner
 
 

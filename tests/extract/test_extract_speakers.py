@@ -840,3 +840,27 @@ def test_speakers_a_participle_on_a_sent_thing_names_its_sender(
     nlp_base: Language, text: str, cue: str, source: str
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "source"),
+    [
+        # a participle or infinitive on a thing made "by" someone who can speak: that maker
+        ("This decision by the FBI to drop the case angered both parties.", "drop", "FBI"),
+        (
+            "The latest report by the Harbor Alliance, criticizing the port, was read out.",
+            "criticizing",
+            "Alliance",
+        ),
+        # ... a maker that is no name, person or group stays unnamed: the thing is the source
+        (
+            "This hasty decision by the agency to not pursue any charges, without a hearing, angered both.",
+            "pursue",
+            "decision",
+        ),
+    ],
+)
+def test_speakers_a_participle_on_a_thing_made_by_someone_names_the_maker(
+    nlp_base: Language, text: str, cue: str, source: str
+) -> None:
+    assert learned_source(nlp_base, text, cue) == source
