@@ -20,6 +20,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from curation import marks
 from curation.extract import lexicon, syntax
 from curation.extract.kinds import kind_of
 from curation.extract.lexicon import WithLexicon
@@ -233,6 +234,9 @@ class IndirectQuotes(WithLexicon):
             end = max(end, max(f.end + 1 for f in inner))
         elif kind_of(text, start, end) == "mixed":  # marks no fragment holds: ‘...’ in a headline, ''...''
             kind, score = "mixed", max(score, self.scores["mixed"])
+        elif start > 0 and text[start - 1] in marks.OPENERS and kind_of(text, start - 1, end) == "mixed":
+            # "‘Grim’ news, he says": the parse's bounds left out the opening single mark
+            kind, score, start = "mixed", max(score, self.scores["mixed"]), start - 1
         agent = syntax.passive_agent(cue.root)
         if agent is not None:  # "Rubio was asked BY moderator Gerard Baker whether ...": the asker
             speaker = syntax.mention_span(agent)

@@ -448,6 +448,26 @@ def test_rules_one_word_noun_object_is_a_content(
     assert [summary(a) for a in found(nlp, text)] == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Minister Says \u2018Grim\u2019 Outlook Ahead For Farm Exports.",
+            ("mixed", "\u2018Grim\u2019 Outlook Ahead For Farm Exports", "Minister", "Says"),
+        ),
+        (
+            "The mayor says \u2018tough\u2019 choices lie ahead for the city.",
+            ("mixed", "\u2018tough\u2019 choices lie ahead for the city", "The mayor", "says"),
+        ),
+    ],
+)
+def test_rules_a_content_opening_with_a_quoted_word_keeps_its_mark(
+    nlp: Language, text: str, expected: tuple[str, str, str, str]
+) -> None:
+    # the parse's bounds drop a single opening mark as punctuation: the content is mixed, marks and all
+    assert [summary(a) for a in found(nlp, text)] == [expected]
+
+
 def test_rules_a_paragraph_after_said_and_a_colon_is_a_block_quote(nlp: Language) -> None:
     text = (
         "The senator spoke for an hour.\n\nThe governor added:\n\n"
