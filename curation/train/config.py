@@ -33,6 +33,7 @@ from typing import IO, Any
 from spacy import registry
 from spacy.language import Language
 
+from curation.extract import embed as _embed  # noqa: F401  (registers the embedding the config names)
 from curation.extract.learned import CUE_FEATURES, QUOTES_KEY, SPANS_KEY
 from curation.schema import get_schema
 from curation.train import corpus as _corpus  # noqa: F401  (registers the reader the config names)
@@ -229,14 +230,16 @@ hidden = 32
 
 
 # The shared tok2vec (hash embeddings of the cue features + a CNN window encoder), a component of its
-# own that both learned heads listen to (spaCy's Tok2VecListener), so it is computed once per doc.
+# own that both learned heads listen to (spaCy's Tok2VecListener), so it is computed once per doc. Its
+# embedding is spaCy's MultiHashEmbed computed once per distinct token of a batch (curation.extract.embed:
+# the same layers, weights and floats; a pipeline trained before it names spacy.MultiHashEmbed.v2).
 _TOK2VEC = """[{path}]
 {factory}
 [{path}.model]
 @architectures = "spacy.Tok2Vec.v2"
 
 [{path}.model.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
+@architectures = "curation.UniqueRowsEmbed.v1"
 width = {width}
 attrs = {attrs}
 rows = {rows}
