@@ -114,11 +114,20 @@ def build_pipeline(model: str | None = None, schema: LabelSchema | None = None) 
 
 def model_version(nlp: Language) -> str:
     """provenance.model_version: "<curation version>+<pipeline name>-<pipeline version>"."""
-    return f"curation-{curation.__version__}+{pipeline_name(nlp)}-{nlp.meta.get('version', '0')}"
+    return _model_version(nlp.meta)
 
 
 def pipeline_name(nlp: Language) -> str:
-    meta = nlp.meta
+    return _pipeline_name(nlp.meta)
+
+
+# From a pipeline's meta: spaCy rebuilds `nlp.meta` (every component's labels) on each access, so a
+# record reads it once.
+def _model_version(meta: dict[str, Any]) -> str:
+    return f"curation-{curation.__version__}+{_pipeline_name(meta)}-{meta.get('version', '0')}"
+
+
+def _pipeline_name(meta: dict[str, Any]) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
 
 
@@ -149,9 +158,10 @@ def build_record(
     if nlp is not None:
         # Fresh provenance: these spans are the model's, so a gold record's annotator, annotation id and
         # times must not stay beside them (they would claim a human reviewed machine output).
+        meta = nlp.meta
         provenance = Provenance(
-            model=pipeline_name(nlp),
-            model_version=model_version(nlp),
+            model=_pipeline_name(meta),
+            model_version=_model_version(meta),
             reviewed=False,
             annotated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         )

@@ -6,6 +6,8 @@ Functions over spaCy tokens, no lexicon beyond `curation.extract.lexicon`. The o
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from spacy.tokens import Doc, Span, Token
 
 from curation.extract import lexicon
@@ -353,14 +355,12 @@ class DocIndex:
     """What the rules look up often, computed once per Doc: spaCy recomputes `doc.text` and
     `token.sent` on every access (each a walk over the whole document)."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, facts: _DocFacts | None = None) -> None:
+        facts = facts or _DocFacts(doc)
         self.doc = doc
-        self.text = doc.text
-        self.sents = list(doc.sents)
-        self._sent_of = [0] * len(doc)
-        for number, sent in enumerate(self.sents):
-            for i in range(sent.start, sent.end):
-                self._sent_of[i] = number
+        self.text = facts.text
+        self.sents = [doc[start:end] for start, end in facts.bounds]
+        self._sent_of = facts.sent_of
 
     def sent(self, token: Token) -> Span:
         return self.sents[self._sent_of[token.i]]
@@ -369,15 +369,32 @@ class DocIndex:
         return self._sent_of[token.i]
 
 
-_LAST_INDEX: list[DocIndex] = []  # the index of the Doc the pipeline is on (one at a time)
+class _DocFacts:
+    """A DocIndex's text and sentence bounds, as plain values (no Span holds the Doc alive)."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text
+        self.bounds = [(sent.start, sent.end) for sent in doc.sents]
+        self.sent_of = [0] * len(doc)
+        for number, (start, end) in enumerate(self.bounds):
+            self.sent_of[start:end] = [number] * (end - start)
+
+
+_LAST_INDEX: list[DocIndex] = []  # the index of the Doc a component is on (one at a time)
+# Each live Doc's facts: nlp.pipe runs each component over a whole batch before the next, so the
+# components that index a Doc one after the other do so with the batch's other Docs in between.
+_FACTS: WeakKeyDictionary[Doc, _DocFacts] = WeakKeyDictionary()
 
 
 def doc_index(doc: Doc) -> DocIndex:
     """The DocIndex of `doc`, built once and shared by the components that run on it one after the
-    other (sentence boundaries are fixed once the parser ran); a new Doc replaces it."""
+    other (sentence boundaries are fixed once the parser ran); its facts go with the Doc."""
     if _LAST_INDEX and _LAST_INDEX[0].doc is doc and len(_LAST_INDEX[0]._sent_of) == len(doc):
         return _LAST_INDEX[0]
-    index = DocIndex(doc)
+    facts = _FACTS.get(doc)
+    if facts is None or len(facts.sent_of) != len(doc):
+        facts = _FACTS[doc] = _DocFacts(doc)
+    index = DocIndex(doc, facts)
     _LAST_INDEX[:] = [index]
     return index
 
