@@ -29,7 +29,7 @@ def is_speech_verb(token: Token) -> bool:
 
 def subject_of(verb: Token) -> Token | None:
     """The subject of `verb`, climbing from participles and conjuncts to the verb they hang on."""
-    going_on = _going_on_from(verb)
+    going_on = _going_on_from(verb) or _for_subject(verb)
     if going_on is not None:
         return going_on
     current = verb
@@ -60,15 +60,30 @@ def subject_of(verb: Token) -> Token | None:
 
 def _going_on_from(verb: Token) -> Token | None:
     """ "..., Ortega said, GOING on to say that ...", "X said, ADDING that ...": a participle right after a
-    verb of saying and a comma goes on with that verb's speaker, wherever the parse hung it (on a verb
-    of the content after it, whose subject is someone the content names)."""
+    verb of saying and a comma (or adverbs after it: ", not once STOPPING to name") goes on with that
+    verb's speaker, wherever the parse hung it (on a verb of the content after it, whose subject is
+    someone the content names)."""
     participle = verb.head if verb.dep_ == "xcomp" and verb.head.tag_ == "VBG" else verb
-    if participle.tag_ != "VBG" or participle.i < 2 or participle.doc[participle.i - 1].text != ",":
+    comma = participle.i - 1
+    while comma > 0 and participle.doc[comma].dep_ in ("neg", "advmod"):  # ", not once STOPPING to"
+        comma -= 1
+    if participle.tag_ != "VBG" or comma < 1 or participle.doc[comma].text != ",":
         return None
-    before = participle.doc[participle.i - 2]
+    before = participle.doc[comma - 1]
     if not is_reporting_verb(before) or participle.head.i == before.i:
         return None
     return next((c for c in before.children if c.dep_ == "nsubj"), None)
+
+
+def _for_subject(verb: Token) -> Token | None:
+    """ "an opening FOR LEE TO highlight ...": the object of "for" right before an infinitive's "to" is
+    the infinitive's subject, wherever the parse hung the two."""
+    to = next((c for c in verb.lefts if c.dep_ == "aux" and c.lower_ == "to"), None)
+    if to is None or to.i < 2 or any(c.dep_ in SUBJECT_DEPS for c in verb.children):
+        return None
+    before = verb.doc[to.i - 1]
+    named = before.dep_ == "pobj" and before.head.lower_ == "for" and before.head.i < before.i
+    return before if named and holder_like(before) else None
 
 
 def _passed_over(head: Token) -> bool:

@@ -864,3 +864,17 @@ def test_speakers_a_participle_on_a_thing_made_by_someone_names_the_maker(
     nlp_base: Language, text: str, cue: str, source: str
 ) -> None:
     assert learned_source(nlp_base, text, cue) == source
+
+
+def test_speakers_for_x_to_say_names_x(nlp_base: Language) -> None:
+    """ "an opening for Ortiz to highlight ...": the parse hangs the infinitive on the verb above and
+    "Ortiz" on "for"; the object of "for" right before "to" is the infinitive's subject."""
+    text = "The storm has created a rare opening for Ortiz to highlight her record on flood defenses."
+    assert learned_source(nlp_base, text, "highlight") == "Ortiz"
+
+
+def test_speakers_a_participle_after_said_and_adverbs_goes_on_with_the_speaker(nlp_base: Language) -> None:
+    """ "..., Ortega said, not once stopping to name ...": adverbs between the comma and the participle
+    do not stop it going on with the one who said."""
+    text = '"We can still win this race," Ortega said, not once stopping to name the rival he beat in spring.'
+    assert learned_source(nlp_base, text, "name") == "Ortega"
