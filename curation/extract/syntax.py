@@ -40,7 +40,7 @@ def subject_of(verb: Token) -> Token | None:
             # ("Lee, despite ADMITTING that ..., the members need ...": the one before the participle)
             before = [c for c in subjects if c.i < min(current.i, verb.i)]
             child = before[-1] if len(subjects) > 1 and before else subjects[0]
-            return _relayer(child) or _named_apposition(child) or _past_dateline(child)
+            return _relayer(child) or _named_apposition(child) or _like_name(child) or _past_dateline(child)
         controller = _object_controller(current)
         if controller is not None:
             return controller
@@ -204,6 +204,16 @@ def _named_of(noun: Token, verb: Token) -> Token | None:
 
 
 DASHES = frozenset({"-", "--", "–", "—", "―"})
+
+
+def _like_name(subject: Token) -> Token | None:
+    """ "would SOMEONE LIKE ORTIZ want to ...": an indefinite pronoun that a "like" phrase names is that
+    name."""
+    if subject.pos_ != "PRON" or not subject.lower_.startswith(("some", "any")):
+        return None
+    like = next((c for c in subject.rights if c.dep_ == "prep" and c.lower_ == "like"), None)
+    named = [c for c in like.children if c.dep_ == "pobj" and c.pos_ == "PROPN"] if like is not None else []
+    return named[0] if named else None
 
 
 def _past_dateline(subject: Token) -> Token:

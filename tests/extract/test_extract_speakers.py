@@ -878,3 +878,9 @@ def test_speakers_a_participle_after_said_and_adverbs_goes_on_with_the_speaker(n
     do not stop it going on with the one who said."""
     text = '"We can still win this race," Ortega said, not once stopping to name the rival he beat in spring.'
     assert learned_source(nlp_base, text, "name") == "Ortega"
+
+
+def test_speakers_someone_like_a_name_is_the_name(nlp_base: Language) -> None:
+    """ "would someone like Ortiz want to ...": the pronoun stands for the name its "like" phrase gives."""
+    text = "So why would someone like Ortiz want to buy a failing port and all of its debts?"
+    assert learned_source(nlp_base, text, "want") == "Ortiz"
