@@ -462,7 +462,19 @@ def noun_owner(noun: Token) -> Token | None:
             pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
             if pobj is not None and pobj.pos_ in ("PROPN", "NOUN", "PRON"):
                 return pobj
-    return None
+    return _split_possessive(noun)
+
+
+def _split_possessive(noun: Token) -> Token | None:
+    """ "contradicting the police's earlier claim that": the parser read "'s" as "is", a verb with the
+    owner for its subject, and left the noun without a possessor; the noun before the "'s" owns it."""
+    doc, first = noun.doc, noun
+    while first.i > 0 and doc[first.i - 1].dep_ in ("amod", "compound") and doc[first.i - 1].head == noun:
+        first = doc[first.i - 1]
+    if first.i < 2 or doc[first.i - 1].lower_ not in ("'s", "’s") or doc[first.i - 1].head == noun:
+        return None
+    owner = doc[first.i - 2]
+    return owner if owner.pos_ in ("PROPN", "NOUN") and holder_like(owner) else None
 
 
 def _misparsed_verb(noun: Token, before: Token) -> bool:

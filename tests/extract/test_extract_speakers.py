@@ -884,3 +884,20 @@ def test_speakers_someone_like_a_name_is_the_name(nlp_base: Language) -> None:
     """ "would someone like Ortiz want to ...": the pronoun stands for the name its "like" phrase gives."""
     text = "So why would someone like Ortiz want to buy a failing port and all of its debts?"
     assert learned_source(nlp_base, text, "want") == "Ortiz"
+
+
+def test_speakers_a_possessive_misread_as_is_still_owns_the_noun(nlp_base: Language) -> None:
+    """ "contradicting Dallas police's earlier claim that ...": the parse read "'s" as "is" (a clause
+    whose subject is "police") and left "claim" without a possessor; the noun before "'s" owns it."""
+    from spacy.tokens import Doc
+
+    from curation.extract.syntax import noun_owner
+
+    words = ["contradicting", "Dallas", "police", "’s", "earlier", "claim", "that", "Lee", "had", "lied", "."]
+    heads = [0, 2, 3, 0, 5, 3, 9, 9, 9, 5, 0]
+    deps = ["ROOT", "compound", "nsubj", "ccomp", "amod", "dobj", "mark", "nsubj", "aux", "acl", "punct"]
+    pos = ["VERB", "PROPN", "NOUN", "PART", "ADJ", "NOUN", "SCONJ", "PROPN", "AUX", "VERB", "PUNCT"]
+    tags = ["VBG", "NNP", "NNS", "VBZ", "JJR", "NN", "IN", "NNP", "VBD", "VBN", "."]
+    doc = Doc(nlp_base.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
+    owner = noun_owner(doc[5])
+    assert owner is not None and owner.text == "police"
