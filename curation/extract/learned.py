@@ -265,6 +265,10 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         # "The hope has been that ...", "Sanders's point was that ...": a copula's subject that cannot
         # speak names the content, and only its owner is a source
         source = syntax.noun_owner(source)
+    if source is not None and _past_relative(cue, source):
+        # "X — who has called for ... — LAMBASTING": the participle after the relative clause closes
+        # goes with the noun the clause is on, not the relative pronoun the climb found
+        source = syntax.antecedent_of_relative(source)
     if source is not None and source.lower_ == "that":
         # "nations THAT oppose ...": a relative "that" on a noun that can speak (holder_like) stands for
         # it, and the gold names the noun (PolNeAR dev 2, test 0, none lost; on any noun session 9 found
@@ -274,6 +278,20 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     if evidential(cue) or syntax.naming_participle(cue):
         source = None
     return content, source
+
+
+def _past_relative(cue: Token, source: Token) -> bool:
+    """A participle `cue` hung on a relative clause's verb after the punctuation that closes the clause,
+    whose source so came out as the clause's relative pronoun."""
+    clause = source.head
+    closed = cue.i > 0 and cue.doc[cue.i - 1].is_punct and cue.doc[cue.i - 1].text != "“"
+    return (
+        syntax.antecedent_of_relative(source) is not None
+        and cue.head == clause
+        and cue.dep_ in ("advcl", "conj")
+        and cue.tag_ == "VBG"
+        and closed
+    )
 
 
 def _passive_subject(verb: Token) -> tuple[int, int] | None:

@@ -901,3 +901,13 @@ def test_speakers_a_possessive_misread_as_is_still_owns_the_noun(nlp_base: Langu
     doc = Doc(nlp_base.vocab, words=words, heads=heads, deps=deps, pos=pos, tags=tags)
     owner = noun_owner(doc[5])
     assert owner is not None and owner.text == "police"
+
+
+def test_speakers_a_participle_after_a_closed_relative_clause_goes_with_its_noun(nlp_base: Language) -> None:
+    """ "with Ortiz — who has long called for ... — lambasting ...": the parse hangs the participle on
+    the relative clause's verb, whose subject is "who"; after the dash closes the clause it is Ortiz's."""
+    text = (
+        "The fight grew, with Ortiz — who has long called for higher fees on ports — "
+        "lambasting the mayor's plan."
+    )
+    assert learned_source(nlp_base, text, "lambasting") == "Ortiz"
