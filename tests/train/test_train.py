@@ -309,13 +309,22 @@ def test_train_push_adds_the_trained_predictions_as_a_new_model_version(
     assert len(versions) == 2 and version == next(iter(read_documents(trained))).provenance.model_version
 
 
-def test_train_an_evidential_cue_names_no_source() -> None:
-    """ "X seems ...": X is what seems, not who speaks (PolNeAR's gold names no source for such cues)."""
+@pytest.mark.parametrize(
+    ("text", "source"),
+    [
+        # "X seems ...": X is what seems, not who speaks (PolNeAR's gold names no source for such cues)
+        ("The new plan seems likely to fail before the summer.", None),
+        # ... unless "seem" raises X over a verb of saying or thinking: X is the one who believes
+        ("The senator seems to believe that the plan failed.", "senator"),
+    ],
+)
+def test_train_an_evidential_cue_names_no_source(text: str, source: str | None) -> None:
     from curation.extract.pipeline import load_model
 
-    doc = load_model()("The senator seems to believe that the plan failed.")
-    found = content_of(next(t for t in doc if t.text == "seems"))
-    assert found is not None and found[1] is None
+    doc = load_model()(text)
+    found = content_of(next(t for t in doc if t.lemma_ == "seem"))
+    assert found is not None
+    assert (None if found[1] is None else found[1].text) == source
 
 
 @pytest.mark.parametrize(
