@@ -14,18 +14,19 @@ Usage: .venv/bin/python bench/train.py [--train CORPUS] [--dev CORPUS] [--max-mi
 Everything it writes stays under .bench/ (git-ignored): PolNeAR has no licence, and neither the data nor
 weights trained on it may be committed or shipped.
 
-Figures (2 Dec 2026, end of session 11; every session's: bench/FIGURES.md).
-`.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev`
-(main 9447aad; the parse of train + validation read from the cache, CURATION_HOME/parsed):
-2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), ~840 steps; `curation train` 5.0 min wall
-clock (limit 30: met), load ~1-2:
+Figures (2 Dec 2026, end of session 12; every session's: bench/FIGURES.md).
+`.venv/bin/python bench/train.py --train /work/shared/polnear-train --dev /work/shared/polnear-dev --rounds 3`
+(main dd122ef; the parse of train + validation read from the cache, CURATION_HOME/parsed):
+2 epochs (the default, curation.train.run.DEFAULT_EPOCHS), 735 steps; `curation train` 4.7 min wall
+clock (limit 30: met), quiet:
                 QUOTE P  QUOTE R  QUOTE F1  direct F1  indirect F1  mixed F1  speaker acc  SPEAKER F1  CUE F1
-  rules           0.904    0.677     0.774      0.930        0.680     0.778        0.943       0.730   0.735
-  trained         0.795    0.708     0.749      0.427        0.657     0.783        0.911       0.708   0.745
-  combined        0.856    0.793     0.823      0.929        0.752     0.809        0.930       0.758   0.775
-  floors: QUOTE F1, indirect F1, direct F1 met; speaker acc just under 0.93 (0.931 one commit earlier).
-Seed 1 (--seed 1 --rounds 3, quiet): combined 0.823, indirect 0.752, speaker acc 0.928; throughput
-5,258 / 3,626 words/s, 0.69x (floor 0.7x; 0.73x before the last rule commits).
+  rules           0.906    0.680     0.777      0.930        0.685     0.780        0.945       0.732   0.736
+  trained         0.795    0.708     0.749      0.427        0.657     0.783        0.915       0.710   0.745
+  combined        0.858    0.794     0.824      0.929        0.754     0.810        0.936       0.761   0.777
+  floors: all met. Throughput 4,812 / 3,481 words/s, 0.72x (floor 0.7x; taking turns, 3 rounds);
+  0.79x in a second such run (--model, quiet).
+Seed 1 (--seed 1 --rounds 1, beside the test suite): combined 0.824, indirect 0.754, speaker acc 0.934;
+throughput 0.84x (1 round).
 The oracle ceiling of a perfect accept/reject of the candidates' contents is QUOTE F1 0.834 (indirect
 0.766): the rest needs candidates the parse does not give.
 """
