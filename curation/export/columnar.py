@@ -13,10 +13,9 @@ Only lines the first pass found canonical come here (every value of the type its
 record valid under the schema: curation.canonical), so the columns hold what the dicts would. Any
 partition this path cannot show to give the same rows gets None, and `curation.export.rows` builds it
 from dicts as before: a line Arrow refuses (an integer beyond 64 bits, a type the explicit schema does
-not hold); a missing value; a unit
-attribute left out of a span whose schema gives it a default (Arrow reads a key left out and a null
-alike; the dicts tell them apart). The parquet bytes are the same either way
-(tests/export/test_export_engines.py, tests/export/test_export_rows.py).
+not hold); a missing value; a unit attribute left out of a span whose schema gives it a default (Arrow
+reads a key left out and a null alike; the dicts tell them apart). The parquet bytes are the same
+either way (tests/export/test_export_engines.py, tests/export/test_export_rows.py).
 """
 
 from __future__ import annotations

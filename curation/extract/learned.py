@@ -265,10 +265,11 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
         # "The hope has been that ...", "Sanders's point was that ...": a copula's subject that cannot
         # speak names the content, and only its owner is a source
         source = syntax.noun_owner(source)
-    if source is not None and _past_relative(cue, source):
+    if source is not None:
         # "X — who has called for ... — LAMBASTING": the participle after the relative clause closes
         # goes with the noun the clause is on, not the relative pronoun the climb found
-        source = syntax.antecedent_of_relative(source)
+        antecedent = _past_relative(cue, source)
+        source = antecedent if antecedent is not None else source
     if source is not None and source.lower_ == "that":
         # "nations THAT oppose ...": a relative "that" on a noun that can speak (holder_like) stands for
         # it, and the gold names the noun (PolNeAR dev 2, test 0, none lost; on any noun session 9 found
@@ -280,18 +281,13 @@ def content_of(cue: Token) -> tuple[Span, Token | None] | None:
     return content, source
 
 
-def _past_relative(cue: Token, source: Token) -> bool:
-    """A participle `cue` hung on a relative clause's verb after the punctuation that closes the clause,
-    whose source so came out as the clause's relative pronoun."""
-    clause = source.head
+def _past_relative(cue: Token, source: Token) -> Token | None:
+    """The noun a relative clause is on, when `cue` is a participle hung on that clause's verb after the
+    punctuation that closes the clause, so that its `source` came out as the relative pronoun."""
     closed = cue.i > 0 and cue.doc[cue.i - 1].is_punct and cue.doc[cue.i - 1].text != "“"
-    return (
-        syntax.antecedent_of_relative(source) is not None
-        and cue.head == clause
-        and cue.dep_ in ("advcl", "conj")
-        and cue.tag_ == "VBG"
-        and closed
-    )
+    if not (closed and cue.head == source.head and cue.dep_ in ("advcl", "conj") and cue.tag_ == "VBG"):
+        return None
+    return syntax.antecedent_of_relative(source)
 
 
 def _passive_subject(verb: Token) -> tuple[int, int] | None:

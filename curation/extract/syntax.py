@@ -380,8 +380,7 @@ class DocIndex:
     """What the rules look up often, computed once per Doc: spaCy recomputes `doc.text` and
     `token.sent` on every access (each a walk over the whole document)."""
 
-    def __init__(self, doc: Doc, facts: _DocFacts | None = None) -> None:
-        facts = facts or _DocFacts(doc)
+    def __init__(self, doc: Doc, facts: _DocFacts) -> None:
         self.doc = doc
         self.text = facts.text
         self.sents = [doc[start:end] for start, end in facts.bounds]
