@@ -116,8 +116,13 @@ def test_browser_decisions_accept_is_two_keys_and_pull_makes_gold(
     reject_clicks, actions.count = actions.count, 0
 
     actions.key("s")  # wrong speaker
-    actions.key("Control+Enter")
-    page.wait_for_function("() => !document.querySelector(\"span[style*='border-bottom:2px solid']\")")
+    # Wait for the server to store the last answer: the quote's underline goes away while the submit is
+    # still in flight (waiting on that raced in CI), then the stream shows its end page.
+    with page.expect_response(lambda r: "/annotations" in r.url and r.request.method == "POST") as saved:
+        actions.key("Control+Enter")
+    assert saved.value.ok, f"submitting failed: HTTP {saved.value.status}"
+    page.get_by_text("No More Tasks Left in Queue").wait_for()
+    assert not page.locator("span[style*='border-bottom:2px solid']").count()
     print(f"\nactions per decision: accept {accept_actions} (a, Ctrl+Enter); reject by mouse {reject_clicks}")
     assert (accept_actions, reject_clicks) == (2, 2)
 
