@@ -396,19 +396,16 @@ class RowBuilder:
         np.cumsum(keep, out=kept[1:])
         # Token numbers run on across documents, so a label's spans (in document order) never need a
         # reset between documents. Column 0 is the combined one, 1 + i label i's own.
-        covered = np.zeros(len(keep) + 1, dtype=np.int64)  # tokens tagged in the combined column before each
+        taken = Tagged.none()  # the combined column's ranges so far
         ranges: list[tuple[int, np.ndarray, np.ndarray, int]] = []
         for index in range(len(self.labels)):
             first, last = firsts[solid & (labels == index)], lasts[solid & (labels == index)]
             own = kept_in_turn(first, last)
             ranges.append((1 + index, first[own], last[own], 1))
-            free = np.flatnonzero(covered[last] == covered[first])  # none of its tokens tagged yet
+            free = np.flatnonzero(~taken.overlap(first, last))  # none of its tokens tagged yet
             chosen = free[kept_in_turn(first[free], last[free])]
             ranges.append((0, first[chosen], last[chosen], self.begin_tags[index]))
-            if len(chosen):
-                edges = np.bincount(first[chosen], minlength=len(covered))
-                edges -= np.bincount(last[chosen], minlength=len(covered))
-                covered[1:] += np.cumsum(np.cumsum(edges)[:-1])
+            taken = taken.plus(first[chosen], last[chosen])
         rows = pa.array(kept[tokens.bounds].astype(np.int32))  # where each document's kept tokens start
         starts = tokens.starts[keep]
         tags = bio_columns(int(kept[-1]), 1 + len(self.labels), ranges, kept, keep)
@@ -466,13 +463,49 @@ def list_array(kind: pa.ListType, fields: dict[str, Any], sizes: list[int] | np.
 def kept_in_turn(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """Which of these token ranges [first, last) (non-empty, `first` ascending; of equal firsts the
     longest first) are kept when each range that overlaps a kept one is left out, taken in turn: the
-    next kept after a range is the first range that starts at or after its end."""
-    after = np.searchsorted(first, last, side="left").tolist()
-    chosen, at = [], 0
-    while at < len(after):
-        chosen.append(at)
-        at = after[at]
-    return np.array(chosen, dtype=np.int64)
+    next kept after a range is the first range that starts at or after its end.
+
+    Most ranges overlap none after them (the next kept is the next one): only from the others (a
+    hundred of the 100,000 ranges of 640 bench records) is the next kept looked up in turn, and the
+    ranges they overlap left out."""
+    after = np.searchsorted(first, last, side="left")
+    kept = np.ones(len(after), dtype=bool)
+    at = 0  # the next range kept
+    for jump in np.flatnonzero(after[:-1] > np.arange(1, len(after))).tolist():
+        if jump >= at:  # kept (every range from `at` to it is), and the ranges it overlaps are not
+            kept[jump + 1 : after[jump]] = False
+            at = int(after[jump])
+    return np.flatnonzero(kept)
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """Token ranges [first, last) tagged in a column so far: none overlaps another; by first (so their
+    lasts ascend too)."""
+
+    firsts: np.ndarray
+    lasts: np.ndarray
+
+    @classmethod
+    def none(cls) -> Tagged:
+        return cls(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+    def overlap(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Whether each non-empty range [first, last) shares a token with one of these: the first of
+        these ending after `first` starts before `last`."""
+        if not len(self.firsts):
+            return np.zeros(len(first), dtype=bool)
+        at = np.searchsorted(self.lasts, first, side="right")
+        return (at < len(self.firsts)) & (self.firsts[np.minimum(at, len(self.firsts) - 1)] < last)
+
+    def plus(self, first: np.ndarray, last: np.ndarray) -> Tagged:
+        """These and more ranges that overlap none of them (nor each other)."""
+        firsts, lasts = np.concatenate([self.firsts, first]), np.concatenate([self.lasts, last])
+        order = np.argsort(firsts, kind="stable")
+        return Tagged(firsts[order], lasts[order])
+
+
+_NONE = np.zeros(0, dtype=np.int64)
 
 
 def bio_columns(
@@ -486,20 +519,30 @@ def bio_columns(
     `columns` columns. Per (column, firsts, lasts, begin) token ranges: B (`begin`) on a range's first
     token and I (`begin` + 1) on its others, 0 (outside) elsewhere, and then the tokens not kept left
     out (a range whose first token is not kept starts with I); the ranges of one column do not
-    overlap. All columns in one running sum over the kept tokens (one numpy pass, not one per label)."""
-    at, step = [], []
-    for column, first, last, begin in ranges:
+    overlap. All columns as one run-length sequence (per range: the gap before it, its first tag, its
+    other tags; then the gap to the column's end), expanded by one `np.repeat`. A scatter of steps and
+    a running sum over every token of every column took 0.07 against 0.016 ms a PolNeAR article."""
+    values, counts = [], []
+    for column in range(columns):
+        mine = [
+            (first, last, np.full(len(first), begin)) for at, first, last, begin in ranges if at == column
+        ]
+        first, last, begin = (np.concatenate([_NONE, *(each[i] for each in mine)]) for i in range(3))
         start, stop = kept[first], kept[last]
-        some = stop > start
-        first, start, stop = first[some], start[some], stop[some]
-        head = np.where(keep[first], begin, begin + 1)  # the tag of its first kept token
-        base = column * (size + 1)
-        at += [base + start, base + start + 1, base + stop]
-        step += [head, begin + 1 - head, np.full(len(start), -(begin + 1))]
-    if not at:
-        return np.zeros((columns, size), dtype=np.int64)
-    steps = np.bincount(np.concatenate(at), weights=np.concatenate(step), minlength=columns * (size + 1))
-    return np.cumsum(steps.reshape(columns, size + 1)[:, :size], axis=1).astype(np.int64)
+        some = np.flatnonzero(stop > start)
+        some = some[np.argsort(start[some], kind="stable")]  # in token order (the combined column's labels)
+        first, begin, start, stop = first[some], begin[some], start[some], stop[some]
+        runs = 3 * len(start) + 1
+        value, count = np.zeros(runs, dtype=np.int64), np.empty(runs, dtype=np.int64)
+        value[1:-1:3] = np.where(keep[first], begin, begin + 1)  # the tag of its first kept token
+        value[2:-1:3] = begin + 1
+        count[0:-1:3] = start - np.concatenate([[0], stop[:-1]])
+        count[1:-1:3] = 1
+        count[2:-1:3] = stop - start - 1
+        count[-1] = size - (stop[-1] if len(stop) else 0)
+        values.append(value)
+        counts.append(count)
+    return np.repeat(np.concatenate(values), np.concatenate(counts)).reshape(columns, size)
 
 
 def read_record(raw: bytes, canonical: bool, context: dict[str, Any] | None) -> Record:

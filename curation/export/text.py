@@ -60,17 +60,23 @@ class Texts:
     def utf8(self) -> bytes:
         return self.joined.encode("utf-8")
 
+    def byte_at(self, offsets: np.ndarray) -> np.ndarray:
+        """The UTF-8 byte position of each code point offset (at most the joined text's length).
+
+        A code point's byte position is its offset plus the UTF-8 continuation bytes (10xxxxxx) before
+        it, and a continuation byte at byte b, the k-th, belongs to code point b - k - 1: so only the
+        continuation bytes are found (one pass over the bytes; a PolNeAR article has a few dozen) and
+        the offsets looked up among them. The width of every code point and a running sum over them
+        took 0.026 against ~0.006 ms a PolNeAR article."""
+        if len(self.utf8) == len(self.joined):  # ASCII: the same numbers
+            return offsets
+        return offsets + np.searchsorted(self._continued, offsets, side="left")
+
     @cached_property
-    def byte_at(self) -> np.ndarray | None:
-        """The UTF-8 byte position of each code point offset (one more than code points); None when the
-        text is ASCII (the same numbers)."""
-        if len(self.utf8) == len(self.joined):
-            return None
-        codes = self.codes
-        width = 1 + (codes >= 0x80).astype(np.int64) + (codes >= 0x800) + (codes >= 0x10000)
-        byte_at = np.zeros(len(codes) + 1, dtype=np.int64)
-        np.cumsum(width, out=byte_at[1:])
-        return byte_at
+    def _continued(self) -> np.ndarray:
+        """The code point each continuation byte of the joined text belongs to, in order."""
+        continuations = np.flatnonzero(np.frombuffer(self.utf8, dtype=np.int8) < -64)  # 0x80-0xBF
+        return continuations - np.arange(1, len(continuations) + 1)
 
 
 @dataclass(frozen=True)
@@ -238,11 +244,9 @@ def token_strings(texts: Texts, starts: np.ndarray, lengths: np.ndarray) -> pa.S
     ms a PolNeAR article (640 records, 9 rounds taking turns, load ~6)."""
     if not len(starts):
         return pa.array([], pa.string())
-    ends = starts + lengths
-    if texts.byte_at is not None:  # offsets count code points: map them to byte positions
-        starts, ends = texts.byte_at[starts], texts.byte_at[ends]
-    edges = np.empty(2 * len(starts), dtype=np.int32)
-    edges[0::2], edges[1::2] = starts, ends
+    edges = np.empty(2 * len(starts), dtype=np.int64)
+    edges[0::2], edges[1::2] = starts, starts + lengths
+    edges = texts.byte_at(edges).astype(np.int32)  # the offsets count code points
     pieces = pa.StringArray.from_buffers(len(edges) - 1, pa.py_buffer(edges), pa.py_buffer(texts.utf8))
     return pieces.take(pa.array(np.arange(0, len(edges) - 1, 2)))
 

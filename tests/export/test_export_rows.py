@@ -11,7 +11,7 @@ import pytest
 from spacy.language import Language
 
 from curation.export.columnar import read_columns, texts_of
-from curation.export.features import bio_names, config_features
+from curation.export.features import bio_names, config_features, tag_column
 from curation.export.rows import RowBuilder, read_record
 from curation.export.scan import is_canonical
 from curation.export.text import TextAnalyzer, Texts, load_tokenizer, token_strings
@@ -90,6 +90,51 @@ def test_rows_tokens_overlap_rule(builder: RowBuilder, document: Document) -> No
     ]
     assert "\n" not in row["tokens"]
     assert all(TEXT[s : s + len(t)] == t for s, t in zip(row["starts"], row["tokens"], strict=True))
+
+
+def reference_tags(doc: Any, spans: list[dict[str, Any]], labels: list[str]) -> dict[str, list[str]]:
+    """The tokens config's tag columns by its rule, span by span and token by token (`doc`: spaCy's
+    tokens of the text): spans in (label in schema order, start, longest first) order; a span is left
+    out of its label's column when one of its tokens is tagged there already, and out of the combined
+    column likewise; B on its first token, I on the others; then whitespace tokens are dropped."""
+    columns = {"tags": ["O"] * len(doc)} | {label: ["O"] * len(doc) for label in labels}
+    order = sorted(spans, key=lambda s: (labels.index(s["label"]), s["start"], s["start"] - s["end"]))
+    for span in order:
+        window = doc.char_span(span["start"], span["end"], alignment_mode="expand")
+        if window is None or not len(window):
+            continue
+        for column in ("tags", span["label"]):
+            if all(tag == "O" for tag in columns[column][window.start : window.end]):
+                for i in range(window.start, window.end):
+                    columns[column][i] = ("B-" if i == window.start else "I-") + span["label"]
+    return {
+        key: [tag for tag, t in zip(tags, doc, strict=True) if not t.text.isspace()]
+        for key, tags in columns.items()
+    }
+
+
+def test_rows_tags_of_overlapping_spans_follow_the_rule_span_by_span(builder: RowBuilder, make: Any) -> None:
+    """Tags are built over a partition at once (ranges kept in turn, a running tally of the combined
+    column's ranges, one run-length expansion): the same as the rule applied span by span, for
+    hundreds of spans of every label overlapping each other, starting and ending on spaces."""
+    records = [record for record, _ in make.unusual_records()[1:12] if record["spans"]]
+    labels = get_schema().span_labels
+    tables = builder.part([Document.model_validate(r).model_dump() for r in records]).tables["tokens"]
+    for record, row in zip(records, tables.to_pylist(), strict=True):
+        expected = reference_tags(builder.analyzer.nlp.tokenizer(record["text"]), record["spans"], labels)
+        assert tags_of(row, "tags", labels) == [
+            (t.text, tag)
+            for t, tag in zip(tokens_of(builder, record["text"]), expected["tags"], strict=True)
+            if tag != "O"
+        ], record["id"]
+        for label in labels:
+            names = bio_names([label])
+            found = [names[tag] for tag in row[tag_column(label)]]
+            assert found == expected[label], (record["id"], label)
+
+
+def tokens_of(builder: RowBuilder, text: str) -> list[Any]:
+    return [t for t in builder.analyzer.nlp.tokenizer(text) if not t.text.isspace()]
 
 
 def test_rows_span_inside_a_token_expands_to_the_token(builder: RowBuilder, make: Any) -> None:
