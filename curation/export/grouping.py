@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import zlib
 from functools import cache
+from itertools import chain
 
 import numpy as np
 
@@ -34,16 +35,16 @@ from curation.unionfind import components
 # letter, with at most one , ; or : between them. The pattern starts with the space, a literal the regex
 # engine jumps to, and only then looks behind it (a look-behind first was tried at every character: twice
 # the time); findall gives the names in C, with no Python code per match (0.22 against 0.32 ms a PolNeAR
-# article for a loop over the matches checking the letter before).
-NAME = re.compile(r" (?:(?<=[a-z] )|(?<=[a-z][,;:] ))([^\W\d_a-z][^\W\d_]{2,})")
+# article for a loop over the matches checking the letter before). The look-ahead (?=[^a-z]) changes no
+# match (the group's first letter is never a-z): it turns away a space before a lower-case word, most of
+# them, with one range test instead of both look-behinds and the group's class (0.080 -> 0.052 ms).
+NAME = re.compile(r" (?=[^a-z])(?:(?<=[a-z] )|(?<=[a-z][,;:] ))([^\W\d_a-z][^\W\d_]{2,})")
 NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.25
 MAX_BUCKET = 200  # beyond this many documents in one band bucket, all-pairs checks would be quadratic
-
-
-def _hash32(data: bytes) -> int:
-    """A fast, process-independent 32-bit hash (Python's hash() changes between runs)."""
-    return zlib.crc32(data)
+# A fast, process-independent 32-bit hash of a name's UTF-8 (Python's hash() changes between runs); the
+# C function itself, mapped over all names with no Python call per name (0.0096 -> 0.0037 ms a text).
+_hash32 = zlib.crc32
 
 
 def names(text: str) -> set[str]:
@@ -112,7 +113,8 @@ def signatures(texts: list[str]) -> list[np.ndarray | None]:
     per text cost more in numpy calls than in arithmetic (0.25 of 0.57 ms a PolNeAR article).
     tests/export/test_export_units.py holds it to datasketch's own MinHash."""
     words = [sorted(names(text)) for text in texts]
-    hashed = np.array([_hash32(w.encode()) for ws in words for w in ws], dtype=np.uint32).reshape(-1, 1)
+    hashed = np.array(list(map(_hash32, map(str.encode, chain.from_iterable(words)))), dtype=np.uint32)
+    hashed = hashed.reshape(-1, 1)
     a, b = permutations()
     values = _fmix32(hashed) * a + b  # one row per name
     counts = np.array([len(ws) for ws in words], dtype=np.int64)
