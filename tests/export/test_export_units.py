@@ -184,6 +184,28 @@ def test_grouping_candidate_pairs_are_every_pair_sharing_a_band() -> None:
     assert len(set(grouper.groups().values())) < 31
 
 
+def test_grouping_similarity_is_each_pairs_share_of_equal_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worked out once per pair of distinct signatures, in chunks: each pair's answer is still its own
+    two rows' share of equal values against the threshold (rows repeated, near and far, pairs of a row
+    with itself and both orders, more pairs than a chunk)."""
+    import curation.export.grouping as grouping
+
+    monkeypatch.setattr(grouping, "CHUNK", 7)
+    rng = np.random.default_rng(11)
+    grouper = NearDuplicateGrouper(0.5)
+    stories = rng.integers(0, 2**32, (5, NUM_PERM), dtype=np.uint64)
+    for i in range(60):
+        values = stories[i % 5].copy()
+        changed = rng.integers(0, NUM_PERM, int(rng.integers(0, NUM_PERM)))  # 0 to all values redrawn
+        values[changed] = rng.integers(0, 2**32, len(changed), dtype=np.uint64)
+        grouper.add_signature(f"d{i:02d}", (values if i % 3 else stories[i % 5]).astype(np.uint32))
+    pairs = rng.integers(0, 60, (500, 2))
+    rows = grouper.signatures[:60]
+    expected = [(rows[a] == rows[b]).mean() >= 0.5 for a, b in pairs.tolist()]
+    assert grouper.similar(pairs).tolist() == expected
+    assert 0 < sum(expected) < len(expected)
+
+
 def test_features_class_labels_follow_the_schema_order() -> None:
     schema = get_schema()
     features = config_features(schema)
