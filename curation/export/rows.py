@@ -180,7 +180,8 @@ class RowBuilder:
 
     def documents_table(self, docs: list[Record], spans: SpanList) -> pa.Table:
         """One row per document: its text, spans (attribute columns of every label, None but its own
-        label's) and relations, as recorded; the writer redacts `source` and `provenance`."""
+        label's) and relations, as recorded; the writer redacts `source` and fills `provenance`
+        (`unredacted`)."""
         schema = self.arrow["documents"]
         items = spans.items
         span_columns = spans.documents_columns([s.get("group") for s in items])
@@ -205,7 +206,7 @@ class RowBuilder:
             ),
             "reviewed": [doc["provenance"]["reviewed"] for doc in docs],
             "meta": json_column([doc["meta"] for doc in docs]),
-            "provenance": json_column([doc["provenance"] for doc in docs]),
+            "provenance": unredacted(len(docs)),
         }
         return table_of(schema, columns)
 
@@ -330,7 +331,7 @@ class RowBuilder:
             "relations": list_array(schema.field("relations").type, relation_columns, columns.relation_sizes),
             "reviewed": [each.provenance["reviewed"] for each in kept],
             "meta": json_column([each.meta for each in kept]),
-            "provenance": json_column([each.provenance for each in kept]),
+            "provenance": unredacted(len(kept)),
         }
         return table_of(schema, table)
 
@@ -438,6 +439,14 @@ def sentence_columns(
         "sentence_start": first - base,
         "sentence_end": last - base,
     }
+
+
+def unredacted(documents: int) -> pa.Array:
+    """The documents config's provenance column as a Part holds it: empty, as the writer fills it with
+    each document's provenance once redacted (curation.export.contents.write_rows: pseudonyms are
+    handed out there, in file order), from its Facts (the JSON of the provenance as recorded was
+    written here and thrown away there)."""
+    return pa.nulls(documents, pa.string())
 
 
 def table_of(schema: pa.Schema, columns: dict[str, Any]) -> pa.Table:

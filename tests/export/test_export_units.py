@@ -13,7 +13,7 @@ from curation.export.features import config_features
 from curation.export.grouping import MAX_BUCKET, NUM_PERM, NearDuplicateGrouper
 from curation.export.scan import record_rank
 from curation.export.splits import Ratios, assign_splits, unit_hash
-from curation.export.text import SPACE_TABLE, Sentences, sentences
+from curation.export.text import SPACE_TABLE, Sentences, is_space, sentences
 from curation.export.versions import Version
 from curation.records import Document
 from curation.schema import get_schema
@@ -230,11 +230,12 @@ def test_text_sentences_around(span: tuple[int, int], expected: tuple[int, int])
 
 
 def test_text_space_table_is_str_isspace() -> None:
-    """Sentences are stripped with a table of str.isspace's code points up to U+3000: there are none
-    beyond it."""
+    """Sentences are stripped, and whitespace tokens told, with a table of str.isspace's code points up to
+    U+3000: there are none beyond it."""
     spaces = [c for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     assert max(spaces) < len(SPACE_TABLE)
     assert np.flatnonzero(SPACE_TABLE).tolist() == spaces
+    assert np.flatnonzero(is_space(np.arange(sys.maxunicode + 1, dtype=np.uint32))).tolist() == spaces
 
 
 @pytest.mark.parametrize(
