@@ -140,9 +140,31 @@ def encoded_array(spec: AttrSpec, values: pa.Array, kind: pa.DataType) -> pa.Arr
     return found.cast(kind)
 
 
-def keyed(docs: np.ndarray, ids: pa.Array) -> pa.Array:
-    """Span ids made unique across the partition: the document's number, a separator, the id."""
-    return pc.binary_join_element_wise(pa.array(docs).cast(pa.string()), ids, "\x1f")
+def positions_in(
+    span_doc: np.ndarray, span_ids: pa.Array, docs: np.ndarray, ids: list[pa.Array]
+) -> list[np.ndarray] | None:
+    """Where each id of `ids` (of document `docs`) is among the partition's spans (of document
+    `span_doc`, `span_ids`), the first such span if several (None: an id is not a span of its
+    document). Every id is numbered once (Arrow's dictionary encoding) and a span found by (document,
+    number) among them sorted: making "document, separator, id" strings of every span and every
+    relation's ends and looking them up made `first_tails` take 0.0197 against 0.014 ms a PolNeAR
+    article."""
+    numbers = pc.dictionary_encode(pa.concat_arrays([span_ids, *ids])).indices.to_numpy().astype(np.int64)
+    width = int(numbers.max(initial=0)) + 1
+    keys = span_doc * width + numbers[: len(span_ids)]
+    order = np.argsort(keys, kind="stable")  # of spans with the same key, the first comes first
+    ordered = keys[order]
+    if not len(ordered):
+        return None if any(len(each) for each in ids) else [order for _ in ids]
+    found, at = [], len(span_ids)
+    for each in ids:
+        wanted = docs * width + numbers[at : at + len(each)]
+        at += len(each)
+        place = np.minimum(np.searchsorted(ordered, wanted, side="left"), len(ordered) - 1)
+        if (ordered[place] != wanted).any():
+            return None
+        found.append(order[place])
+    return found
 
 
 def first_tails(
@@ -153,13 +175,13 @@ def first_tails(
     tails at the same offsets, as its loop keeps)."""
     relations = columns.relations
     relation_doc = np.repeat(np.arange(len(columns.relation_sizes)), columns.relation_sizes)
-    span_keys = keyed(span_doc, columns.spans.field("id"))
-    heads = pc.index_in(keyed(relation_doc, relations.field("head")), value_set=span_keys)
-    tails = pc.index_in(keyed(relation_doc, relations.field("tail")), value_set=span_keys)
+    ends_found = positions_in(
+        span_doc, columns.spans.field("id"), relation_doc, [relations.field("head"), relations.field("tail")]
+    )
     labels = ids_in(relations.field("label"), relation_ids)
-    if heads.null_count or tails.null_count or labels is None:
+    if ends_found is None or labels is None:
         return None
-    head, tail = heads.to_numpy().astype(np.int64), tails.to_numpy().astype(np.int64)
+    head, tail = ends_found
     linked = np.full((len(starts), len(relation_ids)), -1, dtype=np.int64)
     if not len(head):
         return linked
