@@ -64,7 +64,7 @@ class Pass:
     first_cpu: dict[int, float] = field(default_factory=dict)  # and its first partition's
     in_next: float = 0.0  # wall seconds this process spent getting the next result
     consumed: tuple[float, float] = (0.0, 0.0)  # this process's own work between results (wall, CPU)
-    sample: Any = None
+    sample: bytes | None = None  # a worker's result pickled as it came (the consumer may fill it in after)
 
 
 class Timeline:
@@ -133,8 +133,8 @@ def instrument(line: Timeline) -> None:
                 this.first_start.setdefault(where, start)
                 this.cpu_before.setdefault(where, before)
                 this.first_cpu.setdefault(where, cpu)
-            if this.sample is None and where != pid:
-                this.sample = result
+            if this.sample is None and where != pid:  # before the consumer maps a Shipped's tables into it
+                this.sample = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             yield result
             wall, cpu_now = now()
             this.consumed = (this.consumed[0] + wall - got, this.consumed[1] + cpu_now - got_cpu)
@@ -243,14 +243,15 @@ def report(line: Timeline) -> None:
                 f"{p.consumed[0]:.2f} s wall ({p.consumed[1]:.2f} CPU)"
             )
         if p.sample is not None:
-            data = pickle.dumps(p.sample, protocol=pickle.HIGHEST_PROTOCOL)
+            data = p.sample
+            result = pickle.loads(data)
             start = time.perf_counter()
             for _ in range(5):
                 pickle.loads(data)
             loads = (time.perf_counter() - start) / 5
             start = time.perf_counter()
             for _ in range(5):
-                pickle.dumps(p.sample, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             dumps = (time.perf_counter() - start) / 5
             print(
                 f"  a result pickled: {len(data) / 1024:,.0f} KB, dumps {dumps * 1000:.1f} ms, "
