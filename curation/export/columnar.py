@@ -185,12 +185,28 @@ def first_tails(
     linked = np.full((len(starts), len(relation_ids)), -1, dtype=np.int64)
     if not len(head):
         return linked
-    order = np.lexsort((np.arange(len(head)), ends[tail], starts[tail], labels, head))
+    order = lexsort((ends[tail], starts[tail], labels, head))  # stable: the earliest relation first
     head, labels, tail = head[order], labels[order], tail[order]
     first = np.ones(len(head), dtype=bool)
     first[1:] = (head[1:] != head[:-1]) | (labels[1:] != labels[:-1])
     linked[head[first], labels[first]] = tail[first]
     return linked
+
+
+def lexsort(keys: tuple[np.ndarray, ...]) -> np.ndarray:
+    """`np.lexsort(keys)` of integer keys (the last one sorts first), stable (of equal keys, the first
+    first): one stable argsort of a key that holds them all (each key less its least value, times the
+    sizes of the ones before), or np.lexsort when that would not fit 62 bits. An argsort for each key
+    took 0.0145 against 0.0034 ms a PolNeAR article (the tokens config's spans, by document, label,
+    start and longest first)."""
+    combined, size = np.zeros(len(keys[0]), dtype=np.int64), 1
+    for key in keys:
+        low, high = int(key.min(initial=0)), int(key.max(initial=0))
+        if size * (high - low + 1) >= 1 << 62:
+            return np.lexsort(keys)
+        combined += (key - low) * size
+        size *= high - low + 1
+    return np.argsort(combined, kind="stable")
 
 
 def json_column(values: list[dict[str, Any]]) -> list[str]:

@@ -27,6 +27,7 @@ from curation.export.columnar import (
     first_tails,
     ids_in,
     json_column,
+    lexsort,
     line_schema,
     read_columns,
     split_at,
@@ -389,7 +390,7 @@ class RowBuilder:
         a span overlapping an earlier span of its label is left out (the earlier, longer one keeps the
         tokens); in the combined column a span overlapping any earlier one is left out (the label first
         in the schema wins)."""
-        order = np.lexsort((spans.start - spans.end, spans.start, spans.label, spans.doc))
+        order = lexsort((spans.start - spans.end, spans.start, spans.label, spans.doc))
         firsts, lasts = tokens.windows(texts, spans.doc[order], spans.start[order], spans.end[order])
         labels, solid = spans.label[order], lasts > firsts
         keep = ~tokens.is_space

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from spacy.language import Language
 
-from curation.export.columnar import read_columns, texts_of
+from curation.export.columnar import lexsort, read_columns, texts_of
 from curation.export.features import bio_names, config_features, tag_column
 from curation.export.rows import RowBuilder, read_record
 from curation.export.scan import is_canonical
@@ -312,3 +312,14 @@ def test_token_lengths_and_whitespace_are_spacys(builder: RowBuilder) -> None:
         assert (tokens.starts[mine] - texts.bases[i]).tolist() == table[:, 0].tolist(), repr(text)
         assert tokens.lengths[mine].tolist() == table[:, 1].tolist(), repr(text)
         assert tokens.is_space[mine].tolist() == table[:, 2].astype(bool).tolist(), repr(text)
+
+
+@pytest.mark.parametrize("high", [3, 1 << 20, 1 << 40])
+def test_lexsort_of_one_combined_key_is_numpys(high: int) -> None:
+    """The tokens config's spans and the linked mentions are ordered by one argsort of a key holding
+    all of their keys: numpy's lexsort order (stable: ties keep their order), with negative keys, many
+    ties, and keys too wide to combine (then numpy's own)."""
+    rng = np.random.default_rng(high)
+    keys = tuple(rng.integers(-high, high, size=500) for _ in range(4))
+    assert (lexsort(keys) == np.lexsort(keys)).all()
+    assert (lexsort((keys[0][:0],)) == np.lexsort((keys[0][:0],))).all()
