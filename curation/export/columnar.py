@@ -168,21 +168,26 @@ def positions_in(
 
 
 def first_tails(
-    columns: Columns, span_doc: np.ndarray, starts: np.ndarray, ends: np.ndarray, relation_ids: list[str]
+    columns: Columns,
+    span_doc: np.ndarray,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    labels: np.ndarray,
+    relation_labels: int,
 ) -> np.ndarray | None:
     """For each span and relation label, the span its relations of that label point to first by
     offset (-1: none): `RowBuilder.linked` over the partition at once (the earliest relation among
-    tails at the same offsets, as its loop keeps)."""
+    tails at the same offsets, as its loop keeps; `labels`: each relation's label id, of
+    `relation_labels`)."""
     relations = columns.relations
     relation_doc = np.repeat(np.arange(len(columns.relation_sizes)), columns.relation_sizes)
     ends_found = positions_in(
         span_doc, columns.spans.field("id"), relation_doc, [relations.field("head"), relations.field("tail")]
     )
-    labels = ids_in(relations.field("label"), relation_ids)
-    if ends_found is None or labels is None:
+    if ends_found is None:
         return None
     head, tail = ends_found
-    linked = np.full((len(starts), len(relation_ids)), -1, dtype=np.int64)
+    linked = np.full((len(starts), relation_labels), -1, dtype=np.int64)
     if not len(head):
         return linked
     order = lexsort((ends[tail], starts[tail], labels, head))  # stable: the earliest relation first

@@ -143,7 +143,11 @@ class RowBuilder:
         self.arrow = arrow  # the Arrow schema of each config (from its datasets Features)
         self.labels = {label: i for i, label in enumerate(schema.span_labels)}
         self.relation_ids = {label: i for i, label in enumerate(schema.relation_labels)}
+        self.label_names = np.array(schema.span_labels, dtype=object)  # a Facts' labels, by label id
+        self.relation_names = np.array(schema.relation_labels, dtype=object)
         self.attr_columns = span_attr_columns(schema)
+        # by label id: whether the label has the column's attribute (the others' spans hold None there)
+        self.owners = [np.array([x in c.labels for x in schema.span_labels]) for c in self.attr_columns]
         combined_tags = {name: i for i, name in enumerate(bio_names(schema.span_labels))}
         self.begin_tags = [combined_tags[f"B-{label}"] for label in schema.span_labels]
         self.units = unit_configs(schema)
@@ -267,14 +271,15 @@ class RowBuilder:
         span; None when the columns cannot show the same rows (then `part` builds them from dicts)."""
         items, documents = columns.spans, len(columns.span_sizes)
         label = ids_in(items.field("label"), self.schema.span_labels)
-        if label is None:
+        relation_label = ids_in(columns.relations.field("label"), self.schema.relation_labels)
+        if label is None or relation_label is None:
             return None
         doc = np.repeat(np.arange(documents), columns.span_sizes)
         start, end = items.field("start").to_numpy(), items.field("end").to_numpy()
         scores = items.field("score").cast(pa.float32())
         spans = SpanList([], doc, label, start, end, items.field("id"), items.field("text"), scores)
-        linked = first_tails(columns, doc, start, end, self.schema.relation_labels)
-        table = self.columnar_documents(columns, spans)
+        linked = first_tails(columns, doc, start, end, relation_label, len(self.relation_ids))
+        table = self.columnar_documents(columns, spans, relation_label)
         if linked is None or table is None:
             return None
         tables = {"documents": table}
@@ -288,7 +293,7 @@ class RowBuilder:
         ids = columns.ids.to_pylist()
         tables["tokens"] = self.tokens_table(ids, spans, texts, tokens)
         counts["tokens"] = counts["documents"]
-        labels = items.field("label").to_pylist()
+        labels = self.label_names[label].tolist()  # the schema's strings, none made per span
         defaults: list[list[str]] = [[] for _ in range(documents)]
         owners = pc.list_parent_indices(items.field("defaults")).to_numpy()
         for at, attr in zip(
@@ -299,30 +304,32 @@ class RowBuilder:
             Facts(i, kept.provenance, source, kept.meta, own, relations, filled)
             for i, kept, source, own, relations, filled in zip(
                 ids, columns.kept, columns.sources.to_pylist(), split_at(labels, columns.span_sizes),
-                split_at(columns.relations.field("label").to_pylist(), columns.relation_sizes), defaults,
+                split_at(self.relation_names[relation_label].tolist(), columns.relation_sizes), defaults,
                 strict=True,
             )
         ]  # fmt: skip
         return Part(tables, counts, facts)
 
-    def columnar_documents(self, columns: Columns, spans: SpanList) -> pa.Table | None:
-        """`documents_table` of records read as columns (None: a choice value is not the schema's)."""
+    def columnar_documents(
+        self, columns: Columns, spans: SpanList, relation_label: np.ndarray
+    ) -> pa.Table | None:
+        """`documents_table` of records read as columns (`relation_label`: each relation's label id;
+        None: a choice value is not the schema's)."""
         schema = self.arrow["documents"]
         kind = cast(pa.StructType, cast(pa.ListType, schema.field("spans").type).value_type)
         items = columns.spans
         span_columns = spans.documents_columns(items.field("group"))
         attrs = items.field("attrs")
-        for column in self.attr_columns:
-            owned = pa.array(np.isin(spans.label, [self.labels[label] for label in column.labels]))
+        for column, owners in zip(self.attr_columns, self.owners, strict=True):
+            owned = pa.array(owners[spans.label])
             values = pc.if_else(owned, attrs.field(column.attr), pa.scalar(None, pa.string()))
             span_columns[column.name] = encoded_array(column.spec, values, kind.field(column.name).type)
             if span_columns[column.name] is None:
                 return None
         relations = columns.relations
-        label = ids_in(relations.field("label"), self.schema.relation_labels)
-        if label is None:
-            return None
-        relation_columns = {"head": relations.field("head"), "tail": relations.field("tail"), "label": label}
+        relation_columns = {
+            "head": relations.field("head"), "tail": relations.field("tail"), "label": relation_label
+        }  # fmt: skip
         kept = columns.kept
         table = {
             "id": columns.ids,
