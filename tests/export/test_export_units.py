@@ -10,7 +10,7 @@ from datasets import ClassLabel
 
 from curation.errors import InputError
 from curation.export.features import config_features
-from curation.export.grouping import MAX_BUCKET, NUM_PERM, NearDuplicateGrouper
+from curation.export.grouping import MAX_BUCKET, NUM_PERM, NearDuplicateGrouper, _within_buckets
 from curation.export.scan import record_rank
 from curation.export.splits import Ratios, assign_splits, unit_hash
 from curation.export.text import SPACE_TABLE, Sentences, is_space, sentences
@@ -204,6 +204,37 @@ def test_grouping_similarity_is_each_pairs_share_of_equal_values(monkeypatch: py
     expected = [(rows[a] == rows[b]).mean() >= 0.5 for a, b in pairs.tolist()]
     assert grouper.similar(pairs).tolist() == expected
     assert 0 < sum(expected) < len(expected)
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.6, 0.95, 1.5])
+def test_grouping_of_repeated_signatures_is_that_of_every_candidate_pair(threshold: float) -> None:
+    """Pairs made among distinct signatures, repeats linked to their first row, where every band
+    bucket is small (and row by row in a band with a bigger one): the groups of every candidate
+    pair of rows whose similarity reaches the threshold (none at all above 1.0)."""
+    from curation.unionfind import UnionFind
+
+    rng = np.random.default_rng(3)
+    grouper = NearDuplicateGrouper(threshold)
+    stories = rng.integers(0, 2**32, (12, NUM_PERM), dtype=np.uint64)
+    stories[:, : grouper.rows_per_band] = stories[0, : grouper.rows_per_band]  # band 0: one big bucket
+    stories[1, 40:] = stories[0, 40:]  # two stories alike
+    shared = np.arange(NUM_PERM) % 3 != 0  # two more alike in scattered values and band 0 alone
+    stories[5, shared] = stories[2, shared]
+    for i in range(12 * 20):  # each story 20 times, interleaved, and now and then a variant of one
+        values = stories[i % 12].copy()
+        if i % 7 == 0:
+            values[rng.integers(0, NUM_PERM, 30)] = rng.integers(0, 2**32, 30, dtype=np.uint64)
+        grouper.add_signature(f"d{i:03d}", values.astype(np.uint32))
+    keys = grouper.band_keys(grouper.signatures[: len(grouper.ids)])
+    assert not all(map(_within_buckets, keys)) and any(map(_within_buckets, keys))
+    rows = grouper.signatures[: len(grouper.ids)]
+    union = UnionFind(grouper.ids)
+    for a, b in grouper.candidate_pairs().tolist():
+        if (rows[a] == rows[b]).mean() >= threshold:
+            union.union(grouper.ids[a], grouper.ids[b])
+    expected = union.groups()
+    assert grouper.groups() == expected
+    assert 1 < len(set(expected.values())) < 100 or threshold > 1
 
 
 def test_features_class_labels_follow_the_schema_order() -> None:
