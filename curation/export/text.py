@@ -117,7 +117,7 @@ def load_tokenizer(model: str) -> Language:
 
     A package whose tokenizer is spaCy's own (and saved with it) starts from an empty one: loading
     from disk resets every rule, prefix, suffix, infix and exception and sets the package's own, so
-    the tokenizer is the same (tests/export/test_export_text.py compares their bytes), without first
+    the tokenizer is the same (tests/export/test_export_rows.py compares their bytes), without first
     building the language's default and adding its 2,700 special cases twice (0.1 s of CPU of an
     export's and each worker's start).
 
@@ -266,14 +266,70 @@ def token_strings(texts: Texts, starts: np.ndarray, lengths: np.ndarray) -> pa.S
     return pieces.take(pa.array(np.arange(0, len(edges) - 1, 2)))
 
 
+CACHE_CHUNKS = 100_000  # chunks spaCy's tokenizer may cache during an export (its default: 10,000)
+
+
+class ChunkCache:
+    """Puts each chunk (a run of non-space characters) of a text into spaCy's tokenizer cache before the
+    text is tokenized, so that spaCy cuts each distinct chunk once per process, not once per occurrence.
+
+    spaCy caches how it cut every chunk, but in one call it stops caching at the first chunk that
+    involves a special case ("Mr.", "U.S.", "can't"): its `has_special` flag is never reset within a
+    call (explosion/spaCy#13950, open for 3.8). News texts have one in their first lines, so 21% of the
+    chunks of the 2,000 bench records were cut from scratch (affix regexes, infixes, lexicon lookups)
+    every time they came: two thirds of the tokenizer's time. A chunk tokenized in a call of its own is
+    cached exactly when spaCy caches it in a text with no special case before it, as what spaCy would
+    cut there: the cache holds only what spaCy itself stores, and the tokens are the same
+    (tests/export/test_export_text.py). Chunks of letters and digits go in one call per text (one that
+    touches a special case only stops the caching of the rest of that call: slower, never different),
+    any other in a call of its own. Runs of space (other than one space) are left out: spaCy cuts them
+    cheaply, and finding them cost more than it saved.
+
+    Bounded: the tokenizer caches at most `limit` chunks (spaCy's 10,000 fills within a few hundred
+    news articles) and chunks are added only until `limit` have been seen, so memory stays flat
+    (about 0.3 KB a chunk, cache and set)."""
+
+    def __init__(self, tokenizer: Tokenizer, limit: int = CACHE_CHUNKS) -> None:
+        self.tokenizer = tokenizer
+        self.limit = limit
+        tokenizer.max_cache_size = max(tokenizer.max_cache_size, limit)
+        self.specials = frozenset(tokenizer.rules)  # cut by their rule, never cached
+        self.seen: set[str] = set()
+
+    def add(self, text: str) -> None:
+        """Cache the chunks of `text` not met before."""
+        if len(self.seen) >= self.limit:
+            return
+        new = set(text.split())
+        new -= self.seen
+        if not new:
+            return
+        self.seen |= new
+        new -= self.specials
+        words = [chunk for chunk in new if chunk.isalnum()]
+        if words:
+            self.tokenizer(" ".join(words))
+        for chunk in new:
+            if not chunk.isalnum():
+                self.tokenizer(chunk)
+
+
+@cache
+def chunk_cache(tokenizer: Tokenizer) -> ChunkCache:
+    """The one ChunkCache of a tokenizer in this process (export builds rows per partition)."""
+    return ChunkCache(tokenizer)
+
+
 class TextAnalyzer:
-    """Tokenizes texts with the pipeline's tokenizer; one instance per export."""
+    """Tokenizes texts with the pipeline's tokenizer; one instance per partition."""
 
     def __init__(self, nlp: Language) -> None:
         self.nlp = nlp
+        self.chunks = chunk_cache(nlp.tokenizer)
 
     def tokenize(self, texts: Texts) -> Tokens:
-        """The tokens of every text, tokenized one after the other.
+        """The tokens of every text, tokenized one after the other (each text's new chunks cached first:
+        `ChunkCache`).
 
         Of each Doc only its tokens' offsets and trailing-space flags are read (token attributes);
         lengths and whitespace flags follow from them and the text, as spaCy's tokens tile it: a token
@@ -283,8 +339,10 @@ class TextAnalyzer:
         from each Doc instead took 0.05 against 0.03 ms a PolNeAR article, 0.05 s of 2,000
         (tests/export/test_export_rows.py holds them to spaCy's)."""
         tables = []
+        tokenizer, chunks = self.nlp.tokenizer, self.chunks
         for text, base in zip(texts.items, texts.bases.tolist(), strict=False):
-            table = self.nlp.tokenizer(text).to_array([IDX, SPACY]).reshape(-1, 2).astype(np.int64)
+            chunks.add(text)
+            table = tokenizer(text).to_array([IDX, SPACY]).reshape(-1, 2).astype(np.int64)
             table[:, 0] += base
             tables.append(table)
         bounds = np.zeros(len(texts.items) + 1, dtype=np.int64)
