@@ -298,13 +298,13 @@ class ChunkCache:
 
     def add(self, text: str) -> None:
         """Cache the chunks of `text` not met before."""
-        if len(self.seen) >= self.limit:
+        seen = self.seen
+        if len(seen) >= self.limit:
             return
-        new = set(text.split())
-        new -= self.seen
+        new = {chunk for chunk in text.split() if chunk not in seen}  # a set of them all took longer
         if not new:
             return
-        self.seen |= new
+        seen |= new
         new -= self.specials
         words = [chunk for chunk in new if chunk.isalnum()]
         if words:
