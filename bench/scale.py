@@ -10,7 +10,8 @@ Printed:
   peak client RSS at 4x the corpus over 1x (flat: <= 1.2) for one process and Dask;
 - export (`curation export --silver` of the annotated records, one process, `--n-process 2`, Dask 2
   workers; timed from the call, imports left out): documents/s and words/s next to spaCy's tokenizer
-  alone (built by export's own `load_tokenizer`, over the same texts, loop timed) and
+  alone (built by export's own `load_tokenizer`, without its chunk cache, over the same texts, loop
+  timed) and
   `datasets.Dataset.from_list(rows).to_parquet`; the one-process ratio also in CPU seconds, which a
   busy machine disturbs less than wall time; 2 processes / 1 (floor 1.6: meaningful on a quiet machine);
 - a 0.9 MB document: annotate against raw `nlp.pipe` of the same text (floor 0.8); a 2 MB document:
@@ -156,8 +157,9 @@ def memory_rows(rows: Rows, work: Path, texts: list[str]) -> None:
 
 
 def tokenizer_code(pre: Path) -> str:
-    """The tokenizer as export builds it (load_tokenizer), over the texts export reads (the same file, so
-    the same repeats: both meet spaCy's tokenizer cache alike), timed around the loop only."""
+    """The tokenizer as export builds it (load_tokenizer), over the texts export reads (the same file),
+    called as anyone calls spaCy's tokenizer: without export's chunk cache (curation.export.text.ChunkCache;
+    bench/tokenizer_cache.py measures what it gains), timed around the loop only."""
     return (
         "import json, time\nfrom curation.export.text import load_tokenizer\n"
         "from curation.settings import get_settings\nnlp = load_tokenizer(get_settings().model)\n"
