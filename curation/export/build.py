@@ -17,8 +17,6 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from spacy.language import Language
-
 from curation.atomic import set_output_modes
 from curation.engines import Run, ordered_map
 from curation.errors import InputError
@@ -26,7 +24,7 @@ from curation.evaluate.agreement import measure_agreement
 from curation.export.contents import write_version
 from curation.export.options import ExportOptions, ExportResult
 from curation.export.plan import Plan, plan_export
-from curation.export.text import load_tokenizer
+from curation.export.text import ExportTokenizer, load_tokenizer
 from curation.export.versions import Version, next_version
 from curation.export.worker import prepare
 from curation.gold.adjudicate import AdjudicationReport, adjudicate_file, passes_through
@@ -65,7 +63,7 @@ def export_dataset(
 
 
 def _adjudicate_and_write(
-    path: Path, options: ExportOptions, nlp: Language, progress: Progress, run: Run
+    path: Path, options: ExportOptions, nlp: ExportTokenizer, progress: Progress, run: Run
 ) -> ExportResult:
     records = passes_through(path, options.adjudication)
     if records is not None:  # nothing to decide: the file is read as it is

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from spacy.language import Language
-
 from curation.engines import Run, here
 from curation.export.changelog import Changelog
 from curation.export.grouping import NearDuplicateGrouper
@@ -18,7 +16,7 @@ from curation.export.options import ExportOptions, ExportResult
 from curation.export.privacy import PersonalData
 from curation.export.scan import Choice, Scan, scan
 from curation.export.splits import SPLITS, assign_splits
-from curation.export.text import pipeline_label
+from curation.export.text import ExportTokenizer, pipeline_label
 from curation.export.versions import Version, existing_versions, read_manifest
 from curation.gold.adjudicate import AdjudicationReport
 from curation.progress import Progress
@@ -76,7 +74,7 @@ class Plan:
 
 
 def plan_export(
-    path: Path, options: ExportOptions, nlp: Language, progress: Progress, run: Run = here
+    path: Path, options: ExportOptions, nlp: ExportTokenizer, progress: Progress, run: Run = here
 ) -> Plan:
     """First pass and split assignment against the latest existing version."""
     dataset_dir = options.out / options.name
@@ -93,7 +91,7 @@ def plan_export(
         "format": FORMAT,
         "schema": options.schema.fingerprint(),
         "silver": options.silver,
-        "tokenizer": pipeline_label(nlp),
+        "tokenizer": pipeline_label(nlp.meta),
         "privacy": {"annotator_ids": options.keep_annotator_ids, "paths": options.keep_paths},
     }
     digest = content_hash(header, found.choices, splits)
@@ -107,7 +105,7 @@ def plan_export(
         groups,
         splits,
         digest,
-        pipeline_label(nlp),
+        pipeline_label(nlp.meta),
         options.model or get_settings().model,
     )
 

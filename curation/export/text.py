@@ -15,7 +15,6 @@ or per sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -24,9 +23,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from spacy.attrs import IDX, SPACY
-from spacy.language import Language
 from spacy.tokenizer import Tokenizer
-from spacy.util import registry
+from spacy.vocab import Vocab
 
 from curation import marks
 
@@ -111,17 +109,30 @@ class Sentences:
         return np.where(hit, begin, starts), np.where(hit, finish, ends)
 
 
+@dataclass(frozen=True)
+class ExportTokenizer:
+    """What export reads of the pre-annotator pipeline: its tokenizer, and its package's meta (the
+    tokenizer's name and version go into every version's manifest and content hash)."""
+
+    tokenizer: Tokenizer
+    meta: dict[str, Any]
+
+    @property
+    def vocab(self) -> Vocab:
+        return self.tokenizer.vocab
+
+
 @cache
-def load_tokenizer(model: str) -> Language:
-    """The pre-annotator pipeline, with every trained component excluded: only its tokenizer runs.
+def load_tokenizer(model: str) -> ExportTokenizer:
+    """The pre-annotator pipeline's tokenizer, without its trained components.
 
-    A package whose tokenizer is spaCy's own (and saved with it) starts from an empty one: loading
-    from disk resets every rule, prefix, suffix, infix and exception and sets the package's own, so
-    the tokenizer is the same (tests/export/test_export_rows.py compares their bytes), without first
-    building the language's default and adding its 2,700 special cases twice (0.1 s of CPU of an
-    export's and each worker's start).
+    A package whose tokenizer is spaCy's own (and saved with it) is read straight into an empty
+    Tokenizer: loading from disk sets every rule, prefix, suffix, infix and exception, so the tokenizer
+    is the same (tests/export/test_export_rows.py compares their bytes), without `spacy.load`'s config,
+    registry and Language (0.12 against 0.29 s of CPU in fresh processes: serial at every export's
+    start, and before its workers fork). Any other pipeline is loaded by spaCy, its components left out.
 
-    Its vocabulary computes no lexical attributes (`lex_attr_getters` emptied): spaCy fills them (norm,
+    Its vocabulary computes no lexical attributes (`lex_attr_getters` empty): spaCy fills them (norm,
     shape, prefix, suffix, stop word, like_num and a dozen more, each a Python call) for every word
     the vocabulary meets for the first time, and export reads none of them: a token's offset and
     trailing space come from the tokenizer, its length from the lexeme's orth, which is always set.
@@ -129,36 +140,25 @@ def load_tokenizer(model: str) -> Language:
     lexemes over the 2,000 bench records), paid again by every worker for the words the other
     processes had met already. The tokens are the same (tests/export/test_export_rows.py).
 
-    Nor is the vocabulary's word list read (`exclude` "vocab": its strings.json, 84,780 strings, and
-    lookup tables): a token's offset and space come from the tokenizer's own rules, and a word the
-    tokenizer meets is added to the strings as it is met (orth ids are hashes of the text, whatever
-    the list holds). Loading took 0.21 against 0.14 s of CPU (median of 7 fresh processes taking
-    turns, load ~4.5), serial in one process and before the workers fork; the tokens of all 2,000
-    bench records are the same."""
+    Nor is the vocabulary's word list read (its strings.json, 84,780 strings, and lookup tables): a
+    token's offset and space come from the tokenizer's own rules, and a word the tokenizer meets is
+    added to the strings as it is met (orth ids are hashes of the text, whatever the list holds)."""
     from spacy.util import get_model_meta, get_package_path, is_package
 
     from curation.extract.pipeline import load_model
 
-    if not is_package(model):
-        nlp = load_model(model)
-    else:
+    if is_package(model):
         path = get_package_path(model)
         meta = get_model_meta(path)
-        config = _EMPTY_TOKENIZER if _saves_own_tokenizer(path / _data_dir(meta)) else None
-        nlp = load_model(model, exclude=[*meta.get("pipeline", []), "vocab"], config=config)
+        data = path / _data_dir(meta)
+        if _saves_own_tokenizer(data):
+            return ExportTokenizer(Tokenizer(Vocab()).from_disk(data / "tokenizer"), meta)
+        nlp = load_model(model, exclude=[*meta.get("pipeline", []), "vocab"])
+    else:
+        nlp = load_model(model)
     # spaCy's type stubs leave the attribute out
     nlp.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]
-    return nlp
-
-
-EMPTY_TOKENIZER = "curation.empty_tokenizer.v1"
-_EMPTY_TOKENIZER = {"nlp": {"tokenizer": {"@tokenizers": EMPTY_TOKENIZER}}}
-
-
-@registry.tokenizers(EMPTY_TOKENIZER)
-def empty_tokenizer() -> Callable[[Language], Tokenizer]:
-    """spaCy's Tokenizer with no rules: what `Tokenizer.from_disk` fills (see `load_tokenizer`)."""
-    return lambda nlp: Tokenizer(nlp.vocab)
+    return ExportTokenizer(nlp.tokenizer, nlp.meta)
 
 
 def _data_dir(meta: dict[str, Any]) -> str:
@@ -176,11 +176,12 @@ def _saves_own_tokenizer(data: Path) -> bool:
     return bool(factory == "spacy.Tokenizer.v1")
 
 
-def pipeline_label(nlp: Language) -> str:
-    """name-version of a pipeline, as written in provenance model_version ("en_core_web_sm-3.8.0")."""
-    from curation.extract.pipeline import pipeline_name
+def pipeline_label(meta: dict[str, Any]) -> str:
+    """name-version of a pipeline (its meta), as written in provenance model_version
+    ("en_core_web_sm-3.8.0")."""
+    from curation.extract.pipeline import meta_pipeline_name
 
-    return f"{pipeline_name(nlp)}-{nlp.meta.get('version', '')}"
+    return f"{meta_pipeline_name(meta)}-{meta.get('version', '')}"
 
 
 _CLOSERS, _OPENERS = marks.char_class(marks.CLOSERS), marks.char_class(marks.OPENERS)
@@ -323,7 +324,7 @@ def chunk_cache(tokenizer: Tokenizer) -> ChunkCache:
 class TextAnalyzer:
     """Tokenizes texts with the pipeline's tokenizer; one instance per partition."""
 
-    def __init__(self, nlp: Language) -> None:
+    def __init__(self, nlp: ExportTokenizer) -> None:
         self.nlp = nlp
         self.chunks = chunk_cache(nlp.tokenizer)
 

