@@ -109,7 +109,7 @@ class Sentences:
         return np.where(hit, begin, starts), np.where(hit, finish, ends)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ExportTokenizer:
     """What export reads of the pre-annotator pipeline: its tokenizer, and its package's meta (the
     tokenizer's name and version go into every version's manifest and content hash)."""
@@ -129,8 +129,9 @@ def load_tokenizer(model: str) -> ExportTokenizer:
     A package whose tokenizer is spaCy's own (and saved with it) is read straight into an empty
     Tokenizer: loading from disk sets every rule, prefix, suffix, infix and exception, so the tokenizer
     is the same (tests/export/test_export_rows.py compares their bytes), without `spacy.load`'s config,
-    registry and Language (0.12 against 0.29 s of CPU in fresh processes: serial at every export's
-    start, and before its workers fork). Any other pipeline is loaded by spaCy, its components left out.
+    registry and Language (0.15-0.21 against 0.21-0.23 s of CPU, fresh processes taking turns: serial
+    at every export's start, and before its workers fork). Any other pipeline is loaded by spaCy, its
+    components left out.
 
     Its vocabulary computes no lexical attributes (`lex_attr_getters` empty): spaCy fills them (norm,
     shape, prefix, suffix, stop word, like_num and a dozen more, each a Python call) for every word
