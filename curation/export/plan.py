@@ -16,7 +16,7 @@ from curation.export.options import ExportOptions, ExportResult
 from curation.export.privacy import PersonalData
 from curation.export.scan import Choice, Scan, scan
 from curation.export.splits import SPLITS, assign_splits
-from curation.export.text import ExportTokenizer, pipeline_label
+from curation.export.text import ExportTokenizer
 from curation.export.versions import Version, existing_versions, read_manifest
 from curation.gold.adjudicate import AdjudicationReport
 from curation.progress import Progress
@@ -77,6 +77,8 @@ def plan_export(
     path: Path, options: ExportOptions, nlp: ExportTokenizer, progress: Progress, run: Run = here
 ) -> Plan:
     """First pass and split assignment against the latest existing version."""
+    from curation.extract.pipeline import pipeline_label  # not at import: it registers spaCy factories
+
     dataset_dir = options.out / options.name
     versions = existing_versions(dataset_dir)
     parent = versions[-1] if versions else None
@@ -87,11 +89,12 @@ def plan_export(
     groups = grouper.groups()
     previous = earlier_splits(dataset_dir, versions)
     splits = assign_splits(groups, options.ratios, previous)
+    tokenizer = pipeline_label(nlp.meta)
     header = {
         "format": FORMAT,
         "schema": options.schema.fingerprint(),
         "silver": options.silver,
-        "tokenizer": pipeline_label(nlp.meta),
+        "tokenizer": tokenizer,
         "privacy": {"annotator_ids": options.keep_annotator_ids, "paths": options.keep_paths},
     }
     digest = content_hash(header, found.choices, splits)
@@ -105,7 +108,7 @@ def plan_export(
         groups,
         splits,
         digest,
-        pipeline_label(nlp.meta),
+        tokenizer,
         options.model or get_settings().model,
     )
 

