@@ -16,6 +16,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from curation.atomic import set_output_modes
 from curation.engines import Run, ordered_map
@@ -24,7 +25,7 @@ from curation.evaluate.agreement import measure_agreement
 from curation.export.contents import write_version
 from curation.export.options import ExportOptions, ExportResult
 from curation.export.plan import Plan, plan_export
-from curation.export.text import ExportTokenizer, load_tokenizer
+from curation.export.text import load_tokenizer
 from curation.export.versions import Version, next_version
 from curation.export.worker import prepare
 from curation.gold.adjudicate import AdjudicationReport, adjudicate_file, passes_through
@@ -52,23 +53,24 @@ def export_dataset(
     home = options.home if options.home is not None else get_settings().home
     # The tokenizer first: a forked worker starts with it loaded (curation.engines); a spawned one or a
     # Dask worker loads its own (`warm`) while this process reads the first records. The lock after
-    # the workers start, so that a forked one does not hold it after this process lets go.
-    nlp = load_tokenizer(model)
+    # the workers start, so that a forked one does not hold it after this process lets go. Only its
+    # meta is kept here: the second pass loads it afresh when its vocabulary is full (bounded_tokenizer).
+    meta = load_tokenizer(model).meta
     warm = functools.partial(prepare, model)
     with ordered_map(options.n_process, options.dask, warm) as run, export_lock(dataset_dir, home):
         cleaned = remove_leftovers(dataset_dir)
-        result = _adjudicate_and_write(Path(path), options, nlp, progress, run)
+        result = _adjudicate_and_write(Path(path), options, meta, progress, run)
     result.cleaned = cleaned
     return result
 
 
 def _adjudicate_and_write(
-    path: Path, options: ExportOptions, nlp: ExportTokenizer, progress: Progress, run: Run
+    path: Path, options: ExportOptions, meta: dict[str, Any], progress: Progress, run: Run
 ) -> ExportResult:
     records = passes_through(path, options.adjudication)
     if records is not None:  # nothing to decide: the file is read as it is
         report = AdjudicationReport(options.adjudication, documents=records, passed=records)
-        plan = plan_export(path, options, nlp, progress, run)
+        plan = plan_export(path, options, meta, progress, run)
         plan.input_name, plan.adjudication = path.name, report
         return _write(plan, options, progress, run)
     with tempfile.TemporaryDirectory(prefix="curation-adjudicated-") as scratch:
@@ -77,7 +79,7 @@ def _adjudicate_and_write(
         if not report.documents and report.left_out:
             raise InputError(f"{path}: adjudication kept no document ({'; '.join(report.left_out[:3])})")
         try:
-            plan = plan_export(decided, options, nlp, progress, run)
+            plan = plan_export(decided, options, meta, progress, run)
         except InputError as exc:  # name the user's file, not its adjudicated copy
             raise InputError(str(exc).replace(str(decided), str(path))) from None
         plan.input_name, plan.adjudication = Path(path).name, report

@@ -16,7 +16,6 @@ from curation.export.options import ExportOptions, ExportResult
 from curation.export.privacy import PersonalData
 from curation.export.scan import Choice, Scan, scan
 from curation.export.splits import SPLITS, assign_splits
-from curation.export.text import ExportTokenizer
 from curation.export.versions import Version, existing_versions, read_manifest
 from curation.gold.adjudicate import AdjudicationReport
 from curation.progress import Progress
@@ -74,9 +73,10 @@ class Plan:
 
 
 def plan_export(
-    path: Path, options: ExportOptions, nlp: ExportTokenizer, progress: Progress, run: Run = here
+    path: Path, options: ExportOptions, meta: dict[str, Any], progress: Progress, run: Run = here
 ) -> Plan:
-    """First pass and split assignment against the latest existing version."""
+    """First pass and split assignment against the latest existing version (`meta`: the pipeline's,
+    whose name and version label the tokens)."""
     from curation.extract.pipeline import pipeline_label  # not at import: it registers spaCy factories
 
     dataset_dir = options.out / options.name
@@ -89,7 +89,7 @@ def plan_export(
     groups = grouper.groups()
     previous = earlier_splits(dataset_dir, versions)
     splits = assign_splits(groups, options.ratios, previous)
-    tokenizer = pipeline_label(nlp.meta)
+    tokenizer = pipeline_label(meta)
     header = {
         "format": FORMAT,
         "schema": options.schema.fingerprint(),

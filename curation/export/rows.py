@@ -41,7 +41,7 @@ from curation.export.features import (
     tag_column,
     unit_configs,
 )
-from curation.export.text import Sentences, TextAnalyzer, Texts, Tokens, load_tokenizer, token_strings
+from curation.export.text import Sentences, TextAnalyzer, Texts, Tokens, bounded_tokenizer, token_strings
 from curation.export.text import sentences as sentence_bounds
 from curation.jsonl import Line
 from curation.records import Document, schema_context
@@ -582,7 +582,8 @@ def rows_part(
     arrow: dict[str, pa.Schema],
 ) -> Part:
     """Rows of a partition of chosen records, each with whether its line is canonical (see
-    `read_record`) and its split (on any engine; the tokenizer loads once per process).
+    `read_record`) and its split (on any engine; the tokenizer loads once per process, and again when
+    its vocabulary is full: `bounded_tokenizer`).
 
     The documents are taken split by split (in their order within a split), so that the writer takes
     each split's rows as one slice of each table. Their texts are tokenized one after the other before
@@ -590,7 +591,7 @@ def rows_part(
     article, back to back 7.5 ms, as much as alone (its tables stay in the CPU's caches; measured in one
     process, 640 records, three rounds). With the garbage collector off (curation.collector): its
     record dicts live until the tables are made."""
-    builder = RowBuilder(schema, TextAnalyzer(load_tokenizer(model)), arrow)
+    builder = RowBuilder(schema, TextAnalyzer(bounded_tokenizer(model)), arrow)
     # Validated in full by the first pass, and the bytes checked against its hash since: only the
     # models are built (curation.records.CHECKED_CONTEXT).
     context = schema_context(schema, checked=True)

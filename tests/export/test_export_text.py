@@ -1,14 +1,18 @@
-"""export's tokenizer cache (curation.export.text.ChunkCache), with the real tokenizer."""
+"""export's tokenizer cache (curation.export.text.ChunkCache) and its bounded vocabulary
+(`bounded_tokenizer`), with the real tokenizer."""
 
 from __future__ import annotations
 
 import cProfile
 import pstats
 
+import numpy as np
+import pytest
 from spacy.attrs import IDX, LENGTH, ORTH, SPACY
 from spacy.tokenizer import Tokenizer
 
-from curation.export.text import ChunkCache, load_tokenizer
+from curation.export import text as export_text
+from curation.export.text import ChunkCache, TextAnalyzer, Texts, bounded_tokenizer, load_tokenizer
 from curation.settings import get_settings
 
 # Special cases first ("Mr.", "U.S.", "can't", "e.g.", a special inside affixes), then chunks of every
@@ -79,3 +83,29 @@ def test_chunk_cache_is_bounded() -> None:
     assert "six" not in chunks.seen
     assert cuts(tokenizer, "six seven") == 2 and cuts(tokenizer, "one two") == 0
     assert ChunkCache(fresh_tokenizer(), limit=200_000).tokenizer.max_cache_size == 200_000
+
+
+def test_a_full_vocabulary_is_let_go_and_the_tokens_stay_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the tokenizer's vocabulary holds VOCAB_STRINGS strings, the next partition gets a tokenizer
+    loaded afresh, with a chunk cache of its own: the vocabulary never holds much more than the limit,
+    and every token (offset, length) is the one a tokenizer that never let go cuts."""
+    model = get_settings().model
+    load_tokenizer.cache_clear()
+    at_load = len(bounded_tokenizer(model).tokenizer.vocab.strings)
+    monkeypatch.setattr(export_text, "VOCAB_STRINGS", at_load + 300)
+    plain = fresh_tokenizer()
+    tokenizers, sizes = [], []
+    for part in range(12):  # 12 partitions of 4 texts, each with 40 words met nowhere else
+        words = [" ".join(f"w{part}q{i}z{k}," for k in range(40)) for i in range(4)]
+        texts = Texts([f"Mr. Vokar{part}x{i} said: {text}" for i, text in enumerate(words)])
+        nlp = bounded_tokenizer(model)
+        tokenizers.append(nlp.tokenizer)
+        tokens = TextAnalyzer(nlp).tokenize(texts)
+        sizes.append(len(nlp.tokenizer.vocab.strings))
+        expected = [plain(text).to_array([IDX, LENGTH]) for text in texts.items]
+        starts = np.concatenate([cut[:, 0] + base for cut, base in zip(expected, texts.bases, strict=False)])
+        assert tokens.starts.tolist() == starts.tolist()
+        assert tokens.lengths.tolist() == np.concatenate([cut[:, 1] for cut in expected]).tolist()
+    assert len({id(t) for t in tokenizers}) >= 3  # loaded afresh more than once
+    assert max(sizes) < at_load + 300 + 4 * 90  # the limit and one partition's new strings at most
+    assert export_text.chunk_cache(tokenizers[-1]).seen  # the new tokenizer has a chunk cache of its own
