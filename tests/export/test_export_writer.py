@@ -89,3 +89,22 @@ def test_a_sink_beside_local_workers_writes_the_same_groups_without_a_thread(tmp
     for config in FEATURES:
         path = data_file(config, "train")
         assert (tmp_path / "False" / path).read_bytes() == (tmp_path / "True" / path).read_bytes()
+
+
+def test_a_small_split_does_not_keep_its_partitions_alive(tmp_path: Path) -> None:
+    """The few rows of a small split wait in the buffer for many partitions: they are copies, not views
+    holding each partition's buffers; the big split's rows stay views (no copy of most of the data)."""
+    sink = ParquetSink(tmp_path, FEATURES, batch_rows=10_000, document_rows=10_000)
+    ids = pa.array([f"document-{i:04d}-" + "x" * 200 for i in range(1000)])
+    splits = ["train"] * 990 + ["validation"] * 10
+    sink.add_part({"documents": pa.table({"id": ids})}, {"documents": np.ones(1000, dtype=np.int64)}, splits)
+    (held,) = sink.buffers[("documents", "validation")]
+    whole = pa.table({"id": ids}).get_total_buffer_size()
+    assert held.num_rows == 10 and held.get_total_buffer_size() < whole / 50
+    (train,) = sink.buffers[("documents", "train")]
+    assert train.get_total_buffer_size() == whole
+    sink.close()
+    assert (
+        pq.read_table(tmp_path / data_file("documents", "validation")).column("id").to_pylist()
+        == (ids.to_pylist()[990:])
+    )
