@@ -4,7 +4,8 @@ limit on its vocabulary (`curation.export.text.bounded_tokenizer`, VOCAB_STRINGS
 Texts of made-up words (8 random letters, 1,000 to a text, 32 texts to a partition, no word twice: the
 worst case of a corpus of names, numbers and typos) go through export's own TextAnalyzer partition by
 partition, as the second pass does, each side in a fresh process. Printed every 200,000 words: the
-process's RSS, the strings the vocabulary holds and how often the tokenizer was loaded; at the end,
+process's RSS, the strings the vocabulary holds, how often the tokenizer was loaded and the process's
+CPU seconds so far (imports included); at the end,
 the highest RSS and what each distinct word added from the first row on (past the chunk cache's
 limit of 100,000 chunks).
 
@@ -19,6 +20,7 @@ import random
 import string
 import subprocess
 import sys
+import time
 
 WORDS_PER_TEXT, TEXTS_PER_PART, STEP = 1_000, 32, 200_000
 
@@ -50,7 +52,8 @@ def side(words: int, limit: int) -> list[dict[str, float]]:
         before, seen = seen, seen + WORDS_PER_TEXT * TEXTS_PER_PART
         if seen // STEP > before // STEP:
             strings = len(nlp.tokenizer.vocab.strings)
-            rows.append({"words": seen, "rss": rss_mb(), "strings": strings, "loaded": loaded})
+            cpu = time.process_time()
+            rows.append({"words": seen, "rss": rss_mb(), "strings": strings, "loaded": loaded, "cpu": cpu})
     return rows
 
 
@@ -76,7 +79,7 @@ def main() -> None:
         for row in rows:
             print(
                 f"  {row['words']:>10,} words  RSS {row['rss']:6.0f} MB  strings {row['strings']:>9,}  "
-                f"tokenizer loaded {row['loaded']}x"
+                f"tokenizer loaded {row['loaded']}x  CPU {row['cpu']:.1f} s"
             )
         first, end = rows[0], rows[-1]
         grew = (end["rss"] - first["rss"]) * 1024 / max(end["words"] - first["words"], 1)

@@ -310,7 +310,7 @@ def chunk_cache(tokenizer: Tokenizer) -> ChunkCache:
     return ChunkCache(tokenizer)
 
 
-VOCAB_STRINGS = 300_000  # strings a tokenizer's vocabulary may hold before it is loaded afresh
+VOCAB_STRINGS = 100_000  # strings a tokenizer's vocabulary may hold (~40 MB) before it is loaded afresh
 
 
 def bounded_tokenizer(model: str) -> ExportTokenizer:
@@ -323,10 +323,12 @@ def bounded_tokenizer(model: str) -> ExportTokenizer:
     export lives on): 0.39 KB a distinct string, measured past the chunk cache's limit
     (bench/vocabulary_memory.py). PolNeAR's 923 articles hold 31,000 distinct strings, growing as the
     0.53th power of the number of articles: about 380,000 at 100,000 news articles (+150 MB) and 1.3
-    million at a million (+0.5 GB). Loading a tokenizer takes 0.15-0.2 s and warming its chunk cache
-    again a few tenths, about once every 40,000 such articles. Tokens depend on the tokenizer's rules,
-    never on what its vocabulary holds, so they are the same after (tests/export/test_export_text.py).
-    Every cached tokenizer is let go, so none should be held across a call (one model per export)."""
+    million at a million (+0.5 GB); 100,000 strings come after about 8,000 articles. Loading a
+    tokenizer takes 0.15-0.2 s and warming its chunk cache again a few tenths (a million made-up
+    words, the worst case: 8 loads, CPU 13.9 -> 16.2 s, peak RSS 565 -> 231 MB). Tokens depend on
+    the tokenizer's rules, never on what its vocabulary holds, so they are the same after
+    (tests/export/test_export_text.py). Every cached tokenizer is let go, so none should be held
+    across a call (one model per export)."""
     nlp = load_tokenizer(model)
     if len(nlp.tokenizer.vocab.strings) >= VOCAB_STRINGS:
         load_tokenizer.cache_clear()
